@@ -1,0 +1,1 @@
+"""Face and liveness checks (issue #4): engine (pure), challenge rules, DB services."""
