@@ -391,6 +391,21 @@ def is_same_person(distance: float, threshold: float = DEFAULT_THRESHOLD) -> boo
     return distance <= threshold
 
 
+@dataclass(frozen=True)
+class MatchResult:
+    matched: bool
+    distance: float  # to the closest template
+    threshold: float
+
+
+def match_templates(embedding: np.ndarray, templates: list[np.ndarray], threshold: float) -> MatchResult:
+    """A selfie matches a worker when it is close enough to any of their active templates."""
+    if not templates:
+        raise ValueError("no templates to match against")
+    distance = min(face_distance(embedding, t) for t in templates)
+    return MatchResult(matched=is_same_person(distance, threshold), distance=distance, threshold=threshold)
+
+
 _engine: FaceEngine | None = None
 _engine_lock = threading.Lock()
 

@@ -1,0 +1,70 @@
+"""SiteRoll 工地实名通: the application factory.
+
+``flask --app app run`` serves the embedded default (SQLite, in-process jobs, fake WeChat);
+set SITEROLL_DATABASE_URL / SITEROLL_REDIS_URL for production (see README.md).
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from flask import Flask, redirect
+from flask_migrate import Migrate
+from flask_openapi3 import Info, OpenAPI
+
+from config import ROOT, load_config
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+migrate = Migrate()
+
+API_DESCRIPTION = (
+    "SiteRoll 工地实名通小程序后端接口。认证：`Authorization: Bearer <token>`（由 /api/v1/auth/login 获取）。"
+    "错误统一为 `{\"error\": {\"code\", \"message\", \"details\"}}`。金额单位为分（整数），坐标为 GCJ-02。"
+)
+
+
+def create_app(config: dict[str, Any] | None = None) -> OpenAPI:
+    from blueprints import register_blueprints
+    from blueprints.errors import validation_error_response
+    from models import db
+    from schemas.common import ErrorResponse
+    from services import jobs
+
+    app = OpenAPI(
+        __name__,
+        instance_path=str(ROOT / "instance"),
+        info=Info(title="SiteRoll 工地实名通 API", version="1.0.0", description=API_DESCRIPTION),
+        security_schemes={"bearer": {"type": "http", "scheme": "bearer"}},
+        validation_error_status=422,
+        validation_error_model=ErrorResponse,
+        validation_error_callback=validation_error_response,
+        doc_prefix="/docs",
+        doc_url="/openapi.json",
+    )
+    app.config.from_mapping(load_config(app.instance_path, config))
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True)
+    jobs.init_app(app)
+    register_blueprints(app)
+
+    @app.get("/api/v1/openapi.json", doc_ui=False)
+    def openapi_json():
+        return app.api_doc
+
+    @app.get("/", doc_ui=False)
+    def index():
+        return redirect("/docs/")
+
+    from commands import register_commands
+
+    register_commands(app)
+    return app
+
+
+
+app = create_app()

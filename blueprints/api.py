@@ -1,0 +1,51 @@
+"""Shared pieces of every API blueprint: the caller, the error responses, JSON answers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import g, request
+from flask_openapi3 import APIBlueprint, Tag
+from pydantic import BaseModel
+
+from models import User
+from schemas.common import ErrorResponse
+from services import auth
+from services.errors import Unauthenticated
+
+BEARER = [{"bearer": []}]
+ERROR_STATUSES = (400, 401, 403, 404, 405, 409, 413, 415, 422, 429, 503)
+ERROR_RESPONSES: dict[int, Any] = {status: ErrorResponse for status in ERROR_STATUSES}
+
+
+def api_blueprint(name: str, import_name: str, tag: str, description: str, *, secured: bool = True,
+                  url_prefix: str = "/api/v1") -> APIBlueprint:
+    return APIBlueprint(
+        name, import_name, url_prefix=url_prefix,
+        abp_tags=[Tag(name=tag, description=description)],
+        abp_security=BEARER if secured else [],
+        abp_responses=ERROR_RESPONSES,
+    )
+
+
+def bearer_token() -> str | None:
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    return token.strip()
+
+
+def current_user() -> User:
+    user = g.get("siteroll_user")
+    if user is None:
+        token = bearer_token()
+        if token is None:
+            raise Unauthenticated()
+        user = auth.authenticate(token)
+        g.siteroll_user = user
+    return user
+
+
+def answer(model: BaseModel, status: int = 200) -> tuple[dict[str, Any], int]:
+    return model.model_dump(mode="json"), status

@@ -1,0 +1,85 @@
+"""One request, one transaction; Idempotency-Key replay; body sanity before any view runs."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+from flask import Flask, Response, current_app, g, request
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from blueprints.api import bearer_token
+from blueprints.errors import error_response
+from models import db
+from services import auth, idempotency
+from services.errors import DomainError
+
+log = logging.getLogger(__name__)
+
+WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+BODY_TYPES = {"application/json", "multipart/form-data"}
+
+
+def _check_body() -> Response | None:
+    if request.method not in WRITE_METHODS or not request.path.startswith("/api/"):
+        return None
+    has_body = bool(request.content_length) or request.headers.get("Transfer-Encoding") == "chunked"
+    if not has_body:
+        return None
+    if request.mimetype not in BODY_TYPES:
+        return error_response(415, "UNSUPPORTED_MEDIA_TYPE", "请求内容类型不受支持，请使用 application/json",
+                              {"content_type": request.mimetype})
+    if request.mimetype == "application/json":
+        try:
+            json.loads(request.get_data(cache=True) or b"null")
+        except (ValueError, UnicodeDecodeError):
+            return error_response(400, "INVALID_JSON", "请求体不是合法的 JSON")
+    return None
+
+
+def _claim_idempotency_key() -> Response | None:
+    key = request.headers.get("Idempotency-Key")
+    if key is None or request.method != "POST":
+        return None
+    token = bearer_token()
+    if token is None:
+        return None  # the view answers 401
+    try:
+        user_id, _version = auth.user_id_from_token(token)
+    except DomainError:
+        return None
+    fingerprint = idempotency.request_fingerprint(request.method, request.full_path, request.get_data(cache=True))
+    outcome = idempotency.claim(user_id, key, request.method, request.path, fingerprint,
+                                current_app.config["IDEMPOTENCY_TTL_SECONDS"])
+    if isinstance(outcome, idempotency.StoredAnswer):
+        resp = Response(outcome.body, status=outcome.status, mimetype="application/json")
+        resp.headers["Idempotent-Replayed"] = "true"
+        g.siteroll_replayed = True
+        return resp
+    g.siteroll_idempotency = outcome
+    return None
+
+
+def register(app: Flask) -> None:
+    @app.before_request
+    def _before() -> Response | None:
+        return _check_body() or _claim_idempotency_key()
+
+    @app.after_request
+    def _after(response: Response) -> Response:
+        if response.status_code >= 400 or g.get("siteroll_replayed"):
+            db.session.rollback()
+            return response
+        record = g.pop("siteroll_idempotency", None)
+        try:
+            if record is not None:
+                idempotency.store_answer(record, response.status_code, response.get_data())
+            db.session.commit()
+        except IntegrityError:
+            db.session.rollback()
+            return error_response(409, "CONFLICT", "数据已被其他请求修改，请刷新后重试")
+        except OperationalError:
+            db.session.rollback()
+            log.exception("commit failed")
+            return error_response(503, "DATABASE_BUSY", "系统繁忙，请稍后再试")
+        return response

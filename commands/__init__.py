@@ -1,0 +1,20 @@
+"""Click commands registered on the app (``flask --app app <command>``)."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def register_commands(app: Flask) -> None:
+    from commands.audit import audit_cli
+    from commands.demo import seed_demo_command
+    from commands.openapi import openapi_cli
+
+    app.cli.add_command(audit_cli)
+    app.cli.add_command(openapi_cli)
+    app.cli.add_command(seed_demo_command)
+    try:
+        from commands.faces import faces_cli
+    except ImportError:
+        return
+    app.cli.add_command(faces_cli)

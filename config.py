@@ -1,0 +1,103 @@
+"""One configuration object, read from a mapping and then the environment.
+
+Embedded mode (the default): SQLite file in the instance folder, jobs run in-process,
+a fake WeChat server on loopback, keys generated into the instance folder.
+Production: SITEROLL_DATABASE_URL (MariaDB via PyMySQL), SITEROLL_REDIS_URL (RQ), real WeChat.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent
+
+ENV_KEYS = {
+    # env name -> config key
+    "SITEROLL_DATABASE_URL": "SQLALCHEMY_DATABASE_URI",
+    "SITEROLL_REDIS_URL": "REDIS_URL",
+    "SITEROLL_JOBS": "JOBS_MODE",
+    "SITEROLL_SECRET_KEY": "SECRET_KEY",
+    "SITEROLL_PII_KEYS": "PII_KEYS",
+    "SITEROLL_BLIND_INDEX_KEY": "BLIND_INDEX_KEY",
+    "SITEROLL_WECHAT_APPID": "WECHAT_APPID",
+    "SITEROLL_WECHAT_SECRET": "WECHAT_SECRET",
+    "SITEROLL_WECHAT_API_BASE": "WECHAT_API_BASE",
+    "SITEROLL_TOKEN_TTL": "TOKEN_TTL_SECONDS",
+    "SITEROLL_SHARED_DIR": "SHARED_DIR",
+    "DEEPFACE_HOME": "FACE_DEEPFACE_HOME",
+}
+
+DEFAULTS: dict[str, Any] = {
+    "JOBS_MODE": None,  # "inprocess" | "rq"; derived from REDIS_URL when unset
+    "REDIS_URL": None,
+    "WECHAT_APPID": "wx-siteroll-demo",
+    "WECHAT_SECRET": "demo-secret",
+    "WECHAT_API_BASE": "fake",  # "fake" starts the bundled fake server on a free loopback port
+    "WECHAT_TIMEOUT_SECONDS": 5,
+    "TOKEN_TTL_SECONDS": 2 * 24 * 3600,
+    "IDEMPOTENCY_TTL_SECONDS": 48 * 3600,
+    "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
+    "SQLALCHEMY_ENGINE_OPTIONS": {},
+    "JSON_AS_ASCII": False,
+    "SHARED_DIR": str(ROOT.parent / "shared"),
+    "FACE_DEEPFACE_HOME": None,
+    "FACE_EVIDENCE_RETENTION_DAYS": 90,
+}
+
+
+def _instance_keys(instance_path: Path) -> dict[str, str]:
+    """Keys for embedded mode, generated once and kept beside the SQLite file."""
+    path = instance_path / "siteroll-keys.json"
+    if path.exists():
+        return json.loads(path.read_text())
+    instance_path.mkdir(parents=True, exist_ok=True)
+    keys = {
+        "SECRET_KEY": secrets.token_urlsafe(32),
+        "PII_KEYS": "k1:" + base64.b64encode(secrets.token_bytes(32)).decode(),
+        "BLIND_INDEX_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
+    }
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        json.dump(keys, fh)
+    return keys
+
+
+def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    cfg: dict[str, Any] = dict(DEFAULTS)
+    for env, key in ENV_KEYS.items():
+        if os.environ.get(env):
+            cfg[key] = os.environ[env]
+    cfg.update(overrides or {})
+
+    inst = Path(instance_path)
+    cfg.setdefault("SQLALCHEMY_DATABASE_URI", f"sqlite:///{inst / 'siteroll.db'}")
+    if not all(cfg.get(k) for k in ("SECRET_KEY", "PII_KEYS", "BLIND_INDEX_KEY")):
+        generated = _instance_keys(inst)
+        for k, v in generated.items():
+            if not cfg.get(k):
+                cfg[k] = v
+    if not cfg.get("JOBS_MODE"):
+        cfg["JOBS_MODE"] = "rq" if cfg.get("REDIS_URL") else "inprocess"
+    if not cfg.get("FACE_DEEPFACE_HOME"):
+        cfg["FACE_DEEPFACE_HOME"] = str(inst / "deepface")
+    cfg["TOKEN_TTL_SECONDS"] = int(cfg["TOKEN_TTL_SECONDS"])
+
+    uri: str = cfg["SQLALCHEMY_DATABASE_URI"]
+    options = dict(cfg.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    if uri.startswith("mysql"):
+        options.setdefault("pool_pre_ping", True)
+        options.setdefault("pool_recycle", 1800)
+        options.setdefault("isolation_level", "READ COMMITTED")
+    elif uri.startswith("sqlite"):
+        options.setdefault("connect_args", {"timeout": 30, "check_same_thread": False})
+    cfg["SQLALCHEMY_ENGINE_OPTIONS"] = options
+    return cfg
+
+
+def is_embedded(cfg: dict[str, Any]) -> bool:
+    return cfg["JOBS_MODE"] == "inprocess"

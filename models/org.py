@@ -1,0 +1,103 @@
+"""Companies, projects, participating companies, teams and role memberships."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from models.base import Base, BigId, utcnow
+
+
+class Role(StrEnum):
+    PROJECT_ADMIN = "project_admin"
+    LABOUR_MANAGER = "labour_manager"  # 劳资专管员
+    PAYROLL_APPROVER = "payroll_approver"
+    TEAM_LEADER = "team_leader"  # 班组长
+    WORKER = "worker"
+    SUPERVISOR = "supervisor"  # 监理
+    OWNER = "owner"  # 建设单位, read-only
+
+
+class ParticipantRole(StrEnum):
+    GENERAL_CONTRACTOR = "general_contractor"  # 总包
+    SUBCONTRACTOR = "subcontractor"  # 分包
+    LABOUR_SUBCONTRACTOR = "labour_subcontractor"  # 劳务分包
+    OWNER = "owner"  # 建设单位
+    SUPERVISOR = "supervisor"  # 监理
+
+
+class MembershipStatus(StrEnum):
+    PENDING = "pending"  # joined with the code, enrollment not yet reviewed
+    ACTIVE = "active"
+    LEFT = "left"  # 退场
+
+
+class Company(Base):
+    __tablename__ = "companies"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    name: Mapped[str] = mapped_column(String(128))
+    uscc: Mapped[str] = mapped_column(String(18), unique=True)  # 统一社会信用代码
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Project(Base):
+    __tablename__ = "projects"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    name: Mapped[str] = mapped_column(String(128))
+    address: Mapped[str] = mapped_column(String(256))
+    join_code: Mapped[str] = mapped_column(String(16), unique=True)
+    wage_account_bank: Mapped[str] = mapped_column(String(128))
+    wage_account_no_enc: Mapped[str] = mapped_column(Text)
+    wage_account_no_masked: Mapped[str] = mapped_column(String(40))
+    # GCJ-02, as the mini-program's wx.getLocation({type: 'gcj02'}) reports it.
+    geofence: Mapped[dict[str, Any]] = mapped_column(JSON)
+    liveness_mode: Mapped[str] = mapped_column(String(16), default="passive")  # passive | challenge
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ProjectCompany(Base):
+    """A participating company (参建单位) of a project and its role there."""
+
+    __tablename__ = "project_companies"
+    __table_args__ = (UniqueConstraint("project_id", "company_id", "role", name="uq_project_company_role"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"))
+    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id"))
+    role: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Team(Base):
+    __tablename__ = "teams"
+    __table_args__ = (UniqueConstraint("project_id", "name", name="uq_team_project_name"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"))
+    company_id: Mapped[int | None] = mapped_column(ForeignKey("companies.id"))
+    name: Mapped[str] = mapped_column(String(64))
+    trade: Mapped[str | None] = mapped_column(String(32))  # 工种
+    leader_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    default_day_wage_fen: Mapped[int]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Membership(Base):
+    __tablename__ = "memberships"
+    __table_args__ = (UniqueConstraint("project_id", "user_id", "role", name="uq_membership_role"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    role: Mapped[str] = mapped_column(String(32))
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"))
+    status: Mapped[str] = mapped_column(String(16), default=MembershipStatus.ACTIVE.value)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

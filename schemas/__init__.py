@@ -1,0 +1,1 @@
+"""Pydantic models: they validate requests, shape responses and write the OpenAPI document."""

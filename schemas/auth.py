@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from schemas.common import Strict
+
+
+class LoginIn(Strict):
+    code: str = Field(min_length=1, max_length=128, description="wx.login() 返回的临时登录凭证 code")
+
+
+class PhoneIn(Strict):
+    code: str = Field(min_length=1, max_length=128, description="getPhoneNumber 按钮回调中的 code")
+
+
+class ConsentIn(Strict):
+    kind: Literal["biometric", "privacy_policy"]
+    version: str = Field(min_length=1, max_length=32, description="用户阅读并同意的协议版本号")
+
+
+class ConsentKindPath(BaseModel):
+    kind: Literal["biometric", "privacy_policy"]
+
+
+class MembershipOut(BaseModel):
+    id: int
+    project_id: int
+    project_name: str
+    role: str = Field(description="project_admin / labour_manager / payroll_approver / team_leader / worker / "
+                                  "supervisor / owner")
+    team_id: int | None
+    team_name: str | None
+    status: str = Field(description="pending（待审核）/ active / left（已退场）")
+
+
+class ConsentOut(BaseModel):
+    kind: str
+    version: str
+    granted_at: datetime
+
+
+class UserOut(BaseModel):
+    id: int
+    display_name: str | None
+    phone_masked: str | None = Field(description="脱敏手机号，如 138****8000")
+    memberships: list[MembershipOut]
+    consents: list[ConsentOut]
+
+
+class LoginOut(BaseModel):
+    token: str
+    token_type: Literal["Bearer"] = "Bearer"
+    expires_in: int = Field(description="令牌有效期（秒）")
+    user: UserOut
+
+
+class PhoneRevealOut(BaseModel):
+    phone: str | None

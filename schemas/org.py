@@ -1,0 +1,154 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, Field
+
+from schemas.common import Strict
+
+Name = Annotated[str, Field(min_length=1, max_length=64)]
+Fen = Annotated[int, Field(ge=0, le=10_000_000, description="金额，单位：分（整数）")]
+
+
+class Point(Strict):
+    lat: float = Field(ge=-90, le=90, description="纬度（GCJ-02）")
+    lng: float = Field(ge=-180, le=180, description="经度（GCJ-02）")
+
+
+class CircleFence(Strict):
+    type: Literal["circle"]
+    center: Point
+    radius_m: int = Field(ge=30, le=5000, description="半径（米）")
+
+
+class PolygonFence(Strict):
+    type: Literal["polygon"]
+    points: list[Point] = Field(min_length=3, max_length=100)
+
+
+Geofence = Annotated[CircleFence | PolygonFence, Field(discriminator="type")]
+
+
+class CompanyIn(Strict):
+    name: str = Field(min_length=2, max_length=128)
+    uscc: str = Field(min_length=18, max_length=18, description="统一社会信用代码（18位）")
+
+
+class CompanyOut(BaseModel):
+    id: int
+    name: str
+    uscc: str
+    created_at: datetime
+
+
+class ProjectIn(Strict):
+    name: str = Field(min_length=2, max_length=128)
+    address: str = Field(min_length=2, max_length=256)
+    general_contractor_id: int = Field(ge=1, le=2**53, description="总包单位的企业 id")
+    wage_account_bank: str = Field(min_length=2, max_length=128, description="工资专用账户开户行")
+    wage_account_no: str = Field(min_length=8, max_length=40, description="工资专用账户账号")
+    geofence: Geofence
+    liveness_mode: Literal["passive", "challenge"] = "passive"
+
+
+class ProjectPatch(Strict):
+    name: str | None = Field(default=None, min_length=2, max_length=128)
+    address: str | None = Field(default=None, min_length=2, max_length=256)
+    wage_account_bank: str | None = Field(default=None, min_length=2, max_length=128)
+    wage_account_no: str | None = Field(default=None, min_length=8, max_length=40)
+    geofence: Geofence | None = None
+    liveness_mode: Literal["passive", "challenge"] | None = None
+
+
+class ProjectOut(BaseModel):
+    id: int
+    name: str
+    address: str
+    join_code: str
+    wage_account_bank: str
+    wage_account_no_masked: str
+    geofence: CircleFence | PolygonFence
+    liveness_mode: str
+    created_at: datetime
+
+
+class ParticipantIn(Strict):
+    company_id: int = Field(ge=1, le=2**53)
+    role: Literal["general_contractor", "subcontractor", "labour_subcontractor", "owner", "supervisor"]
+
+
+class ParticipantOut(BaseModel):
+    id: int
+    company_id: int
+    company_name: str
+    uscc: str
+    role: str
+
+
+class ParticipantList(BaseModel):
+    items: list[ParticipantOut]
+
+
+class TeamIn(Strict):
+    name: Name
+    default_day_wage_fen: Fen
+    company_id: int | None = Field(default=None, ge=1, le=2**53)
+    trade: str | None = Field(default=None, min_length=1, max_length=32, description="工种")
+    leader_user_id: int | None = Field(default=None, ge=1, le=2**53)
+
+
+class TeamPatch(Strict):
+    name: Name | None = None
+    default_day_wage_fen: Fen | None = None
+    company_id: int | None = Field(default=None, ge=1, le=2**53)
+    trade: str | None = Field(default=None, min_length=1, max_length=32)
+    leader_user_id: int | None = Field(default=None, ge=1, le=2**53)
+
+
+class TeamOut(BaseModel):
+    id: int
+    project_id: int
+    name: str
+    trade: str | None
+    company_id: int | None
+    leader_user_id: int | None
+    default_day_wage_fen: int
+
+
+class TeamList(BaseModel):
+    items: list[TeamOut]
+
+
+class MemberIn(Strict):
+    user_id: int = Field(ge=1, le=2**53)
+    role: Literal["project_admin", "labour_manager", "payroll_approver", "team_leader", "worker",
+                  "supervisor", "owner"]
+    team_id: int | None = Field(default=None, ge=1, le=2**53)
+
+
+class MemberOut(BaseModel):
+    membership_id: int
+    user_id: int
+    display_name: str | None
+    phone_masked: str | None
+    role: str
+    team_id: int | None
+    status: str
+
+
+class MemberList(BaseModel):
+    items: list[MemberOut]
+
+
+class JoinIn(Strict):
+    join_code: str = Field(min_length=4, max_length=16, description="项目码，如 DEMO01")
+    team_id: int | None = Field(default=None, ge=1, le=2**53)
+
+
+class JoinOut(BaseModel):
+    membership_id: int
+    project_id: int
+    project_name: str
+    team_id: int | None
+    status: str

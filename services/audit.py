@@ -1,0 +1,103 @@
+"""Tamper-evident audit log: every entry hashes the previous entry's hash and its own content."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+
+from models import AuditEntry, AuditHead, db
+from models.base import utcnow
+
+GENESIS = "0" * 64
+
+
+def canonical(entry: AuditEntry) -> str:
+    return json.dumps(
+        {
+            "seq": entry.seq,
+            "occurred_at": entry.occurred_at.isoformat(timespec="microseconds"),
+            "actor": entry.actor_user_id,
+            "action": entry.action,
+            "object_type": entry.object_type,
+            "object_id": entry.object_id,
+            "details": entry.details,
+        },
+        sort_keys=True,
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+
+
+def chain_hash(prev_hash: str, entry: AuditEntry) -> str:
+    return hashlib.sha256((prev_hash + canonical(entry)).encode()).hexdigest()
+
+
+def _locked_head() -> AuditHead:
+    head = db.session.execute(select(AuditHead).where(AuditHead.id == 1).with_for_update()).scalar_one_or_none()
+    if head is None:
+        head = AuditHead(id=1, seq=0, hash=GENESIS)
+        db.session.add(head)
+        db.session.flush()
+    return head
+
+
+def record(action: str, *, actor_user_id: int | None, object_type: str, object_id: int | str | None,
+           details: dict[str, Any] | None = None) -> AuditEntry:
+    """Append one entry in the caller's transaction (the head row lock serialises appenders)."""
+    head = _locked_head()
+    entry = AuditEntry(
+        seq=head.seq + 1,
+        occurred_at=utcnow(),
+        actor_user_id=actor_user_id,
+        action=action,
+        object_type=object_type,
+        object_id=None if object_id is None else str(object_id),
+        details=json.dumps(details or {}, sort_keys=True, ensure_ascii=False),
+        prev_hash=head.hash,
+    )
+    entry.hash = chain_hash(head.hash, entry)
+    head.seq, head.hash = entry.seq, entry.hash
+    db.session.add(entry)
+    db.session.flush()
+    return entry
+
+
+@dataclass
+class VerifyResult:
+    ok: bool
+    checked: int
+    broken_seq: int | None = None
+    reason: str | None = None
+
+
+def verify_chain(batch: int = 1000) -> VerifyResult:
+    """Walk the chain in order; report the first entry whose link or content does not hold."""
+    prev = GENESIS
+    expected_seq = 1
+    checked = 0
+    last_seq = 0
+    while True:
+        rows = db.session.execute(
+            select(AuditEntry).where(AuditEntry.seq > last_seq).order_by(AuditEntry.seq).limit(batch)
+        ).scalars().all()
+        if not rows:
+            break
+        for e in rows:
+            if e.seq != expected_seq:
+                return VerifyResult(False, checked, expected_seq, "missing entry")
+            if e.prev_hash != prev:
+                return VerifyResult(False, checked, e.seq, "previous-hash link broken")
+            if chain_hash(prev, e) != e.hash:
+                return VerifyResult(False, checked, e.seq, "content does not match its hash")
+            prev = e.hash
+            expected_seq += 1
+            checked += 1
+            last_seq = e.seq
+    head = db.session.get(AuditHead, 1)
+    if head is not None and (head.seq != last_seq or head.hash != prev):
+        return VerifyResult(False, checked, last_seq + 1, "entries after the last one were removed")
+    return VerifyResult(True, checked)

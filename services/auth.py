@@ -1,0 +1,91 @@
+"""Login with WeChat, bearer tokens, the caller's own profile."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import current_app
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import select
+
+from models import User, db
+from models.base import utcnow
+from services import audit, pii, wechat
+from services.errors import Unauthenticated
+
+TOKEN_SALT = "siteroll.bearer.v1"
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    token: str
+    expires_in: int
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=TOKEN_SALT)
+
+
+def issue_token(user: User) -> IssuedToken:
+    token = _serializer().dumps({"uid": user.id, "tv": user.token_version})
+    return IssuedToken(token, current_app.config["TOKEN_TTL_SECONDS"])
+
+
+def user_id_from_token(token: str) -> tuple[int, int]:
+    """(user id, token version) from a signed token; no database read."""
+    try:
+        data = _serializer().loads(token, max_age=current_app.config["TOKEN_TTL_SECONDS"])
+    except SignatureExpired as exc:
+        raise Unauthenticated("TOKEN_EXPIRED", "登录已过期，请重新登录") from exc
+    except BadSignature as exc:
+        raise Unauthenticated("TOKEN_INVALID", "登录凭证无效，请重新登录") from exc
+    return int(data["uid"]), int(data["tv"])
+
+
+def authenticate(token: str) -> User:
+    uid, version = user_id_from_token(token)
+    user = db.session.get(User, uid)
+    if user is None or user.token_version != version:
+        raise Unauthenticated("TOKEN_REVOKED", "登录凭证已失效，请重新登录")
+    return user
+
+
+def login_with_wechat(code: str) -> tuple[User, IssuedToken]:
+    """wx.login code -> openid + session_key (kept encrypted) -> our user and a bearer token."""
+    session = wechat.code_to_session(code)
+    openid = session["openid"]
+    user = db.session.execute(select(User).where(User.openid == openid)).scalar_one_or_none()
+    if user is None:
+        user = User(openid=openid)
+        db.session.add(user)
+    if session.get("unionid"):
+        user.unionid = session["unionid"]
+    if session.get("session_key"):
+        user.session_key_enc = pii.encrypt_str(session["session_key"], context="session_key")
+    user.last_login_at = utcnow()
+    db.session.flush()
+    audit.record("auth.login", actor_user_id=user.id, object_type="user", object_id=user.id)
+    return user, issue_token(user)
+
+
+def bind_phone(user: User, phone_code: str) -> User:
+    """getPhoneNumber code -> the phone WeChat verified, stored encrypted with a blind index."""
+    phone = wechat.phone_number(phone_code)
+    user.phone_enc = pii.encrypt_str(phone, context="phone")
+    user.phone_masked = pii.mask_phone(phone)
+    user.phone_bidx = pii.blind_index(phone, kind="phone")
+    db.session.flush()
+    audit.record("user.phone_bound", actor_user_id=user.id, object_type="user", object_id=user.id)
+    return user
+
+
+def reveal_phone(subject: User, *, actor: User, purpose: str) -> str | None:
+    if subject.phone_enc is None:
+        return None
+    return pii.reveal(subject.phone_enc, actor_user_id=actor.id, field="phone", object_type="user",
+                      object_id=subject.id, purpose=purpose, context="phone")
+
+
+def logout_everywhere(user: User) -> None:
+    user.token_version += 1
+    db.session.flush()

@@ -1,0 +1,113 @@
+"""The one place that decides who may do what to which object.
+
+Every role is held per project (a membership). A policy row says, for an action, which
+roles may do it and how far their reach goes: the whole project, their own team, or only
+their own records. Routes call ``authorize``/``scope``; they never compare roles themselves.
+Outsiders get 404 (they learn nothing about the project); members without the right get 403.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from sqlalchemy import select
+
+from models import Membership, MembershipStatus, Role, db
+from services.errors import Forbidden, NotFound
+
+
+class Action(StrEnum):
+    PROJECT_VIEW = "project.view"
+    PROJECT_UPDATE = "project.update"
+    PARTICIPANT_VIEW = "participant.view"
+    PARTICIPANT_MANAGE = "participant.manage"
+    TEAM_VIEW = "team.view"
+    TEAM_MANAGE = "team.manage"
+    MEMBER_VIEW = "member.view"
+    MEMBER_MANAGE = "member.manage"
+    MEMBER_PII_READ = "member.pii_read"
+
+
+class Reach(StrEnum):
+    PROJECT = "project"
+    TEAM = "team"
+    SELF = "self"
+
+
+R = Role
+OVERSIGHT = {R.PROJECT_ADMIN: Reach.PROJECT, R.LABOUR_MANAGER: Reach.PROJECT, R.PAYROLL_APPROVER: Reach.PROJECT,
+             R.SUPERVISOR: Reach.PROJECT, R.OWNER: Reach.PROJECT}
+
+POLICY: dict[Action, dict[Role, Reach]] = {
+    Action.PROJECT_VIEW: {**OVERSIGHT, R.TEAM_LEADER: Reach.PROJECT, R.WORKER: Reach.PROJECT},
+    Action.PROJECT_UPDATE: {R.PROJECT_ADMIN: Reach.PROJECT},
+    Action.PARTICIPANT_VIEW: {**OVERSIGHT, R.TEAM_LEADER: Reach.PROJECT, R.WORKER: Reach.PROJECT},
+    Action.PARTICIPANT_MANAGE: {R.PROJECT_ADMIN: Reach.PROJECT},
+    Action.TEAM_VIEW: {**OVERSIGHT, R.TEAM_LEADER: Reach.TEAM, R.WORKER: Reach.TEAM},
+    Action.TEAM_MANAGE: {R.PROJECT_ADMIN: Reach.PROJECT, R.LABOUR_MANAGER: Reach.PROJECT},
+    Action.MEMBER_VIEW: {**OVERSIGHT, R.TEAM_LEADER: Reach.TEAM, R.WORKER: Reach.SELF},
+    Action.MEMBER_MANAGE: {R.PROJECT_ADMIN: Reach.PROJECT},
+    Action.MEMBER_PII_READ: {R.PROJECT_ADMIN: Reach.PROJECT, R.LABOUR_MANAGER: Reach.PROJECT},
+}
+
+
+@dataclass(frozen=True)
+class Scope:
+    """How far a caller reaches for one action in one project."""
+
+    whole_project: bool
+    team_ids: frozenset[int]
+    self_user_id: int | None
+
+    def allows(self, *, team_id: int | None = None, subject_user_id: int | None = None) -> bool:
+        if self.whole_project:
+            return True
+        if team_id is not None and team_id in self.team_ids:
+            return True
+        return subject_user_id is not None and subject_user_id == self.self_user_id
+
+
+def memberships_in(user_id: int, project_id: int) -> list[Membership]:
+    return list(db.session.execute(
+        select(Membership).where(
+            Membership.user_id == user_id, Membership.project_id == project_id,
+            Membership.status != MembershipStatus.LEFT.value,
+        )
+    ).scalars())
+
+
+def scope(user_id: int, action: Action, project_id: int) -> Scope:
+    """The caller's reach; raises NotFound for outsiders and Forbidden for members without the action."""
+    memberships = memberships_in(user_id, project_id)
+    if not memberships:
+        raise NotFound("PROJECT_NOT_FOUND", "项目不存在或您不是该项目成员")
+    rules = POLICY[action]
+    whole, teams, self_id, any_rule = False, set(), None, False
+    for m in memberships:
+        reach = rules.get(Role(m.role))
+        if reach is None:
+            continue
+        any_rule = True
+        if reach is Reach.PROJECT:
+            whole = True
+        elif reach is Reach.TEAM and m.team_id is not None:
+            teams.add(m.team_id)
+        elif reach is Reach.SELF:
+            self_id = user_id
+    if not any_rule:
+        raise Forbidden()
+    return Scope(whole, frozenset(teams), self_id)
+
+
+def authorize(user_id: int, action: Action, project_id: int, *, team_id: int | None = None,
+              subject_user_id: int | None = None) -> Scope:
+    """Allow or refuse one action on one object (a project, a team in it, a person in it)."""
+    s = scope(user_id, action, project_id)
+    if team_id is None and subject_user_id is None:
+        if not s.whole_project:
+            raise Forbidden()
+        return s
+    if not s.allows(team_id=team_id, subject_user_id=subject_user_id):
+        raise Forbidden()
+    return s

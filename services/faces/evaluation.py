@@ -1,0 +1,152 @@
+"""Measure verification accuracy on a labelled pairs CSV, through the service's own path.
+
+Each image is enrolled once with ``FaceEngine.analyze`` (decode, gates, embedding: what an
+enrollment or a clock-in runs) and each pair is decided with ``match_templates`` (what a
+clock-in runs). Liveness does not take part in the decision here: it is reported apart, so
+the figures say how well the *recogniser* separates people.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from services.faces.engine import DETECTOR_NAME, METRIC, MODEL_NAME, FaceEngine, match_templates
+from services.faces.reasons import FaceRejected
+
+ROC_THRESHOLDS = tuple(round(0.30 + 0.05 * i, 2) for i in range(11))  # 0.30 .. 0.80
+
+
+def degrade_like_a_site_selfie(data: bytes) -> bytes:
+    """480 px long side, 60% brightness, JPEG quality 45: a dim, compressed site selfie."""
+    from PIL import Image
+
+    with Image.open(io.BytesIO(data)) as im:
+        im = im.convert("RGB")
+        im.thumbnail((480, 480), Image.Resampling.LANCZOS)
+        dimmed = Image.fromarray((np.asarray(im).astype(np.float32) * 0.6).astype(np.uint8))
+    out = io.BytesIO()
+    dimmed.save(out, "JPEG", quality=45)
+    return out.getvalue()
+
+
+@dataclass
+class _Enrolled:
+    embedding: np.ndarray | None = None
+    rejected: str | None = None
+    spoof_flagged: bool = False
+    ms: float = 0.0
+
+
+@dataclass
+class PairsReport:
+    rows: list[tuple[str, str, bool]] = field(default_factory=list)
+    problems: list[dict[str, Any]] = field(default_factory=list)
+
+
+def read_pairs(csv_path: Path, images: Path) -> PairsReport:
+    """Rows ``img1,img2,same``; a bad row or a missing file is reported, not fatal."""
+    report = PairsReport()
+    with csv_path.open(newline="", encoding="utf-8-sig") as f:
+        reader = csv.DictReader(f)
+        missing_cols = {"img1", "img2", "same"} - set(reader.fieldnames or [])
+        if missing_cols:
+            raise ValueError(f"{csv_path}: header must be img1,img2,same (missing {sorted(missing_cols)})")
+        for line_no, row in enumerate(reader, start=2):
+            a, b, same = (row.get("img1") or "").strip(), (row.get("img2") or "").strip(), (row.get("same") or "").strip()
+            if not a or not b or same not in {"0", "1"}:
+                report.problems.append({"line": line_no, "problem": "unreadable row", "row": row})
+                continue
+            lost = [name for name in (a, b) if not (images / name).is_file()]
+            if lost:
+                report.problems.append({"line": line_no, "problem": "missing file", "files": lost})
+                continue
+            report.rows.append((a, b, same == "1"))
+    return report
+
+
+def rates(decisions: list[tuple[bool, bool]]) -> dict[str, float | int]:
+    """(accepted, same) pairs -> accuracy, FAR (impostors accepted), FRR (genuines refused)."""
+    genuine = sum(1 for _, same in decisions if same)
+    impostor = len(decisions) - genuine
+    false_accepts = sum(1 for acc, same in decisions if acc and not same)
+    false_rejects = sum(1 for acc, same in decisions if not acc and same)
+    correct = len(decisions) - false_accepts - false_rejects
+    return {
+        "accuracy": round(correct / len(decisions), 4) if decisions else 0.0,
+        "far": round(false_accepts / impostor, 4) if impostor else 0.0,
+        "frr": round(false_rejects / genuine, 4) if genuine else 0.0,
+        "false_accepts": false_accepts,
+        "false_rejects": false_rejects,
+    }
+
+
+def evaluate_pairs(
+    engine: FaceEngine,
+    csv_path: Path,
+    images: Path,
+    *,
+    threshold: float | None = None,
+    degrade_second: bool = False,
+) -> dict[str, Any]:
+    threshold = engine.settings.threshold if threshold is None else threshold
+    pairs = read_pairs(csv_path, images)
+    cache: dict[tuple[str, bool], _Enrolled] = {}
+
+    def enrolled(name: str, degraded: bool) -> _Enrolled:
+        key = (name, degraded)
+        if key not in cache:
+            data = (images / name).read_bytes()
+            if degraded:
+                data = degrade_like_a_site_selfie(data)
+            t0 = time.perf_counter()
+            try:
+                analysis = engine.analyze(data)
+                item = _Enrolled(embedding=analysis.embedding, spoof_flagged=not analysis.spoof.is_real if analysis.spoof else False)
+            except FaceRejected as rejected:
+                item = _Enrolled(rejected=rejected.code)
+            item.ms = (time.perf_counter() - t0) * 1000
+            cache[key] = item
+        return cache[key]
+
+    distances: list[tuple[float | None, bool]] = []
+    for a, b, same in pairs.rows:
+        first, second = enrolled(a, False), enrolled(b, degrade_second)
+        if first.embedding is None or second.embedding is None:
+            distances.append((None, same))  # the service refuses the selfie: no match
+            continue
+        distances.append((match_templates(second.embedding, [first.embedding], threshold).distance, same))
+
+    def decide(t: float) -> list[tuple[bool, bool]]:
+        return [(d is not None and d <= t, same) for d, same in distances]
+
+    roc = [{"threshold": t, **rates(decide(t))} for t in sorted({*ROC_THRESHOLDS, threshold})]
+    scored = [(d, same) for d, same in distances if d is not None]
+    genuine = [d for d, same in scored if same]
+    impostor = [d for d, same in scored if not same]
+    return {
+        "pairs": len(pairs.rows),
+        **rates(decide(threshold)),
+        "threshold": threshold,
+        "metric": METRIC,
+        "model": MODEL_NAME,
+        "model_version": engine.model_version,
+        "detector": DETECTOR_NAME,
+        "anti_spoof": engine.settings.anti_spoof,
+        "degraded_second_image": degrade_second,
+        "images": len(cache),
+        "mean_ms": round(float(np.mean([c.ms for c in cache.values()])), 1) if cache else 0.0,
+        "rejected_images": {f"{n}{' (degraded)' if d else ''}": c.rejected for (n, d), c in cache.items() if c.rejected},
+        "spoof_flagged_images": sorted(f"{n}{' (degraded)' if d else ''}" for (n, d), c in cache.items() if c.spoof_flagged),
+        "pairs_without_decision": sum(1 for d, _ in distances if d is None),
+        "genuine_distance_max": round(max(genuine), 4) if genuine else None,
+        "impostor_distance_min": round(min(impostor), 4) if impostor else None,
+        "problems": pairs.problems,
+        "roc": roc,
+    }

@@ -1,0 +1,312 @@
+"""Companies, projects, participating companies, teams and memberships."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.exc import IntegrityError
+from stdnum.cn import uscc as uscc_std
+from stdnum.exceptions import ValidationError as StdnumError
+
+from models import (
+    Company,
+    Membership,
+    MembershipStatus,
+    ParticipantRole,
+    Project,
+    ProjectCompany,
+    Role,
+    Team,
+    User,
+    db,
+)
+from services import audit, geo, pii
+from services.authz import Action, authorize, scope
+from services.errors import Conflict, NotFound, Unprocessable
+
+JOIN_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud on site
+
+
+def normalize_uscc(value: str) -> str:
+    try:
+        return uscc_std.validate(value)
+    except StdnumError as exc:
+        raise Unprocessable("USCC_INVALID", "统一社会信用代码格式或校验位不正确", {"uscc": value}) from exc
+
+
+def _flush_unique(conflict: Conflict) -> None:
+    """Flush inside a savepoint so a unique clash becomes a clean 409, not a broken session."""
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except IntegrityError as exc:
+        raise conflict from exc
+
+
+def create_company(actor: User, name: str, uscc: str) -> Company:
+    code = normalize_uscc(uscc)
+    if db.session.execute(select(Company.id).where(Company.uscc == code)).first():
+        raise Conflict("COMPANY_EXISTS", "该统一社会信用代码的企业已登记", {"uscc": code})
+    company = Company(name=name.strip(), uscc=code, created_by=actor.id)
+    db.session.add(company)
+    _flush_unique(Conflict("COMPANY_EXISTS", "该统一社会信用代码的企业已登记", {"uscc": code}))
+    audit.record("company.created", actor_user_id=actor.id, object_type="company", object_id=company.id,
+                 details={"uscc": code})
+    return company
+
+
+def get_company(company_id: int) -> Company:
+    company = db.session.get(Company, company_id)
+    if company is None:
+        raise NotFound("COMPANY_NOT_FOUND", "企业不存在")
+    return company
+
+
+def _new_join_code() -> str:
+    while True:
+        code = "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(6))
+        if not db.session.execute(select(Project.id).where(Project.join_code == code)).first():
+            return code
+
+
+def _normalize_account_no(value: str) -> str:
+    digits = value.replace(" ", "").replace("-", "")
+    if not digits.isdigit() or not 8 <= len(digits) <= 32:
+        raise Unprocessable("WAGE_ACCOUNT_INVALID", "工资专用账户账号应为8到32位数字")
+    return digits
+
+
+def create_project(actor: User, *, name: str, address: str, general_contractor_id: int, wage_account_bank: str,
+                   wage_account_no: str, geofence: dict[str, Any], liveness_mode: str = "passive",
+                   join_code: str | None = None) -> Project:
+    """The creator becomes the project's admin; the general contractor (总包) is its first participant."""
+    get_company(general_contractor_id)
+    account = _normalize_account_no(wage_account_no)
+    project = Project(
+        name=name.strip(), address=address.strip(), join_code=join_code or _new_join_code(),
+        wage_account_bank=wage_account_bank.strip(),
+        wage_account_no_enc=pii.encrypt_str(account, context="wage_account"),
+        wage_account_no_masked=pii.mask_bank_card(account),
+        geofence=geo.normalize_geofence(geofence), liveness_mode=liveness_mode, created_by=actor.id,
+    )
+    db.session.add(project)
+    _flush_unique(Conflict("JOIN_CODE_TAKEN", "项目码已被使用"))
+    db.session.add(ProjectCompany(project_id=project.id, company_id=general_contractor_id,
+                                  role=ParticipantRole.GENERAL_CONTRACTOR.value))
+    db.session.add(Membership(project_id=project.id, user_id=actor.id, role=Role.PROJECT_ADMIN.value))
+    db.session.flush()
+    audit.record("project.created", actor_user_id=actor.id, object_type="project", object_id=project.id)
+    return project
+
+
+def get_project(actor: User, project_id: int, action: Action = Action.PROJECT_VIEW) -> Project:
+    project = db.session.get(Project, project_id)
+    if project is None:
+        raise NotFound("PROJECT_NOT_FOUND", "项目不存在或您不是该项目成员")
+    authorize(actor.id, action, project.id)
+    return project
+
+
+def update_project(actor: User, project_id: int, changes: dict[str, Any]) -> Project:
+    project = get_project(actor, project_id, Action.PROJECT_UPDATE)
+    for key in ("name", "address", "wage_account_bank", "liveness_mode"):
+        if changes.get(key) is not None:
+            setattr(project, key, changes[key].strip() if isinstance(changes[key], str) else changes[key])
+    if changes.get("wage_account_no") is not None:
+        account = _normalize_account_no(changes["wage_account_no"])
+        project.wage_account_no_enc = pii.encrypt_str(account, context="wage_account")
+        project.wage_account_no_masked = pii.mask_bank_card(account)
+    if changes.get("geofence") is not None:
+        project.geofence = geo.normalize_geofence(changes["geofence"])
+    db.session.flush()
+    audit.record("project.updated", actor_user_id=actor.id, object_type="project", object_id=project.id,
+                 details={"fields": sorted(k for k, v in changes.items() if v is not None)})
+    return project
+
+
+def projects_of(user: User) -> list[tuple[Membership, Project, Team | None]]:
+    rows = db.session.execute(
+        select(Membership, Project, Team)
+        .join(Project, Project.id == Membership.project_id)
+        .outerjoin(Team, Team.id == Membership.team_id)
+        .where(Membership.user_id == user.id, Membership.status != MembershipStatus.LEFT.value)
+        .order_by(Membership.project_id, Membership.id)
+    ).all()
+    return [(m, p, t) for m, p, t in rows]
+
+
+def add_participant(actor: User, project_id: int, company_id: int, role: str) -> ProjectCompany:
+    get_project(actor, project_id, Action.PARTICIPANT_MANAGE)
+    get_company(company_id)
+    link = ProjectCompany(project_id=project_id, company_id=company_id, role=role)
+    db.session.add(link)
+    _flush_unique(Conflict("PARTICIPANT_EXISTS", "该企业已以此身份参建本项目"))
+    audit.record("project.participant_added", actor_user_id=actor.id, object_type="project",
+                 object_id=project_id, details={"company_id": company_id, "role": role})
+    return link
+
+
+def participants(actor: User, project_id: int) -> list[tuple[ProjectCompany, Company]]:
+    get_project(actor, project_id, Action.PARTICIPANT_VIEW)
+    rows = db.session.execute(
+        select(ProjectCompany, Company).join(Company, Company.id == ProjectCompany.company_id)
+        .where(ProjectCompany.project_id == project_id).order_by(ProjectCompany.id)
+    ).all()
+    return [(pc, c) for pc, c in rows]
+
+
+def _check_team_company(project_id: int, company_id: int | None) -> None:
+    if company_id is None:
+        return
+    linked = db.session.execute(select(ProjectCompany.id).where(
+        ProjectCompany.project_id == project_id, ProjectCompany.company_id == company_id)).first()
+    if not linked:
+        raise Unprocessable("COMPANY_NOT_PARTICIPANT", "该企业不是本项目的参建单位")
+
+
+def _check_leader(project_id: int, leader_user_id: int | None) -> None:
+    if leader_user_id is not None and db.session.get(User, leader_user_id) is None:
+        raise Unprocessable("LEADER_NOT_FOUND", "班组长用户不存在")
+
+
+def _make_leader(project_id: int, team: Team) -> None:
+    """A team's leader holds the team_leader role for exactly that team."""
+    if team.leader_user_id is None:
+        return
+    existing = db.session.execute(select(Membership).where(
+        Membership.project_id == project_id, Membership.user_id == team.leader_user_id,
+        Membership.role == Role.TEAM_LEADER.value)).scalar_one_or_none()
+    if existing is None:
+        db.session.add(Membership(project_id=project_id, user_id=team.leader_user_id,
+                                  role=Role.TEAM_LEADER.value, team_id=team.id))
+    else:
+        existing.team_id, existing.status = team.id, MembershipStatus.ACTIVE.value
+
+
+def create_team(actor: User, project_id: int, *, name: str, default_day_wage_fen: int,
+                company_id: int | None = None, trade: str | None = None,
+                leader_user_id: int | None = None) -> Team:
+    get_project(actor, project_id, Action.TEAM_MANAGE)
+    _check_team_company(project_id, company_id)
+    _check_leader(project_id, leader_user_id)
+    team = Team(project_id=project_id, name=name.strip(), default_day_wage_fen=default_day_wage_fen,
+                company_id=company_id, trade=trade, leader_user_id=leader_user_id)
+    db.session.add(team)
+    _flush_unique(Conflict("TEAM_EXISTS", "本项目已有同名班组"))
+    _make_leader(project_id, team)
+    db.session.flush()
+    audit.record("team.created", actor_user_id=actor.id, object_type="team", object_id=team.id,
+                 details={"project_id": project_id, "default_day_wage_fen": default_day_wage_fen})
+    return team
+
+
+def get_team(actor: User, team_id: int, action: Action = Action.TEAM_VIEW) -> Team:
+    team = db.session.get(Team, team_id)
+    if team is None:
+        raise NotFound("TEAM_NOT_FOUND", "班组不存在")
+    authorize(actor.id, action, team.project_id, team_id=team.id if action is Action.TEAM_VIEW else None)
+    return team
+
+
+def update_team(actor: User, team_id: int, changes: dict[str, Any]) -> Team:
+    team = get_team(actor, team_id, Action.TEAM_MANAGE)
+    if "company_id" in changes:
+        _check_team_company(team.project_id, changes["company_id"])
+    if "leader_user_id" in changes:
+        _check_leader(team.project_id, changes["leader_user_id"])
+    for key in ("name", "trade", "default_day_wage_fen", "company_id", "leader_user_id"):
+        if key in changes:
+            setattr(team, key, changes[key])
+    _flush_unique(Conflict("TEAM_EXISTS", "本项目已有同名班组"))
+    _make_leader(team.project_id, team)
+    db.session.flush()
+    audit.record("team.updated", actor_user_id=actor.id, object_type="team", object_id=team.id,
+                 details={k: v for k, v in changes.items() if k != "name"})
+    return team
+
+
+def teams(actor: User, project_id: int) -> list[Team]:
+    reach = scope(actor.id, Action.TEAM_VIEW, project_id)
+    query = select(Team).where(Team.project_id == project_id).order_by(Team.id)
+    if not reach.whole_project:
+        query = query.where(Team.id.in_(reach.team_ids or {-1}))
+    return list(db.session.execute(query).scalars())
+
+
+def members(actor: User, project_id: int) -> list[tuple[Membership, User]]:
+    reach = scope(actor.id, Action.MEMBER_VIEW, project_id)
+    query = (select(Membership, User).join(User, User.id == Membership.user_id)
+             .where(Membership.project_id == project_id).order_by(Membership.id))
+    if not reach.whole_project:
+        conditions = []
+        if reach.team_ids:
+            conditions.append(Membership.team_id.in_(reach.team_ids))
+        if reach.self_user_id is not None:
+            conditions.append(Membership.user_id == reach.self_user_id)
+        query = query.where(or_(*conditions))
+    return [(m, u) for m, u in db.session.execute(query).all()]
+
+
+def grant_role(actor: User, project_id: int, *, user_id: int, role: str, team_id: int | None) -> Membership:
+    get_project(actor, project_id, Action.MEMBER_MANAGE)
+    if db.session.get(User, user_id) is None:
+        raise NotFound("USER_NOT_FOUND", "用户不存在")
+    if role in (Role.TEAM_LEADER, Role.WORKER):
+        team = db.session.get(Team, team_id) if team_id is not None else None
+        if team is None or team.project_id != project_id:
+            raise Unprocessable("TEAM_REQUIRED", "班组长和工人必须指定本项目的班组")
+    else:
+        team_id = None
+    membership = db.session.execute(select(Membership).where(
+        Membership.project_id == project_id, Membership.user_id == user_id, Membership.role == role)
+    ).scalar_one_or_none()
+    if membership is None:
+        membership = Membership(project_id=project_id, user_id=user_id, role=role, team_id=team_id)
+        db.session.add(membership)
+    else:
+        membership.team_id, membership.status = team_id, MembershipStatus.ACTIVE.value
+    db.session.flush()
+    audit.record("membership.granted", actor_user_id=actor.id, object_type="membership",
+                 object_id=membership.id, details={"user_id": user_id, "role": role, "team_id": team_id})
+    return membership
+
+
+def join_project(user: User, join_code: str, team_id: int | None) -> Membership:
+    """A worker scans or types the project code; the labour manager reviews the enrollment later."""
+    project = db.session.execute(
+        select(Project).where(Project.join_code == join_code.strip().upper())).scalar_one_or_none()
+    if project is None:
+        raise NotFound("JOIN_CODE_INVALID", "项目码不存在，请向项目部核对")
+    if team_id is not None:
+        team = db.session.get(Team, team_id)
+        if team is None or team.project_id != project.id:
+            raise Unprocessable("TEAM_NOT_IN_PROJECT", "所选班组不属于该项目")
+    existing = db.session.execute(select(Membership).where(
+        Membership.project_id == project.id, Membership.user_id == user.id,
+        Membership.role == Role.WORKER.value)).scalar_one_or_none()
+    if existing is not None and existing.status != MembershipStatus.LEFT.value:
+        if team_id is not None and existing.team_id != team_id:
+            existing.team_id = team_id
+            db.session.flush()
+        return existing
+    if existing is None:
+        existing = Membership(project_id=project.id, user_id=user.id, role=Role.WORKER.value)
+        db.session.add(existing)
+    existing.team_id, existing.status = team_id, MembershipStatus.PENDING.value
+    db.session.flush()
+    audit.record("project.joined", actor_user_id=user.id, object_type="membership", object_id=existing.id,
+                 details={"project_id": project.id, "team_id": team_id})
+    return existing
+
+
+def reveal_member_phone(actor: User, project_id: int, user_id: int) -> str | None:
+    from services.auth import reveal_phone
+
+    authorize(actor.id, Action.MEMBER_PII_READ, project_id)
+    if not any(m.user_id == user_id for m, _ in members(actor, project_id)):
+        raise NotFound("MEMBER_NOT_FOUND", "该用户不是本项目成员")
+    subject = db.session.get(User, user_id)
+    assert subject is not None
+    return reveal_phone(subject, actor=actor, purpose=f"project:{project_id}")
