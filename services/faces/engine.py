@@ -124,7 +124,9 @@ def decode_image(data: bytes, settings: EngineSettings = EngineSettings()) -> np
             rgb = np.asarray(im.convert("RGB"))
     except FaceRejected:
         raise
-    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
+    except Image.DecompressionBombError as exc:  # Pillow's own guard, raised while opening
+        raise FaceRejected("IMAGE_TOO_LARGE", {"why": "decompression bomb"}) from exc
+    except (OSError, SyntaxError, ValueError) as exc:
         raise FaceRejected("IMAGE_UNDECODABLE", {"why": type(exc).__name__}) from exc
     return shrink_to(rgb, settings.work_long_side)
 
