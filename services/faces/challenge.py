@@ -127,12 +127,14 @@ def check_frames(
         raise FaceRejected("SPOOF_SUSPECTED", {"fake_frames": fake, "frames": len(analyses)})
 
     moved = max(
-        movement_degrees(analyses[0].face.pose, a.face.pose, movement, settings.mirrored) for a in analyses[1:]
+        movement_degrees(analyses[0].face.pose, a.face.pose, movement, settings.mirrored)
+        for a in analyses[1:]
     )
     needed = required_degrees(movement, settings)
     if moved < needed:
         raise FaceRejected(
-            "CHALLENGE_NOT_PERFORMED", {"movement": movement, "moved_deg": round(moved, 1), "required_deg": needed}
+            "CHALLENGE_NOT_PERFORMED",
+            {"movement": movement, "moved_deg": round(moved, 1), "required_deg": needed},
         )
     return ChallengeResult(
         movement=movement,

@@ -239,7 +239,9 @@ class FaceEngine:
         self._dlib = dlib
         # FasNet eagerly costs ~420 ms a call in TF overhead; traced once it is ~30 ms
         spec = [tf.TensorSpec([1, 80, 80, 3], tf.float32)]
-        self._fasnet_first = tf.function(lambda x: self._fasnet.first_model(x, training=False), input_signature=spec)
+        self._fasnet_first = tf.function(
+            lambda x: self._fasnet.first_model(x, training=False), input_signature=spec
+        )
         self._fasnet_second = tf.function(
             lambda x: self._fasnet.second_model(x, training=False), input_signature=spec
         )
@@ -277,9 +279,7 @@ class FaceEngine:
             rects = self._hog(small, 1)
         rect = self._dlib.rectangle
         return [
-            rect(
-                int(r.left() / scale), int(r.top() / scale), int(r.right() / scale), int(r.bottom() / scale)
-            )
+            rect(int(r.left() / scale), int(r.top() / scale), int(r.right() / scale), int(r.bottom() / scale))
             for r in rects
         ]
 
@@ -299,7 +299,9 @@ class FaceEngine:
             x, y = max(0, r.left()), max(0, r.top())
             bw, bh = min(w, r.right()) - x, min(h, r.bottom()) - y
             if min(bw, bh) < s.min_face_px:
-                raise FaceRejected("FACE_TOO_SMALL", {"face_px": int(min(bw, bh)), "min_face_px": s.min_face_px})
+                raise FaceRejected(
+                    "FACE_TOO_SMALL", {"face_px": int(min(bw, bh)), "min_face_px": s.min_face_px}
+                )
             shape5 = self._shape5(rgb, r)
             shape68 = self._shape68(rgb, r)
             chip = self._dlib.get_face_chip(rgb, shape5, size=150, padding=0.25)
@@ -315,7 +317,9 @@ class FaceEngine:
             shape5=shape5,
         )
         if brightness < s.min_brightness:
-            raise FaceRejected("IMAGE_TOO_DARK", {"brightness": round(brightness, 1), "min": s.min_brightness})
+            raise FaceRejected(
+                "IMAGE_TOO_DARK", {"brightness": round(brightness, 1), "min": s.min_brightness}
+            )
         if sharpness < s.min_sharpness:
             raise FaceRejected("IMAGE_TOO_BLURRY", {"sharpness": round(sharpness, 1), "min": s.min_sharpness})
         if require_frontal and (abs(face.pose.yaw) > s.max_yaw_deg or abs(face.pose.pitch) > s.max_pitch_deg):
@@ -381,7 +385,11 @@ class FaceEngine:
             spoof = timed("anti_spoof", lambda: self.check_spoof(rgb, face))
         timings["total"] = round(sum(timings.values()), 1)
         return FaceAnalysis(
-            face=face, embedding=embedding, spoof=spoof, image_size=(rgb.shape[1], rgb.shape[0]), timings_ms=timings
+            face=face,
+            embedding=embedding,
+            spoof=spoof,
+            image_size=(rgb.shape[1], rgb.shape[0]),
+            timings_ms=timings,
         )
 
 

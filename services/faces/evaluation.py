@@ -59,7 +59,11 @@ def read_pairs(csv_path: Path, images: Path) -> PairsReport:
         if missing_cols:
             raise ValueError(f"{csv_path}: header must be img1,img2,same (missing {sorted(missing_cols)})")
         for line_no, row in enumerate(reader, start=2):
-            a, b, same = (row.get("img1") or "").strip(), (row.get("img2") or "").strip(), (row.get("same") or "").strip()
+            a, b, same = (
+                (row.get("img1") or "").strip(),
+                (row.get("img2") or "").strip(),
+                (row.get("same") or "").strip(),
+            )
             if not a or not b or same not in {"0", "1"}:
                 report.problems.append({"line": line_no, "problem": "unreadable row", "row": row})
                 continue
@@ -108,7 +112,10 @@ def evaluate_pairs(
             t0 = time.perf_counter()
             try:
                 analysis = engine.analyze(data)
-                item = _Enrolled(embedding=analysis.embedding, spoof_flagged=not analysis.spoof.is_real if analysis.spoof else False)
+                item = _Enrolled(
+                    embedding=analysis.embedding,
+                    spoof_flagged=not analysis.spoof.is_real if analysis.spoof else False,
+                )
             except FaceRejected as rejected:
                 item = _Enrolled(rejected=rejected.code)
             item.ms = (time.perf_counter() - t0) * 1000
@@ -142,8 +149,12 @@ def evaluate_pairs(
         "degraded_second_image": degrade_second,
         "images": len(cache),
         "mean_ms": round(float(np.mean([c.ms for c in cache.values()])), 1) if cache else 0.0,
-        "rejected_images": {f"{n}{' (degraded)' if d else ''}": c.rejected for (n, d), c in cache.items() if c.rejected},
-        "spoof_flagged_images": sorted(f"{n}{' (degraded)' if d else ''}" for (n, d), c in cache.items() if c.spoof_flagged),
+        "rejected_images": {
+            f"{n}{' (degraded)' if d else ''}": c.rejected for (n, d), c in cache.items() if c.rejected
+        },
+        "spoof_flagged_images": sorted(
+            f"{n}{' (degraded)' if d else ''}" for (n, d), c in cache.items() if c.spoof_flagged
+        ),
         "pairs_without_decision": sum(1 for d, _ in distances if d is None),
         "genuine_distance_max": round(max(genuine), 4) if genuine else None,
         "impostor_distance_min": round(min(impostor), 4) if impostor else None,

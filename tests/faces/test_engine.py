@@ -109,7 +109,9 @@ def test_pose_recovers_known_rotation(yaw: float, pitch: float) -> None:
     if yaw:
         assert np.sign(nose_x - eyes_x) == np.sign(yaw)  # + yaw: nose towards image right
     pose = estimate_pose(landmarks, (800, 600))
-    assert pose == HeadPose(yaw=pytest.approx(yaw, abs=0.5), pitch=pytest.approx(pitch, abs=0.5), roll=pytest.approx(0, abs=0.5))
+    assert pose == HeadPose(
+        yaw=pytest.approx(yaw, abs=0.5), pitch=pytest.approx(pitch, abs=0.5), roll=pytest.approx(0, abs=0.5)
+    )
 
 
 # ------------------------------------------------------------------ gates on real / generated images
@@ -161,7 +163,9 @@ def test_too_blurry(engine) -> None:
 @pytest.mark.slow
 def test_not_frontal(engine) -> None:
     # F1's face is turned ~40 deg away from the camera; with the gate off it is a face
-    assert reject_code(engine, face_bytes("spoof_sample_image_F1.jpg"), anti_spoof=False) == "FACE_NOT_FRONTAL"
+    assert (
+        reject_code(engine, face_bytes("spoof_sample_image_F1.jpg"), anti_spoof=False) == "FACE_NOT_FRONTAL"
+    )
     assert engine.analyze(face_bytes("spoof_sample_image_F1.jpg"), anti_spoof=False, require_frontal=False)
 
 
@@ -177,7 +181,9 @@ def test_dim_compressed_site_selfie_still_passes_the_gates(engine) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(("a", "b"), [("img1.jpg", "img2.jpg"), ("img13.jpg", "img15.jpg"), ("img20.jpg", "img21.jpg")])
+@pytest.mark.parametrize(
+    ("a", "b"), [("img1.jpg", "img2.jpg"), ("img13.jpg", "img15.jpg"), ("img20.jpg", "img21.jpg")]
+)
 def test_same_person_matches(engine, a: str, b: str) -> None:
     from services.faces.engine import face_distance
 
@@ -186,7 +192,9 @@ def test_same_person_matches(engine, a: str, b: str) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(("a", "b"), [("img1.jpg", "img3.jpg"), ("img16.jpg", "img20.jpg"), ("img8.jpg", "img24.jpg")])
+@pytest.mark.parametrize(
+    ("a", "b"), [("img1.jpg", "img3.jpg"), ("img16.jpg", "img20.jpg"), ("img8.jpg", "img24.jpg")]
+)
 def test_different_people_do_not_match(engine, a: str, b: str) -> None:
     from services.faces.engine import face_distance
 
@@ -206,7 +214,9 @@ def test_pairs_csv_at_calibrated_threshold(engine, faces_dir) -> None:
 
 def test_pairs_csv_problems_are_reported(tmp_path) -> None:
     csv_path = tmp_path / "pairs.csv"
-    csv_path.write_text("img1,img2,same\nimg1.jpg,img2.jpg,1\nimg1.jpg,nope.jpg,0\nimg1.jpg,,1\nimg1.jpg,img3.jpg,maybe\n")
+    csv_path.write_text(
+        "img1,img2,same\nimg1.jpg,img2.jpg,1\nimg1.jpg,nope.jpg,0\nimg1.jpg,,1\nimg1.jpg,img3.jpg,maybe\n"
+    )
     report = read_pairs(csv_path, FACES)
     assert report.rows == [("img1.jpg", "img2.jpg", True)]
     assert [p["problem"] for p in report.problems] == ["missing file", "unreadable row", "unreadable row"]
@@ -229,7 +239,10 @@ def test_live_sample_is_real(engine) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", ["spoof_sample_image_T1.jpg", "spoof_sample_image_F1.jpg", "spoof_sample_image_F2.jpg", "img1.jpg"])
+@pytest.mark.parametrize(
+    "name",
+    ["spoof_sample_image_T1.jpg", "spoof_sample_image_F1.jpg", "spoof_sample_image_F2.jpg", "img1.jpg"],
+)
 def test_fasnet_tf_function_equals_deepface_eager(engine, name: str) -> None:
     from deepface import DeepFace
 
