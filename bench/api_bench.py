@@ -85,6 +85,7 @@ class Proc:
     name: str
     popen: subprocess.Popen[bytes]
     log_path: Path
+    started: float = field(default_factory=time.monotonic)
 
     def log_tail(self, lines: int = 40) -> str:
         try:
@@ -162,6 +163,8 @@ def gunicorn_argv(target: str, port: int, workers: int, tmp: Path) -> list[str]:
         "--timeout", "60",
         "--graceful-timeout", "5",
         "--log-level", "info",
+        # gunicorn >= 24 otherwise opens ~/.gunicorn/gunicorn.ctl, one path shared by both masters
+        "--no-control-socket",
     ]
 
 
@@ -184,9 +187,8 @@ def http_call(port: int, method: str, path: str, body: Any = None,
 
 
 def wait_until_answers(proc: Proc, port: int, path: str, timeout: float = STARTUP_TIMEOUT_S) -> float:
-    """Poll until the server answers 2xx/3xx; the seconds it took. Fails fast if the process died."""
-    started = time.monotonic()
-    deadline = started + timeout
+    """Poll until the server answers 2xx/3xx; seconds since it was started. Fails fast if it died."""
+    deadline = time.monotonic() + timeout
     last = "no answer"
     while time.monotonic() < deadline:
         if proc.popen.poll() is not None:
@@ -195,7 +197,7 @@ def wait_until_answers(proc: Proc, port: int, path: str, timeout: float = STARTU
         try:
             status, body = http_call(port, "GET", path, timeout=2)
             if status < 400:
-                return time.monotonic() - started
+                return time.monotonic() - proc.started
             last = f"HTTP {status}: {body[:300]!r}"
         except OSError as exc:
             last = f"{type(exc).__name__}: {exc}"
@@ -225,6 +227,7 @@ class Result:
     req_per_s: float
     p50_ms: float
     p99_ms: float
+    client_cpu_s: float = 0.0  # CPU the bench process itself used; near `seconds` means client-bound
     aborted: bool = False
     error_samples: list[str] = field(default_factory=list)
 
@@ -293,12 +296,13 @@ def drive(port: int, path: str, headers: Mapping[str, str], total: int, concurre
                 samples.extend(my_samples[: MAX_ERROR_SAMPLES - len(samples)])
 
     threads = [threading.Thread(target=worker, name=f"bench-{i}", daemon=True) for i in range(concurrency)]
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     for t in threads:
         t.start()
     for t in threads:
         t.join()
     seconds = time.perf_counter() - started
+    cpu = time.process_time() - cpu_started
 
     latencies.sort()
     done = len(latencies)
@@ -306,7 +310,7 @@ def drive(port: int, path: str, headers: Mapping[str, str], total: int, concurre
         target=f"GET {path}", requests=done, errors=errors, seconds=round(seconds, 3),
         req_per_s=round(done / seconds, 1) if seconds > 0 else 0.0,
         p50_ms=round(percentile(latencies, 50) * 1000, 2), p99_ms=round(percentile(latencies, 99) * 1000, 2),
-        aborted=done < total, error_samples=samples,
+        client_cpu_s=round(cpu, 3), aborted=done < total, error_samples=samples,
     )
 
 
@@ -420,9 +424,10 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def print_table(report: dict[str, Any]) -> None:
-    cols = ("target", "requests", "errors", "req/s", "p50 ms", "p99 ms")
+    cols = ("target", "requests", "errors", "req/s", "p50 ms", "p99 ms", "wall s", "client cpu s")
     rows = [(r["target"], str(r["requests"]), str(r["errors"]), f"{r['req_per_s']:.1f}",
-             f"{r['p50_ms']:.2f}", f"{r['p99_ms']:.2f}") for r in report["results"]]
+             f"{r['p50_ms']:.2f}", f"{r['p99_ms']:.2f}", f"{r['seconds']:.2f}", f"{r['client_cpu_s']:.2f}")
+            for r in report["results"]]
     widths = [max(len(c), *(len(row[i]) for row in rows)) for i, c in enumerate(cols)]
     fmt = "  ".join(f"{{:<{w}}}" if i == 0 else f"{{:>{w}}}" for i, w in enumerate(widths))
     print(f"gunicorn {report['workers']} {report['worker_class']} workers, concurrency {report['concurrency']}, "

@@ -80,6 +80,8 @@ def _call(fn, *args: Any) -> dict[str, Any]:
     except APILimitedException as exc:
         raise TooManyRequests("WECHAT_RATE_LIMITED", "微信接口繁忙，请稍后再试", {"errcode": exc.errcode}) from exc
     except WeChatClientException as exc:
+        if exc.errcode == RATE_LIMITED:  # the token fetch raises the plain class for it
+            raise TooManyRequests("WECHAT_RATE_LIMITED", "微信接口繁忙，请稍后再试", {"errcode": exc.errcode}) from exc
         if exc.errcode in (INVALID_CODE, CODE_USED):
             raise BadRequest("WECHAT_CODE_INVALID", "登录凭证无效或已过期，请重新进入小程序",
                              {"errcode": exc.errcode}) from exc

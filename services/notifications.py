@@ -1,0 +1,24 @@
+"""Subscribe messages (订阅消息) to a worker's WeChat, sent from a background job."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from models import User, db
+from services import jobs, wechat
+from services.errors import NotFound
+
+
+def notify(user_id: int, template_id: str, data: dict[str, Any], page: str | None = None) -> None:
+    """Queue a subscribe message; it leaves only if the surrounding transaction commits."""
+    from workers.notifications import send_subscribe_message
+
+    jobs.enqueue(send_subscribe_message, user_id, template_id, data, page, queue="default")
+
+
+def deliver_subscribe_message(user_id: int, template_id: str, data: dict[str, Any], page: str | None) -> None:
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound("USER_NOT_FOUND", "用户不存在")
+    payload = {key: {"value": value} for key, value in data.items()}
+    wechat.send_subscribe_message(user.openid, template_id, payload, page)

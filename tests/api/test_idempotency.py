@@ -1,0 +1,80 @@
+"""A POST repeated with the same Idempotency-Key gets the first answer, even when the two race."""
+
+from __future__ import annotations
+
+import threading
+
+from sqlalchemy import func, select
+
+from models import Company, db
+from tests.factories import USCCS, login
+
+BODY = {"name": "幂等建设", "uscc": USCCS[2]}
+
+
+def company_count(app) -> int:
+    with app.app_context():
+        return db.session.execute(select(func.count()).select_from(Company)).scalar_one()
+
+
+def test_repeat_returns_first_answer(client, app):
+    headers = login(client, "idem") | {"Idempotency-Key": "k-1"}
+    first = client.post("/api/v1/companies", json=BODY, headers=headers)
+    second = client.post("/api/v1/companies", json=BODY, headers=headers)
+    assert first.status_code == second.status_code == 201
+    assert first.get_json() == second.get_json()
+    assert second.headers.get("Idempotent-Replayed") == "true"
+    assert company_count(app) == 1
+
+
+def test_without_key_the_repeat_is_a_conflict(client):
+    headers = login(client, "idem")
+    assert client.post("/api/v1/companies", json=BODY, headers=headers).status_code == 201
+    resp = client.post("/api/v1/companies", json=BODY, headers=headers)
+    assert resp.status_code == 409 and resp.get_json()["error"]["code"] == "COMPANY_EXISTS"
+
+
+def test_same_key_other_body_is_refused(client):
+    headers = login(client, "idem") | {"Idempotency-Key": "k-2"}
+    client.post("/api/v1/companies", json=BODY, headers=headers)
+    resp = client.post("/api/v1/companies", json={**BODY, "name": "别的"}, headers=headers)
+    assert resp.status_code == 422 and resp.get_json()["error"]["code"] == "IDEMPOTENCY_KEY_REUSED"
+
+
+def test_keys_are_per_user(client, app):
+    a = login(client, "idem-a") | {"Idempotency-Key": "shared"}
+    b = login(client, "idem-b") | {"Idempotency-Key": "shared"}
+    assert client.post("/api/v1/companies", json=BODY, headers=a).status_code == 201
+    resp = client.post("/api/v1/companies", json=BODY, headers=b)
+    assert resp.status_code == 409  # b's own first attempt: a real conflict, not a's stored answer
+
+
+def test_failed_request_is_not_stored(client, app):
+    headers = login(client, "idem") | {"Idempotency-Key": "k-3"}
+    bad = client.post("/api/v1/companies", json={**BODY, "uscc": "91440300279569123X"}, headers=headers)
+    assert bad.status_code == 422
+    good = client.post("/api/v1/companies", json=BODY, headers=headers)
+    assert good.status_code == 201 and company_count(app) == 1
+
+
+def test_concurrent_repeats_create_once(app):
+    client = app.test_client()
+    headers = login(client, "racer") | {"Idempotency-Key": "race-1"}
+    barrier = threading.Barrier(4)
+    answers: list[tuple[int, dict]] = []
+
+    def fire() -> None:
+        c = app.test_client()
+        barrier.wait()
+        resp = c.post("/api/v1/companies", json=BODY, headers=headers)
+        answers.append((resp.status_code, resp.get_json()))
+
+    threads = [threading.Thread(target=fire) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert len(answers) == 4
+    assert {status for status, _ in answers} == {201}, answers
+    assert len({body["id"] for _, body in answers}) == 1
+    assert company_count(app) == 1

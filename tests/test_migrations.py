@@ -1,0 +1,39 @@
+"""Migrations build the schema from empty, on SQLite and on MariaDB, and match the models."""
+
+from __future__ import annotations
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask_migrate import upgrade
+from sqlalchemy import create_engine, inspect, text
+from sqlalchemy.engine import make_url
+
+from app import create_app
+from models import db
+from tests.conftest import TEST_DATABASE_URL
+
+
+def _empty_database_url(tmp_path) -> str:
+    if not TEST_DATABASE_URL:
+        return f"sqlite:///{tmp_path / 'migrated.db'}"
+    url = make_url(TEST_DATABASE_URL)
+    name = f"{url.database}_migrations"
+    server = create_engine(url.set(database=""))
+    with server.begin() as conn:
+        conn.execute(text(f"DROP DATABASE IF EXISTS `{name}`"))
+        conn.execute(text(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"))
+    server.dispose()
+    return url.set(database=name).render_as_string(hide_password=False)
+
+
+def test_upgrade_from_empty_matches_models(tmp_path, app_config):
+    url = _empty_database_url(tmp_path)
+    migrated = create_app(dict(app_config, SQLALCHEMY_DATABASE_URI=url))
+    with migrated.app_context():
+        upgrade()
+        tables = set(inspect(db.engine).get_table_names())
+        assert {"users", "projects", "teams", "memberships", "audit_log", "idempotency_keys"} <= tables
+        with db.engine.connect() as conn:
+            diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), db.metadata)
+        assert diff == [], diff
+        db.engine.dispose()

@@ -1,0 +1,20 @@
+"""The checked-in OpenAPI document is the one the code generates."""
+
+from __future__ import annotations
+
+import json
+
+
+def test_exported_document_matches_code(app):
+    result = app.test_cli_runner().invoke(args=["openapi", "export", "--check"])
+    assert result.exit_code == 0, result.output
+
+
+def test_served_document_lists_the_api(client):
+    spec = client.get("/api/v1/openapi.json").get_json()
+    assert spec["openapi"].startswith("3.")
+    assert "/api/v1/auth/login" in spec["paths"] and "/api/v1/me" in spec["paths"]
+    login = spec["paths"]["/api/v1/auth/login"]["post"]
+    assert login["security"] == []
+    assert "ErrorResponse" in json.dumps(login["responses"]["422"])
+    assert client.get("/docs/").status_code == 200

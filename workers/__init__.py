@@ -1,0 +1,1 @@
+"""RQ job functions (thin wrappers around services) and the worker class that runs them."""
