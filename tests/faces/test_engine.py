@@ -9,11 +9,11 @@ import zlib
 import cv2
 import numpy as np
 import pytest
-from conftest import FACES, face_bytes, face_rgb, to_jpeg
 
 from services.faces.engine import DEFAULT_THRESHOLD, EngineSettings, HeadPose, decode_image, estimate_pose
 from services.faces.evaluation import evaluate_pairs, read_pairs
 from services.faces.reasons import REASONS, FaceRejected
+from tests.faces.photos import FACES, face_bytes, face_rgb, to_jpeg
 
 # ------------------------------------------------------------------ decoding (no models)
 
