@@ -23,7 +23,8 @@ One run:
 5. drives ``--requests`` requests per target (after a short uncounted warm-up) from
    ``--concurrency`` threads, each with its own ``http.client`` connection, and
    prints requests, errors, req/s, p50 and p99 for ``GET /api/v1/me`` (bearer)
-   and ``GET /bare``, plus the ratio.
+   and ``GET /bare``, plus the ratio. The load stops after ``--time-limit`` seconds in all
+   (120, half per target) even if not every request was sent.
 
 Everything listens on loopback only. No thresholds: it prints figures. The exit status
 is 1 when any request failed, 2 when the time limit cut the run short or setup failed.
@@ -225,8 +226,8 @@ class Result:
     errors: int
     seconds: float
     req_per_s: float
-    p50_ms: float
-    p99_ms: float
+    p50_ms: float | None
+    p99_ms: float | None
     client_cpu_s: float = 0.0  # CPU the bench process itself used; near `seconds` means client-bound
     aborted: bool = False
     error_samples: list[str] = field(default_factory=list)
@@ -246,17 +247,18 @@ class _Counter:
             return True
 
 
-def percentile(sorted_values: list[float], pct: float) -> float:
-    """Nearest-rank percentile of an already sorted list."""
+def percentile_ms(sorted_values: list[float], pct: float) -> float | None:
+    """Nearest-rank percentile of an already sorted list of seconds, in ms; None when empty."""
     if not sorted_values:
-        return float("nan")
+        return None
     rank = max(1, min(len(sorted_values), round(pct / 100 * len(sorted_values) + 0.5)))
-    return sorted_values[rank - 1]
+    return round(sorted_values[rank - 1] * 1000, 2)
 
 
 def drive(port: int, path: str, headers: Mapping[str, str], total: int, concurrency: int,
-          deadline: float) -> Result:
-    """``total`` GETs from ``concurrency`` threads, one keep-alive connection each, until done or deadline."""
+          deadline: float, stop: threading.Event) -> Result:
+    """``total`` GETs from ``concurrency`` threads, one keep-alive connection each, until done, the
+    deadline, or ``stop`` (set when the run is interrupted)."""
     counter = _Counter(total)
     lock = threading.Lock()
     latencies: list[float] = []
@@ -271,7 +273,7 @@ def drive(port: int, path: str, headers: Mapping[str, str], total: int, concurre
         my_samples: list[str] = []
         conn = http.client.HTTPConnection(HOST, port, timeout=REQUEST_TIMEOUT_S)
         try:
-            while time.monotonic() < deadline and counter.take():
+            while not stop.is_set() and time.monotonic() < deadline and counter.take():
                 t0 = time.perf_counter()
                 problem: str | None = None
                 try:
@@ -309,7 +311,7 @@ def drive(port: int, path: str, headers: Mapping[str, str], total: int, concurre
     return Result(
         target=f"GET {path}", requests=done, errors=errors, seconds=round(seconds, 3),
         req_per_s=round(done / seconds, 1) if seconds > 0 else 0.0,
-        p50_ms=round(percentile(latencies, 50) * 1000, 2), p99_ms=round(percentile(latencies, 99) * 1000, 2),
+        p50_ms=percentile_ms(latencies, 50), p99_ms=percentile_ms(latencies, 99),
         client_cpu_s=round(cpu, 3), aborted=done < total, error_samples=samples,
     )
 
@@ -360,6 +362,7 @@ def log(msg: str) -> None:
 def run(args: argparse.Namespace) -> dict[str, Any]:
     tmp = Path(tempfile.mkdtemp(prefix="siteroll-bench-"))
     procs: Processes | None = None
+    stop_load = threading.Event()
     try:
         wechat_port = free_port()
         env = bench_env(tmp, args.database_url, args.redis_url)
@@ -391,14 +394,14 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             (app_port, ME_PATH, {"Authorization": f"Bearer {token}"}),
             (bare_port, BARE_PATH, {}),
         ]
-        deadline = time.monotonic() + args.time_limit
         results: list[Result] = []
         for port, path, headers in targets:
-            warm = drive(port, path, headers, args.warmup, args.concurrency, deadline)
+            deadline = time.monotonic() + args.time_limit / len(targets)  # an equal share each
+            warm = drive(port, path, headers, args.warmup, args.concurrency, deadline, stop_load)
             if warm.errors:
                 log(f"warm-up of GET {path}: {warm.errors} errors, e.g. {warm.error_samples[:2]}")
             log(f"GET {path}: {args.requests} requests, concurrency {args.concurrency}")
-            results.append(drive(port, path, headers, args.requests, args.concurrency, deadline))
+            results.append(drive(port, path, headers, args.requests, args.concurrency, deadline, stop_load))
 
         me, bare = results
         return {
@@ -411,10 +414,11 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             "redis": bool(args.redis_url),
             "cpus": os.cpu_count(),
             "results": [asdict(r) for r in results],
-            "ratio_bare_over_me_req_per_s": round(bare.req_per_s / me.req_per_s, 2) if me.req_per_s else None,
-            "ratio_me_over_bare_p50": round(me.p50_ms / bare.p50_ms, 2) if bare.p50_ms else None,
+            "ratio_bare_over_me_req_per_s": _ratio(bare.req_per_s, me.req_per_s),
+            "ratio_me_over_bare_p50": _ratio(me.p50_ms, bare.p50_ms),
         }
     finally:
+        stop_load.set()  # client threads left running by an interrupt stop before their servers do
         if procs is not None:
             procs.stop_all()
         if args.keep_tmp:
@@ -423,10 +427,18 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             shutil.rmtree(tmp, ignore_errors=True)
 
 
+def _ratio(a: float | None, b: float | None) -> float | None:
+    return round(a / b, 2) if a and b else None
+
+
+def _fmt(value: float | None) -> str:
+    return "-" if value is None else f"{value:.2f}"
+
+
 def print_table(report: dict[str, Any]) -> None:
     cols = ("target", "requests", "errors", "req/s", "p50 ms", "p99 ms", "wall s", "client cpu s")
     rows = [(r["target"], str(r["requests"]), str(r["errors"]), f"{r['req_per_s']:.1f}",
-             f"{r['p50_ms']:.2f}", f"{r['p99_ms']:.2f}", f"{r['seconds']:.2f}", f"{r['client_cpu_s']:.2f}")
+             _fmt(r["p50_ms"]), _fmt(r["p99_ms"]), f"{r['seconds']:.2f}", f"{r['client_cpu_s']:.2f}")
             for r in report["results"]]
     widths = [max(len(c), *(len(row[i]) for row in rows)) for i, c in enumerate(cols)]
     fmt = "  ".join(f"{{:<{w}}}" if i == 0 else f"{{:>{w}}}" for i, w in enumerate(widths))
@@ -436,8 +448,8 @@ def print_table(report: dict[str, Any]) -> None:
     print(fmt.format(*("-" * w for w in widths)))
     for row in rows:
         print(fmt.format(*row))
-    print(f"ratio req/s bare / me: {report['ratio_bare_over_me_req_per_s']}x; "
-          f"p50 me / bare: {report['ratio_me_over_bare_p50']}x")
+    print(f"ratio req/s bare / me: {_fmt(report['ratio_bare_over_me_req_per_s'])}x; "
+          f"p50 me / bare: {_fmt(report['ratio_me_over_bare_p50'])}x")
     for r in report["results"]:
         if r["aborted"]:
             print(f"{r['target']}: time limit reached after {r['requests']} requests")
@@ -451,7 +463,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--concurrency", type=int, default=8, help="client threads, one connection each (8)")
     p.add_argument("--workers", type=int, default=2, help="gunicorn sync workers per server (2)")
     p.add_argument("--warmup", type=int, default=100, help="uncounted requests per target first (100)")
-    p.add_argument("--time-limit", type=float, default=120.0, help="stop driving load after this many s (120)")
+    p.add_argument("--time-limit", type=float, default=120.0,
+                   help="seconds of load in all, split equally between the two targets (120)")
     p.add_argument("--database-url", help="use this database (e.g. MariaDB) instead of a temp SQLite file")
     p.add_argument("--redis-url", help="use this Redis (jobs via RQ)")
     p.add_argument("--json", action="store_true", help="print one JSON object instead of the table")
@@ -477,7 +490,7 @@ def main(argv: list[str] | None = None) -> int:
         log("interrupted; servers stopped")
         return 130
     if args.json:
-        print(json.dumps(report, ensure_ascii=False))
+        print(json.dumps(report, ensure_ascii=False, allow_nan=False))
     else:
         print_table(report)
     results = report["results"]
