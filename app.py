@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from flask import Flask, redirect
+from flask import redirect
 from flask_migrate import Migrate
 from flask_openapi3 import Info, OpenAPI
 

@@ -288,14 +288,16 @@ def drive(port: int, path: str, headers: Mapping[str, str], total: int, concurre
                 mine.append(time.perf_counter() - t0)
                 if problem is not None:
                     my_errors += 1
-                    if len(my_samples) < MAX_ERROR_SAMPLES:
+                    if len(my_samples) < MAX_ERROR_SAMPLES and problem not in my_samples:
                         my_samples.append(problem)
         finally:
             conn.close()
             with lock:
                 latencies.extend(mine)
                 errors += my_errors
-                samples.extend(my_samples[: MAX_ERROR_SAMPLES - len(samples)])
+                for sample in my_samples:
+                    if sample not in samples and len(samples) < MAX_ERROR_SAMPLES:
+                        samples.append(sample)
 
     threads = [threading.Thread(target=worker, name=f"bench-{i}", daemon=True) for i in range(concurrency)]
     started, cpu_started = time.perf_counter(), time.process_time()

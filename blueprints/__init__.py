@@ -10,6 +10,7 @@ def register_blueprints(app: OpenAPI) -> None:
 
     errors.register(app)
     request_cycle.register(app)
+    app.register_api(auth.public)
     app.register_api(auth.bp)
     app.register_api(org.bp)
     app.register_api(health.bp)

@@ -18,6 +18,7 @@ from schemas.auth import (
 from services import auth, consents, org
 
 bp = api_blueprint("auth", __name__, "auth", "微信登录与个人信息")
+public = api_blueprint("auth_public", __name__, "auth", "微信登录与个人信息", secured=False)
 
 
 def user_out(user: User) -> UserOut:
@@ -33,7 +34,7 @@ def user_out(user: User) -> UserOut:
     )
 
 
-@bp.post("/auth/login", security=[], responses={200: LoginOut},
+@public.post("/auth/login", responses={200: LoginOut},
          summary="用 wx.login 的 code 登录，返回 Bearer 令牌")
 def login(body: LoginIn):
     user, issued = auth.login_with_wechat(body.code)

@@ -106,3 +106,40 @@ def ctx(app):
     with app.app_context():
         yield
         db.session.rollback()
+
+
+def worker_env(app_config: dict) -> dict[str, str]:
+    """Environment for a real `rq worker` process that shares this test session's database and keys."""
+    env = dict(os.environ)
+    env.update({
+        "SITEROLL_DATABASE_URL": app_config["SQLALCHEMY_DATABASE_URI"],
+        "SITEROLL_REDIS_URL": app_config.get("REDIS_URL") or "",
+        "SITEROLL_WECHAT_API_BASE": app_config["WECHAT_API_BASE"],
+        "SITEROLL_SECRET_KEY": app_config["SECRET_KEY"],
+        "SITEROLL_PII_KEYS": app_config["PII_KEYS"],
+        "SITEROLL_BLIND_INDEX_KEY": app_config["BLIND_INDEX_KEY"],
+        "DEEPFACE_HOME": app_config["FACE_DEEPFACE_HOME"],
+        "TF_CPP_MIN_LOG_LEVEL": "3",
+        "PYTHONPATH": str(ROOT),
+    })
+    return env
+
+
+@pytest.fixture
+def drain_jobs(app, app_config):
+    """Run every queued job to completion: a real burst `rq worker` in RQ mode, the in-process runner otherwise."""
+    import subprocess
+    import sys
+
+    from services import jobs
+
+    def drain(*queues: str, timeout: float = 300) -> None:
+        if app.config["JOBS_MODE"] != "rq":
+            assert jobs.wait_idle(app, timeout)
+            return
+        cmd = [sys.executable, "-m", "rq.cli", "worker", "--burst", "-w", "workers.worker.SiteRollWorker",
+               "-u", app.config["REDIS_URL"], *(queues or ("default",))]
+        subprocess.run(cmd, env=worker_env(app_config), cwd=ROOT, check=True, timeout=timeout,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    return drain

@@ -15,6 +15,7 @@ def test_served_document_lists_the_api(client):
     assert spec["openapi"].startswith("3.")
     assert "/api/v1/auth/login" in spec["paths"] and "/api/v1/me" in spec["paths"]
     login = spec["paths"]["/api/v1/auth/login"]["post"]
-    assert login["security"] == []
+    assert not login.get("security")  # no bearer needed to log in
+    assert spec["paths"]["/api/v1/me"]["get"]["security"] == [{"bearer": []}]
     assert "ErrorResponse" in json.dumps(login["responses"]["422"])
     assert client.get("/docs/").status_code == 200

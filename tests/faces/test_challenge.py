@@ -105,4 +105,7 @@ def test_face_swapped_between_frames_is_refused(engine) -> None:
 
 def test_frame_count_is_checked(engine) -> None:
     assert rejected(engine, frames("img2.jpg"), "turn_left").code == "CHALLENGE_FRAMES_INVALID"
-    assert rejected(engine, frames(*TURN, "img1.jpg", "img4.jpg"), "turn_left").code == "CHALLENGE_FRAMES_INVALID"
+    assert (
+        rejected(engine, frames(*TURN, "img1.jpg", "img4.jpg"), "turn_left").code
+        == "CHALLENGE_FRAMES_INVALID"
+    )

@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Start or stop a throwaway MariaDB (port 3307) and Redis (port 6380) without systemd.
+# Data lives under ${SITEROLL_SERVICES_DIR:-/tmp/siteroll-services}; nothing touches the system's own servers.
+#   devtools/services.sh start   -> prints the SITEROLL_TEST_* exports to use
+#   devtools/services.sh stop
+set -euo pipefail
+
+DIR="${SITEROLL_SERVICES_DIR:-/tmp/siteroll-services}"
+DB_PORT="${SITEROLL_DB_PORT:-3307}"
+REDIS_PORT="${SITEROLL_REDIS_PORT:-6380}"
+SOCK="$DIR/mariadb.sock"
+
+install_packages() {
+  if ! command -v mariadbd >/dev/null 2>&1 || ! command -v redis-server >/dev/null 2>&1; then
+    echo "installing mariadb-server redis-server from Debian packages" >&2
+    apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq mariadb-server redis-server >/dev/null
+  fi
+}
+
+start_mariadb() {
+  mkdir -p "$DIR"
+  if [ ! -d "$DIR/mysql-data/mysql" ]; then
+    mariadb-install-db --user=root --datadir="$DIR/mysql-data" --auth-root-authentication-method=normal \
+      --skip-test-db >"$DIR/mariadb-install.log" 2>&1
+  fi
+  if ! mariadb-admin --socket="$SOCK" -uroot ping >/dev/null 2>&1; then
+    (mariadbd --user=root --datadir="$DIR/mysql-data" --port="$DB_PORT" --bind-address=127.0.0.1 \
+      --socket="$SOCK" --pid-file="$DIR/mariadb.pid" --log-error="$DIR/mariadb.err" \
+      --character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci \
+      --innodb-buffer-pool-size=128M --innodb-flush-log-at-trx-commit=2 --skip-name-resolve \
+      >/dev/null 2>&1 &)
+    for _ in $(seq 1 60); do
+      mariadb-admin --socket="$SOCK" -uroot ping >/dev/null 2>&1 && break
+      sleep 0.5
+    done
+  fi
+  mariadb --socket="$SOCK" -uroot <<SQL
+CREATE DATABASE IF NOT EXISTS siteroll_test CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
+CREATE DATABASE IF NOT EXISTS siteroll CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
+CREATE USER IF NOT EXISTS 'siteroll'@'127.0.0.1' IDENTIFIED BY 'siteroll';
+GRANT ALL PRIVILEGES ON *.* TO 'siteroll'@'127.0.0.1';
+FLUSH PRIVILEGES;
+SQL
+}
+
+start_redis() {
+  if ! redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1; then
+    redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --daemonize yes --save '' --appendonly no \
+      --dir "$DIR" --pidfile "$DIR/redis.pid" --logfile "$DIR/redis.log"
+    for _ in $(seq 1 40); do
+      redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break
+      sleep 0.25
+    done
+  fi
+}
+
+case "${1:-start}" in
+  start)
+    install_packages
+    start_mariadb
+    start_redis
+    echo "export SITEROLL_TEST_DATABASE_URL='mysql+pymysql://siteroll:siteroll@127.0.0.1:$DB_PORT/siteroll_test?charset=utf8mb4'"
+    echo "export SITEROLL_TEST_REDIS_URL='redis://127.0.0.1:$REDIS_PORT/0'"
+    ;;
+  stop)
+    redis-cli -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || true
+    mariadb-admin --socket="$SOCK" -uroot shutdown >/dev/null 2>&1 || true
+    ;;
+  *)
+    echo "usage: $0 start|stop" >&2
+    exit 2
+    ;;
+esac
