@@ -223,6 +223,8 @@ class FaceEngine:
     def __init__(self, settings: EngineSettings | None = None) -> None:
         self.settings = settings or EngineSettings()
         os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+        # deepface prints INFO lines to stdout; keep stdout for our own output (CLI --json)
+        os.environ.setdefault("DEEPFACE_LOG_LEVEL", "30")
         use_project_deepface_home()
         configure_tensorflow(self.settings.tf_threads)
         import dlib
