@@ -78,3 +78,20 @@ def test_concurrent_repeats_create_once(app):
     assert {status for status, _ in answers} == {201}, answers
     assert len({body["id"] for _, body in answers}) == 1
     assert company_count(app) == 1
+
+
+def test_expired_keys_are_purged_and_reusable(client, app):
+    from datetime import timedelta
+
+    from models import IdempotencyRecord
+
+    headers = login(client, "idem") | {"Idempotency-Key": "old"}
+    client.post("/api/v1/companies", json=BODY, headers=headers)
+    with app.app_context():
+        record = db.session.execute(select(IdempotencyRecord)).scalar_one()
+        record.created_at = record.created_at - timedelta(hours=49)
+        db.session.commit()
+    result = app.test_cli_runner().invoke(args=["maintenance", "purge-idempotency"])
+    assert "removed 1" in result.output
+    resp = client.post("/api/v1/companies", json=BODY, headers=headers)
+    assert resp.status_code == 409  # a fresh attempt, not the stored answer
