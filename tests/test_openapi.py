@@ -19,3 +19,11 @@ def test_served_document_lists_the_api(client):
     assert spec["paths"]["/api/v1/me"]["get"]["security"] == [{"bearer": []}]
     assert "ErrorResponse" in json.dumps(login["responses"]["422"])
     assert client.get("/docs/").status_code == 200
+
+
+def test_docs_ui_is_served_offline(client):
+    page = client.get("/docs/swagger")
+    assert page.status_code == 200
+    for asset in ("swagger/css/swagger-ui.css", "swagger/js/swagger-ui-bundle.js"):
+        assert asset in page.get_data(as_text=True)
+        assert client.get(f"/docs/{asset}").status_code == 200
