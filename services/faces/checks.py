@@ -31,6 +31,7 @@ from models.faces import (
     TemplateStatus,
 )
 from services import audit
+from services.authz import memberships_in
 from services.consents import require_consent
 from services.errors import Conflict, NotFound, Unprocessable
 from services.faces import challenge as challenges
@@ -107,9 +108,15 @@ def warm_up() -> None:
 
 def issue_challenge(user_id: int, project_id: int | None = None) -> FaceChallenge:
     require_consent(user_id, "biometric")
+    if project_id is not None and not memberships_in(user_id, project_id):
+        raise NotFound("PROJECT_NOT_FOUND", "项目不存在或您不是该项目成员")
     issued = challenges.issue(utcnow(), challenge_settings())
     row = FaceChallenge(
-        user_id=user_id, project_id=project_id, movement=issued.movement, nonce=issued.nonce, expires_at=issued.expires_at
+        user_id=user_id,
+        project_id=project_id,
+        movement=issued.movement,
+        nonce=issued.nonce,
+        expires_at=issued.expires_at,
     )
     db.session.add(row)
     db.session.flush()
@@ -178,10 +185,14 @@ def start_face_check(
     require_consent(user_id, "biometric")
     if kind not in {k.value for k in FaceCheckKind}:
         raise Unprocessable("FACE_CHECK_KIND_INVALID", "检查类型不正确", {"kind": kind})
+    if project_id is not None and not memberships_in(user_id, project_id):
+        raise NotFound("PROJECT_NOT_FOUND", "项目不存在或您不是该项目成员")
     mode = liveness_mode_for(project_id, challenge_nonce is not None)
     settings = engine_settings()
     expected = (
-        (challenges.ChallengeSettings.min_frames, challenges.ChallengeSettings.max_frames) if mode == "challenge" else (1, 1)
+        (challenges.ChallengeSettings.min_frames, challenges.ChallengeSettings.max_frames)
+        if mode == "challenge"
+        else (1, 1)
     )
     if not expected[0] <= len(frames) <= expected[1]:
         code = "CHALLENGE_FRAMES_INVALID" if mode == "challenge" else "IMAGE_UNDECODABLE"
@@ -275,10 +286,17 @@ def decide_check(
     threshold = engine.settings.threshold
     try:
         if movement is not None:
-            result = challenges.check_frames(engine, frames, movement, challenge_config or challenges.ChallengeSettings())
+            result = challenges.check_frames(
+                engine, frames, movement, challenge_config or challenges.ChallengeSettings()
+            )
             analysis = result.primary
-            details: dict[str, Any] = {"moved_deg": result.moved_deg, "frame_distances": result.frame_distances}
-            timings = {f"frame{i}_{k}": v for i, f in enumerate(result.frames) for k, v in f.timings_ms.items()}
+            details: dict[str, Any] = {
+                "moved_deg": result.moved_deg,
+                "frame_distances": result.frame_distances,
+            }
+            timings = {
+                f"frame{i}_{k}": v for i, f in enumerate(result.frames) for k, v in f.timings_ms.items()
+            }
         else:
             analysis = engine.analyze(frames[0])
             details, timings = {}, dict(analysis.timings_ms)
@@ -330,7 +348,9 @@ def _frames_of(check_id: int) -> list[bytes]:
 
 
 def template_embedding(template: FaceTemplate) -> np.ndarray:
-    return np.frombuffer(decrypt_bytes(template.embedding_enc, context=f"face_template:{template.user_id}"), np.float32)
+    return np.frombuffer(
+        decrypt_bytes(template.embedding_enc, context=f"face_template:{template.user_id}"), np.float32
+    )
 
 
 def run_face_check(check_id: int) -> str:
@@ -344,7 +364,9 @@ def run_face_check(check_id: int) -> str:
     challenge = db.session.get(FaceChallenge, check.challenge_id) if check.challenge_id else None
     frames = _frames_of(check_id)
     templates = [
-        t for t in active_templates(user_id) if t.model_name == MODEL_NAME and t.model_version == engine.model_version
+        t
+        for t in active_templates(user_id)
+        if t.model_name == MODEL_NAME and t.model_version == engine.model_version
     ]
     embeddings = [template_embedding(t) for t in templates]
     movement = challenge.movement if challenge else None

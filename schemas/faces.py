@@ -1,0 +1,59 @@
+"""Face checks and challenges: request and response models (they also write the OpenAPI document)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from flask_openapi3 import FileStorage
+from pydantic import BaseModel, Field
+
+from schemas.common import Strict
+
+
+class ChallengeIn(Strict):
+    project_id: int | None = Field(default=None, ge=1, le=2**53, description="在哪个项目进行核验（可选）")
+
+
+class ChallengeOut(BaseModel):
+    challenge_id: int
+    movement: Literal["turn_left", "turn_right", "raise_chin", "lower_chin"]
+    prompt: str = Field(description="展示给工人的动作提示，如“请缓慢向左转头”")
+    nonce: str = Field(description="随检查一起提交；只能使用一次")
+    expires_at: datetime
+
+
+class FaceCheckForm(BaseModel):
+    kind: Literal["enroll", "clock", "contract"] = Field(
+        description="enroll 录入 / clock 考勤 / contract 签约"
+    )
+    project_id: int | None = Field(default=None, ge=1, le=2**53)
+    challenge_nonce: str | None = Field(default=None, max_length=64, description="动作验证时必填")
+    frames: list[FileStorage] = Field(
+        description="JPG/PNG 照片：被动活体 1 张；动作验证 2–3 张（第 1 张正对镜头，其后为动作后）"
+    )
+
+
+class FaceCheckPath(BaseModel):
+    check_id: int = Field(ge=1, le=2**53)
+
+
+class FaceCheckAccepted(BaseModel):
+    check_id: int
+    status: Literal["pending"]
+    poll_url: str
+
+
+class FaceCheckOut(BaseModel):
+    check_id: int
+    kind: str
+    status: Literal["pending", "passed", "failed", "error"]
+    reason_code: str | None = Field(description="失败原因的稳定错误码，如 FACE_NOT_FOUND")
+    message: str | None = Field(description="可直接展示给工人的中文提示")
+    liveness_mode: str
+    distance: float | None
+    threshold: float | None
+    anti_spoof_score: float | None = Field(description="被动活体“真人”概率（0–1）")
+    model: str | None
+    created_at: datetime
+    finished_at: datetime | None

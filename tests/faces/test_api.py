@@ -1,0 +1,91 @@
+"""HTTP: the happy path and the main refusals of /api/v1/faces."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from models import db
+from services.consents import grant_consent
+from tests.faces.photos import face_bytes
+from tests.faces.test_checks import drain
+from tests.factories import bearer, make_user
+
+pytestmark = pytest.mark.slow
+
+
+def upload(client, headers, kind: str, *frames: bytes, **fields):
+    data = {
+        "kind": kind,
+        **fields,
+        "frames": [(io.BytesIO(f), f"frame{i}.jpg") for i, f in enumerate(frames)],
+    }
+    return client.post("/api/v1/faces/checks", data=data, headers=headers, content_type="multipart/form-data")
+
+
+@pytest.fixture
+def worker(app):
+    with app.app_context():
+        user = make_user()
+        grant_consent(user.id, "biometric", "v1")
+        db.session.commit()
+        return user.id, bearer(user)
+
+
+def test_enroll_then_clock_in_over_http(app, client, worker, engine) -> None:
+    _, headers = worker
+    resp = upload(client, headers, "enroll", face_bytes("img1.jpg"))
+    assert resp.status_code == 202, resp.get_json()
+    poll = resp.get_json()["poll_url"]
+    with app.app_context():
+        drain(app)
+    result = client.get(poll, headers=headers).get_json()
+    assert result["status"] == "passed" and result["model"].startswith("Dlib/")
+
+    resp = upload(client, headers, "clock", face_bytes("img3.jpg"))
+    with app.app_context():
+        drain(app)
+    result = client.get(resp.get_json()["poll_url"], headers=headers).get_json()
+    assert (result["status"], result["reason_code"]) == ("failed", "FACE_MISMATCH")
+    assert (
+        result["message"] == "人脸与登记信息不一致，请本人重试" and result["distance"] > result["threshold"]
+    )
+
+
+def test_bad_uploads_get_a_code_and_a_chinese_message(client, worker) -> None:
+    _, headers = worker
+    resp = upload(client, headers, "enroll", b"GIF89a not a jpeg")
+    assert resp.status_code == 422
+    error = resp.get_json()["error"]
+    assert error["code"] == "IMAGE_UNDECODABLE" and "照片" in error["message"]
+    resp = upload(client, headers, "selfie", face_bytes("img1.jpg"))
+    assert resp.status_code == 422 and resp.get_json()["error"]["code"] == "VALIDATION_FAILED"
+
+
+def test_consent_and_ownership(app, client, worker) -> None:
+    with app.app_context():
+        stranger = make_user()
+        db.session.commit()
+        stranger_headers = bearer(stranger)
+    resp = upload(client, stranger_headers, "enroll", face_bytes("img1.jpg"))
+    assert resp.status_code == 403 and resp.get_json()["error"]["code"] == "CONSENT_REQUIRED"
+    _, headers = worker
+    check_url = upload(client, headers, "enroll", face_bytes("img1.jpg")).get_json()["poll_url"]
+    assert client.get(check_url, headers=stranger_headers).status_code == 404
+    with app.app_context():
+        drain(app)  # leave no job running into the next test's clean-up
+
+
+def test_challenge_is_issued(client, worker) -> None:
+    _, headers = worker
+    resp = client.post("/api/v1/faces/challenges", json={}, headers=headers)
+    assert resp.status_code == 201
+    body = resp.get_json()
+    assert (
+        body["movement"] in {"turn_left", "turn_right", "raise_chin", "lower_chin"}
+        and len(body["nonce"]) >= 32
+    )
+    assert (
+        client.post("/api/v1/faces/challenges", json={"project_id": 999}, headers=headers).status_code == 404
+    )
