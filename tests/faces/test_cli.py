@@ -17,7 +17,9 @@ def test_eval_prints_one_json_object(app, engine, tmp_path) -> None:
         "img1,img2,same\nimg1.jpg,img2.jpg,1\nimg1.jpg,img3.jpg,0\nimg13.jpg,img14.jpg,1\n"
         "img1.jpg,missing.jpg,1\nbroken-row\n"
     )
-    result = app.test_cli_runner().invoke(args=["faces", "eval", str(pairs), "--images", str(FACES), "--json"])
+    result = app.test_cli_runner().invoke(
+        args=["faces", "eval", str(pairs), "--images", str(FACES), "--json"]
+    )
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)  # exactly one JSON document on stdout
     assert {"pairs", "accuracy", "far", "frr", "threshold", "model", "detector", "mean_ms"} <= set(report)
@@ -28,7 +30,9 @@ def test_eval_prints_one_json_object(app, engine, tmp_path) -> None:
 def test_eval_refuses_a_csv_without_the_header(app, engine, tmp_path) -> None:
     pairs = tmp_path / "pairs.csv"
     pairs.write_text("a,b\nimg1.jpg,img2.jpg\n")
-    result = app.test_cli_runner().invoke(args=["faces", "eval", str(pairs), "--images", str(FACES), "--json"])
+    result = app.test_cli_runner().invoke(
+        args=["faces", "eval", str(pairs), "--images", str(FACES), "--json"]
+    )
     assert result.exit_code == 2 and "img1,img2,same" in json.loads(result.output)["error"]
 
 
@@ -36,7 +40,9 @@ def test_verify_and_liveness(app, engine) -> None:
     runner = app.test_cli_runner()
     same = runner.invoke(args=["faces", "verify", str(FACES / "img1.jpg"), str(FACES / "img2.jpg"), "--json"])
     assert same.exit_code == 0 and json.loads(same.output)["same_person"] is True
-    other = runner.invoke(args=["faces", "verify", str(FACES / "img1.jpg"), str(FACES / "img3.jpg"), "--json"])
+    other = runner.invoke(
+        args=["faces", "verify", str(FACES / "img1.jpg"), str(FACES / "img3.jpg"), "--json"]
+    )
     assert other.exit_code == 1 and json.loads(other.output)["distance"] > 0.6
     fake = runner.invoke(args=["faces", "liveness", str(FACES / "spoof_sample_image_F2.jpg"), "--json"])
     assert fake.exit_code == 1 and json.loads(fake.output)["live"] is False
