@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import base64
-import json
 import os
 import secrets
 import signal
@@ -28,6 +27,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
+from bench.face_bench import memory_mb, percentile, print_report  # noqa: E402
+
 # (enrollment photo, clock-in photos) per person, from ../shared/faces
 PEOPLE = [
     ("img1.jpg", ["img2.jpg", "img4.jpg", "img5.jpg", "img6.jpg", "img7.jpg", "img10.jpg", "img11.jpg"]),
@@ -38,25 +39,6 @@ PEOPLE = [
     ("img8.jpg", ["img9.jpg"]),
     ("img3.jpg", ["img12.jpg"]),
 ]
-
-
-def memory_mb(pid: int) -> dict[str, float]:
-    """RSS counts the TensorFlow libraries each worker maps; PSS shares them out fairly."""
-    out: dict[str, float] = {}
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        key, _, value = line.partition(":")
-        if key in ("VmRSS", "VmHWM"):
-            out[key] = round(int(value.split()[0]) / 1024, 1)
-    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
-        key, _, value = line.partition(":")
-        if key in ("Pss", "Private_Dirty"):
-            out[key] = round(int(value.split()[0]) / 1024, 1)
-    return out
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
 
 
 def main() -> int:
@@ -202,11 +184,7 @@ def main() -> int:
                 w.kill()
         for f in logs:
             f.close()
-    if args.json:
-        print(json.dumps(report, ensure_ascii=False))
-    else:
-        for key, value in report.items():
-            print(f"{key}: {value}")
+    print_report(report, args.json)
     return 0
 
 
