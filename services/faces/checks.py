@@ -60,6 +60,15 @@ LIVENESS_MODES = ("passive", "challenge")
 # ---------------------------------------------------------------- configuration
 
 
+def config_flag(value: Any) -> bool:
+    # values may come from the environment as strings: "0" / "false" must mean False
+    return (
+        value.strip().lower() not in {"", "0", "false", "no", "off"}
+        if isinstance(value, str)
+        else bool(value)
+    )
+
+
 def engine_settings() -> EngineSettings:
     cfg = current_app.config
     defaults = EngineSettings()
@@ -67,7 +76,7 @@ def engine_settings() -> EngineSettings:
         max_bytes=int(cfg.get("FACE_MAX_BYTES", defaults.max_bytes)),
         max_pixels=int(cfg.get("FACE_MAX_PIXELS", defaults.max_pixels)),
         threshold=float(cfg.get("FACE_THRESHOLD", defaults.threshold)),
-        anti_spoof=bool(cfg.get("FACE_ANTI_SPOOF", defaults.anti_spoof)),
+        anti_spoof=config_flag(cfg.get("FACE_ANTI_SPOOF", defaults.anti_spoof)),
         tf_threads=int(cfg.get("FACE_TF_THREADS", defaults.tf_threads)),
     )
 
@@ -77,7 +86,7 @@ def challenge_settings() -> challenges.ChallengeSettings:
     defaults = challenges.ChallengeSettings()
     return challenges.ChallengeSettings(
         ttl_seconds=int(cfg.get("FACE_CHALLENGE_TTL_SECONDS", defaults.ttl_seconds)),
-        mirrored=bool(cfg.get("FACE_CHALLENGE_MIRRORED", defaults.mirrored)),
+        mirrored=config_flag(cfg.get("FACE_CHALLENGE_MIRRORED", defaults.mirrored)),
     )
 
 
@@ -300,14 +309,15 @@ def decide_check(
         else:
             analysis = engine.analyze(frames[0])
             details, timings = {}, dict(analysis.timings_ms)
-            if analysis.spoof is not None and not analysis.spoof.is_real:
-                raise FaceRejected("SPOOF_SUSPECTED", {"real_score": round(analysis.spoof.real_score, 4)})
     except FaceRejected as rejected:
         return Outcome(FaceCheckStatus.FAILED.value, rejected.code, rejected.details, threshold=threshold)
 
     spoof = analysis.spoof
+    # passive mode: FasNet's verdict decides (in challenge mode check_frames already voted)
+    spoofed = movement is None and spoof is not None and not spoof.is_real
     outcome = Outcome(
-        FaceCheckStatus.PASSED.value,
+        FaceCheckStatus.FAILED.value if spoofed else FaceCheckStatus.PASSED.value,
+        "SPOOF_SUSPECTED" if spoofed else None,
         details=details,
         threshold=threshold,
         anti_spoof_score=spoof.real_score if spoof else None,
@@ -315,6 +325,8 @@ def decide_check(
         embedding=analysis.embedding,
         timings=timings,
     )
+    if spoofed:
+        return outcome
     if kind != FaceCheckKind.ENROLL:
         if not templates:
             outcome.status, outcome.reason_code = FaceCheckStatus.FAILED.value, "NOT_ENROLLED"
