@@ -57,3 +57,25 @@ def test_health_is_503_when_database_is_down(app_config, app):
     broken = create_app(dict(app_config, SQLALCHEMY_DATABASE_URI="mysql+pymysql://x:y@127.0.0.1:9/none"))
     resp = broken.test_client().get("/healthz")
     assert resp.status_code == 503 and resp.get_json()["database"]["ok"] is False
+
+
+def test_cron_schedule_loads_and_names_real_jobs():
+    import importlib
+
+    from rq import cron as rq_cron
+
+    rq_cron._job_data_registry.clear()
+    importlib.reload(importlib.import_module("workers.cron"))
+    names = {job["name"]: job["func"] for job in rq_cron._job_data_registry}
+    assert set(names) == {"purge-face-evidence", "fail-stale-face-checks", "purge-idempotency-keys"}
+    assert all(callable(f) for f in names.values())
+    rq_cron._job_data_registry.clear()
+
+
+def test_maintenance_jobs_run(app):
+    from workers.maintenance import fail_stale_face_checks, purge_face_evidence, purge_idempotency_keys
+
+    with app.app_context():
+        assert purge_idempotency_keys() == 0
+        assert purge_face_evidence() == 0
+        assert fail_stale_face_checks() == 0

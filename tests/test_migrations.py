@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from flask_migrate import upgrade
+from flask_migrate import downgrade, upgrade
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
 
@@ -36,4 +36,16 @@ def test_upgrade_from_empty_matches_models(tmp_path, app_config):
         with db.engine.connect() as conn:
             diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), db.metadata)
         assert diff == [], diff
+        db.engine.dispose()
+
+
+def test_downgrade_to_empty_and_up_again(tmp_path, app_config):
+    url = _empty_database_url(tmp_path)
+    migrated = create_app(dict(app_config, SQLALCHEMY_DATABASE_URI=url))
+    with migrated.app_context():
+        upgrade()
+        downgrade(revision="base")
+        assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
+        upgrade()
+        assert "face_checks" in set(inspect(db.engine).get_table_names())
         db.engine.dispose()
