@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import g, request
@@ -45,6 +46,12 @@ def current_user() -> User:
         user = auth.authenticate(token)
         g.siteroll_user = user
     return user
+
+
+def writes(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Mark a GET route that writes (an audited read of personal information)."""
+    view.siteroll_writes = True  # type: ignore[attr-defined]
+    return view
 
 
 def answer(model: BaseModel, status: int = 200) -> tuple[dict[str, Any], int]:

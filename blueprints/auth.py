@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from blueprints.api import answer, api_blueprint, current_user
+from blueprints.api import answer, api_blueprint, current_user, writes
 from models import User
 from schemas.auth import (
     ConsentIn,
@@ -52,6 +52,7 @@ def bind_phone(body: PhoneIn):
 
 
 @bp.get("/me/phone", responses={200: PhoneRevealOut}, summary="查看本人完整手机号（记录审计日志）")
+@writes
 def reveal_my_phone():
     user = current_user()
     return answer(PhoneRevealOut(phone=auth.reveal_phone(user, actor=user, purpose="self")))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from blueprints.api import answer, api_blueprint, current_user
+from blueprints.api import answer, api_blueprint, current_user, writes
 from models import Company, Membership, Project, Team, User
 from schemas.auth import PhoneRevealOut
 from schemas.common import CompanyPath, MemberPath, ProjectPath, TeamPath
@@ -141,6 +141,7 @@ def grant_role(path: ProjectPath, body: MemberIn):
 
 @bp.get("/projects/<int:project_id>/members/<int:user_id>/phone", responses={200: PhoneRevealOut},
         summary="查看成员完整手机号（项目管理员、劳资专管员；记录审计日志）")
+@writes
 def reveal_member_phone(path: MemberPath):
     return answer(PhoneRevealOut(phone=org.reveal_member_phone(current_user(), path.project_id, path.user_id)))
 

@@ -6,17 +6,20 @@ import json
 import logging
 
 from flask import Flask, Response, current_app, g, request
+from sqlalchemy import event
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from blueprints.api import bearer_token
 from blueprints.errors import error_response
 from models import db
+from models.base import read_only_transactions
 from services import auth, idempotency
 from services.errors import DomainError
 
 log = logging.getLogger(__name__)
 
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 BODY_TYPES = {"application/json", "multipart/form-data"}
 
 
@@ -60,10 +63,31 @@ def _claim_idempotency_key() -> Response | None:
     return None
 
 
+def _declare_read_only() -> None:
+    view = current_app.view_functions.get(request.endpoint or "")
+    if request.method in SAFE_METHODS and not getattr(view, "siteroll_writes", False):
+        g.siteroll_read_only = read_only_transactions.set(True)
+
+
+def _refuse_writes_in_reads(session, _flush_context, _instances) -> None:
+    if read_only_transactions.get():
+        raise RuntimeError("a read-only request tried to write: mark its route with @writes")
+
+
 def register(app: Flask) -> None:
+    if not event.contains(db.session, "before_flush", _refuse_writes_in_reads):
+        event.listen(db.session, "before_flush", _refuse_writes_in_reads)
+
     @app.before_request
     def _before() -> Response | None:
+        _declare_read_only()
         return _check_body() or _claim_idempotency_key()
+
+    @app.teardown_request
+    def _teardown(_exc: BaseException | None) -> None:
+        token = g.pop("siteroll_read_only", None)
+        if token is not None:
+            read_only_transactions.reset(token)
 
     @app.after_request
     def _after(response: Response) -> Response:

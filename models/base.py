@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import sqlite3
+from contextvars import ContextVar
 from datetime import UTC, datetime
 
 from sqlalchemy import BigInteger, DateTime, Integer, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, registry
 from sqlalchemy.types import TypeDecorator
+
+# Set for requests that only read (GET without @writes): on SQLite they BEGIN without taking
+# the write lock, so readers never queue behind each other or behind a face job's write.
+read_only_transactions: ContextVar[bool] = ContextVar("siteroll_read_only", default=False)
 
 # SQLite only autoincrements INTEGER PRIMARY KEY; MariaDB gets BIGINT.
 BigId = BigInteger().with_variant(Integer(), "sqlite")
@@ -61,6 +66,6 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
 
 
 @event.listens_for(Engine, "begin")
-def _sqlite_begin_immediate(conn) -> None:
+def _sqlite_begin(conn) -> None:
     if conn.dialect.name == "sqlite":
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        conn.exec_driver_sql("BEGIN" if read_only_transactions.get() else "BEGIN IMMEDIATE")

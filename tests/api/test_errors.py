@@ -87,3 +87,19 @@ def test_money_is_integer_fen(client):
     assert_error(client.post(url, json={"name": "班", "default_day_wage_fen": -1}, headers=headers),
                  422, "VALIDATION_FAILED")
     assert client.post(url, json={"name": "班", "default_day_wage_fen": 35000}, headers=headers).status_code == 201
+
+
+def test_reads_may_not_write_unless_declared(app):
+    """A GET takes no write lock; a write slipping into one fails loudly instead of racing."""
+    from models import User, db
+    from models.base import read_only_transactions
+
+    with app.app_context():
+        token = read_only_transactions.set(True)
+        try:
+            db.session.add(User(openid="sneaky"))
+            with pytest.raises(RuntimeError, match="@writes"):
+                db.session.flush()
+        finally:
+            read_only_transactions.reset(token)
+            db.session.rollback()
