@@ -381,6 +381,8 @@ def run_face_check(check_id: int) -> str:
         if t.model_name == MODEL_NAME and t.model_version == engine.model_version
     ]
     embeddings = [template_embedding(t) for t in templates]
+    # what this job decrypted, for the audit entry that closes the check
+    biometric_read = {"frames": len(frames), "template_ids": [t.id for t in templates]}
     movement = challenge.movement if challenge else None
     db.session.rollback()  # no lock held while the models run (SQLite takes the write lock on BEGIN)
 
@@ -398,7 +400,8 @@ def run_face_check(check_id: int) -> str:
             raise  # RQ retries with backoff
         log.exception("face check %s failed on its last attempt", check_id)
         outcome = Outcome(FaceCheckStatus.ERROR.value, "ENGINE_ERROR", {"why": type(exc).__name__})
-    return _write_result(check_id, user_id, kind, challenge.id if challenge else None, outcome, engine)
+    return _write_result(check_id, user_id, kind, challenge.id if challenge else None, outcome, engine,
+                         biometric_read)
 
 
 def _consume_challenge(challenge_id: int, check_id: int, now: datetime) -> bool:
@@ -414,7 +417,8 @@ def _consume_challenge(challenge_id: int, check_id: int, now: datetime) -> bool:
 
 
 def _write_result(
-    check_id: int, user_id: int, kind: str, challenge_id: int | None, outcome: Outcome, engine: FaceEngine
+    check_id: int, user_id: int, kind: str, challenge_id: int | None, outcome: Outcome, engine: FaceEngine,
+    biometric_read: dict[str, Any],
 ) -> str:
     now = utcnow()
     if challenge_id is not None and not _consume_challenge(challenge_id, check_id, now):
@@ -453,7 +457,8 @@ def _write_result(
         actor_user_id=None,
         object_type="face_check",
         object_id=check_id,
-        details={"status": outcome.status, "reason": outcome.reason_code, "template_id": template_id},
+        details={"status": outcome.status, "reason": outcome.reason_code, "template_id": template_id,
+                 "biometric_read": biometric_read},
     )
     db.session.commit()
     return outcome.status

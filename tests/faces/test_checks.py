@@ -13,7 +13,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from models import FaceChallenge, FaceCheck, FaceEvidence, FaceTemplate, db
+from models import AuditEntry, FaceChallenge, FaceCheck, FaceEvidence, FaceTemplate, db
 from models.base import utcnow
 from services.consents import grant_consent
 from services.errors import Conflict, Forbidden, Unprocessable
@@ -82,6 +82,10 @@ def test_enroll_then_clock_in(app, ctx, engine) -> None:
     # clock-in frames are kept (encrypted) as attendance evidence
     kept = db.session.execute(select(FaceEvidence).where(FaceEvidence.check_id == same.id)).scalar_one()
     assert kept.photo_enc and kept.purged_at is None
+    # the job's reads of biometric data are on the audit log
+    finished = db.session.execute(select(AuditEntry).where(
+        AuditEntry.action == "face.check_finished", AuditEntry.object_id == str(same.id))).scalar_one()
+    assert json.loads(finished.details)["biometric_read"] == {"frames": 1, "template_ids": [template.id]}
 
 
 def test_spoof_and_gates_fail_the_check_with_a_code(app, ctx, engine) -> None:

@@ -57,3 +57,31 @@ def test_cli_ok(app):
         _write_entries(2)
     result = app.test_cli_runner().invoke(args=["audit", "verify"])
     assert result.exit_code == 0 and "OK: 2 entries" in result.output
+
+
+def test_concurrent_appends_keep_one_chain(app):
+    """Appenders race; the head-row lock (MariaDB) / write lock (SQLite) keeps the chain linear."""
+    import threading
+
+    barrier = threading.Barrier(6)
+    errors: list[BaseException] = []
+
+    def append(n: int) -> None:
+        try:
+            with app.app_context():
+                barrier.wait()
+                for i in range(5):
+                    audit.record("race", actor_user_id=n, object_type="thing", object_id=i)
+                    db.session.commit()
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=append, args=(n,)) for n in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert not errors
+    with app.app_context():
+        result = audit.verify_chain()
+    assert result.ok and result.checked == 30
