@@ -24,7 +24,7 @@ demo: install
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo
 	@echo "SiteRoll API on http://127.0.0.1:5000  (docs: http://127.0.0.1:5000/docs/)"
-	$(FLASK) run --host 127.0.0.1 --port 5000
+	SITEROLL_FACE_WARM_UP=1 $(FLASK) run --host 127.0.0.1 --port 5000
 
 serve:
 	$(FLASK) run --host 127.0.0.1 --port 5000

@@ -30,6 +30,7 @@ ENV_KEYS = {
     "SITEROLL_TOKEN_TTL": "TOKEN_TTL_SECONDS",
     "SITEROLL_SHARED_DIR": "SHARED_DIR",
     "DEEPFACE_HOME": "FACE_DEEPFACE_HOME",
+    "SITEROLL_FACE_WARM_UP": "FACE_WARM_UP_ON_START",
     "SITEROLL_FACE_THRESHOLD": "FACE_THRESHOLD",
     "SITEROLL_FACE_ANTI_SPOOF": "FACE_ANTI_SPOOF",
     "SITEROLL_FACE_TF_THREADS": "FACE_TF_THREADS",
@@ -53,6 +54,9 @@ DEFAULTS: dict[str, Any] = {
     "SHARED_DIR": str(ROOT.parent / "shared"),
     "FACE_DEEPFACE_HOME": None,
     "FACE_EVIDENCE_RETENTION_DAYS": 90,
+    # embedded mode: load the face models on a background thread at start (make demo sets it),
+    # so the first selfie is not kept waiting while TensorFlow loads
+    "FACE_WARM_UP_ON_START": False,
 }
 
 

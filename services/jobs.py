@@ -62,7 +62,12 @@ def _dispatch(app: Flask, pending: _Pending) -> None:
 
 def init_app(app: Flask) -> None:
     if app.config["JOBS_MODE"] != "rq":
-        app.extensions["siteroll_inprocess_jobs"] = InProcessRunner(app)
+        runner = InProcessRunner(app)
+        app.extensions["siteroll_inprocess_jobs"] = runner
+        if str(app.config.get("FACE_WARM_UP_ON_START")).lower() in ("1", "true", "yes"):
+            from services.faces import warm_up
+
+            runner.submit(_Pending(warm_up, (), "face", 0, 600, None))
     _install_session_hooks()
 
 
