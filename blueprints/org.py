@@ -133,9 +133,8 @@ def list_members(path: ProjectPath):
 
 @bp.post("/projects/<int:project_id>/members", responses={201: MemberOut}, summary="授予项目角色（项目管理员）")
 def grant_role(path: ProjectPath, body: MemberIn):
-    actor = current_user()
-    m = org.grant_role(actor, path.project_id, user_id=body.user_id, role=body.role, team_id=body.team_id)
-    subject = [u for mm, u in org.members(actor, path.project_id) if mm.id == m.id][0]
+    m, subject = org.grant_role(current_user(), path.project_id, user_id=body.user_id, role=body.role,
+                                team_id=body.team_id)
     return answer(member_out(m, subject), 201)
 
 

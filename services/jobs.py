@@ -88,7 +88,13 @@ def _install_session_hooks() -> None:
             return
         target = current_app._get_current_object()  # type: ignore[attr-defined]
         for pending in jobs:
-            _dispatch(target, pending)
+            try:
+                _dispatch(target, pending)
+            except Exception:
+                # The rows are committed already; failing the request now would only make the
+                # client retry work that is done. Face checks left pending are closed by the
+                # fail-stale sweep (workers/cron.py); the log says which job was lost.
+                log.exception("could not enqueue %s%r after commit", pending.func.__name__, pending.args)
 
     @event.listens_for(db.session, "after_soft_rollback")
     def _after_rollback(session, _previous_transaction) -> None:

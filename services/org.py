@@ -23,7 +23,7 @@ from models import (
     db,
 )
 from services import audit, geo, pii
-from services.authz import Action, authorize, scope
+from services.authz import Action, authorize, memberships_in, scope
 from services.errors import Conflict, NotFound, Unprocessable
 
 JOIN_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud on site
@@ -249,9 +249,11 @@ def members(actor: User, project_id: int) -> list[tuple[Membership, User]]:
     return [(m, u) for m, u in db.session.execute(query).all()]
 
 
-def grant_role(actor: User, project_id: int, *, user_id: int, role: str, team_id: int | None) -> Membership:
+def grant_role(actor: User, project_id: int, *, user_id: int, role: str, team_id: int | None
+               ) -> tuple[Membership, User]:
     get_project(actor, project_id, Action.MEMBER_MANAGE)
-    if db.session.get(User, user_id) is None:
+    subject = db.session.get(User, user_id)
+    if subject is None:
         raise NotFound("USER_NOT_FOUND", "用户不存在")
     if role in (Role.TEAM_LEADER, Role.WORKER):
         team = db.session.get(Team, team_id) if team_id is not None else None
@@ -270,7 +272,7 @@ def grant_role(actor: User, project_id: int, *, user_id: int, role: str, team_id
     db.session.flush()
     audit.record("membership.granted", actor_user_id=actor.id, object_type="membership",
                  object_id=membership.id, details={"user_id": user_id, "role": role, "team_id": team_id})
-    return membership
+    return membership, subject
 
 
 def join_project(user: User, join_code: str, team_id: int | None) -> Membership:
@@ -305,8 +307,7 @@ def reveal_member_phone(actor: User, project_id: int, user_id: int) -> str | Non
     from services.auth import reveal_phone
 
     authorize(actor.id, Action.MEMBER_PII_READ, project_id)
-    if not any(m.user_id == user_id for m, _ in members(actor, project_id)):
-        raise NotFound("MEMBER_NOT_FOUND", "该用户不是本项目成员")
     subject = db.session.get(User, user_id)
-    assert subject is not None
+    if subject is None or not memberships_in(user_id, project_id):
+        raise NotFound("MEMBER_NOT_FOUND", "该用户不是本项目成员")
     return reveal_phone(subject, actor=actor, purpose=f"project:{project_id}")

@@ -79,3 +79,16 @@ def test_maintenance_jobs_run(app):
         assert purge_idempotency_keys() == 0
         assert purge_face_evidence() == 0
         assert fail_stale_face_checks() == 0
+
+
+def test_redis_down_at_commit_does_not_fail_the_committed_request(app_config, app, caplog):
+    from app import create_app
+    from models import User
+
+    broken = create_app(dict(app_config, REDIS_URL="redis://127.0.0.1:9/0", JOBS_MODE="rq"))
+    with broken.app_context():
+        user = make_user("kept")
+        notifications.notify(user.id, "TPL", {"thing1": "x"})
+        db.session.commit()  # must not raise: the row is committed, the lost job is logged
+        assert db.session.get(User, user.id) is not None
+    assert "could not enqueue send_subscribe_message" in caplog.text
