@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 
@@ -40,6 +41,19 @@ def _check_body() -> Response | None:
     return None
 
 
+def _body_identity() -> bytes:
+    """What makes two bodies 'the same request'. A resent multipart upload gets a new random
+    boundary (and a new temp file name on the phone), so it is compared by fields and file bytes."""
+    if request.mimetype != "multipart/form-data":
+        return request.get_data(cache=True)
+    parts = [f"{k}={v}".encode() for k, v in sorted(request.form.items(multi=True))]
+    for name, upload in sorted(request.files.items(multi=True), key=lambda item: item[0]):
+        digest = hashlib.sha256(upload.stream.read()).hexdigest()
+        upload.stream.seek(0)
+        parts.append(f"{name}:{digest}".encode())
+    return b"\n".join(parts)
+
+
 def _claim_idempotency_key() -> Response | None:
     key = request.headers.get("Idempotency-Key")
     if key is None or request.method != "POST":
@@ -51,7 +65,7 @@ def _claim_idempotency_key() -> Response | None:
         user_id, _version = auth.user_id_from_token(token)
     except DomainError:
         return None
-    fingerprint = idempotency.request_fingerprint(request.method, request.full_path, request.get_data(cache=True))
+    fingerprint = idempotency.request_fingerprint(request.method, request.full_path, _body_identity())
     outcome = idempotency.claim(user_id, key, request.method, request.path, fingerprint,
                                 current_app.config["IDEMPOTENCY_TTL_SECONDS"])
     if isinstance(outcome, idempotency.StoredAnswer):

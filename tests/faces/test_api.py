@@ -6,7 +6,7 @@ import io
 
 import pytest
 
-from models import db
+from models import FaceCheck, db
 from services.consents import grant_consent
 from tests.faces.photos import face_bytes
 from tests.faces.test_checks import drain
@@ -89,3 +89,22 @@ def test_challenge_is_issued(client, worker) -> None:
     assert (
         client.post("/api/v1/faces/challenges", json={"project_id": 999}, headers=headers).status_code == 404
     )
+
+
+def test_retried_upload_with_idempotency_key_creates_one_check(app, client, worker) -> None:
+    """Weak signal: the phone resends the same selfie; one check, the same answer."""
+    user_id, headers = worker
+    keyed = headers | {"Idempotency-Key": "selfie-upload-1"}
+    photo = face_bytes("img1.jpg")
+    first = upload(client, keyed, "enroll", photo)
+    second = upload(client, keyed, "enroll", photo)
+    assert first.status_code == second.status_code == 202
+    assert first.get_json() == second.get_json() and second.headers.get("Idempotent-Replayed") == "true"
+    with app.app_context():
+        from sqlalchemy import func, select
+
+        drain(app)
+        count = db.session.execute(
+            select(func.count()).select_from(FaceCheck).where(FaceCheck.user_id == user_id)).scalar_one()
+    assert count == 1
+    assert client.get(first.get_json()["poll_url"], headers=headers).get_json()["status"] == "passed"
