@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Flask, Response, jsonify
+from flask import Flask, Response, g, jsonify
 from pydantic import ValidationError
 from werkzeug.exceptions import HTTPException
 
@@ -65,6 +65,6 @@ def register(app: Flask) -> None:
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception) -> Response:
         db.session.rollback()
-        log.exception("unhandled error")
+        log.exception("unhandled error (request %s)", g.get("request_id"))
         code, message = HTTP_CODES[500]
         return error_response(500, code, message)

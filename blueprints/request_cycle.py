@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import uuid
 
 from flask import Flask, Response, current_app, g, request
 from sqlalchemy import event
@@ -94,6 +95,9 @@ def register(app: Flask) -> None:
 
     @app.before_request
     def _before() -> Response | None:
+        # echoed on every answer, so a worker's screenshot of an error can be found in the logs
+        incoming = request.headers.get("X-Request-Id", "")
+        g.request_id = incoming if 8 <= len(incoming) <= 64 and incoming.isalnum() else uuid.uuid4().hex
         _declare_read_only()
         return _check_body() or _claim_idempotency_key()
 
@@ -105,6 +109,7 @@ def register(app: Flask) -> None:
 
     @app.after_request
     def _after(response: Response) -> Response:
+        response.headers["X-Request-Id"] = g.get("request_id", "")
         if response.status_code >= 400 or g.get("siteroll_replayed"):
             db.session.rollback()
             return response

@@ -103,3 +103,11 @@ def test_reads_may_not_write_unless_declared(app):
         finally:
             read_only_transactions.reset(token)
             db.session.rollback()
+
+
+def test_every_answer_carries_a_request_id(client):
+    ok = client.get("/healthz")
+    err = client.get("/api/v1/me")
+    assert len(ok.headers["X-Request-Id"]) == 32 and ok.headers["X-Request-Id"] != err.headers["X-Request-Id"]
+    echoed = client.get("/healthz", headers={"X-Request-Id": "wxreq12345678"})
+    assert echoed.headers["X-Request-Id"] == "wxreq12345678"
