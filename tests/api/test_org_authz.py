@@ -165,3 +165,11 @@ def test_worker_joins_with_code_and_sees_only_self(client, world, app):
     assert bad.status_code == 404 and bad.get_json()["error"]["code"] == "JOIN_CODE_INVALID"
     wrong_team = client.post("/api/v1/projects/join", json={"join_code": code, "team_id": 999999}, headers=headers)
     assert wrong_team.status_code == 422
+
+
+def test_view_company_is_open_to_any_signed_in_user(client, world):
+    """Company name and USCC are public registry data: any signed-in caller may read them."""
+    url = f"/api/v1/companies/{world.company2}"
+    results = run(client, world, "GET", url)
+    assert set(results.values()) == {200}
+    assert client.get(url).status_code == 401
