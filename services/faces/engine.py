@@ -223,6 +223,8 @@ class FaceEngine:
     def __init__(self, settings: EngineSettings | None = None) -> None:
         self.settings = settings or EngineSettings()
         os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+        # deepface runs on tf-keras; without this TF also imports Keras 3 (~20 MB RSS per worker)
+        os.environ.setdefault("TF_USE_LEGACY_KERAS", "1")
         # deepface prints INFO lines to stdout; keep stdout for our own output (CLI --json)
         os.environ.setdefault("DEEPFACE_LOG_LEVEL", "30")
         use_project_deepface_home()
