@@ -39,12 +39,22 @@ ENV_KEYS = {
     "SITEROLL_FACE_RETENTION_DAYS": "FACE_EVIDENCE_RETENTION_DAYS",
 }
 
+SECRET_KEYS = ("SECRET_KEY", "PII_KEYS", "BLIND_INDEX_KEY")
+WECHAT_PUBLIC_API = "https://api.weixin.qq.com/"
+
+
+class ConfigError(RuntimeError):
+    pass
+
+
 DEFAULTS: dict[str, Any] = {
     "JOBS_MODE": None,  # "inprocess" | "rq"; derived from REDIS_URL when unset
     "REDIS_URL": None,
-    "WECHAT_APPID": "wx-siteroll-demo",
-    "WECHAT_SECRET": "demo-secret",
-    "WECHAT_API_BASE": "fake",  # "fake" starts the bundled fake server on a free loopback port
+    # embedded: a demo app id and "fake" (the bundled fake server on a free loopback port);
+    # production: the real API, and the app id / secret must come from the environment
+    "WECHAT_APPID": None,
+    "WECHAT_SECRET": None,
+    "WECHAT_API_BASE": None,
     "WECHAT_TIMEOUT_SECONDS": 5,
     "TOKEN_TTL_SECONDS": 2 * 24 * 3600,
     "IDEMPOTENCY_TTL_SECONDS": 48 * 3600,
@@ -86,13 +96,20 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
 
     inst = Path(instance_path)
     cfg.setdefault("SQLALCHEMY_DATABASE_URI", f"sqlite:///{inst / 'siteroll.db'}")
-    if not all(cfg.get(k) for k in ("SECRET_KEY", "PII_KEYS", "BLIND_INDEX_KEY")):
-        generated = _instance_keys(inst)
-        for k, v in generated.items():
-            if not cfg.get(k):
-                cfg[k] = v
     if not cfg.get("JOBS_MODE"):
         cfg["JOBS_MODE"] = "rq" if cfg.get("REDIS_URL") else "inprocess"
+    embedded = is_embedded(cfg)
+    missing = [k for k in SECRET_KEYS if not cfg.get(k)]
+    if missing and not embedded:
+        # a key generated on one host would make every other host's data unreadable
+        raise ConfigError("production needs " + ", ".join(f"SITEROLL_{k}" for k in missing) + " set")
+    if missing:
+        for k, v in _instance_keys(inst).items():
+            cfg[k] = cfg.get(k) or v
+    if embedded:
+        cfg["WECHAT_APPID"] = cfg.get("WECHAT_APPID") or "wx-siteroll-demo"
+        cfg["WECHAT_SECRET"] = cfg.get("WECHAT_SECRET") or "demo-secret"
+    cfg["WECHAT_API_BASE"] = cfg.get("WECHAT_API_BASE") or ("fake" if embedded else WECHAT_PUBLIC_API)
     if not cfg.get("FACE_DEEPFACE_HOME"):
         cfg["FACE_DEEPFACE_HOME"] = str(inst / "deepface")
     cfg["TOKEN_TTL_SECONDS"] = int(cfg["TOKEN_TTL_SECONDS"])
@@ -110,4 +127,5 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
 
 
 def is_embedded(cfg: dict[str, Any]) -> bool:
-    return cfg["JOBS_MODE"] == "inprocess"
+    """The one-command demo: SQLite file and in-process jobs."""
+    return cfg["JOBS_MODE"] == "inprocess" and str(cfg["SQLALCHEMY_DATABASE_URI"]).startswith("sqlite")

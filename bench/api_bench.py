@@ -369,6 +369,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         wechat_port = free_port()
         env = bench_env(tmp, args.database_url, args.redis_url)
         env["SITEROLL_WECHAT_API_BASE"] = f"http://{HOST}:{wechat_port}/"  # one fake for every worker
+        env.setdefault("SITEROLL_WECHAT_APPID", "wx-bench")
+        env.setdefault("SITEROLL_WECHAT_SECRET", "bench-secret")
         procs = Processes(tmp, env)
 
         wechat = procs.start("fake_wechat", [sys.executable, "-m", "devtools.fake_wechat", "--port", str(wechat_port)])

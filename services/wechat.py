@@ -58,6 +58,8 @@ def client() -> SiteRollWeChatClient:
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     c = app.extensions.get("siteroll_wechat_client")
     if c is None:
+        if not (app.config["WECHAT_APPID"] and app.config["WECHAT_SECRET"]):
+            raise ServiceUnavailable("WECHAT_NOT_CONFIGURED", "微信登录暂未配置，请联系管理员")
         storage: Any = None
         if app.config["JOBS_MODE"] == "rq":
             from wechatpy.session.redisstorage import RedisStorage
