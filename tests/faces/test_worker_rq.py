@@ -21,6 +21,7 @@ from sqlalchemy import func, select
 from models import FaceCheck, FaceTemplate, db
 from services.consents import grant_consent
 from services.faces import checks
+from tests.conftest import worker_env
 from tests.faces.photos import face_bytes
 from tests.factories import make_user
 
@@ -31,20 +32,6 @@ pytestmark = [
     ),
 ]
 RQ = Path(sys.executable).with_name("rq")
-
-
-def worker_env(app_config: dict) -> dict[str, str]:
-    """The worker builds its own app from the environment: give it the test app's settings."""
-    return {
-        **os.environ,
-        "TF_CPP_MIN_LOG_LEVEL": "3",
-        "SITEROLL_DATABASE_URL": app_config["SQLALCHEMY_DATABASE_URI"],
-        "SITEROLL_REDIS_URL": app_config["REDIS_URL"],
-        "SITEROLL_SECRET_KEY": app_config["SECRET_KEY"],
-        "SITEROLL_PII_KEYS": app_config["PII_KEYS"],
-        "SITEROLL_BLIND_INDEX_KEY": app_config["BLIND_INDEX_KEY"],
-        "SITEROLL_WECHAT_API_BASE": app_config["WECHAT_API_BASE"],
-    }
 
 
 @contextmanager
