@@ -7,7 +7,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from models import AuditEntry, AuditHead, db
 from models.base import utcnow
@@ -36,12 +36,25 @@ def chain_hash(prev_hash: str, entry: AuditEntry) -> str:
     return hashlib.sha256((prev_hash + canonical(entry)).encode()).hexdigest()
 
 
+def _create_head() -> None:
+    """The chain's head row, made once (migrations seed it; a create_all database may lack it)."""
+    if db.session.get_bind().dialect.name == "sqlite":
+        # BEGIN IMMEDIATE already admits one writer at a time: create it in this transaction
+        with db.session.begin_nested():
+            db.session.add(AuditHead(id=1, seq=0, hash=GENESIS))
+        return
+    # Elsewhere on its own connection, committed at once: racing appenders that created it
+    # inside their own transactions would deadlock upgrading their duplicate-key locks.
+    with db.engine.begin() as conn:
+        conn.execute(insert(AuditHead).prefix_with("IGNORE").values(id=1, seq=0, hash=GENESIS))
+
+
 def _locked_head() -> AuditHead:
-    head = db.session.execute(select(AuditHead).where(AuditHead.id == 1).with_for_update()).scalar_one_or_none()
+    locked = select(AuditHead).where(AuditHead.id == 1).with_for_update()
+    head = db.session.execute(locked).scalar_one_or_none()
     if head is None:
-        head = AuditHead(id=1, seq=0, hash=GENESIS)
-        db.session.add(head)
-        db.session.flush()
+        _create_head()
+        head = db.session.execute(locked).scalar_one()
     return head
 
 

@@ -33,6 +33,9 @@ def test_upgrade_from_empty_matches_models(tmp_path, app_config):
         upgrade()
         tables = set(inspect(db.engine).get_table_names())
         assert {"users", "projects", "teams", "memberships", "audit_log", "idempotency_keys"} <= tables
+        head = db.session.execute(text("SELECT seq, hash FROM audit_head WHERE id = 1")).one()
+        db.session.rollback()
+        assert tuple(head) == (0, "0" * 64)
         with db.engine.connect() as conn:
             diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), db.metadata)
         assert diff == [], diff
