@@ -126,6 +126,11 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
     return cfg
 
 
+def config_flag(value: Any) -> bool:
+    """A boolean setting that may arrive from the environment as a string ("0", "false" are False)."""
+    return value.strip().lower() not in {"", "0", "false", "no", "off"} if isinstance(value, str) else bool(value)
+
+
 def is_embedded(cfg: dict[str, Any]) -> bool:
     """The one-command demo: SQLite file and in-process jobs."""
     return cfg["JOBS_MODE"] == "inprocess" and str(cfg["SQLALCHEMY_DATABASE_URI"]).startswith("sqlite")

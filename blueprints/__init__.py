@@ -6,7 +6,7 @@ from flask_openapi3 import OpenAPI
 
 
 def register_blueprints(app: OpenAPI) -> None:
-    from blueprints import auth, errors, health, org, request_cycle
+    from blueprints import auth, errors, faces, health, org, request_cycle
 
     errors.register(app)
     request_cycle.register(app)
@@ -14,9 +14,4 @@ def register_blueprints(app: OpenAPI) -> None:
     app.register_api(auth.bp)
     app.register_api(org.bp)
     app.register_api(health.bp)
-    try:
-        from blueprints import faces
-    except ImportError:  # the face area is optional at import time (its models load lazily)
-        faces = None  # type: ignore[assignment]
-    if faces is not None:
-        app.register_api(faces.bp)
+    app.register_api(faces.bp)

@@ -8,6 +8,7 @@ from flask import Flask
 def register_commands(app: Flask) -> None:
     from commands.audit import audit_cli
     from commands.demo import seed_demo_command
+    from commands.faces import faces_cli
     from commands.maintenance import maintenance_cli
     from commands.openapi import openapi_cli
 
@@ -15,8 +16,4 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(openapi_cli)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(maintenance_cli)
-    try:
-        from commands.faces import faces_cli
-    except ImportError:
-        return
     app.cli.add_command(faces_cli)

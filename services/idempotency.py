@@ -9,7 +9,6 @@ everything else and the retry runs afresh: nothing was written, so that is safe.
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -71,7 +70,3 @@ def purge_expired(ttl_seconds: int) -> int:
     result = db.session.execute(
         delete(IdempotencyRecord).where(IdempotencyRecord.created_at < _expired_before(ttl_seconds)))
     return int(result.rowcount or 0)
-
-
-def dumps(body: object) -> str:
-    return json.dumps(body, ensure_ascii=False)

@@ -12,12 +12,13 @@ import logging
 import queue
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from flask import Flask, current_app
 from sqlalchemy import event
 
+from config import config_flag
 from models import db
 
 log = logging.getLogger(__name__)
@@ -33,7 +34,6 @@ class _Pending:
     retry_max: int
     timeout: int
     job_id: str | None
-    kwargs: dict[str, Any] = field(default_factory=dict)
 
 
 def enqueue(func: Callable[..., Any], *args: Any, queue: str = "default", retry_max: int = 3,
@@ -64,7 +64,7 @@ def init_app(app: Flask) -> None:
     if app.config["JOBS_MODE"] != "rq":
         runner = InProcessRunner(app)
         app.extensions["siteroll_inprocess_jobs"] = runner
-        if str(app.config.get("FACE_WARM_UP_ON_START")).lower() in ("1", "true", "yes"):
+        if config_flag(app.config.get("FACE_WARM_UP_ON_START")):
             from services.faces import warm_up
 
             runner.submit(_Pending(warm_up, (), "face", 0, 600, None))

@@ -166,7 +166,7 @@ def _check_team_company(project_id: int, company_id: int | None) -> None:
         raise Unprocessable("COMPANY_NOT_PARTICIPANT", "该企业不是本项目的参建单位")
 
 
-def _check_leader(project_id: int, leader_user_id: int | None) -> None:
+def _check_leader(leader_user_id: int | None) -> None:
     if leader_user_id is not None and db.session.get(User, leader_user_id) is None:
         raise Unprocessable("LEADER_NOT_FOUND", "班组长用户不存在")
 
@@ -190,7 +190,7 @@ def create_team(actor: User, project_id: int, *, name: str, default_day_wage_fen
                 leader_user_id: int | None = None) -> Team:
     get_project(actor, project_id, Action.TEAM_MANAGE)
     _check_team_company(project_id, company_id)
-    _check_leader(project_id, leader_user_id)
+    _check_leader(leader_user_id)
     team = Team(project_id=project_id, name=name.strip(), default_day_wage_fen=default_day_wage_fen,
                 company_id=company_id, trade=trade, leader_user_id=leader_user_id)
     db.session.add(team)
@@ -215,7 +215,7 @@ def update_team(actor: User, team_id: int, changes: dict[str, Any]) -> Team:
     if "company_id" in changes:
         _check_team_company(team.project_id, changes["company_id"])
     if "leader_user_id" in changes:
-        _check_leader(team.project_id, changes["leader_user_id"])
+        _check_leader(changes["leader_user_id"])
     for key in ("name", "trade", "default_day_wage_fen", "company_id", "leader_user_id"):
         if key in changes:
             setattr(team, key, changes[key])

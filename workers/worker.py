@@ -30,10 +30,8 @@ class SiteRollWorker(SimpleWorker):
             self._warm_up_faces()
 
     def _warm_up_faces(self) -> None:
-        try:
-            from services.faces import warm_up
-        except ImportError:
-            return
+        from services.faces import warm_up
+
         with self.flask_app.app_context():
             warm_up()
         log.info("face models loaded once for this worker")

@@ -19,6 +19,7 @@ import numpy as np
 from flask import current_app
 from sqlalchemy import select, update
 
+from config import config_flag
 from models import Project, db
 from models.base import utcnow
 from models.faces import (
@@ -58,15 +59,6 @@ LIVENESS_MODES = ("passive", "challenge")
 
 
 # ---------------------------------------------------------------- configuration
-
-
-def config_flag(value: Any) -> bool:
-    # values may come from the environment as strings: "0" / "false" must mean False
-    return (
-        value.strip().lower() not in {"", "0", "false", "no", "off"}
-        if isinstance(value, str)
-        else bool(value)
-    )
 
 
 def engine_settings() -> EngineSettings:
