@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, Field
 
 from schemas.common import Strict
+from services.geo import MAX_POLYGON_POINTS, MAX_RADIUS_M, MIN_RADIUS_M
 
 Name = Annotated[str, Field(min_length=1, max_length=64)]
 Fen = Annotated[int, Field(ge=0, le=10_000_000, description="金额，单位：分（整数）")]
@@ -19,12 +20,12 @@ class Point(Strict):
 class CircleFence(Strict):
     type: Literal["circle"]
     center: Point
-    radius_m: int = Field(ge=30, le=5000, description="半径（米）")
+    radius_m: int = Field(ge=MIN_RADIUS_M, le=MAX_RADIUS_M, description="半径（米）")
 
 
 class PolygonFence(Strict):
     type: Literal["polygon"]
-    points: list[Point] = Field(min_length=3, max_length=100)
+    points: list[Point] = Field(min_length=3, max_length=MAX_POLYGON_POINTS)
 
 
 Geofence = Annotated[CircleFence | PolygonFence, Field(discriminator="type")]

@@ -23,6 +23,7 @@ from models import (
     db,
 )
 from services import audit, geo, pii
+from services.auth import reveal_phone
 from services.authz import Action, authorize, memberships_in, scope
 from services.errors import Conflict, NotFound, Unprocessable
 
@@ -304,8 +305,6 @@ def join_project(user: User, join_code: str, team_id: int | None) -> Membership:
 
 
 def reveal_member_phone(actor: User, project_id: int, user_id: int) -> str | None:
-    from services.auth import reveal_phone
-
     authorize(actor.id, Action.MEMBER_PII_READ, project_id)
     subject = db.session.get(User, user_id)
     if subject is None or not memberships_in(user_id, project_id):
