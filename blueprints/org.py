@@ -87,8 +87,7 @@ def update_project(path: ProjectPath, body: ProjectPatch):
 @bp.post("/projects/<int:project_id>/participants", responses={201: ParticipantOut},
          summary="添加参建单位（项目管理员）")
 def add_participant(path: ProjectPath, body: ParticipantIn):
-    link = org.add_participant(current_user(), path.project_id, body.company_id, body.role)
-    company = org.get_company(link.company_id)
+    link, company = org.add_participant(current_user(), path.project_id, body.company_id, body.role)
     return answer(ParticipantOut(id=link.id, company_id=company.id, company_name=company.name,
                                  uscc=company.uscc, role=link.role), 201)
 
@@ -147,7 +146,6 @@ def reveal_member_phone(path: MemberPath):
 
 @bp.post("/projects/join", responses={201: JoinOut}, summary="工人凭项目码加入项目（待劳资专管员审核）")
 def join_project(body: JoinIn):
-    m = org.join_project(current_user(), body.join_code, body.team_id)
-    project = org.get_project(current_user(), m.project_id)
+    m, project = org.join_project(current_user(), body.join_code, body.team_id)
     return answer(JoinOut(membership_id=m.id, project_id=project.id, project_name=project.name,
                           team_id=m.team_id, status=m.status), 201)

@@ -138,15 +138,16 @@ def projects_of(user: User) -> list[tuple[Membership, Project, Team | None]]:
     return [(m, p, t) for m, p, t in rows]
 
 
-def add_participant(actor: User, project_id: int, company_id: int, role: str) -> ProjectCompany:
+def add_participant(actor: User, project_id: int, company_id: int, role: str
+                    ) -> tuple[ProjectCompany, Company]:
     get_project(actor, project_id, Action.PARTICIPANT_MANAGE)
-    get_company(company_id)
+    company = get_company(company_id)
     link = ProjectCompany(project_id=project_id, company_id=company_id, role=role)
     db.session.add(link)
     _flush_unique(Conflict("PARTICIPANT_EXISTS", "该企业已以此身份参建本项目"))
     audit.record("project.participant_added", actor_user_id=actor.id, object_type="project",
                  object_id=project_id, details={"company_id": company_id, "role": role})
-    return link
+    return link, company
 
 
 def participants(actor: User, project_id: int) -> list[tuple[ProjectCompany, Company]]:
@@ -276,7 +277,7 @@ def grant_role(actor: User, project_id: int, *, user_id: int, role: str, team_id
     return membership, subject
 
 
-def join_project(user: User, join_code: str, team_id: int | None) -> Membership:
+def join_project(user: User, join_code: str, team_id: int | None) -> tuple[Membership, Project]:
     """A worker scans or types the project code; the labour manager reviews the enrollment later."""
     project = db.session.execute(
         select(Project).where(Project.join_code == join_code.strip().upper())).scalar_one_or_none()
@@ -293,7 +294,7 @@ def join_project(user: User, join_code: str, team_id: int | None) -> Membership:
         if team_id is not None and existing.team_id != team_id:
             existing.team_id = team_id
             db.session.flush()
-        return existing
+        return existing, project
     if existing is None:
         existing = Membership(project_id=project.id, user_id=user.id, role=Role.WORKER.value)
         db.session.add(existing)
@@ -301,7 +302,7 @@ def join_project(user: User, join_code: str, team_id: int | None) -> Membership:
     db.session.flush()
     audit.record("project.joined", actor_user_id=user.id, object_type="membership", object_id=existing.id,
                  details={"project_id": project.id, "team_id": team_id})
-    return existing
+    return existing, project
 
 
 def reveal_member_phone(actor: User, project_id: int, user_id: int) -> str | None:
