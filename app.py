@@ -66,5 +66,4 @@ def create_app(config: dict[str, Any] | None = None) -> OpenAPI:
     return app
 
 
-
 app = create_app()

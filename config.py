@@ -60,7 +60,6 @@ DEFAULTS: dict[str, Any] = {
     "IDEMPOTENCY_TTL_SECONDS": 48 * 3600,
     "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
     "SQLALCHEMY_ENGINE_OPTIONS": {},
-    "JSON_AS_ASCII": False,
     "SHARED_DIR": str(ROOT.parent / "shared"),
     "FACE_DEEPFACE_HOME": None,
     "FACE_EVIDENCE_RETENTION_DAYS": 90,

@@ -7,12 +7,13 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import text
 
+from config import is_embedded
 from models import db
 from services import jobs
 
 
 def check(app: Flask) -> tuple[bool, dict[str, Any]]:
-    report: dict[str, Any] = {"mode": "embedded" if app.config["JOBS_MODE"] == "inprocess" else "production"}
+    report: dict[str, Any] = {"mode": "embedded" if is_embedded(app.config) else "production"}
     ok = True
     try:
         db.session.execute(text("SELECT 1"))
