@@ -30,7 +30,7 @@ def create_app(config: dict[str, Any] | None = None) -> OpenAPI:
     from blueprints.errors import validation_error_response
     from models import db
     from schemas.common import ErrorResponse
-    from services import jobs
+    from services import jobs, register_handlers
 
     app = OpenAPI(
         __name__,
@@ -50,6 +50,7 @@ def create_app(config: dict[str, Any] | None = None) -> OpenAPI:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True)
     jobs.init_app(app)
+    register_handlers()
     register_blueprints(app)
 
     @app.get("/api/v1/openapi.json", doc_ui=False)

@@ -36,6 +36,7 @@ from services.authz import memberships_in
 from services.consents import require_consent
 from services.errors import Conflict, NotFound, Unprocessable
 from services.faces import challenge as challenges
+from services.faces import handover
 from services.faces.engine import (
     DETECTOR_NAME,
     JPEG_MAGIC,
@@ -48,6 +49,7 @@ from services.faces.engine import (
 )
 from services.faces.reasons import REASONS, FaceRejected
 from services.faces.weights import missing_weights, seed_weights
+from services.jobs import enqueue
 from services.pii import decrypt_bytes, encrypt_bytes
 
 log = logging.getLogger(__name__)
@@ -181,8 +183,16 @@ def start_face_check(
     *,
     project_id: int | None = None,
     challenge_nonce: str | None = None,
+    purpose: str | None = None,
+    purpose_id: int | None = None,
 ) -> FaceCheck:
-    """Store the frames (encrypted) and queue the check; the caller commits."""
+    """Store the frames (encrypted) and queue the check; the caller commits.
+
+    ``purpose``/``purpose_id``: the asking area and its row; the finished check is handed to the
+    handler that area registered (services/faces/handover.py).
+    """
+    if purpose is not None and not handover.is_registered(purpose):
+        raise ValueError(f"no face check hand-over registered for purpose {purpose!r}")
     require_consent(user_id, "biometric")
     if kind not in {k.value for k in FaceCheckKind}:
         raise Unprocessable("FACE_CHECK_KIND_INVALID", "检查类型不正确", {"kind": kind})
@@ -208,6 +218,8 @@ def start_face_check(
         user_id=user_id,
         project_id=project_id,
         kind=kind,
+        purpose=purpose,
+        purpose_id=purpose_id,
         liveness_mode=mode,
         challenge_id=challenge.id if challenge else None,
         status=FaceCheckStatus.PENDING.value,
@@ -234,11 +246,8 @@ def start_face_check(
         object_id=check.id,
         details={"kind": kind, "liveness_mode": mode, "frames": len(frames)},
     )
-    from services.jobs import enqueue
-    from workers.faces import face_check_job
-
     enqueue(
-        face_check_job,
+        "workers.faces.face_check_job",
         check.id,
         queue=FACE_QUEUE,
         retry_max=JOB_RETRIES,
@@ -452,6 +461,8 @@ def _write_result(
         details={"status": outcome.status, "reason": outcome.reason_code, "template_id": template_id,
                  "biometric_read": biometric_read},
     )
+    # the asking area sees the result in this same transaction (it flushes; we commit)
+    handover.hand_over(db.session.get(FaceCheck, check_id, populate_existing=True))
     db.session.commit()
     return outcome.status
 
