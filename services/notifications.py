@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from infra import jobs
 from models import User, db
-from services import jobs, wechat
+from services import wechat
 from services.errors import NotFound
 
 

@@ -96,7 +96,7 @@ def test_redis_down_at_commit_does_not_fail_the_committed_request(app_config, ap
 
 
 def test_jobs_are_enqueued_by_dotted_name(app):
-    from services import jobs
+    from infra import jobs
 
     with app.app_context(), pytest.raises(TypeError):
         jobs.enqueue(print, "x")
