@@ -6,6 +6,14 @@ from models.base import Base
 
 db = SQLAlchemy(model_class=Base)
 
+from models.attendance import (  # noqa: E402, F401
+    AttendanceDay,
+    AttendanceMonthLock,
+    AttendanceRules,
+    Clock,
+    DayCorrection,
+    Dispute,
+)
 from models.audit import AuditEntry, AuditHead  # noqa: E402
 from models.auth import Consent, User  # noqa: E402
 from models.faces import FaceChallenge, FaceCheck, FaceEvidence, FaceTemplate  # noqa: E402, F401
