@@ -6,12 +6,14 @@ from flask import Flask
 
 
 def register_commands(app: Flask) -> None:
+    from commands.attendance import attendance_cli
     from commands.audit import audit_cli
     from commands.demo import seed_demo_command
     from commands.faces import faces_cli
     from commands.maintenance import maintenance_cli
     from commands.openapi import openapi_cli
 
+    app.cli.add_command(attendance_cli)
     app.cli.add_command(audit_cli)
     app.cli.add_command(openapi_cli)
     app.cli.add_command(seed_demo_command)

@@ -27,6 +27,10 @@ class Action(StrEnum):
     MEMBER_VIEW = "member.view"
     MEMBER_MANAGE = "member.manage"
     MEMBER_PII_READ = "member.pii_read"
+    ATTENDANCE_VIEW = "attendance.view"
+    ATTENDANCE_CONFIRM = "attendance.confirm"  # confirm / correct days, witnessed clocks, answer disputes
+    ATTENDANCE_EVIDENCE = "attendance.evidence"  # the clock's selfie, each view audited
+    ATTENDANCE_FRAUD_DETAIL = "attendance.fraud_detail"  # whose face a buddy punch matched
 
 
 class Reach(StrEnum):
@@ -49,7 +53,21 @@ POLICY: dict[Action, dict[Role, Reach]] = {
     Action.MEMBER_VIEW: {**OVERSIGHT, R.TEAM_LEADER: Reach.TEAM, R.WORKER: Reach.SELF},
     Action.MEMBER_MANAGE: {R.PROJECT_ADMIN: Reach.PROJECT},
     Action.MEMBER_PII_READ: {R.PROJECT_ADMIN: Reach.PROJECT, R.LABOUR_MANAGER: Reach.PROJECT},
+    Action.ATTENDANCE_VIEW: {**OVERSIGHT, R.TEAM_LEADER: Reach.TEAM, R.WORKER: Reach.SELF},
+    Action.ATTENDANCE_CONFIRM: {R.LABOUR_MANAGER: Reach.PROJECT, R.TEAM_LEADER: Reach.TEAM},
+    Action.ATTENDANCE_EVIDENCE: {R.LABOUR_MANAGER: Reach.PROJECT, R.TEAM_LEADER: Reach.TEAM},
+    Action.ATTENDANCE_FRAUD_DETAIL: {R.LABOUR_MANAGER: Reach.PROJECT},
 }
+
+
+def may(user_id: int, action: Action, project_id: int, *, team_id: int | None = None,
+        subject_user_id: int | None = None) -> bool:
+    """authorize() as a yes/no, for what an answer shows (not for refusing)."""
+    try:
+        authorize(user_id, action, project_id, team_id=team_id, subject_user_id=subject_user_id)
+    except (Forbidden, NotFound):
+        return False
+    return True
 
 
 @dataclass(frozen=True)

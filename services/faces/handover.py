@@ -20,7 +20,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
-from models.faces import FaceCheck
+from sqlalchemy import update
+
+from models import db
+from models.faces import FaceCheck, FaceCheckStatus
 
 Handler = Callable[[FaceCheck], None]
 H = TypeVar("H", bound=Handler)
@@ -43,6 +46,24 @@ def on_face_check_finished(purpose: str) -> Callable[[H], H]:
 
 def is_registered(purpose: str) -> bool:
     return purpose in _handlers
+
+
+def attach(check_id: int, purpose: str, purpose_id: int) -> bool:
+    """Give a check uploaded before its purpose existed (a clock's selfie) its purpose.
+
+    True: the check is still pending, so the handler will receive it when it finishes.
+    False: it was decided already; the caller acts on the result now. The conditional UPDATE
+    waits for a job writing the result at the same moment, so exactly one side acts.
+    """
+    if not is_registered(purpose):
+        raise ValueError(f"no face check hand-over registered for purpose {purpose!r}")
+    unclaimed = (FaceCheck.id == check_id) & FaceCheck.purpose.is_(None)
+    pending = db.session.execute(update(FaceCheck).where(
+        unclaimed, FaceCheck.status == FaceCheckStatus.PENDING.value).values(purpose=purpose, purpose_id=purpose_id))
+    if pending.rowcount == 1:
+        return True
+    db.session.execute(update(FaceCheck).where(unclaimed).values(purpose=purpose, purpose_id=purpose_id))
+    return False
 
 
 def hand_over(check: FaceCheck) -> None:

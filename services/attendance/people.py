@@ -1,0 +1,27 @@
+"""Who the workers are, as attendance shows them: masked names, team membership."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from models import Membership, MembershipStatus, Role, User, db
+
+
+def mask_name(name: str | None) -> str:
+    if not name:
+        return "未实名"
+    return name[0] + "*" * max(len(name) - 1, 1)
+
+
+def masked_names(user_ids: list[int]) -> dict[int, str]:
+    if not user_ids:
+        return {}
+    rows = db.session.execute(select(User.id, User.display_name).where(User.id.in_(user_ids)))
+    return {uid: mask_name(name) for uid, name in rows}
+
+
+def team_workers(team_id: int) -> list[Membership]:
+    """The team's workers (not those who left)."""
+    return list(db.session.execute(select(Membership).where(
+        Membership.team_id == team_id, Membership.role == Role.WORKER.value,
+        Membership.status != MembershipStatus.LEFT.value).order_by(Membership.user_id)).scalars())
