@@ -11,6 +11,7 @@ from sqlalchemy import select
 from models import User, WorkerProfile, db
 from models.base import utcnow
 from services import audit, pii
+from services.authz import Action, authorize, memberships_in
 from services.consents import require_consent
 from services.days import business_day
 from services.enrollment import identity
@@ -172,3 +173,11 @@ def birth_date_of(profile: WorkerProfile) -> date:
     """For the age rules: decrypted without a reveal entry, since the clear value never leaves the server."""
     return date.fromisoformat(pii.decrypt_str(profile.birth_date_enc,
                                               context=_context("birth_date", profile.user_id)))
+
+
+def worker_profile(actor_id: int, project_id: int, user_id: int) -> WorkerProfile:
+    """A worker's masked profile, for the labour manager of a project they applied to (or themselves)."""
+    authorize(actor_id, Action.PROFILE_VIEW, project_id, subject_user_id=user_id)
+    if not memberships_in(user_id, project_id):
+        raise NotFound("MEMBER_NOT_FOUND", "该用户不是本项目成员")
+    return get_profile(user_id)
