@@ -37,11 +37,9 @@ def contract_out(c: Contract, text: str) -> ContractOut:
                                        "text": text})
 
 
-def font_settings() -> FontSettings:
-    defaults = FontSettings()
-    cfg = current_app.config
-    return FontSettings(cfg.get("CONTRACT_FONT_PATH", defaults.path),
-                        int(cfg.get("CONTRACT_FONT_INDEX", defaults.collection_index)))
+def font_settings() -> FontSettings | None:
+    path = current_app.config.get("CONTRACT_FONT_PATH")
+    return FontSettings(path, int(current_app.config.get("CONTRACT_FONT_INDEX", 0))) if path else None
 
 
 @bp.get("/projects/<int:project_id>/contract-template", responses={200: TemplateOut},

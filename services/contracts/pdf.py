@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from pathlib import Path
 
 from fpdf import FPDF
 
@@ -16,14 +17,31 @@ from services.contracts.lifecycle import contract_text, signature_png
 from services.contracts.model_text import WAGE_TYPE_LABELS, WAGE_UNITS
 from services.contracts.templates import yuan
 from services.days import SITE_TZ
+from services.errors import ServiceUnavailable
 
 STATUS_NAMES = {"unsigned": "未签署", "signing": "签署中", "signed": "已签署", "terminated": "已解除"}
 
 
 @dataclass(frozen=True)
 class FontSettings:
-    path: str = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
-    collection_index: int = 2  # in Noto's .ttc: 0 JP, 1 KR, 2 SC (简体中文), 3 TC, 4 HK
+    # WenQuanYi Zen Hei (Debian fonts-wqy-zenhei) has TrueType outlines: fpdf2 embeds it with
+    # Identity-H, which every reader maps back to text. Noto Sans CJK is CFF-based; fpdf2 then
+    # writes its own CMap encoding, which pypdf (and so some viewers' search) cannot read.
+    path: str = "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"
+    collection_index: int = 0
+
+
+FALLBACK_FONTS = (
+    FontSettings(),
+    FontSettings("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 2),  # 0 JP, 1 KR, 2 SC
+)
+
+
+def available_font(preferred: FontSettings | None = None) -> FontSettings:
+    for font in ((preferred,) if preferred else ()) + FALLBACK_FONTS:
+        if Path(font.path).is_file():
+            return font
+    raise ServiceUnavailable("PDF_FONT_MISSING", "合同 PDF 暂不可用，请联系管理员")
 
 
 class _ContractPDF(FPDF):
@@ -35,7 +53,8 @@ class _ContractPDF(FPDF):
         self.cell(0, 6, f"{self.footer_text}  第 {self.page_no()}/{{nb}} 页", align="C")
 
 
-def render_contract_pdf(contract: Contract, *, actor_id: int, font: FontSettings) -> bytes:
+def render_contract_pdf(contract: Contract, *, actor_id: int, font: FontSettings | None = None) -> bytes:
+    font = available_font(font)
     text = contract_text(contract, actor_id=actor_id, purpose="contract_pdf")
     pdf = _ContractPDF(format="A4")
     pdf.add_font("cjk", fname=font.path, collection_font_number=font.collection_index)

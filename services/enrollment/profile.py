@@ -72,17 +72,21 @@ def _checked(data: ProfileInput, user: User, today: date) -> tuple[identity.Iden
             problems.insert(0, too_young)
     except InvalidField as exc:
         problems.append(exc.problem)
-    try:
-        if data.phone:
-            phone = identity.normalize_mobile(data.phone)
-        elif user.phone_enc is None:
-            problems.append(FieldProblem("phone", "missing", "请填写手机号或先绑定微信手机号"))
-        if data.bank_card:
-            card = identity.normalize_bank_card(data.bank_card)
-            if not (data.bank_name or "").strip():
-                problems.append(FieldProblem("bank_name", "missing", "请填写开户银行"))
-    except InvalidField as exc:
-        problems.append(exc.problem)
+    if not data.phone and user.phone_enc is None:
+        problems.append(FieldProblem("phone", "missing", "请填写手机号或先绑定微信手机号"))
+    if data.bank_card and not (data.bank_name or "").strip():
+        problems.append(FieldProblem("bank_name", "missing", "请填写开户银行"))
+    for field, value, normalize in (("phone", data.phone, identity.normalize_mobile),
+                                    ("bank_card", data.bank_card, identity.normalize_bank_card)):
+        try:
+            normalized = normalize(value) if value else None
+        except InvalidField as exc:
+            problems.append(exc.problem)
+            continue
+        if field == "phone":
+            phone = normalized
+        else:
+            card = normalized
     if data.trade not in TRADE_SET:
         problems.append(FieldProblem("trade", "trade_unknown", "工种不在工种目录中，请从列表选择"))
     if data.emergency_contact:
