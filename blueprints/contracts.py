@@ -21,7 +21,7 @@ from schemas.contracts import (
 from services import contracts
 from services.contracts import templates
 from services.contracts.pdf import FontSettings, render_contract_pdf
-from services.faces.checks import engine_settings
+from services.settings import settings
 
 bp = api_blueprint("contracts", __name__, "contracts", "劳动合同：模板、签署（手写签名 + 人脸核验）、解除")
 
@@ -84,7 +84,7 @@ def contract_pdf(path: ContractPath):
 @bp.post("/contracts/<int:contract_id>/sign", responses={202: SignAccepted},
          summary="签署合同：手写签名 + 自拍（人脸核验通过后合同生效）")
 def sign(path: ContractPath, form: SignForm):
-    limit = engine_settings().max_bytes
+    limit = settings().faces.engine.max_bytes
     frames = [f.stream.read(limit + 1) for f in form.photo]
     signature = form.signature.stream.read(contracts.signing.SIGNATURE_MAX_BYTES + 1)
     check = contracts.sign_contract(current_user().id, path.contract_id, signature, frames,

@@ -7,7 +7,6 @@ import hashlib
 import io
 
 from PIL import Image, UnidentifiedImageError
-from sqlalchemy import select
 
 from models import Contract, ContractStatus, db
 from models.base import utcnow
@@ -15,11 +14,12 @@ from models.faces import FaceCheck, FaceCheckKind, FaceCheckStatus
 from services import audit, pii, seals
 from services.contracts.lifecycle import _context, content_hash
 from services.errors import Conflict, NotFound, Unprocessable
-from services.faces import handover
 from services.faces.checks import start_face_check
+from services.faces.handover import on_face_check_finished
 
 SIGNATURE_MAX_BYTES = 512 * 1024
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+PURPOSE = "contract"  # face checks started here carry purpose "contract", purpose_id = the contract
 
 
 def _check_signature(png: bytes) -> None:
@@ -49,7 +49,7 @@ def sign_contract(actor_id: int, contract_id: int, signature: bytes, frames: lis
         raise Conflict("CONTRACT_SIGNING_IN_PROGRESS", "正在核验签约人脸，请稍候查看结果")
     _check_signature(signature)
     check = start_face_check(actor_id, FaceCheckKind.CONTRACT.value, frames, project_id=contract.project_id,
-                             challenge_nonce=challenge_nonce)
+                             challenge_nonce=challenge_nonce, purpose=PURPOSE, purpose_id=contract.id)
     contract.signature_enc = pii.encrypt_bytes(signature, context=_context(contract.id, "signature"))
     contract.signature_sha256 = hashlib.sha256(signature).hexdigest()
     contract.status, contract.signing_check_id = ContractStatus.SIGNING.value, check.id
@@ -67,26 +67,22 @@ def _check_pending(check_id: int | None) -> bool:
     return check is not None and check.status == FaceCheckStatus.PENDING.value
 
 
-def contract_check_finished(check_id: int, status: str) -> None:
+@on_face_check_finished(PURPOSE)
+def contract_check_finished(check: FaceCheck) -> None:
     """Face hand-over: a passed check seals the contract; any other result lets the worker sign again."""
-    contract = db.session.execute(select(Contract).where(
-        Contract.signing_check_id == check_id, Contract.status == ContractStatus.SIGNING.value)
-    ).scalar_one_or_none()
-    if contract is None:
-        return
-    if status != FaceCheckStatus.PASSED.value:
+    contract = db.session.get(Contract, check.purpose_id)
+    if contract is None or contract.signing_check_id != check.id or contract.status != ContractStatus.SIGNING.value:
+        return  # a later signature attempt replaced this one
+    if check.status != FaceCheckStatus.PASSED.value:
         contract.status = ContractStatus.UNSIGNED.value
         db.session.flush()
         audit.record("contract.signing_failed", actor_user_id=None, object_type="contract",
-                     object_id=contract.id, details={"face_check_id": check_id, "status": status})
+                     object_id=contract.id, details={"face_check_id": check.id, "status": check.status})
         return
     contract.signed_at = utcnow()
     contract.status = ContractStatus.SIGNED.value
     contract.content_sha256 = content_hash(contract)
     db.session.flush()
     audit.record("contract.signed", actor_user_id=contract.user_id, object_type="contract",
-                 object_id=contract.id, details={"face_check_id": check_id, "sha256": contract.content_sha256})
+                 object_id=contract.id, details={"face_check_id": check.id, "sha256": contract.content_sha256})
     seals.seal("contract", contract.id, contract.content_sha256, actor_user_id=contract.user_id)
-
-
-handover.register(FaceCheckKind.CONTRACT.value, contract_check_finished)
