@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from models import EnrollmentRules, db
 from models.base import utcnow
 from services import audit
-from services.authz import Action, authorize
+from services.authz import Action, authorize, scope
 
 TRAINING_LEVELS = ("company", "project", "team")  # 三级安全教育: 公司级、项目级、班组级
 LEVEL_NAMES = {"company": "公司级", "project": "项目级", "team": "班组级"}
@@ -32,7 +32,7 @@ def rules_for(project_id: int) -> Rules:
 
 
 def get_rules(actor_id: int, project_id: int) -> Rules:
-    authorize(actor_id, Action.TRAINING_VIEW, project_id)
+    scope(actor_id, Action.TRAINING_VIEW, project_id)  # every member may see what is required
     return rules_for(project_id)
 
 
