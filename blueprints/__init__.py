@@ -6,7 +6,7 @@ from flask_openapi3 import OpenAPI
 
 
 def register_blueprints(app: OpenAPI) -> None:
-    from blueprints import attendance, auth, errors, faces, health, org, request_cycle
+    from blueprints import attendance, auth, contracts, enrollment, errors, faces, health, org, request_cycle
 
     errors.register(app)
     request_cycle.register(app)
@@ -15,4 +15,6 @@ def register_blueprints(app: OpenAPI) -> None:
     app.register_api(org.bp)
     app.register_api(health.bp)
     app.register_api(faces.bp)
+    app.register_api(enrollment.bp)
+    app.register_api(contracts.bp)
     app.register_api(attendance.bp)

@@ -16,6 +16,8 @@ from models.attendance import (  # noqa: E402, F401
 )
 from models.audit import AuditEntry, AuditHead  # noqa: E402
 from models.auth import Consent, User  # noqa: E402
+from models.contracts import Contract, ContractStatus, ContractTemplate  # noqa: E402, F401
+from models.enrollment import EnrollmentDecision, EnrollmentRules, Training, WorkerProfile  # noqa: E402, F401
 from models.faces import FaceChallenge, FaceCheck, FaceEvidence, FaceTemplate  # noqa: E402, F401
 from models.idempotency import IdempotencyRecord  # noqa: E402
 from models.org import (  # noqa: E402

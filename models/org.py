@@ -33,6 +33,7 @@ class ParticipantRole(StrEnum):
 class MembershipStatus(StrEnum):
     PENDING = "pending"  # joined with the code, enrollment not yet reviewed
     ACTIVE = "active"
+    REJECTED = "rejected"  # the labour manager refused the enrollment
     LEFT = "left"  # 退场
 
 

@@ -17,12 +17,12 @@ class PhoneIn(Strict):
 
 
 class ConsentIn(Strict):
-    kind: Literal["biometric", "privacy_policy"]
+    kind: Literal["privacy_policy", "biometric", "location", "financial"]
     version: str = Field(min_length=1, max_length=32, description="用户阅读并同意的协议版本号")
 
 
 class ConsentKindPath(BaseModel):
-    kind: Literal["biometric", "privacy_policy"]
+    kind: Literal["privacy_policy", "biometric", "location", "financial"]
 
 
 class MembershipOut(BaseModel):

@@ -8,7 +8,7 @@ import importlib
 # Service modules that register face check hand-overs (@on_face_check_finished) at import time,
 # e.g. "services.attendance". create_app imports them, so the web process and every worker
 # (they build the app too) know every handler before a check finishes.
-HANDOVER_MODULES: tuple[str, ...] = ("services.attendance.clocks",)
+HANDOVER_MODULES: tuple[str, ...] = ("services.contracts.signing", "services.attendance.clocks")
 
 
 def register_handlers() -> None:

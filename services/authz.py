@@ -27,6 +27,13 @@ class Action(StrEnum):
     MEMBER_VIEW = "member.view"
     MEMBER_MANAGE = "member.manage"
     MEMBER_PII_READ = "member.pii_read"
+    ENROLLMENT_REVIEW = "enrollment.review"
+    PROFILE_VIEW = "enrollment.profile_view"
+    TRAINING_MANAGE = "training.manage"
+    TRAINING_VIEW = "training.view"
+    CONTRACT_TEMPLATE_MANAGE = "contract.template_manage"
+    CONTRACT_VIEW = "contract.view"
+    CONTRACT_TERMINATE = "contract.terminate"
     ATTENDANCE_VIEW = "attendance.view"
     ATTENDANCE_CONFIRM = "attendance.confirm"  # confirm / correct days, witnessed clocks, answer disputes
     ATTENDANCE_EVIDENCE = "attendance.evidence"  # the clock's selfie, each view audited
@@ -53,6 +60,14 @@ POLICY: dict[Action, dict[Role, Reach]] = {
     Action.MEMBER_VIEW: {**OVERSIGHT, R.TEAM_LEADER: Reach.TEAM, R.WORKER: Reach.SELF},
     Action.MEMBER_MANAGE: {R.PROJECT_ADMIN: Reach.PROJECT},
     Action.MEMBER_PII_READ: {R.PROJECT_ADMIN: Reach.PROJECT, R.LABOUR_MANAGER: Reach.PROJECT},
+    Action.ENROLLMENT_REVIEW: {R.PROJECT_ADMIN: Reach.PROJECT, R.LABOUR_MANAGER: Reach.PROJECT},
+    Action.PROFILE_VIEW: {R.PROJECT_ADMIN: Reach.PROJECT, R.LABOUR_MANAGER: Reach.PROJECT, R.WORKER: Reach.SELF},
+    Action.TRAINING_MANAGE: {R.PROJECT_ADMIN: Reach.PROJECT, R.LABOUR_MANAGER: Reach.PROJECT},
+    Action.TRAINING_VIEW: {**OVERSIGHT, R.TEAM_LEADER: Reach.TEAM, R.WORKER: Reach.SELF},
+    Action.CONTRACT_TEMPLATE_MANAGE: {R.PROJECT_ADMIN: Reach.PROJECT, R.LABOUR_MANAGER: Reach.PROJECT},
+    Action.CONTRACT_VIEW: {R.PROJECT_ADMIN: Reach.PROJECT, R.LABOUR_MANAGER: Reach.PROJECT,
+                           R.SUPERVISOR: Reach.PROJECT, R.WORKER: Reach.SELF},
+    Action.CONTRACT_TERMINATE: {R.PROJECT_ADMIN: Reach.PROJECT, R.LABOUR_MANAGER: Reach.PROJECT},
     Action.ATTENDANCE_VIEW: {**OVERSIGHT, R.TEAM_LEADER: Reach.TEAM, R.WORKER: Reach.SELF},
     Action.ATTENDANCE_CONFIRM: {R.LABOUR_MANAGER: Reach.PROJECT, R.TEAM_LEADER: Reach.TEAM},
     Action.ATTENDANCE_EVIDENCE: {R.LABOUR_MANAGER: Reach.PROJECT, R.TEAM_LEADER: Reach.TEAM},
@@ -90,7 +105,7 @@ def memberships_in(user_id: int, project_id: int) -> list[Membership]:
     return list(db.session.execute(
         select(Membership).where(
             Membership.user_id == user_id, Membership.project_id == project_id,
-            Membership.status != MembershipStatus.LEFT.value,
+            Membership.status.not_in((MembershipStatus.LEFT.value, MembershipStatus.REJECTED.value)),
         )
     ).scalars())
 
@@ -129,3 +144,13 @@ def authorize(user_id: int, action: Action, project_id: int, *, team_id: int | N
     if not s.allows(team_id=team_id, subject_user_id=subject_user_id):
         raise Forbidden()
     return s
+
+
+def awaiting_review(user_id: int, project_id: int | None) -> bool:
+    """Only a pending application here (or, without a project, anywhere): such a caller may
+    enrol a face and nothing else until the labour manager approves."""
+    query = select(Membership.status).where(Membership.user_id == user_id)
+    if project_id is not None:
+        query = query.where(Membership.project_id == project_id)
+    statuses = set(db.session.execute(query).scalars())
+    return MembershipStatus.PENDING.value in statuses and MembershipStatus.ACTIVE.value not in statuses

@@ -1,4 +1,5 @@
-"""Recorded consents. Biometric processing needs its own (个人信息保护法 第二十九条)."""
+"""Recorded consents, one kind per purpose. Biometric, location and financial data are
+sensitive personal information and need their own consent (个人信息保护法 第二十九条)."""
 
 from __future__ import annotations
 
@@ -7,9 +8,14 @@ from sqlalchemy import select
 from models import Consent, db
 from models.base import utcnow
 from services import audit
-from services.errors import Forbidden
+from services.consent_texts import CURRENT, ConsentText
+from services.errors import Forbidden, Unprocessable
 
-KINDS = {"biometric": "人脸识别（生物识别信息）处理", "privacy_policy": "隐私政策"}
+KINDS = {kind: text.title for kind, text in CURRENT.items()}
+
+
+def current_texts() -> list[ConsentText]:
+    return list(CURRENT.values())
 
 
 def active_consent(user_id: int, kind: str) -> Consent | None:
@@ -20,6 +26,13 @@ def active_consent(user_id: int, kind: str) -> Consent | None:
 
 
 def grant_consent(user_id: int, kind: str, version: str) -> Consent:
+    text = CURRENT.get(kind)
+    if text is None:
+        raise Unprocessable("CONSENT_KIND_INVALID", "授权类型不正确", {"kind": kind})
+    if version != text.version:
+        # a consent counts only for the text the person actually read
+        raise Unprocessable("CONSENT_VERSION_OUTDATED", "授权内容已更新，请阅读最新版本后再同意",
+                            {"kind": kind, "current_version": text.version})
     current = active_consent(user_id, kind)
     if current is not None and current.version == version:
         return current
@@ -43,10 +56,19 @@ def withdraw_consent(user_id: int, kind: str) -> None:
                  details={"kind": kind})
 
 
+def has_current_consent(user_id: int, kind: str) -> bool:
+    consent = active_consent(user_id, kind)
+    return consent is not None and consent.version == CURRENT[kind].version
+
+
+def missing_consents(user_id: int, kinds: tuple[str, ...] = tuple(CURRENT)) -> list[str]:
+    return [kind for kind in kinds if not has_current_consent(user_id, kind)]
+
+
 def require_consent(user_id: int, kind: str) -> Consent:
     consent = active_consent(user_id, kind)
     if consent is None:
-        raise Forbidden("CONSENT_REQUIRED", f"请先阅读并同意《{KINDS.get(kind, kind)}》授权", {"kind": kind})
+        raise Forbidden("CONSENT_REQUIRED", f"请先阅读并同意《{KINDS.get(kind, kind)}》", {"kind": kind})
     return consent
 
 

@@ -290,7 +290,7 @@ def join_project(user: User, join_code: str, team_id: int | None) -> tuple[Membe
     existing = db.session.execute(select(Membership).where(
         Membership.project_id == project.id, Membership.user_id == user.id,
         Membership.role == Role.WORKER.value)).scalar_one_or_none()
-    if existing is not None and existing.status != MembershipStatus.LEFT.value:
+    if existing is not None and existing.status not in (MembershipStatus.LEFT.value, MembershipStatus.REJECTED.value):
         if team_id is not None and existing.team_id != team_id:
             existing.team_id = team_id
             db.session.flush()

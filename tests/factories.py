@@ -58,3 +58,65 @@ def bearer(user: User) -> dict[str, str]:
     from services.auth import issue_token
 
     return {"Authorization": f"Bearer {issue_token(user).token}"}
+
+
+# ---------------------------------------------------------------- enrollment
+
+CONSENT_KINDS = ("privacy_policy", "biometric", "location", "financial")
+
+
+def id_number(born, *, male: bool = True, region: str = "110105", seq: int = 1) -> str:
+    """A 居民身份证号 with a correct check digit for the given birth date."""
+    from stdnum.cn import ric
+
+    base = f"{region}{born:%Y%m%d}{seq * 2 - (1 if male else 0):03d}"
+    return base + ric.calc_check_digit(base + "0")
+
+
+def bank_card(prefix: str = "622202020011223344") -> str:
+    from stdnum import luhn
+
+    return prefix + luhn.calc_check_digit(prefix)
+
+
+def years_ago(years: int, days: int = 0):
+    from datetime import timedelta
+
+    from services.days import business_day
+
+    today = business_day()
+    try:
+        born = today.replace(year=today.year - years)
+    except ValueError:  # 29 February
+        born = today.replace(year=today.year - years, day=28)
+    return born - timedelta(days=days)
+
+
+def profile_body(born=None, **changes) -> dict:
+    body = {"name": "张三", "id_number": id_number(born or years_ago(35, 10)), "phone": "13800138000",
+            "bank_card": bank_card(), "bank_name": "中国建设银行", "trade": "钢筋工",
+            "emergency_contact": {"name": "李四", "phone": "13900139000"}}
+    body.update(changes)
+    return body
+
+
+def give_consents(client: FlaskClient, headers: dict[str, str], kinds=CONSENT_KINDS) -> None:
+    for kind in kinds:
+        resp = client.post("/api/v1/me/consents", json={"kind": kind, "version": "v1"}, headers=headers)
+        assert resp.status_code == 201, resp.get_json()
+
+
+def make_face_template(user: User):
+    """A stored face template, as a passed enrollment leaves one (the tests of approval need one,
+    not the models; the signing tests enroll through the real face job)."""
+    import numpy as np
+
+    from models.faces import FaceTemplate
+    from services.pii import encrypt_bytes
+
+    template = FaceTemplate(user_id=user.id, model_name="Dlib", model_version="test", detector="test",
+                            embedding_enc=encrypt_bytes(np.zeros(128, np.float32).tobytes(),
+                                                        context=f"face_template:{user.id}"))
+    db.session.add(template)
+    db.session.flush()
+    return template

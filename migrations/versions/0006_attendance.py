@@ -1,7 +1,7 @@
 """attendance: clocks, days, corrections, disputes, rules, month locks
 
 Revision ID: 0006_attendance
-Revises: 0003_face_check_purpose
+Revises: 0005_enrollment
 Create Date: 2026-11-26 22:06:15.074375
 
 """
@@ -13,7 +13,7 @@ import models.base
 
 # revision identifiers, used by Alembic.
 revision = '0006_attendance'
-down_revision = '0003_face_check_purpose'
+down_revision = '0005_enrollment'
 branch_labels = None
 depends_on = None
 

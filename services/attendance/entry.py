@@ -1,7 +1,8 @@
-"""The one place attendance asks the enrollment area's entry gate (issue 16).
+"""The one place attendance asks the enrollment area's entry gate (services/enrollment/gate.py).
 
-A refusal is an immediate 403 ``ENTRY_REFUSED`` with the gate's reasons. A contract whose term
-ended does not refuse: the clock is kept and flagged ``AFTER_CONTRACT_END`` (issue 17, item 6).
+A refusal is an immediate 403 ``ENTRY_REFUSED`` with the gate's reasons. A signed contract whose
+term has ended does not refuse: the clock is kept and flagged ``AFTER_CONTRACT_END`` (issue 17,
+item 6), so the labour manager sees it instead of the worker silently losing the day.
 """
 
 from __future__ import annotations
@@ -10,37 +11,42 @@ from datetime import date
 
 from sqlalchemy import select
 
-from models import Membership, MembershipStatus, Role, db
-from services.consents import active_consent
+from models import Contract, ContractStatus, Membership, Role, Team, db
+from services.enrollment.gate import NON_FACE_ALTERNATIVES, entry_gate
 from services.errors import Forbidden
 
-# gate codes that become a flag on the clock instead of a refusal
-FLAGGED_NOT_REFUSED = {"CONTRACT_NOT_ACTIVE": "AFTER_CONTRACT_END"}
 BIOMETRIC_REASON = "CONSENT_BIOMETRIC_MISSING"
 
 
-def _gate_reasons(user_id: int, project_id: int, on_day: date) -> list[tuple[str, str]]:
-    # until services.enrollment.gate lands: an active worker membership and the location consent
-    membership = db.session.execute(select(Membership).where(
-        Membership.user_id == user_id, Membership.project_id == project_id,
-        Membership.role == Role.WORKER.value)).scalar_one_or_none()
-    if membership is None:
-        return [("NOT_ENROLLED", "您尚未加入该项目，请扫描项目码报名")]
-    if membership.status != MembershipStatus.ACTIVE.value:
-        return [("ENROLLMENT_PENDING", "实名报名待劳资专管员审核")]
-    if active_consent(user_id, "location") is None:
-        return [("CONSENT_LOCATION_MISSING", "请同意位置信息授权后再打卡")]
-    return []
+def _term_ended(user_id: int, project_id: int, on_day: date) -> bool:
+    contract = db.session.execute(select(Contract).where(
+        Contract.user_id == user_id, Contract.project_id == project_id).order_by(Contract.id.desc()).limit(1)
+    ).scalar_one_or_none()
+    return (contract is not None and contract.status == ContractStatus.SIGNED.value
+            and contract.term_end is not None and on_day > contract.term_end)
 
 
 def check_entry(user_id: int, project_id: int, on_day: date, *, witnessed: bool = False) -> list[str]:
     """Raise the gate's refusal, or return the flags the clock carries."""
-    reasons = _gate_reasons(user_id, project_id, on_day)
-    if witnessed:  # the non-face alternative exists for exactly this worker
-        reasons = [r for r in reasons if r[0] != BIOMETRIC_REASON]
-    flags = [FLAGGED_NOT_REFUSED[code] for code, _ in reasons if code in FLAGGED_NOT_REFUSED]
-    refusals = [(code, message) for code, message in reasons if code not in FLAGGED_NOT_REFUSED]
-    if refusals:
-        raise Forbidden("ENTRY_REFUSED", refusals[0][1],
-                        {"reasons": [{"code": code, "message": message} for code, message in refusals]})
+    reasons = [r for r in entry_gate(user_id, project_id, on_day).reasons
+               if not (witnessed and r.code == BIOMETRIC_REASON)]
+    flags = []
+    if any(r.code == "CONTRACT_NOT_ACTIVE" for r in reasons) and _term_ended(user_id, project_id, on_day):
+        reasons = [r for r in reasons if r.code != "CONTRACT_NOT_ACTIVE"]
+        flags.append("AFTER_CONTRACT_END")
+    if reasons:
+        raise Forbidden("ENTRY_REFUSED", reasons[0].message,
+                        {"reasons": [{"code": r.code, "message": r.message} for r in reasons]})
     return flags
+
+
+def _witnessed_clock_available(user_id: int, project_id: int, on_day: date) -> bool:
+    """The non-face alternative exists when the worker's team has a leader to witness the clock."""
+    row = db.session.execute(select(Team.leader_user_id).join(Membership, Membership.team_id == Team.id).where(
+        Membership.user_id == user_id, Membership.project_id == project_id,
+        Membership.role == Role.WORKER.value)).first()
+    return row is not None and row[0] is not None
+
+
+if _witnessed_clock_available not in NON_FACE_ALTERNATIVES:
+    NON_FACE_ALTERNATIVES.append(_witnessed_clock_available)

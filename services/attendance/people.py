@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from models import Membership, MembershipStatus, Role, User, db
+from models import Membership, MembershipStatus, Role, User, WorkerProfile, db
 
 
 def mask_name(name: str | None) -> str:
@@ -16,8 +16,10 @@ def mask_name(name: str | None) -> str:
 def masked_names(user_ids: list[int]) -> dict[int, str]:
     if not user_ids:
         return {}
-    rows = db.session.execute(select(User.id, User.display_name).where(User.id.in_(user_ids)))
-    return {uid: mask_name(name) for uid, name in rows}
+    # the real name's mask from the enrollment profile; the WeChat nickname, masked, before that
+    rows = db.session.execute(select(User.id, User.display_name, WorkerProfile.name_masked).outerjoin(
+        WorkerProfile, WorkerProfile.user_id == User.id).where(User.id.in_(user_ids)))
+    return {uid: masked or mask_name(nickname) for uid, nickname, masked in rows}
 
 
 def team_workers(team_id: int) -> list[Membership]:

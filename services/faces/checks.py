@@ -30,9 +30,9 @@ from models.faces import (
     TemplateStatus,
 )
 from services import audit
-from services.authz import memberships_in
-from services.consents import require_consent
-from services.errors import Conflict, NotFound, Unprocessable
+from services.authz import awaiting_review, memberships_in
+from services.consents import active_consent, require_consent
+from services.errors import Conflict, Forbidden, NotFound, Unprocessable
 from services.faces import challenge as challenges
 from services.faces import handover
 from services.faces.engine import (
@@ -161,6 +161,8 @@ def start_face_check(
         raise Unprocessable("FACE_CHECK_KIND_INVALID", "检查类型不正确", {"kind": kind})
     if project_id is not None and not memberships_in(user_id, project_id):
         raise NotFound("PROJECT_NOT_FOUND", "项目不存在或您不是该项目成员")
+    if kind != FaceCheckKind.ENROLL and awaiting_review(user_id, project_id):
+        raise Forbidden("ENROLLMENT_PENDING", "实名报名待审核，审核通过前只能进行人脸录入")
     mode = liveness_mode_for(project_id, challenge_nonce is not None)
     expected = (
         (challenges.ChallengeSettings.min_frames, challenges.ChallengeSettings.max_frames)
@@ -347,10 +349,14 @@ def run_face_check(check_id: int) -> str:
     # what this job decrypted, for the audit entry that closes the check
     biometric_read = {"frames": len(frames), "template_ids": [t.id for t in templates]}
     movement = challenge.movement if challenge else None
+    # consent withdrawn after the upload: the frames are not processed at all
+    consented = active_consent(user_id, "biometric") is not None
     db.session.rollback()  # no lock held while the models run (SQLite takes the write lock on BEGIN)
 
     try:
-        if challenge is not None and challenge.used_by_check_id not in (None, check_id):
+        if not consented:
+            outcome = Outcome(FaceCheckStatus.FAILED.value, "CONSENT_WITHDRAWN")
+        elif challenge is not None and challenge.used_by_check_id not in (None, check_id):
             outcome = Outcome(FaceCheckStatus.FAILED.value, "CHALLENGE_REPLAYED")
         elif challenge is not None and challenges.is_expired(challenge.expires_at, created_at):
             outcome = Outcome(FaceCheckStatus.FAILED.value, "CHALLENGE_EXPIRED")

@@ -1,0 +1,188 @@
+"""Enrollment: join preview, consents, real-name profile, review, training, rules, the entry gate."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from schemas.common import Strict
+
+Level = Literal["company", "project", "team"]
+Id = Field(ge=1, le=2**53)
+
+
+class JoinCodePath(BaseModel):
+    join_code: str = Field(min_length=4, max_length=16, description="项目码，如 DEMO01")
+
+
+class JoinTeam(BaseModel):
+    id: int
+    name: str
+    trade: str | None = Field(description="工种")
+
+
+class JoinPreviewOut(BaseModel):
+    project_id: int
+    name: str = Field(description="项目名称")
+    address: str
+    general_contractor: str | None = Field(description="总包单位名称")
+    teams: list[JoinTeam]
+
+
+class ConsentTextOut(BaseModel):
+    kind: Literal["privacy_policy", "biometric", "location", "financial"]
+    version: str = Field(description="当前版本；POST /me/consents 须提交此版本")
+    title: str
+    text: str = Field(description="授权全文（中文）")
+
+
+class ConsentTextList(BaseModel):
+    items: list[ConsentTextOut]
+
+
+class TradeOut(BaseModel):
+    name: str = Field(description="工种名称，提交实名信息时用作 trade")
+    category: str
+
+
+class TradeList(BaseModel):
+    items: list[TradeOut]
+
+
+class EmergencyContactIn(Strict):
+    name: str = Field(min_length=1, max_length=30)
+    phone: str = Field(min_length=5, max_length=20)
+
+
+class ProfileIn(Strict):
+    name: str = Field(min_length=2, max_length=30, description="姓名（与身份证一致）")
+    id_number: str = Field(min_length=15, max_length=20, description="居民身份证号（18位）")
+    phone: str | None = Field(default=None, min_length=5, max_length=20,
+                              description="手机号；不填则使用已绑定的微信手机号")
+    bank_card: str | None = Field(default=None, min_length=12, max_length=23,
+                                  description="工资卡号（须先同意 financial 授权）")
+    bank_name: str | None = Field(default=None, min_length=2, max_length=64, description="开户银行")
+    trade: str = Field(min_length=1, max_length=32, description="工种，取自 GET /api/v1/trades")
+    emergency_contact: EmergencyContactIn | None = None
+
+
+class ProfileOut(BaseModel):
+    user_id: int
+    name_masked: str = Field(description="脱敏姓名，如 张*")
+    id_number_masked: str = Field(description="脱敏身份证号，如 1101**********1234")
+    sex: Literal["male", "female"] = Field(description="由身份证号推出")
+    birth_year: int = Field(description="由身份证号推出")
+    phone_masked: str | None
+    bank_card_last4: str | None
+    bank_name: str | None
+    trade: str
+    emergency_contact_masked: str | None
+    updated_at: dt.datetime
+
+
+class WorkerPath(BaseModel):
+    project_id: int = Id
+    user_id: int = Id
+
+
+class EnrollmentListQuery(BaseModel):
+    status: Literal["pending", "active", "rejected", "left"] | None = None
+    limit: int = Field(default=20, ge=1, le=100)
+    cursor: str | None = Field(default=None, max_length=32, description="上一页返回的 next_cursor")
+
+
+class CompletenessOut(BaseModel):
+    profile: bool
+    profile_missing: list[str]
+    consents: bool
+    consents_missing: list[str]
+    face_enrolled: bool
+    team: bool
+    flags: list[str] = Field(description="需人工留意但不阻止审核的情况，如 AGE_OVER_LIMIT（超过项目年龄上限）")
+    missing: list[str] = Field(description="审核通过前还缺的项目")
+
+
+class EnrollmentOut(BaseModel):
+    id: int = Field(description="报名（成员）id，即加入项目时返回的 membership_id")
+    user_id: int
+    name_masked: str | None
+    team_id: int | None
+    team_name: str | None
+    status: Literal["pending", "active", "rejected", "left"]
+    reject_reason: str | None
+    completeness: CompletenessOut
+    created_at: dt.datetime
+
+
+class EnrollmentList(BaseModel):
+    items: list[EnrollmentOut]
+    next_cursor: str | None = Field(description="下一页的 cursor；为 null 表示没有更多")
+
+
+class EnrollmentPath(BaseModel):
+    enrollment_id: int = Id
+
+
+class RejectIn(Strict):
+    reason: str = Field(min_length=2, max_length=256, description="驳回原因（工人可见）")
+
+
+class TrainingIn(Strict):
+    level: Level = Field(description="company 公司级 / project 项目级 / team 班组级")
+    hours: float = Field(gt=0, le=24, multiple_of=0.5, description="学时（0.5 的倍数）")
+    date: dt.date = Field(description="培训日期")
+    note: str | None = Field(default=None, max_length=256)
+
+
+class TrainingOut(BaseModel):
+    id: int
+    level: Level
+    hours: float
+    date: dt.date
+    note: str | None
+    recorded_by: int
+    created_at: dt.datetime
+
+
+class LevelHoursOut(BaseModel):
+    level: Level
+    required_hours: int
+    done_hours: float
+    met: bool
+
+
+class TrainingList(BaseModel):
+    items: list[TrainingOut]
+    summary: list[LevelHoursOut]
+
+
+class TrainingHoursIn(Strict):
+    company: int = Field(ge=0, le=200)
+    project: int = Field(ge=0, le=200)
+    team: int = Field(ge=0, le=200)
+
+
+class RulesIn(Strict):
+    training_hours: TrainingHoursIn
+    max_age_male: int = Field(ge=18, le=80, description="男性年龄上限，超过者审核时提示（不拒绝）")
+    max_age_female: int = Field(ge=18, le=80)
+
+
+class RulesOut(BaseModel):
+    training_hours: dict[str, int]
+    max_age_male: int
+    max_age_female: int
+
+
+class GateReason(BaseModel):
+    code: str = Field(description="NOT_ENROLLED / ENROLLMENT_PENDING / ENROLLMENT_REJECTED / LEFT_PROJECT / "
+                                  "CONTRACT_NOT_SIGNED / CONTRACT_NOT_ACTIVE / TRAINING_INCOMPLETE / "
+                                  "CONSENT_BIOMETRIC_MISSING / CONSENT_LOCATION_MISSING / BLACKLISTED")
+    message: str
+
+
+class GateOut(BaseModel):
+    may_clock_in: bool
+    reasons: list[GateReason]

@@ -1,0 +1,1 @@
+"""Enrollment: the real-name profile, review, safety training and the entry gate."""

@@ -1,0 +1,105 @@
+"""Checks on what a worker types in: ID number, phone, bank card, age. Pure functions, no database.
+
+Each failure is a FieldProblem (field, type, Chinese message); the profile use case collects
+them so one 422 names every bad field.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import phonenumbers
+from stdnum import luhn
+from stdnum.cn import ric
+from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength
+from stdnum.exceptions import ValidationError as StdnumError
+
+MIN_AGE = 16  # 《劳动法》第十五条: no one under 16 may be employed
+MIN_SITE_AGE = 18  # minors may not do construction-site work (未成年工禁忌劳动)
+
+
+@dataclass(frozen=True)
+class FieldProblem:
+    field: str
+    type: str
+    message: str
+
+
+class InvalidField(ValueError):
+    def __init__(self, problem: FieldProblem) -> None:
+        super().__init__(problem.message)
+        self.problem = problem
+
+
+@dataclass(frozen=True)
+class IdentityNumber:
+    number: str
+    birth_date: date
+    sex: str  # male | female
+
+
+def parse_id_number(value: str, *, today: date) -> IdentityNumber:
+    """Checksum, birth date and region of a 居民身份证号; sex and birth date derived from it."""
+    def bad(kind: str, message: str) -> InvalidField:
+        return InvalidField(FieldProblem("id_number", kind, message))
+
+    number = ric.compact(value)
+    try:
+        ric.validate(number)
+    except (InvalidLength, InvalidFormat) as exc:
+        raise bad("id_format", "身份证号应为18位（最后一位可为X）") from exc
+    except InvalidChecksum as exc:
+        raise bad("id_checksum", "身份证号校验位错误，请核对") from exc
+    except InvalidComponent as exc:
+        try:
+            ric.get_birth_date(number)
+        except InvalidComponent:
+            raise bad("id_birth_date", "身份证号中的出生日期不存在") from exc
+        raise bad("id_region", "身份证号中的地区码不存在") from exc
+    except StdnumError as exc:
+        raise bad("id_format", "身份证号格式不正确") from exc
+    born = ric.get_birth_date(number)
+    if born > today or born.year < today.year - 120:
+        raise bad("id_birth_date", "身份证号中的出生日期不存在")
+    return IdentityNumber(number, born, "male" if int(number[16]) % 2 else "female")
+
+
+def age_on(born: date, day: date) -> int:
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+def check_working_age(born: date, today: date) -> FieldProblem | None:
+    age = age_on(born, today)
+    if age < MIN_AGE:
+        return FieldProblem("id_number", "AGE_UNDER_16", "未满16周岁，依法不得招用")
+    if age < MIN_SITE_AGE:
+        return FieldProblem("id_number", "AGE_UNDER_18", "未满18周岁，不得从事施工现场作业")
+    return None
+
+
+def normalize_mobile(value: str, field: str = "phone") -> str:
+    try:
+        parsed = phonenumbers.parse(value, "CN")
+    except phonenumbers.NumberParseException as exc:
+        raise InvalidField(FieldProblem(field, "phone_invalid", "手机号格式不正确")) from exc
+    if (parsed.country_code != 86 or not phonenumbers.is_valid_number(parsed)
+            or phonenumbers.number_type(parsed) != phonenumbers.PhoneNumberType.MOBILE):
+        raise InvalidField(FieldProblem(field, "phone_invalid", "请填写有效的中国大陆手机号"))
+    return str(parsed.national_number)
+
+
+def normalize_bank_card(value: str) -> str:
+    digits = value.replace(" ", "").replace("-", "")
+    if not digits.isdigit() or not 12 <= len(digits) <= 19:
+        raise InvalidField(FieldProblem("bank_card", "bank_card_format", "银行卡号应为12到19位数字"))
+    try:
+        luhn.validate(digits)
+    except StdnumError as exc:
+        raise InvalidField(FieldProblem("bank_card", "bank_card_checksum", "银行卡号校验失败，请核对")) from exc
+    return digits
+
+
+def mask_name(name: str) -> str:
+    """张三 -> 张*, 欧阳娜娜 -> 欧***: enough for a list, not enough to identify."""
+    return name[0] + "*" * (len(name) - 1) if len(name) > 1 else "*"

@@ -1,0 +1,187 @@
+"""The worker's real-name profile (实名登记): validated, encrypted, masked, audited on every clear read."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+
+from models import User, WorkerProfile, db
+from models.base import utcnow
+from services import audit, pii
+from services.authz import Action, authorize, memberships_in
+from services.consents import require_consent
+from services.days import business_day
+from services.enrollment import identity
+from services.enrollment.identity import FieldProblem, InvalidField
+from services.enrollment.trades import TRADE_SET
+from services.errors import Conflict, NotFound, Unprocessable
+
+
+@dataclass(frozen=True)
+class ProfileInput:
+    name: str
+    id_number: str
+    trade: str
+    phone: str | None = None
+    bank_card: str | None = None
+    bank_name: str | None = None
+    emergency_contact: dict[str, str] | None = None
+
+
+def _context(field: str, user_id: int) -> str:
+    # ciphertext bound to its column and owner: it cannot be swapped onto another row
+    return f"worker_profiles.{field}:{user_id}"
+
+
+def _encrypt(value: str, field: str, user_id: int) -> str:
+    return pii.encrypt_str(value, context=_context(field, user_id))
+
+
+def find_profile(user_id: int) -> WorkerProfile | None:
+    return db.session.execute(select(WorkerProfile).where(WorkerProfile.user_id == user_id)).scalar_one_or_none()
+
+
+def get_profile(user_id: int) -> WorkerProfile:
+    profile = find_profile(user_id)
+    if profile is None:
+        raise NotFound("PROFILE_NOT_FOUND", "尚未填写实名信息")
+    return profile
+
+
+def _field_errors(problems: list[FieldProblem]) -> Unprocessable:
+    first = problems[0]
+    code = first.type if first.type.startswith("AGE_") else "VALIDATION_FAILED"
+    return Unprocessable(code, first.message, {"fields": [
+        {"loc": p.field, "type": p.type, "msg": p.message} for p in problems]})
+
+
+def _checked(data: ProfileInput, user: User, today: date) -> tuple[identity.IdentityNumber, str | None,
+                                                                   str | None, dict[str, str] | None]:
+    problems: list[FieldProblem] = []
+    ident = phone = card = None
+    contact = None
+    name = data.name.strip()
+    if not 2 <= len(name) <= 30 or any(ch.isdigit() for ch in name):
+        problems.append(FieldProblem("name", "name_invalid", "姓名应为2到30个字，且不含数字"))
+    try:
+        ident = identity.parse_id_number(data.id_number, today=today)
+        if (too_young := identity.check_working_age(ident.birth_date, today)) is not None:
+            problems.insert(0, too_young)
+    except InvalidField as exc:
+        problems.append(exc.problem)
+    if not data.phone and user.phone_enc is None:
+        problems.append(FieldProblem("phone", "missing", "请填写手机号或先绑定微信手机号"))
+    if data.bank_card and not (data.bank_name or "").strip():
+        problems.append(FieldProblem("bank_name", "missing", "请填写开户银行"))
+    for field, value, normalize in (("phone", data.phone, identity.normalize_mobile),
+                                    ("bank_card", data.bank_card, identity.normalize_bank_card)):
+        try:
+            normalized = normalize(value) if value else None
+        except InvalidField as exc:
+            problems.append(exc.problem)
+            continue
+        if field == "phone":
+            phone = normalized
+        else:
+            card = normalized
+    if data.trade not in TRADE_SET:
+        problems.append(FieldProblem("trade", "trade_unknown", "工种不在工种目录中，请从列表选择"))
+    if data.emergency_contact:
+        try:
+            contact = {"name": data.emergency_contact["name"].strip(),
+                       "phone": identity.normalize_mobile(data.emergency_contact["phone"],
+                                                          "emergency_contact.phone")}
+        except InvalidField as exc:
+            problems.append(exc.problem)
+    if problems:
+        raise _field_errors(problems)
+    assert ident is not None
+    return ident, phone, card, contact
+
+
+def save_profile(actor_id: int, data: ProfileInput) -> WorkerProfile:
+    """Create or correct the caller's own profile. The ID number may belong to one account only."""
+    user = db.session.get(User, actor_id)
+    if user is None:
+        raise NotFound("USER_NOT_FOUND", "用户不存在")
+    require_consent(actor_id, "privacy_policy")
+    if data.bank_card:
+        require_consent(actor_id, "financial")
+    ident, phone, card, contact = _checked(data, user, business_day())
+    bidx = pii.blind_index(ident.number, kind="id_number")
+    holder = db.session.execute(select(WorkerProfile.user_id).where(WorkerProfile.id_number_bidx == bidx)
+                                ).scalar_one_or_none()
+    if holder is not None and holder != actor_id:
+        audit.record("profile.duplicate_id_refused", actor_user_id=actor_id, object_type="user",
+                     object_id=actor_id, details={"other_user_id": holder})
+        raise Conflict("ID_NUMBER_IN_USE", "该身份证号已在其他微信账号登记，请联系项目劳资专管员处理")
+    profile = find_profile(actor_id)
+    created = profile is None
+    if profile is None:
+        profile = WorkerProfile(user_id=actor_id)
+        db.session.add(profile)
+    name = data.name.strip()
+    profile.name_enc, profile.name_masked = _encrypt(name, "name", actor_id), identity.mask_name(name)
+    profile.id_number_enc = _encrypt(ident.number, "id_number", actor_id)
+    profile.id_number_masked = pii.mask_id_number(ident.number)
+    profile.id_number_bidx = bidx
+    profile.sex, profile.birth_year = ident.sex, ident.birth_date.year
+    profile.birth_date_enc = _encrypt(ident.birth_date.isoformat(), "birth_date", actor_id)
+    if phone:
+        profile.phone_enc, profile.phone_masked = _encrypt(phone, "phone", actor_id), pii.mask_phone(phone)
+    if card:
+        profile.bank_card_enc, profile.bank_card_last4 = _encrypt(card, "bank_card", actor_id), card[-4:]
+        profile.bank_name = (data.bank_name or "").strip()
+    if contact:
+        profile.emergency_contact_enc = _encrypt(json.dumps(contact, ensure_ascii=False), "emergency_contact",
+                                                 actor_id)
+        profile.emergency_contact_masked = f"{identity.mask_name(contact['name'])} {pii.mask_phone(contact['phone'])}"
+    profile.trade = data.trade
+    if user.display_name is None:
+        user.display_name = profile.name_masked
+    profile.updated_at = utcnow()
+    db.session.flush()
+    audit.record("profile.created" if created else "profile.updated", actor_user_id=actor_id,
+                 object_type="worker_profile", object_id=profile.id,
+                 details={"fields": sorted(k for k, v in vars(data).items() if v)})
+    return profile
+
+
+def reveal_field(profile: WorkerProfile, field: str, *, actor_id: int, purpose: str) -> str | None:
+    """Decrypt one profile field for a caller already let through; audited (services/pii.reveal)."""
+    token = getattr(profile, f"{field}_enc")
+    if token is None:
+        return None
+    return pii.reveal(token, actor_user_id=actor_id, field=field, object_type="worker_profile",
+                      object_id=profile.id, purpose=purpose, context=_context(field, profile.user_id))
+
+
+def is_complete(profile: WorkerProfile | None, user: User) -> list[str]:
+    """What a profile still lacks before the labour manager may approve it."""
+    if profile is None:
+        return ["profile"]
+    missing = []
+    if profile.phone_enc is None and user.phone_enc is None:
+        missing.append("phone")
+    if profile.bank_card_enc is None:
+        missing.append("bank_card")
+    if profile.emergency_contact_enc is None:
+        missing.append("emergency_contact")
+    return missing
+
+
+def birth_date_of(profile: WorkerProfile) -> date:
+    """For the age rules: decrypted without a reveal entry, since the clear value never leaves the server."""
+    return date.fromisoformat(pii.decrypt_str(profile.birth_date_enc,
+                                              context=_context("birth_date", profile.user_id)))
+
+
+def worker_profile(actor_id: int, project_id: int, user_id: int) -> WorkerProfile:
+    """A worker's masked profile, for the labour manager of a project they applied to (or themselves)."""
+    authorize(actor_id, Action.PROFILE_VIEW, project_id, subject_user_id=user_id)
+    if not memberships_in(user_id, project_id):
+        raise NotFound("MEMBER_NOT_FOUND", "该用户不是本项目成员")
+    return get_profile(user_id)

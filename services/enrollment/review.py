@@ -1,0 +1,150 @@
+"""The labour manager's review of applications: completeness, approve (a contract is generated), reject."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+
+from models import EnrollmentDecision, Membership, MembershipStatus, Role, Team, User, WorkerProfile, db
+from models.base import utcnow
+from models.faces import FaceTemplate, TemplateStatus
+from services import audit, contracts
+from services.authz import Action, authorize
+from services.consents import missing_consents
+from services.days import business_day
+from services.enrollment import identity
+from services.enrollment.profile import birth_date_of, find_profile, is_complete
+from services.enrollment.rules import rules_for
+from services.errors import Conflict, NotFound, Unprocessable
+from services.pagination import Page, page_by_id
+
+APPROVAL_CONSENTS = ("privacy_policy", "biometric", "location", "financial")
+LIST_STATUSES = ("pending", "active", "rejected", "left")
+
+
+@dataclass
+class Completeness:
+    profile_missing: list[str]
+    consents_missing: list[str]
+    face_enrolled: bool
+    team_chosen: bool
+    flags: list[str] = field(default_factory=list)
+
+    @property
+    def missing(self) -> list[str]:
+        items = [f"profile.{m}" if m != "profile" else "profile" for m in self.profile_missing]
+        items += [f"consent.{k}" for k in self.consents_missing]
+        if not self.face_enrolled:
+            items.append("face")
+        if not self.team_chosen:
+            items.append("team")
+        return items
+
+
+@dataclass
+class Application:
+    membership: Membership
+    user: User
+    profile: WorkerProfile | None
+    team: Team | None
+    completeness: Completeness
+    reject_reason: str | None
+
+
+def face_enrolled(user_id: int) -> bool:
+    return db.session.execute(select(FaceTemplate.id).where(
+        FaceTemplate.user_id == user_id, FaceTemplate.status == TemplateStatus.ACTIVE.value).limit(1)
+    ).first() is not None
+
+
+def age_flags(profile: WorkerProfile | None, project_id: int) -> list[str]:
+    """Over the project's upper age limit: flagged for the labour manager to look at, not refused."""
+    if profile is None:
+        return []
+    rules = rules_for(project_id)
+    limit = rules.max_age_male if profile.sex == "male" else rules.max_age_female
+    return ["AGE_OVER_LIMIT"] if identity.age_on(birth_date_of(profile), business_day()) > limit else []
+
+
+def completeness(membership: Membership, user: User, profile: WorkerProfile | None) -> Completeness:
+    return Completeness(
+        profile_missing=is_complete(profile, user),
+        consents_missing=missing_consents(user.id, APPROVAL_CONSENTS),
+        face_enrolled=face_enrolled(user.id),
+        team_chosen=membership.team_id is not None,
+        flags=age_flags(profile, membership.project_id),
+    )
+
+
+def _last_reason(membership_id: int) -> str | None:
+    return db.session.execute(select(EnrollmentDecision.reason).where(
+        EnrollmentDecision.membership_id == membership_id).order_by(EnrollmentDecision.id.desc()).limit(1)
+    ).scalar_one_or_none()
+
+
+def _application(membership: Membership) -> Application:
+    user = db.session.get(User, membership.user_id)
+    assert user is not None
+    profile = find_profile(user.id)
+    team = db.session.get(Team, membership.team_id) if membership.team_id else None
+    reason = _last_reason(membership.id) if membership.status == MembershipStatus.REJECTED.value else None
+    return Application(membership, user, profile, team, completeness(membership, user, profile), reason)
+
+
+def list_applications(actor_id: int, project_id: int, status: str | None, *, limit: int,
+                      cursor: str | None) -> Page[Application]:
+    authorize(actor_id, Action.ENROLLMENT_REVIEW, project_id)
+    query = select(Membership).where(Membership.project_id == project_id, Membership.role == Role.WORKER.value)
+    if status is not None:
+        if status not in LIST_STATUSES:
+            raise Unprocessable("STATUS_INVALID", "状态不正确", {"status": status})
+        query = query.where(Membership.status == status)
+    page = page_by_id(query, Membership.id, limit=limit, cursor=cursor)
+    return Page([_application(m) for m in page.items], page.next_cursor)
+
+
+def worker_membership(membership_id: int) -> Membership:
+    membership = db.session.get(Membership, membership_id)
+    if membership is None or membership.role != Role.WORKER.value:
+        raise NotFound("ENROLLMENT_NOT_FOUND", "报名记录不存在")
+    return membership
+
+
+def _decide(actor_id: int, membership_id: int) -> Membership:
+    membership = worker_membership(membership_id)
+    authorize(actor_id, Action.ENROLLMENT_REVIEW, membership.project_id)
+    if membership.status != MembershipStatus.PENDING.value:
+        raise Conflict("ENROLLMENT_NOT_PENDING", "该报名已处理", {"status": membership.status})
+    return membership
+
+
+def approve(actor_id: int, membership_id: int) -> Application:
+    """Approve a complete application; the labour contract is generated at once, ready to sign."""
+    membership = _decide(actor_id, membership_id)
+    app = _application(membership)
+    missing = app.completeness.missing
+    if missing:
+        raise Unprocessable("ENROLLMENT_INCOMPLETE", "实名信息不完整，暂不能通过审核", {"missing": missing})
+    membership.status = MembershipStatus.ACTIVE.value
+    flags = app.completeness.flags
+    db.session.add(EnrollmentDecision(membership_id=membership.id, decision="approved", decided_by=actor_id,
+                                      flags=",".join(flags) or None, decided_at=utcnow()))
+    db.session.flush()
+    audit.record("enrollment.approved", actor_user_id=actor_id, object_type="membership",
+                 object_id=membership.id, details={"user_id": membership.user_id, "flags": flags})
+    contracts.generate_contract(actor_id, membership.id)
+    return app
+
+
+def reject(actor_id: int, membership_id: int, reason: str) -> Application:
+    membership = _decide(actor_id, membership_id)
+    membership.status = MembershipStatus.REJECTED.value
+    db.session.add(EnrollmentDecision(membership_id=membership.id, decision="rejected", reason=reason,
+                                      decided_by=actor_id, decided_at=utcnow()))
+    db.session.flush()
+    audit.record("enrollment.rejected", actor_user_id=actor_id, object_type="membership",
+                 object_id=membership.id, details={"user_id": membership.user_id, "reason": reason})
+    return _application(membership)
+
+

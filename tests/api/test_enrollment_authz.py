@@ -1,0 +1,116 @@
+"""Every role's allowed and refused accesses to enrollment and contracts, one table per action
+(the roles and the project are those of test_org_authz)."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from models import Membership, Role, User, db
+from services import contracts
+from services.consents import grant_consent
+from services.enrollment.profile import ProfileInput, save_profile
+from tests.api.test_org_authz import OVERSIGHT, ROLES, World, check, expect, run
+from tests.factories import id_number, make_face_template, years_ago
+
+LABOUR_SIDE = {"admin", "labour_manager"}
+
+
+@pytest.fixture
+def contract_id(app, world: World) -> int:
+    """worker_a enrolled completely, with a generated contract."""
+    with app.app_context():
+        uid = world.users["worker_a"]
+        for kind in ("privacy_policy", "biometric", "location", "financial"):
+            grant_consent(uid, kind, "v1")
+        save_profile(uid, ProfileInput(name="赵六", id_number=id_number(years_ago(30)), trade="钢筋工",
+                                       phone="13800138001"))
+        make_face_template(db.session.get(User, uid))
+        membership = db.session.query(Membership).filter_by(user_id=uid, role=Role.WORKER.value).one()
+        contract = contracts.generate_contract(world.users["admin"], membership.id)
+        db.session.commit()
+        return contract.id
+
+
+def expect_only(allowed: set[str], status: int) -> dict[str, int]:
+    """Allowed roles get `status` (e.g. a business refusal after the authorization passed)."""
+    table = expect(allowed)
+    return {role: status if role in allowed else refused for role, refused in table.items()}
+
+
+def exact(results: dict[str, int], expected: dict[str, int]) -> None:
+    wrong = {r: (got, expected[r]) for r, got in results.items() if got != expected[r]}
+    assert not wrong, f"role: (got, expected) {wrong}"
+
+
+def test_review_list(client, world):
+    check(run(client, world, "GET", f"/api/v1/projects/{world.project_id}/enrollments"), expect(LABOUR_SIDE))
+
+
+def test_approve_and_reject(app, client, world):
+    with app.app_context():
+        pending = Membership(project_id=world.project_id, user_id=world.users["outsider"], role="worker",
+                             team_id=world.team_a, status="pending")
+        db.session.add(pending)
+        db.session.commit()
+        pending_id = pending.id
+    # the outsider has applied (so knows the project: 403, not 404); the application gives no right to review
+    outsider_view = {**expect_only(LABOUR_SIDE, 422), "outsider": 403}
+    exact(run(client, world, "POST", f"/api/v1/enrollments/{pending_id}/approve"), outsider_view)
+    results = run(client, world, "POST", f"/api/v1/enrollments/{pending_id}/reject", lambda r: {"reason": "不符合"})
+    assert results.pop("admin") == 200  # the first allowed caller rejects; the next finds it decided
+    # once rejected, the outsider is outside again (404)
+    exact(results, {**{r: s for r, s in outsider_view.items() if r != "admin"}, "labour_manager": 409,
+                    "outsider": 404})
+
+
+def test_worker_profile(client, world, contract_id):
+    url = f"/api/v1/projects/{world.project_id}/workers/{world.users['worker_a']}/profile"
+    check(run(client, world, "GET", url), expect(LABOUR_SIDE | {"worker_a"}))
+
+
+def test_trainings(client, world, contract_id):
+    url = f"/api/v1/projects/{world.project_id}/workers/{world.users['worker_a']}/trainings"
+    results = run(client, world, "POST", url, lambda r: {"level": "team", "hours": 1, "date": "2026-01-05"})
+    check(results, expect(LABOUR_SIDE))
+    check(run(client, world, "GET", url), expect(OVERSIGHT | {"leader_a", "worker_a"}))
+
+
+def test_rules_and_template(client, world):
+    rules = f"/api/v1/projects/{world.project_id}/enrollment-rules"
+    check(run(client, world, "GET", rules), expect(set(ROLES) - {"outsider"}))
+    body = {"training_hours": {"company": 15, "project": 15, "team": 20}, "max_age_male": 60, "max_age_female": 50}
+    check(run(client, world, "PUT", rules, lambda r: body), expect(LABOUR_SIDE))
+    template = f"/api/v1/projects/{world.project_id}/contract-template"
+    check(run(client, world, "GET", template), expect(LABOUR_SIDE))
+    body = {"title": "劳动合同", "body": "{employer_name} {worker_name} {id_number_masked} {wage_amount} {term}。" * 2,
+            "wage_type": "day", "pay_day": 10}
+    check(run(client, world, "PUT", template, lambda r: body), expect(LABOUR_SIDE))
+
+
+def test_contract_reads(client, world, contract_id):
+    readers = LABOUR_SIDE | {"supervisor", "worker_a"}
+    check(run(client, world, "GET", f"/api/v1/contracts/{contract_id}"), expect(readers))
+    check(run(client, world, "GET", f"/api/v1/contracts/{contract_id}/pdf"), expect(readers))
+
+
+def test_contract_terminate(client, world, contract_id):
+    body = {"reason": "提前退场", "date": "2000-01-01"}  # before the contract began: refused after authorization
+    exact(run(client, world, "POST", f"/api/v1/contracts/{contract_id}/terminate", lambda r: body),
+          expect_only(LABOUR_SIDE, 422))
+
+
+def test_only_the_worker_signs(client, world, contract_id):
+    for role in ROLES:
+        data = {"signature": (io.BytesIO(b"not a png"), "s.png"), "photo": [(io.BytesIO(b"x"), "p.jpg")]}
+        resp = client.post(f"/api/v1/contracts/{contract_id}/sign", data=data, headers=world.headers[role],
+                           content_type="multipart/form-data")
+        expected = ("SIGNATURE_INVALID", 422) if role == "worker_a" else ("CONTRACT_NOT_FOUND", 404)
+        assert (resp.get_json()["error"]["code"], resp.status_code) == expected, role
+
+
+def test_my_contracts_are_my_own(client, world, contract_id):
+    for role in ROLES:
+        items = client.get("/api/v1/me/contracts", headers=world.headers[role]).get_json()["items"]
+        assert [c["id"] for c in items] == ([contract_id] if role == "worker_a" else [])
