@@ -49,7 +49,6 @@ def search_buddy(clock_id: int) -> int | None:
     best = min((face_distance(probe, embedding), other) for other, embedding in candidates)
     audit_details = {"templates_searched": len(candidates), "distance": round(best[0], 4)}
     if best[0] > engine.settings.threshold:
-        db.session.rollback()
         return None
     clock = db.session.get(Clock, clock_id)
     clock.buddy_user_id = best[1]
@@ -57,5 +56,5 @@ def search_buddy(clock_id: int) -> int | None:
     audit.record("attendance.buddy_punch_flagged", actor_user_id=None, object_type="attendance_clock",
                  object_id=clock_id, details={**audit_details, "project_id": project_id, "user_id": user_id,
                                               "matched_user_id": best[1]})
-    db.session.commit()
+    db.session.flush()
     return best[1]

@@ -75,10 +75,12 @@ def test_clock_kept_while_redis_is_down_and_decided_after_restart(app, client, w
         clock_id = resp.get_json()["id"]
         with app.app_context():
             sweeper.sweep(grace=timedelta(0))  # a sweep while Redis is still down loses nothing either
+            db.session.commit()
             assert db.session.get(Clock, clock_id).status == "pending"
         with redis_server(port), app.app_context():
             assert Redis(port=port).llen("rq:queue:face") == 0  # the job was lost with Redis
             assert sweeper.sweep(grace=timedelta(0)) == {"requeued": 1, "decided": 0}
+            db.session.commit()  # what the cron job's wrapper does: hands the job to RQ
             settle(app)
             assert db.session.get(Clock, clock_id).status == "accepted"
     assert site.get_clock(client, clock_id)["status"] == "accepted"
