@@ -1,7 +1,7 @@
 """Face checks as use cases: issue a challenge, start a check, run it in a job, purge evidence.
 
 The request (``start_face_check``) only validates, stores the encrypted frames and queues
-the job; the job (``run_face_check``) runs the engine and writes the result exactly once,
+the job; the job (``workers.faces.face_check_job``) runs the engine and writes the result exactly once,
 even if RQ delivers it twice: the result is a conditional UPDATE ... WHERE status='pending'
 in the same transaction as the template it creates and the nonce it consumes.
 """
@@ -304,15 +304,21 @@ def decide_check(
 # ---------------------------------------------------------------- the job
 
 
-def _begin_attempt(check_id: int) -> FaceCheck | None:
+def begin_attempt(check_id: int) -> bool:
+    """Count one more attempt of a pending check (flush). False if it is decided already:
+    a second delivery of the job then does nothing."""
     check = db.session.get(FaceCheck, check_id)
     if check is None or check.status != FaceCheckStatus.PENDING.value:
-        db.session.rollback()
-        return None  # already decided: a second delivery of the job does nothing
+        return False
     check.attempts += 1
     check.started_at = check.started_at or utcnow()
-    db.session.commit()
-    return check
+    db.session.flush()
+    return True
+
+
+def check_status(check_id: int) -> str:
+    current = db.session.get(FaceCheck, check_id)
+    return current.status if current else "missing"
 
 
 def _frames_of(check_id: int) -> list[bytes]:
@@ -328,43 +334,65 @@ def template_embedding(template: FaceTemplate) -> np.ndarray:
     )
 
 
-def run_face_check(check_id: int) -> str:
-    """The job body. Returns the check's final status (or its current one if already decided)."""
-    check = _begin_attempt(check_id)
-    if check is None:
-        current = db.session.get(FaceCheck, check_id)
-        return current.status if current else "missing"
-    engine = face_engine()
-    kind, user_id, attempts, created_at = check.kind, check.user_id, check.attempts, check.created_at
+@dataclass
+class Attempt:
+    """What one run of the job works on, read before the models run (plain values: the
+    transaction that read them is closed while the models run)."""
+
+    check_id: int
+    user_id: int
+    kind: str
+    attempts: int
+    created_at: datetime
+    challenge_id: int | None
+    movement: str | None
+    challenge_used_by: int | None
+    challenge_expires_at: datetime | None
+    frames: list[bytes]
+    embeddings: list[np.ndarray]
+    # what this job decrypted, for the audit entry that closes the check
+    biometric_read: dict[str, Any]
+
+
+def load_attempt(check_id: int, engine: FaceEngine) -> Attempt:
+    check = db.session.get(FaceCheck, check_id)
     challenge = db.session.get(FaceChallenge, check.challenge_id) if check.challenge_id else None
     frames = _frames_of(check_id)
     templates = [
         t
-        for t in active_templates(user_id)
+        for t in active_templates(check.user_id)
         if t.model_name == MODEL_NAME and t.model_version == engine.model_version
     ]
-    embeddings = [template_embedding(t) for t in templates]
-    # what this job decrypted, for the audit entry that closes the check
-    biometric_read = {"frames": len(frames), "template_ids": [t.id for t in templates]}
-    movement = challenge.movement if challenge else None
-    db.session.rollback()  # no lock held while the models run (SQLite takes the write lock on BEGIN)
+    return Attempt(
+        check_id=check_id, user_id=check.user_id, kind=check.kind, attempts=check.attempts,
+        created_at=check.created_at, challenge_id=check.challenge_id,
+        movement=challenge.movement if challenge else None,
+        challenge_used_by=challenge.used_by_check_id if challenge else None,
+        challenge_expires_at=challenge.expires_at if challenge else None,
+        frames=frames, embeddings=[template_embedding(t) for t in templates],
+        biometric_read={"frames": len(frames), "template_ids": [t.id for t in templates]},
+    )
 
+
+def decide_attempt(attempt: Attempt, engine: FaceEngine) -> Outcome:
+    """The engine's verdict; an engine crash is raised for RQ to retry, or, on the last attempt,
+    becomes an ENGINE_ERROR result."""
     try:
-        if challenge is not None and challenge.used_by_check_id not in (None, check_id):
-            outcome = Outcome(FaceCheckStatus.FAILED.value, "CHALLENGE_REPLAYED")
-        elif challenge is not None and challenges.is_expired(challenge.expires_at, created_at):
-            outcome = Outcome(FaceCheckStatus.FAILED.value, "CHALLENGE_EXPIRED")
-        elif not frames:
-            outcome = Outcome(FaceCheckStatus.ERROR.value, "ENGINE_ERROR", {"why": "frames already purged"})
-        else:
-            outcome = decide_check(engine, kind, frames, embeddings, movement, settings().faces.challenge)
+        if attempt.challenge_used_by not in (None, attempt.check_id):
+            return Outcome(FaceCheckStatus.FAILED.value, "CHALLENGE_REPLAYED")
+        if attempt.challenge_expires_at is not None and challenges.is_expired(
+            attempt.challenge_expires_at, attempt.created_at
+        ):
+            return Outcome(FaceCheckStatus.FAILED.value, "CHALLENGE_EXPIRED")
+        if not attempt.frames:
+            return Outcome(FaceCheckStatus.ERROR.value, "ENGINE_ERROR", {"why": "frames already purged"})
+        return decide_check(engine, attempt.kind, attempt.frames, attempt.embeddings, attempt.movement,
+                            settings().faces.challenge)
     except Exception as exc:
-        if attempts <= JOB_RETRIES:
+        if attempt.attempts <= JOB_RETRIES:
             raise  # RQ retries with backoff
-        log.exception("face check %s failed on its last attempt", check_id)
-        outcome = Outcome(FaceCheckStatus.ERROR.value, "ENGINE_ERROR", {"why": type(exc).__name__})
-    return _write_result(check_id, user_id, kind, challenge.id if challenge else None, outcome, engine,
-                         biometric_read)
+        log.exception("face check %s failed on its last attempt", attempt.check_id)
+        return Outcome(FaceCheckStatus.ERROR.value, "ENGINE_ERROR", {"why": type(exc).__name__})
 
 
 def _consume_challenge(challenge_id: int, check_id: int, now: datetime) -> bool:
@@ -379,10 +407,10 @@ def _consume_challenge(challenge_id: int, check_id: int, now: datetime) -> bool:
     return result.rowcount == 1
 
 
-def _write_result(
-    check_id: int, user_id: int, kind: str, challenge_id: int | None, outcome: Outcome, engine: FaceEngine,
-    biometric_read: dict[str, Any],
-) -> str:
+def write_result(attempt: Attempt, outcome: Outcome, engine: FaceEngine) -> str | None:
+    """Write the result once (flush), with the template an enrollment creates, the nonce it
+    consumes and the hand-over to the asking area. None if another run wrote it first."""
+    check_id, user_id, kind, challenge_id = attempt.check_id, attempt.user_id, attempt.kind, attempt.challenge_id
     now = utcnow()
     if challenge_id is not None and not _consume_challenge(challenge_id, check_id, now):
         outcome = Outcome(FaceCheckStatus.FAILED.value, "CHALLENGE_REPLAYED", threshold=outcome.threshold)
@@ -406,9 +434,7 @@ def _write_result(
         .values(**values)
     )
     if guard.rowcount != 1:
-        db.session.rollback()  # another run of this job wrote the result first
-        current = db.session.get(FaceCheck, check_id)
-        return current.status if current else "missing"
+        return None
     template_id = None
     if outcome.passed and kind == FaceCheckKind.ENROLL and outcome.embedding is not None:
         template_id = _replace_templates(user_id, check_id, outcome.embedding, engine, now)
@@ -421,11 +447,10 @@ def _write_result(
         object_type="face_check",
         object_id=check_id,
         details={"status": outcome.status, "reason": outcome.reason_code, "template_id": template_id,
-                 "biometric_read": biometric_read},
+                 "biometric_read": attempt.biometric_read},
     )
-    # the asking area sees the result in this same transaction (it flushes; we commit)
+    # the asking area takes the result in this same transaction (it flushes; the job commits)
     handover.hand_over(db.session.get(FaceCheck, check_id, populate_existing=True))
-    db.session.commit()
     return outcome.status
 
 
@@ -467,7 +492,7 @@ def _purge_frames(evidence_ids: Any, now: datetime) -> int:
 def fail_stale_checks(older_than: timedelta = timedelta(minutes=30), now: datetime | None = None) -> int:
     """Close checks whose job never finished (worker killed on every attempt): status error.
 
-    A Python exception on the last attempt is handled in ``run_face_check``; only a process
+    A Python exception on the last attempt is handled in ``decide_attempt``; only a process
     killed each time leaves a check pending, and RQ then only moves the job to its failed set.
     """
     now = now or utcnow()
@@ -476,7 +501,6 @@ def fail_stale_checks(older_than: timedelta = timedelta(minutes=30), now: dateti
         .where(FaceCheck.status == FaceCheckStatus.PENDING.value, FaceCheck.created_at <= now - older_than)
         .values(status=FaceCheckStatus.ERROR.value, reason_code="ENGINE_ERROR", finished_at=now)
     )
-    db.session.commit()
     return result.rowcount
 
 
@@ -497,5 +521,4 @@ def purge_evidence(now: datetime | None = None, days: int | None = None) -> int:
             object_id=None,
             details={"photos": count, "cutoff": cutoff.isoformat()},
         )
-    db.session.commit()
     return count

@@ -20,6 +20,7 @@ from services.errors import Conflict, Forbidden, Unprocessable
 from services.faces import checks
 from tests.faces.photos import face_bytes
 from tests.factories import make_user
+from workers.faces import face_check_job
 
 pytestmark = pytest.mark.slow
 
@@ -183,7 +184,7 @@ def test_challenge_identical_frames_and_expiry(app, ctx, engine) -> None:
 def test_second_delivery_of_a_finished_job_changes_nothing(app, ctx, engine) -> None:
     user = consenting_worker()
     enroll = run_check(app, user, "enroll", "img1.jpg")
-    assert checks.run_face_check(enroll.id) == "passed"
+    assert face_check_job(enroll.id) == "passed"
     db.session.rollback()
     assert len(templates_of(user.id)) == 1
     assert db.session.get(FaceCheck, enroll.id).attempts == 1
@@ -203,9 +204,9 @@ def test_job_killed_mid_run_is_retried_and_leaves_one_result(app, ctx, engine, a
     config_file = tmp_path / "config.json"
     config_file.write_text(json.dumps(app_config))
     script = (
-        "import json,sys; from app import create_app; from services.faces.checks import run_face_check;"
+        "import json,sys; from app import create_app; from workers.faces import face_check_job;"
         f"a=create_app(json.load(open({str(config_file)!r})));"
-        f"c=a.app_context(); c.push(); run_face_check({check_id})"
+        f"c=a.app_context(); c.push(); face_check_job({check_id})"
     )
     env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
     proc = subprocess.Popen([sys.executable, "-c", script], env=env, cwd=os.getcwd())
@@ -222,8 +223,8 @@ def test_job_killed_mid_run_is_retried_and_leaves_one_result(app, ctx, engine, a
     assert db.session.get(FaceCheck, check_id).status == "pending"
 
     # the retry (what RQ does with an abandoned job) finishes it; a late duplicate changes nothing
-    assert checks.run_face_check(check_id) == "passed"
-    assert checks.run_face_check(check_id) == "passed"
+    assert face_check_job(check_id) == "passed"
+    assert face_check_job(check_id) == "passed"
     db.session.rollback()
     done = db.session.get(FaceCheck, check_id)
     assert done.attempts == 2 and done.finished_at is not None
