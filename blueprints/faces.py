@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from blueprints.api import answer, api_blueprint, current_user
+from blueprints.api import actor_id, answer, api_blueprint, login_required
 from models.faces import FaceCheck
 from schemas.faces import (
     ChallengeIn,
@@ -30,8 +30,9 @@ def check_out(c: FaceCheck) -> FaceCheckOut:
 
 
 @bp.post("/faces/challenges", responses={201: ChallengeOut}, summary="获取动作验证指令（一次性，短时有效）")
+@login_required
 def create_challenge(body: ChallengeIn):
-    challenge = checks.issue_challenge(current_user().id, body.project_id)
+    challenge = checks.issue_challenge(actor_id(), body.project_id)
     return answer(ChallengeOut(challenge_id=challenge.id, movement=challenge.movement,
                                prompt=checks.challenges.MOVEMENTS[challenge.movement], nonce=challenge.nonce,
                                expires_at=challenge.expires_at), 201)
@@ -39,17 +40,18 @@ def create_challenge(body: ChallengeIn):
 
 @bp.post("/faces/checks", responses={202: FaceCheckAccepted},
          summary="上传自拍进行人脸核验（后台处理，返回核验编号）")
+@login_required
 def create_check(form: FaceCheckForm):
-    user = current_user()
     limit = settings().faces.engine.max_bytes
     # read one byte past the limit: enough to refuse an oversized photo without holding more
     frames = [f.stream.read(limit + 1) for f in form.frames]
-    check = checks.start_face_check(user.id, form.kind, frames, project_id=form.project_id,
+    check = checks.start_face_check(actor_id(), form.kind, frames, project_id=form.project_id,
                                     challenge_nonce=form.challenge_nonce)
     return answer(FaceCheckAccepted(check_id=check.id, status="pending",
                                     poll_url=f"/api/v1/faces/checks/{check.id}"), 202)
 
 
 @bp.get("/faces/checks/<int:check_id>", responses={200: FaceCheckOut}, summary="查询核验结果")
+@login_required
 def get_check(path: FaceCheckPath):
-    return answer(check_out(checks.get_face_check(current_user().id, path.check_id)))
+    return answer(check_out(checks.get_face_check(actor_id(), path.check_id)))

@@ -72,13 +72,13 @@ def warm_up() -> None:
 # ---------------------------------------------------------------- requests
 
 
-def issue_challenge(user_id: int, project_id: int | None = None) -> FaceChallenge:
-    require_consent(user_id, "biometric")
-    if project_id is not None and not memberships_in(user_id, project_id):
+def issue_challenge(actor_id: int, project_id: int | None = None) -> FaceChallenge:
+    require_consent(actor_id, "biometric")
+    if project_id is not None and not memberships_in(actor_id, project_id):
         raise NotFound("PROJECT_NOT_FOUND", "项目不存在或您不是该项目成员")
     issued = challenges.issue(utcnow(), settings().faces.challenge)
     row = FaceChallenge(
-        user_id=user_id,
+        user_id=actor_id,
         project_id=project_id,
         movement=issued.movement,
         nonce=issued.nonce,
@@ -140,7 +140,7 @@ def active_templates(user_id: int) -> list[FaceTemplate]:
 
 
 def start_face_check(
-    user_id: int,
+    actor_id: int,
     kind: str,
     frames: list[bytes],
     *,
@@ -156,10 +156,10 @@ def start_face_check(
     """
     if purpose is not None and not handover.is_registered(purpose):
         raise ValueError(f"no face check hand-over registered for purpose {purpose!r}")
-    require_consent(user_id, "biometric")
+    require_consent(actor_id, "biometric")
     if kind not in {k.value for k in FaceCheckKind}:
         raise Unprocessable("FACE_CHECK_KIND_INVALID", "检查类型不正确", {"kind": kind})
-    if project_id is not None and not memberships_in(user_id, project_id):
+    if project_id is not None and not memberships_in(actor_id, project_id):
         raise NotFound("PROJECT_NOT_FOUND", "项目不存在或您不是该项目成员")
     mode = liveness_mode_for(project_id, challenge_nonce is not None)
     expected = (
@@ -172,12 +172,12 @@ def start_face_check(
         raise _refuse_upload(code, {"frames": len(frames), "expected": list(expected)})
     validate_upload(frames, settings().faces.engine)
     now = utcnow()
-    challenge = usable_challenge(user_id, challenge_nonce, now) if challenge_nonce else None
-    if kind != FaceCheckKind.ENROLL and not active_templates(user_id):
+    challenge = usable_challenge(actor_id, challenge_nonce, now) if challenge_nonce else None
+    if kind != FaceCheckKind.ENROLL and not active_templates(actor_id):
         raise _refuse_upload("NOT_ENROLLED")
 
     check = FaceCheck(
-        user_id=user_id,
+        user_id=actor_id,
         project_id=project_id,
         kind=kind,
         purpose=purpose,
@@ -203,7 +203,7 @@ def start_face_check(
     db.session.flush()
     audit.record(
         "face.check_started",
-        actor_user_id=user_id,
+        actor_user_id=actor_id,
         object_type="face_check",
         object_id=check.id,
         details={"kind": kind, "liveness_mode": mode, "frames": len(frames)},
@@ -219,9 +219,9 @@ def start_face_check(
     return check
 
 
-def get_face_check(user_id: int, check_id: int) -> FaceCheck:
+def get_face_check(actor_id: int, check_id: int) -> FaceCheck:
     check = db.session.get(FaceCheck, check_id)
-    if check is None or check.user_id != user_id:
+    if check is None or check.user_id != actor_id:
         raise NotFound("FACE_CHECK_NOT_FOUND", "人脸核验记录不存在")
     return check
 
