@@ -25,7 +25,7 @@ from models import (
 from services import audit, geo, pii
 from services.auth import reveal_phone
 from services.authz import Action, authorize, memberships_in, scope
-from services.errors import Conflict, NotFound, Unprocessable
+from services.errors import Conflict, NotFound, ProjectNotFound, Unprocessable
 
 JOIN_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud on site
 
@@ -105,7 +105,7 @@ def create_project(actor_id: int, *, name: str, address: str, general_contractor
 def get_project(actor_id: int, project_id: int, action: Action = Action.PROJECT_VIEW) -> Project:
     project = db.session.get(Project, project_id)
     if project is None:
-        raise NotFound("PROJECT_NOT_FOUND", "项目不存在或您不是该项目成员")
+        raise ProjectNotFound()
     authorize(actor_id, action, project.id)
     return project
 

@@ -30,9 +30,9 @@ from models.faces import (
     TemplateStatus,
 )
 from services import audit
-from services.authz import memberships_in
+from services.authz import Action, authorize
 from services.consents import require_consent
-from services.errors import Conflict, NotFound, Unprocessable
+from services.errors import Conflict, NotFound, ProjectNotFound, Unprocessable
 from services.faces import challenge as challenges
 from services.faces import handover
 from services.faces.engine import (
@@ -74,8 +74,8 @@ def warm_up() -> None:
 
 def issue_challenge(actor_id: int, project_id: int | None = None) -> FaceChallenge:
     require_consent(actor_id, "biometric")
-    if project_id is not None and not memberships_in(actor_id, project_id):
-        raise NotFound("PROJECT_NOT_FOUND", "项目不存在或您不是该项目成员")
+    if project_id is not None:
+        authorize(actor_id, Action.FACE_CHECK, project_id, subject_user_id=actor_id)
     issued = challenges.issue(utcnow(), settings().faces.challenge)
     row = FaceChallenge(
         user_id=actor_id,
@@ -89,17 +89,13 @@ def issue_challenge(actor_id: int, project_id: int | None = None) -> FaceChallen
     return row
 
 
-def _refuse_upload(code: str, details: dict[str, Any] | None = None) -> Unprocessable:
-    return Unprocessable(code, REASONS[code], details)
-
-
 def validate_upload(frames: list[bytes], settings: EngineSettings) -> None:
     """Cheap checks at the request, so obviously bad uploads get a 422 now, not a failed job."""
     for index, data in enumerate(frames):
         if len(data) > settings.max_bytes:
-            raise _refuse_upload("IMAGE_TOO_LARGE", {"frame": index, "max_bytes": settings.max_bytes})
+            raise FaceRejected("IMAGE_TOO_LARGE", {"frame": index, "max_bytes": settings.max_bytes})
         if not (data.startswith(JPEG_MAGIC) or data.startswith(PNG_MAGIC)):
-            raise _refuse_upload("IMAGE_UNDECODABLE", {"frame": index})
+            raise FaceRejected("IMAGE_UNDECODABLE", {"frame": index})
 
 
 def liveness_mode_for(project_id: int | None, with_challenge: bool) -> str:
@@ -109,7 +105,7 @@ def liveness_mode_for(project_id: int | None, with_challenge: bool) -> str:
     if project_id is not None:
         project = db.session.get(Project, project_id)
         if project is None:
-            raise NotFound("PROJECT_NOT_FOUND", "项目不存在或您不是该项目成员")
+            raise ProjectNotFound()
         required = project.liveness_mode
     if required == "challenge" and not with_challenge:
         raise Unprocessable("CHALLENGE_REQUIRED", "该项目需要完成动作验证，请先获取动作指令")
@@ -159,8 +155,8 @@ def start_face_check(
     require_consent(actor_id, "biometric")
     if kind not in {k.value for k in FaceCheckKind}:
         raise Unprocessable("FACE_CHECK_KIND_INVALID", "检查类型不正确", {"kind": kind})
-    if project_id is not None and not memberships_in(actor_id, project_id):
-        raise NotFound("PROJECT_NOT_FOUND", "项目不存在或您不是该项目成员")
+    if project_id is not None:
+        authorize(actor_id, Action.FACE_CHECK, project_id, subject_user_id=actor_id)
     mode = liveness_mode_for(project_id, challenge_nonce is not None)
     expected = (
         (challenges.ChallengeSettings.min_frames, challenges.ChallengeSettings.max_frames)
@@ -169,12 +165,12 @@ def start_face_check(
     )
     if not expected[0] <= len(frames) <= expected[1]:
         code = "CHALLENGE_FRAMES_INVALID" if mode == "challenge" else "IMAGE_UNDECODABLE"
-        raise _refuse_upload(code, {"frames": len(frames), "expected": list(expected)})
+        raise FaceRejected(code, {"frames": len(frames), "expected": list(expected)})
     validate_upload(frames, settings().faces.engine)
     now = utcnow()
     challenge = usable_challenge(actor_id, challenge_nonce, now) if challenge_nonce else None
     if kind != FaceCheckKind.ENROLL and not active_templates(actor_id):
-        raise _refuse_upload("NOT_ENROLLED")
+        raise FaceRejected("NOT_ENROLLED")
 
     check = FaceCheck(
         user_id=actor_id,
