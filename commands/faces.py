@@ -20,7 +20,7 @@ def faces_cli() -> None:
 
 
 def _engine():
-    from services.faces.checks import face_engine
+    from services.faces.runtime import face_engine
 
     return face_engine()
 

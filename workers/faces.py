@@ -3,21 +3,22 @@
 from __future__ import annotations
 
 from models import db
-from services.faces import checks
+from services.faces import job
+from services.faces.runtime import face_engine
 
 
 def face_check_job(check_id: int) -> str:
     """Run one face check (queue ``face``). Safe to run twice: the result is written once."""
-    if not checks.begin_attempt(check_id):
+    if not job.begin_attempt(check_id):
         db.session.rollback()
-        return checks.check_status(check_id)
+        return job.check_status(check_id)
     db.session.commit()  # the attempt counts even if this process dies inside the models
-    engine = checks.face_engine()
-    attempt = checks.load_attempt(check_id, engine)
+    engine = face_engine()
+    attempt = job.load_attempt(check_id, engine)
     db.session.rollback()  # only read: no lock held while the models run (SQLite locks on BEGIN)
-    status = checks.write_result(attempt, checks.decide_attempt(attempt, engine), engine)
+    status = job.write_result(attempt, job.decide_attempt(attempt, engine), engine)
     if status is None:
         db.session.rollback()  # another delivery of this job wrote the result first
-        return checks.check_status(check_id)
+        return job.check_status(check_id)
     db.session.commit()
     return status

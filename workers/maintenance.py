@@ -5,19 +5,19 @@ from __future__ import annotations
 from datetime import timedelta
 
 from services import idempotency
-from services.faces import checks
+from services.faces import retention
 from services.settings import settings
 from workers import commits
 
 
 @commits
 def purge_face_evidence(days: int | None = None) -> int:
-    return checks.purge_evidence(days=days)
+    return retention.purge_evidence(days=days)
 
 
 @commits
 def fail_stale_face_checks(minutes: int = 30) -> int:
-    return checks.fail_stale_checks(timedelta(minutes=minutes))
+    return retention.fail_stale_checks(timedelta(minutes=minutes))
 
 
 @commits

@@ -18,6 +18,8 @@ from models.base import utcnow
 from services.consents import grant_consent
 from services.errors import Conflict, Forbidden, Unprocessable
 from services.faces import checks
+from services.faces.job import template_embedding
+from services.faces.retention import purge_evidence
 from tests.faces.photos import face_bytes
 from tests.factories import make_user
 from workers.faces import face_check_job
@@ -68,7 +70,7 @@ def test_enroll_then_clock_in(app, ctx, engine) -> None:
     assert enroll.threshold == 0.6 and enroll.timings["total"] > 0 and enroll.attempts == 1
     (template,) = templates_of(user.id)
     assert enroll.template_id == template.id and template.status == "active"
-    assert b"img1" not in template.embedding_enc.encode() and len(checks.template_embedding(template)) == 128
+    assert b"img1" not in template.embedding_enc.encode() and len(template_embedding(template)) == 128
     # templates, not photos: the enrollment frame is gone once the template exists
     evidence = db.session.execute(select(FaceEvidence).where(FaceEvidence.check_id == enroll.id)).scalar_one()
     assert evidence.photo_enc is None and evidence.purged_at is not None
@@ -240,7 +242,7 @@ def test_purge_evidence_after_retention(app, ctx, engine) -> None:
     user = consenting_worker()
     assert run_check(app, user, "enroll", "img1.jpg").status == "passed"
     clock = run_check(app, user, "clock", "img2.jpg")
-    assert checks.purge_evidence(now=utcnow() + timedelta(days=89)) == 0
-    assert checks.purge_evidence(now=utcnow() + timedelta(days=91)) == 1
+    assert purge_evidence(now=utcnow() + timedelta(days=89)) == 0
+    assert purge_evidence(now=utcnow() + timedelta(days=91)) == 1
     evidence = db.session.execute(select(FaceEvidence).where(FaceEvidence.check_id == clock.id)).scalar_one()
     assert evidence.photo_enc is None and evidence.sha256  # the fingerprint stays, the photo goes
