@@ -10,7 +10,6 @@ from schemas.auth import (
     ConsentOut,
     LoginIn,
     LoginOut,
-    MembershipOut,
     PhoneIn,
     PhoneRevealOut,
     UserOut,
@@ -22,16 +21,7 @@ public = api_blueprint("auth_public", __name__, "auth", "微信登录与个人�
 
 
 def user_out(user: User) -> UserOut:
-    return UserOut(
-        id=user.id, display_name=user.display_name, phone_masked=user.phone_masked,
-        memberships=[
-            MembershipOut(id=m.id, project_id=p.id, project_name=p.name, role=m.role, team_id=m.team_id,
-                          team_name=t.name if t else None, status=m.status)
-            for m, p, t in org.projects_of(user.id)
-        ],
-        consents=[ConsentOut(kind=c.kind, version=c.version, granted_at=c.granted_at)
-                  for c in consents.consents_of(user.id)],
-    )
+    return UserOut.of(user, org.projects_of(user.id), consents.consents_of(user.id))
 
 
 @public.post("/auth/login", responses={200: LoginOut},
@@ -64,8 +54,7 @@ def reveal_my_phone():
 @bp.post("/me/consents", responses={201: ConsentOut}, summary="记录授权同意（人脸识别须单独同意）")
 @login_required
 def grant_consent(body: ConsentIn):
-    c = consents.grant_consent(actor_id(), body.kind, body.version)
-    return answer(ConsentOut(kind=c.kind, version=c.version, granted_at=c.granted_at), 201)
+    return answer(ConsentOut.model_validate(consents.grant_consent(actor_id(), body.kind, body.version)), 201)
 
 
 @bp.post("/me/consents/<kind>/withdraw", responses={200: UserOut}, summary="撤回授权")
