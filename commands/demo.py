@@ -7,7 +7,7 @@ from flask.cli import with_appcontext
 from infra.jobs import wait_idle
 from models import db
 from services.demo import DEMO_LOGINS, DEMO_WORKERS, JOIN_CODE, seed_demo, seed_workers, sign_demo_contract
-from services.faces.checks import run_face_check
+from workers.faces import face_check_job
 
 
 def _run_face_checks(check_ids: list[int]) -> None:
@@ -16,7 +16,7 @@ def _run_face_checks(check_ids: list[int]) -> None:
         return
     if current_app.config["JOBS_MODE"] == "rq":
         for check_id in check_ids:
-            run_face_check(check_id)  # the queued RQ job later finds it decided and does nothing
+            face_check_job(check_id)  # the queued RQ job later finds it decided and does nothing
     elif not wait_idle(current_app, timeout=600):
         raise click.ClickException("face checks of the demo did not finish")
     db.session.rollback()
