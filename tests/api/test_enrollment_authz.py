@@ -28,7 +28,8 @@ def contract_id(app, world: World) -> int:
                                        phone="13800138001"))
         make_face_template(db.session.get(User, uid))
         membership = db.session.query(Membership).filter_by(user_id=uid, role=Role.WORKER.value).one()
-        contract = contracts.generate_contract(world.users["admin"], membership.id)
+        party = contracts.WorkerParty("赵六", "赵*", "1101**********0016", "138****8001", "钢筋工")
+        contract = contracts.generate_contract(world.users["admin"], membership.id, party)
         db.session.commit()
         return contract.id
 
