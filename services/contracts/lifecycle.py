@@ -15,6 +15,7 @@ from models import (
     Contract,
     ContractStatus,
     Membership,
+    MembershipStatus,
     Project,
     ProjectCompany,
     Team,
@@ -115,6 +116,8 @@ def get_contract(actor_id: int, contract_id: int) -> Contract:
     contract = db.session.get(Contract, contract_id)
     if contract is None:
         raise NotFound("CONTRACT_NOT_FOUND", "合同不存在")
+    if contract.user_id == actor_id:
+        return contract  # one's own contract stays readable after 退场, when the membership is over
     try:
         authorize(actor_id, Action.CONTRACT_VIEW, contract.project_id, subject_user_id=contract.user_id)
     except NotFound as exc:
@@ -182,7 +185,7 @@ def terminate(actor_id: int, contract_id: int, *, reason: str, on: date) -> Cont
     contract.termination_reason, contract.terminated_by = reason, actor_id
     membership = db.session.get(Membership, contract.membership_id)
     if membership is not None and on <= business_day():
-        membership.status = "left"
+        membership.status = MembershipStatus.LEFT.value
     db.session.flush()
     audit.record("contract.terminated", actor_user_id=actor_id, object_type="contract", object_id=contract.id,
                  details={"reason": reason, "date": on.isoformat(), "user_id": contract.user_id})
