@@ -10,9 +10,10 @@ from models import FaceEvidence, FaceTemplate, Membership, db
 from models.attendance import Clock
 from models.faces import TemplateStatus
 from services import audit
-from services.faces import checks
 from services.faces.engine import MODEL_NAME, face_distance
+from services.faces.job import template_embedding
 from services.faces.reasons import FaceRejected
+from services.faces.runtime import face_engine
 from services.pii import decrypt_bytes
 
 
@@ -31,14 +32,14 @@ def search_buddy(clock_id: int) -> int | None:
     photo = _selfie(clock.face_check_id)
     if photo is None:
         return None
-    engine = checks.face_engine()
+    engine = face_engine()
     templates = list(db.session.execute(select(FaceTemplate).join(
         Membership, Membership.user_id == FaceTemplate.user_id).where(
         Membership.project_id == clock.project_id, FaceTemplate.user_id != clock.user_id,
         FaceTemplate.status == TemplateStatus.ACTIVE.value, FaceTemplate.model_name == MODEL_NAME,
         FaceTemplate.model_version == engine.model_version).distinct()).scalars())
     project_id, user_id = clock.project_id, clock.user_id
-    candidates = [(t.user_id, checks.template_embedding(t)) for t in templates]
+    candidates = [(t.user_id, template_embedding(t)) for t in templates]
     db.session.rollback()  # no transaction held while the model runs
     if not candidates:
         return None
