@@ -6,6 +6,7 @@ from flask.cli import with_appcontext
 
 from infra.jobs import wait_idle
 from models import db
+from services.attendance.demo import seed_attendance
 from services.demo import DEMO_LOGINS, DEMO_WORKERS, JOIN_CODE, seed_demo, seed_workers, sign_demo_contract
 from workers.faces import face_check_job
 
@@ -32,6 +33,10 @@ def seed_demo_command() -> None:
         started = step(ids)
         db.session.commit()
         _run_face_checks(started)
+    clocks = seed_attendance(ids.project_id, ids.team_id)
+    db.session.commit()
+    if clocks:
+        click.echo(f"demo attendance: {clocks} clocks over the last 30 days (some flagged, confirmed, one disputed)")
     click.echo(f"demo project {ids.project_id} (join code {JOIN_CODE}), team {ids.team_id}")
     click.echo("demo logins (POST /api/v1/auth/login {\"code\": \"fake:<openid>\"}):")
     for openid, role in DEMO_LOGINS.items():
