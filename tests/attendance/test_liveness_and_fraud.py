@@ -37,6 +37,11 @@ def test_someone_elses_face_is_rejected_and_flagged_for_the_labour_manager_only(
     as_leader = site.get_clock(client, resp.get_json()["id"], "leader")
     assert codes(as_leader) == ["BUDDY_PUNCH"] and as_leader["buddy_user_id"] is None
     assert site.get_clock(client, resp.get_json()["id"])["buddy_user_id"] is None
+    # another worker, the other team's leader: refused; an outsider learns nothing
+    url = f"/api/v1/attendance/clocks/{resp.get_json()['id']}"
+    assert client.get(url, headers=site.headers["buddy"]).status_code == 403
+    assert client.get(url, headers=site.headers["other_leader"]).status_code == 403
+    assert client.get(url, headers=site.headers["stranger"]).status_code == 404
     # the rejected attempt never absorbs the next one: the worker's own clock is a new record
     own = site.clock(client)
     assert own.get_json()["id"] != resp.get_json()["id"] and own.get_json()["merged"] is False
