@@ -18,9 +18,12 @@ class ChallengeIn(Strict):
     project_id: int | None = Field(default=None, ge=1, le=2**53, description="在哪个项目进行核验（可选）")
 
 
+Movement = Literal[tuple(MOVEMENTS)]  # type: ignore[valid-type]
+
+
 class ChallengeOut(BaseModel):
     challenge_id: int
-    movement: Literal["turn_left", "turn_right", "raise_chin", "lower_chin"]
+    movement: Movement
     prompt: str = Field(description="展示给工人的动作提示，如“请缓慢向左转头”")
     nonce: str = Field(description="随检查一起提交；只能使用一次")
     expires_at: datetime

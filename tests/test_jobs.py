@@ -5,9 +5,13 @@ from __future__ import annotations
 import pytest
 import requests
 
+from infra.jobs import enqueue
 from models import db
-from services import notifications
 from tests.factories import make_user
+
+
+def notify(user_id: int, template_id: str, data: dict, page: str | None = None) -> None:
+    enqueue("workers.notifications.send_subscribe_message", user_id, template_id, data, page)
 
 
 def messages(fake_wechat) -> list[dict]:
@@ -17,7 +21,7 @@ def messages(fake_wechat) -> list[dict]:
 def test_subscribe_message_is_sent_after_commit(app, fake_wechat, drain_jobs):
     with app.app_context():
         user = make_user("notify-me")
-        notifications.notify(user.id, "TPL_SHIFT", {"thing1": "考勤已确认"}, page="pages/me")
+        notify(user.id, "TPL_SHIFT", {"thing1": "考勤已确认"}, "pages/me")
         db.session.commit()
     drain_jobs("default")
     sent = messages(fake_wechat)
@@ -29,7 +33,7 @@ def test_rolled_back_transaction_sends_nothing(app, fake_wechat, drain_jobs):
     with app.app_context():
         user = make_user("never")
         db.session.commit()
-        notifications.notify(user.id, "TPL_SHIFT", {"thing1": "x"})
+        notify(user.id, "TPL_SHIFT", {"thing1": "x"})
         db.session.rollback()
     drain_jobs("default")
     assert messages(fake_wechat) == []
@@ -89,7 +93,7 @@ def test_redis_down_at_commit_does_not_fail_the_committed_request(app_config, ap
     broken = create_app(dict(app_config, REDIS_URL="redis://127.0.0.1:9/0", JOBS_MODE="rq"))
     with broken.app_context():
         user = make_user("kept")
-        notifications.notify(user.id, "TPL", {"thing1": "x"})
+        notify(user.id, "TPL", {"thing1": "x"})
         db.session.commit()  # must not raise: the row is committed, the lost job is logged
         assert db.session.get(User, user.id) is not None
     assert "could not enqueue workers.notifications.send_subscribe_message" in caplog.text
