@@ -14,12 +14,15 @@ from pathlib import Path
 
 import pytest
 import requests
+from flask import has_app_context
 from flask.testing import FlaskClient
+from rq import SimpleWorker
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 from app import create_app  # noqa: E402
 from devtools.fake_wechat import FakeWeChatServer, start_in_background  # noqa: E402
+from infra.jobs import QUEUES, redis_connection, rq_queue, wait_idle  # noqa: E402
 from models import db  # noqa: E402
 
 TEST_DATABASE_URL = os.environ.get("SITEROLL_TEST_DATABASE_URL")
@@ -93,8 +96,6 @@ def _clean_state(request, fake_wechat):
         with application.app_context():
             _truncate_all()
             if TEST_REDIS_URL:
-                from infra.jobs import redis_connection
-
                 redis_connection(application).flushdb()
     yield
 
@@ -142,21 +143,15 @@ def worker_env(app_config: dict) -> dict[str, str]:
     return env
 
 
-@pytest.fixture
-def drain_jobs(app, app_config):
-    """Run every queued job to completion: a real burst `rq worker` in RQ mode, the in-process runner otherwise."""
-    import subprocess
-    import sys
-
-    from infra import jobs
-
-    def drain(*queues: str, timeout: float = 300) -> None:
-        if app.config["JOBS_MODE"] != "rq":
-            assert jobs.wait_idle(app, timeout)
-            return
-        cmd = [sys.executable, "-m", "rq.cli", "worker", "--burst", "-w", "workers.worker.SiteRollWorker",
-               "-u", app.config["REDIS_URL"], *(queues or ("default",))]
-        subprocess.run(cmd, env=worker_env(app_config), cwd=ROOT, check=True, timeout=timeout,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-
-    return drain
+def drain_jobs(app, *queues: str, timeout: float = 300) -> None:
+    """Run every queued job to completion: a burst RQ worker on the real Redis queues in RQ mode
+    (in this process, in its own app context and session, as a worker would), the in-process
+    runner otherwise. Then the caller's session sees what the jobs committed."""
+    if app.config["JOBS_MODE"] == "rq":
+        with app.app_context():
+            worker = SimpleWorker([rq_queue(app, q) for q in queues or QUEUES], connection=redis_connection(app))
+            worker.work(burst=True)
+    else:
+        assert wait_idle(app, timeout)
+    if has_app_context():
+        db.session.rollback()

@@ -8,8 +8,8 @@ import pytest
 
 from models import FaceCheck, db
 from services.consents import grant_consent
+from tests.conftest import drain_jobs
 from tests.faces.photos import face_bytes
-from tests.faces.test_checks import drain
 from tests.factories import bearer, make_user
 
 pytestmark = pytest.mark.slow
@@ -39,13 +39,13 @@ def test_enroll_then_clock_in_over_http(app, client, worker, engine) -> None:
     assert resp.status_code == 202, resp.get_json()
     poll = resp.get_json()["poll_url"]
     with app.app_context():
-        drain(app)
+        drain_jobs(app, "face")
     result = client.get(poll, headers=headers).get_json()
     assert result["status"] == "passed" and result["model"].startswith("Dlib/")
 
     resp = upload(client, headers, "clock", face_bytes("img3.jpg"))
     with app.app_context():
-        drain(app)
+        drain_jobs(app, "face")
     result = client.get(resp.get_json()["poll_url"], headers=headers).get_json()
     assert (result["status"], result["reason_code"]) == ("failed", "FACE_MISMATCH")
     assert (
@@ -74,7 +74,7 @@ def test_consent_and_ownership(app, client, worker) -> None:
     check_url = upload(client, headers, "enroll", face_bytes("img1.jpg")).get_json()["poll_url"]
     assert client.get(check_url, headers=stranger_headers).status_code == 404
     with app.app_context():
-        drain(app)  # leave no job running into the next test's clean-up
+        drain_jobs(app, "face")  # leave no job running into the next test's clean-up
 
 
 def test_challenge_is_issued(client, worker) -> None:
@@ -103,7 +103,7 @@ def test_retried_upload_with_idempotency_key_creates_one_check(app, client, work
     with app.app_context():
         from sqlalchemy import func, select
 
-        drain(app)
+        drain_jobs(app, "face")
         count = db.session.execute(
             select(func.count()).select_from(FaceCheck).where(FaceCheck.user_id == user_id)).scalar_one()
     assert count == 1

@@ -20,26 +20,12 @@ from services.errors import Conflict, Forbidden, Unprocessable
 from services.faces import checks
 from services.faces.job import template_embedding
 from services.faces.retention import purge_evidence
+from tests.conftest import drain_jobs
 from tests.faces.photos import face_bytes
 from tests.factories import make_user
 from workers.faces import face_check_job
 
 pytestmark = pytest.mark.slow
-
-
-def drain(app) -> None:
-    """Run the queued face jobs: the in-process runner, or a burst RQ worker on real Redis."""
-    if app.config["JOBS_MODE"] == "rq":
-        from rq import SimpleWorker
-
-        from infra.jobs import redis_connection, rq_queue
-
-        SimpleWorker([rq_queue(app, "face")], connection=redis_connection(app)).work(burst=True)
-    else:
-        from infra.jobs import wait_idle
-
-        assert wait_idle(app, timeout=180)
-    db.session.rollback()  # see what the job committed
 
 
 def consenting_worker():
@@ -53,7 +39,7 @@ def run_check(app, user, kind: str, *names: str, nonce: str | None = None) -> Fa
     check = checks.start_face_check(user.id, kind, [face_bytes(n) for n in names], challenge_nonce=nonce)
     check_id = check.id
     db.session.commit()
-    drain(app)
+    drain_jobs(app, "face")
     return db.session.get(FaceCheck, check_id)
 
 
@@ -161,7 +147,7 @@ def test_nonce_sent_twice_before_the_jobs_ran_passes_only_once(app, ctx, engine)
         for _ in range(2)
     ]
     db.session.commit()
-    drain(app)
+    drain_jobs(app, "face")
     results = sorted(
         (db.session.get(FaceCheck, i).status, db.session.get(FaceCheck, i).reason_code) for i in ids
     )
