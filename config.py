@@ -69,17 +69,22 @@ DEFAULTS: dict[str, Any] = {
 }
 
 
+def new_keys() -> dict[str, str]:
+    """A fresh set of the SECRET_KEYS, in the formats production is given them."""
+    return {
+        "SECRET_KEY": secrets.token_urlsafe(32),
+        "PII_KEYS": "k1:" + base64.b64encode(secrets.token_bytes(32)).decode(),
+        "BLIND_INDEX_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
+    }
+
+
 def _instance_keys(instance_path: Path) -> dict[str, str]:
     """Keys for embedded mode, generated once and kept beside the SQLite file."""
     path = instance_path / "siteroll-keys.json"
     if path.exists():
         return json.loads(path.read_text())
     instance_path.mkdir(parents=True, exist_ok=True)
-    keys = {
-        "SECRET_KEY": secrets.token_urlsafe(32),
-        "PII_KEYS": "k1:" + base64.b64encode(secrets.token_bytes(32)).decode(),
-        "BLIND_INDEX_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
-    }
+    keys = new_keys()
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w") as fh:
         json.dump(keys, fh)

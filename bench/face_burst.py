@@ -11,7 +11,6 @@ given is flushed: point it at a scratch database number. Workers are the product
 from __future__ import annotations
 
 import argparse
-import base64
 import os
 import secrets
 import signal
@@ -27,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
-from bench.face_bench import memory_mb, percentile, print_report  # noqa: E402
+from bench.harness import memory_mb, percentile, print_report, random_keys  # noqa: E402
 
 # (enrollment photo, clock-in photos) per person, from ../shared/faces
 PEOPLE = [
@@ -58,9 +57,7 @@ def main() -> int:
         "SITEROLL_DATABASE_URL": os.environ.get("SITEROLL_DATABASE_URL")
         or f"sqlite:///{scratch / 'burst.db'}",
         "SITEROLL_REDIS_URL": args.redis_url,
-        "SITEROLL_SECRET_KEY": secrets.token_urlsafe(16),
-        "SITEROLL_PII_KEYS": "b1:" + base64.b64encode(secrets.token_bytes(32)).decode(),
-        "SITEROLL_BLIND_INDEX_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
+        **random_keys(),
         "TF_CPP_MIN_LOG_LEVEL": "3",
     }
     os.environ.update(env)
