@@ -1,7 +1,9 @@
 """SiteRoll 工地实名通: the application factory.
 
-``flask --app app run`` serves the embedded default (SQLite, in-process jobs, fake WeChat);
-set SITEROLL_DATABASE_URL / SITEROLL_REDIS_URL for production (see README.md).
+``SITEROLL_DEMO=1 flask --app app run`` serves the demo (SQLite, in-process jobs, fake WeChat);
+set SITEROLL_DATABASE_URL / SITEROLL_REDIS_URL and the keys for production (see README.md).
+``app:app`` (gunicorn, ``flask --app app``) is built on first access, so importing this module
+to call ``create_app`` never reads the environment.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from typing import Any
 from flask import redirect
 from flask_migrate import Migrate
 from flask_openapi3 import Info, OpenAPI
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import ROOT, load_config
 
@@ -26,11 +29,11 @@ API_DESCRIPTION = (
 
 
 def create_app(config: dict[str, Any] | None = None) -> OpenAPI:
-    from blueprints import register_blueprints
+    from blueprints import limits, register_blueprints
     from blueprints.errors import validation_error_response
     from models import db
     from schemas.common import ErrorResponse
-    from services import jobs
+    from services import audit_checkpoints, jobs
 
     app = OpenAPI(
         __name__,
@@ -48,9 +51,15 @@ def create_app(config: dict[str, Any] | None = None) -> OpenAPI:
     app.json.sort_keys = False  # type: ignore[attr-defined]
 
     db.init_app(app)
+    with app.app_context():
+        audit_checkpoints.configure(db.engine, app.config["AUDIT_KEY"], app.config["AUDIT_CHECKPOINT_PATH"])
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True)
     jobs.init_app(app)
     register_blueprints(app)
+    limits.init_app(app)
+    if app.config["PROXY_FIX_X_FOR"]:
+        # behind N reverse proxies the caller's IP (per-IP limits, logs) is in X-Forwarded-For
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_FIX_X_FOR"])  # type: ignore[method-assign]
 
     @app.get("/api/v1/openapi.json", doc_ui=False)
     def openapi_json():
@@ -66,4 +75,8 @@ def create_app(config: dict[str, Any] | None = None) -> OpenAPI:
     return app
 
 
-app = create_app()
+def __getattr__(name: str) -> Any:
+    if name == "app":
+        globals()["app"] = built = create_app()
+        return built
+    raise AttributeError(name)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from blueprints.api import answer, api_blueprint, current_user
+from blueprints.limits import rate_limited
 from models.faces import FaceCheck
 from schemas.faces import (
     ChallengeIn,
@@ -29,6 +30,7 @@ def check_out(c: FaceCheck) -> FaceCheckOut:
 
 
 @bp.post("/faces/challenges", responses={201: ChallengeOut}, summary="获取动作验证指令（一次性，短时有效）")
+@rate_limited("face")
 def create_challenge(body: ChallengeIn):
     challenge = checks.issue_challenge(current_user().id, body.project_id)
     return answer(ChallengeOut(challenge_id=challenge.id, movement=challenge.movement,
@@ -38,6 +40,7 @@ def create_challenge(body: ChallengeIn):
 
 @bp.post("/faces/checks", responses={202: FaceCheckAccepted},
          summary="上传自拍进行人脸核验（后台处理，返回核验编号）")
+@rate_limited("face")
 def create_check(form: FaceCheckForm):
     user = current_user()
     limit = checks.engine_settings().max_bytes

@@ -13,7 +13,6 @@ bp = api_blueprint("health", __name__, "health", "健康检查", secured=False, 
 
 class HealthOut(BaseModel):
     ok: bool
-    mode: str
     database: dict[str, Any]
     redis: dict[str, Any]
     queues: dict[str, int]

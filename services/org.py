@@ -88,18 +88,23 @@ def create_project(actor: User, *, name: str, address: str, general_contractor_i
     project = Project(
         name=name.strip(), address=address.strip(), join_code=join_code or _new_join_code(),
         wage_account_bank=wage_account_bank.strip(),
-        wage_account_no_enc=pii.encrypt_str(account, context="wage_account"),
+        wage_account_no_enc="",  # encrypted below, bound to the row id the flush gives it
         wage_account_no_masked=pii.mask_bank_card(account),
         geofence=geo.normalize_geofence(geofence), liveness_mode=liveness_mode, created_by=actor.id,
     )
     db.session.add(project)
     _flush_unique(Conflict("JOIN_CODE_TAKEN", "项目码已被使用"))
+    project.wage_account_no_enc = pii.encrypt_str(account, context=wage_account_context(project))
     db.session.add(ProjectCompany(project_id=project.id, company_id=general_contractor_id,
                                   role=ParticipantRole.GENERAL_CONTRACTOR.value))
     db.session.add(Membership(project_id=project.id, user_id=actor.id, role=Role.PROJECT_ADMIN.value))
     db.session.flush()
     audit.record("project.created", actor_user_id=actor.id, object_type="project", object_id=project.id)
     return project
+
+
+def wage_account_context(project: Project) -> str:
+    return pii.row_context("projects", "wage_account_no_enc", project.id)
 
 
 def get_project(actor: User, project_id: int, action: Action = Action.PROJECT_VIEW) -> Project:
@@ -117,7 +122,7 @@ def update_project(actor: User, project_id: int, changes: dict[str, Any]) -> Pro
             setattr(project, key, changes[key].strip() if isinstance(changes[key], str) else changes[key])
     if changes.get("wage_account_no") is not None:
         account = _normalize_account_no(changes["wage_account_no"])
-        project.wage_account_no_enc = pii.encrypt_str(account, context="wage_account")
+        project.wage_account_no_enc = pii.encrypt_str(account, context=wage_account_context(project))
         project.wage_account_no_masked = pii.mask_bank_card(account)
     if changes.get("geofence") is not None:
         project.geofence = geo.normalize_geofence(changes["geofence"])

@@ -40,7 +40,7 @@ def test_health_reports_parts(client, app):
     if app.config["JOBS_MODE"] == "rq":
         assert body["redis"] == {"ok": True} and set(body["queues"]) == {"default", "face"}
     else:
-        assert body["mode"] == "embedded"
+        assert body["redis"]["required"] is False
 
 
 def test_health_is_503_when_redis_is_down(app_config, app):

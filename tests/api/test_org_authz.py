@@ -43,8 +43,9 @@ def world(app) -> World:
         company2 = make_company(admin, USCCS[1], "分包公司")
         users["worker_a"].phone_masked = "138****0001"
         from services import pii
+        from services.auth import phone_context
 
-        users["worker_a"].phone_enc = pii.encrypt_str("13800000001", context="phone")
+        users["worker_a"].phone_enc = pii.encrypt_str("13800000001", context=phone_context(users["worker_a"]))
         db.session.commit()
         return World(project.id, team_a.id, team_b.id, company2.id,
                      {k: u.id for k, u in users.items()}, {k: bearer(u) for k, u in users.items()})
