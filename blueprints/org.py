@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from blueprints.api import answer, api_blueprint, current_user, writes
-from models import Company, Membership, Project, Team, User
+from blueprints.limits import rate_limited
+from models import Company, Membership, Project, ProjectCompany, Team, User
 from schemas.auth import PhoneRevealOut
 from schemas.common import CompanyPath, MemberPath, ProjectPath, TeamPath
+from schemas.invitations import MemberTeamIn
 from schemas.org import (
     CompanyIn,
     CompanyOut,
@@ -25,13 +27,13 @@ from schemas.org import (
     TeamOut,
     TeamPatch,
 )
-from services import org
+from services import companies, invitations, org
 
 bp = api_blueprint("org", __name__, "org", "企业、项目、参建单位、班组与成员")
 
 
 def company_out(c: Company) -> CompanyOut:
-    return CompanyOut(id=c.id, name=c.name, uscc=c.uscc, created_at=c.created_at)
+    return CompanyOut(id=c.id, name=c.name, uscc=c.uscc, verified=c.verified, created_at=c.created_at)
 
 
 def project_out(p: Project) -> ProjectOut:
@@ -47,6 +49,11 @@ def team_out(t: Team) -> TeamOut:
                    leader_user_id=t.leader_user_id, default_day_wage_fen=t.default_day_wage_fen)
 
 
+def participant_out(link: ProjectCompany, c: Company) -> ParticipantOut:
+    return ParticipantOut(id=link.id, company_id=c.id, company_name=c.name, uscc=c.uscc,
+                          company_verified=c.verified, role=link.role)
+
+
 def member_out(m: Membership, u: User) -> MemberOut:
     return MemberOut(membership_id=m.id, user_id=u.id, display_name=u.display_name, phone_masked=u.phone_masked,
                      role=m.role, team_id=m.team_id, status=m.status)
@@ -57,10 +64,10 @@ def create_company(body: CompanyIn):
     return answer(company_out(org.create_company(current_user(), body.name, body.uscc)), 201)
 
 
-@bp.get("/companies/<int:company_id>", responses={200: CompanyOut}, summary="企业信息")
+@bp.get("/companies/<int:company_id>", responses={200: CompanyOut},
+        summary="企业信息（登记人及该企业参建项目的成员可见）")
 def get_company(path: CompanyPath):
-    current_user()
-    return answer(company_out(org.get_company(path.company_id)))
+    return answer(company_out(companies.read_company(current_user(), path.company_id)))
 
 
 @bp.post("/projects", responses={201: ProjectOut}, summary="创建项目（创建者成为项目管理员）")
@@ -88,14 +95,12 @@ def update_project(path: ProjectPath, body: ProjectPatch):
          summary="添加参建单位（项目管理员）")
 def add_participant(path: ProjectPath, body: ParticipantIn):
     link, company = org.add_participant(current_user(), path.project_id, body.company_id, body.role)
-    return answer(ParticipantOut(id=link.id, company_id=company.id, company_name=company.name,
-                                 uscc=company.uscc, role=link.role), 201)
+    return answer(participant_out(link, company), 201)
 
 
 @bp.get("/projects/<int:project_id>/participants", responses={200: ParticipantList}, summary="参建单位列表")
 def list_participants(path: ProjectPath):
-    items = [ParticipantOut(id=pc.id, company_id=c.id, company_name=c.name, uscc=c.uscc, role=pc.role)
-             for pc, c in org.participants(current_user(), path.project_id)]
+    items = [participant_out(pc, c) for pc, c in org.participants(current_user(), path.project_id)]
     return answer(ParticipantList(items=items))
 
 
@@ -130,7 +135,8 @@ def list_members(path: ProjectPath):
     return answer(MemberList(items=[member_out(m, u) for m, u in org.members(current_user(), path.project_id)]))
 
 
-@bp.post("/projects/<int:project_id>/members", responses={201: MemberOut}, summary="授予项目角色（项目管理员）")
+@bp.post("/projects/<int:project_id>/members", responses={201: MemberOut},
+         summary="调整在岗成员的角色（项目管理员；新成员请用邀请）")
 def grant_role(path: ProjectPath, body: MemberIn):
     m, subject = org.grant_role(current_user(), path.project_id, user_id=body.user_id, role=body.role,
                                 team_id=body.team_id)
@@ -139,12 +145,21 @@ def grant_role(path: ProjectPath, body: MemberIn):
 
 @bp.get("/projects/<int:project_id>/members/<int:user_id>/phone", responses={200: PhoneRevealOut},
         summary="查看成员完整手机号（项目管理员、劳资专管员；记录审计日志）")
+@rate_limited("pii")
 @writes
 def reveal_member_phone(path: MemberPath):
     return answer(PhoneRevealOut(phone=org.reveal_member_phone(current_user(), path.project_id, path.user_id)))
 
 
+@bp.patch("/projects/<int:project_id>/members/<int:user_id>", responses={200: MemberOut},
+          summary="工人调换班组（项目管理员、劳资专管员；记录审计日志）")
+def change_member_team(path: MemberPath, body: MemberTeamIn):
+    m, subject = invitations.change_team(current_user(), path.project_id, path.user_id, body.team_id)
+    return answer(member_out(m, subject))
+
+
 @bp.post("/projects/join", responses={201: JoinOut}, summary="工人凭项目码加入项目（待劳资专管员审核）")
+@rate_limited("join")
 def join_project(body: JoinIn):
     m, project = org.join_project(current_user(), body.join_code, body.team_id)
     return answer(JoinOut(membership_id=m.id, project_id=project.id, project_name=project.name,

@@ -10,6 +10,7 @@ from models.audit import AuditEntry, AuditHead  # noqa: E402
 from models.auth import Consent, User  # noqa: E402
 from models.faces import FaceChallenge, FaceCheck, FaceEvidence, FaceTemplate  # noqa: E402, F401
 from models.idempotency import IdempotencyRecord  # noqa: E402
+from models.invitations import Invitation  # noqa: E402
 from models.org import (  # noqa: E402
     Company,
     Membership,
@@ -24,5 +25,5 @@ from models.org import (  # noqa: E402
 __all__ = [
     "db", "Base", "AuditEntry", "AuditHead", "Consent", "User", "IdempotencyRecord",
     "Company", "Membership", "MembershipStatus", "ParticipantRole", "Project", "ProjectCompany",
-    "Role", "Team",
+    "Role", "Team", "Invitation",
 ]

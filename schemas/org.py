@@ -40,6 +40,7 @@ class CompanyOut(BaseModel):
     id: int
     name: str
     uscc: str
+    verified: bool = Field(description="是否已由运营人员核验；未核验的企业登记仅为申报，请勿据此付款")
     created_at: datetime
 
 
@@ -84,6 +85,7 @@ class ParticipantOut(BaseModel):
     company_id: int
     company_name: str
     uscc: str
+    company_verified: bool
     role: str
 
 

@@ -27,6 +27,8 @@ class Action(StrEnum):
     MEMBER_VIEW = "member.view"
     MEMBER_MANAGE = "member.manage"
     MEMBER_PII_READ = "member.pii_read"
+    MEMBER_INVITE = "member.invite"
+    MEMBER_TEAM_CHANGE = "member.team_change"
 
 
 class Reach(StrEnum):
@@ -49,6 +51,9 @@ POLICY: dict[Action, dict[Role, Reach]] = {
     Action.MEMBER_VIEW: {**OVERSIGHT, R.TEAM_LEADER: Reach.TEAM, R.WORKER: Reach.SELF},
     Action.MEMBER_MANAGE: {R.PROJECT_ADMIN: Reach.PROJECT},
     Action.MEMBER_PII_READ: {R.PROJECT_ADMIN: Reach.PROJECT, R.LABOUR_MANAGER: Reach.PROJECT},
+    Action.MEMBER_INVITE: {R.PROJECT_ADMIN: Reach.PROJECT},
+    # a worker's team sets their wage: moved by the labour manager, never by the worker
+    Action.MEMBER_TEAM_CHANGE: {R.PROJECT_ADMIN: Reach.PROJECT, R.LABOUR_MANAGER: Reach.PROJECT},
 }
 
 
@@ -77,9 +82,20 @@ def memberships_in(user_id: int, project_id: int) -> list[Membership]:
     ).scalars())
 
 
+def active_memberships_in(user_id: int, project_id: int) -> list[Membership]:
+    """The memberships that grant rights: a pending one (the join code typed, not yet
+    reviewed) grants nothing but the applicant's own application (/me)."""
+    return list(db.session.execute(
+        select(Membership).where(
+            Membership.user_id == user_id, Membership.project_id == project_id,
+            Membership.status == MembershipStatus.ACTIVE.value,
+        )
+    ).scalars())
+
+
 def scope(user_id: int, action: Action, project_id: int) -> Scope:
     """The caller's reach; raises NotFound for outsiders and Forbidden for members without the action."""
-    memberships = memberships_in(user_id, project_id)
+    memberships = active_memberships_in(user_id, project_id)
     if not memberships:
         raise NotFound("PROJECT_NOT_FOUND", "项目不存在或您不是该项目成员")
     rules = POLICY[action]
