@@ -45,6 +45,10 @@ def enqueue(func: Callable[..., Any], *args: Any, queue: str = "default", retry_
     jobs.append(pending)
 
 
+def _job_name(func: Callable[..., Any]) -> str:
+    return f"{func.__module__}.{func.__qualname__}"
+
+
 def _dispatch(app: Flask, pending: _Pending) -> None:
     if app.config["JOBS_MODE"] == "rq":
         from rq import Retry
@@ -55,6 +59,8 @@ def _dispatch(app: Flask, pending: _Pending) -> None:
             pending.func, *pending.args, job_id=pending.job_id, job_timeout=pending.timeout,
             retry=Retry(max=pending.retry_max, interval=intervals) if pending.retry_max else None,
             failure_ttl=7 * 24 * 3600,
+            # RQ logs the description; by default it spells out the arguments
+            description=_job_name(pending.func),
         )
     else:
         app.extensions["siteroll_inprocess_jobs"].submit(pending)
@@ -94,7 +100,8 @@ def _install_session_hooks() -> None:
                 # The rows are committed already; failing the request now would only make the
                 # client retry work that is done. Face checks left pending are closed by the
                 # fail-stale sweep (workers/cron.py); the log says which job was lost.
-                log.exception("could not enqueue %s%r after commit", pending.func.__name__, pending.args)
+                log.exception("could not enqueue %s (job id %s) after commit", _job_name(pending.func),
+                              pending.job_id)
 
     @event.listens_for(db.session, "after_soft_rollback")
     def _after_rollback(session, _previous_transaction) -> None:

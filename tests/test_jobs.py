@@ -91,4 +91,5 @@ def test_redis_down_at_commit_does_not_fail_the_committed_request(app_config, ap
         notifications.notify(user.id, "TPL", {"thing1": "x"})
         db.session.commit()  # must not raise: the row is committed, the lost job is logged
         assert db.session.get(User, user.id) is not None
-    assert "could not enqueue send_subscribe_message" in caplog.text
+    assert "could not enqueue workers.notifications.send_subscribe_message" in caplog.text
+    assert "thing1" not in caplog.text  # job arguments stay out of the logs
