@@ -19,7 +19,8 @@ from sqlalchemy import insert, select
 
 from models import AuditEntry, AuditHead, db
 from models.base import utcnow
-from services.audit_checkpoints import Checkpoint, checkpoint_reader, pending_checkpoint, settings_for
+from services.audit_checkpoints import AuditSettings, Checkpoint, checkpoint_reader, pending_checkpoint
+from services.settings import settings
 
 GENESIS = "0" * 64
 
@@ -41,8 +42,12 @@ def canonical(entry: AuditEntry) -> str:
     )
 
 
+def _settings() -> AuditSettings:
+    return settings().audit
+
+
 def chain_hash(prev_hash: str, entry: AuditEntry, key: bytes | None = None) -> str:
-    key = settings_for(db.session.get_bind()).key if key is None else key
+    key = _settings().key if key is None else key
     return hmac.new(key, (prev_hash + canonical(entry)).encode(), hashlib.sha256).hexdigest()
 
 
@@ -82,7 +87,7 @@ def record(action: str, *, actor_user_id: int | None, object_type: str, object_i
         details=json.dumps(details or {}, sort_keys=True, ensure_ascii=False),
         prev_hash=head.hash,
     )
-    settings = settings_for(db.session.get_bind())
+    settings = _settings()
     entry.hash = chain_hash(head.hash, entry, settings.key)
     head.seq, head.hash = entry.seq, entry.hash
     db.session.add(entry)
@@ -103,7 +108,7 @@ class VerifyResult:
 def verify_chain(batch: int = 1000, checkpoint_path: str | None = None) -> VerifyResult:
     """Walk the chain in order; report the first entry whose link or content does not hold,
     a missing head, and any entry the newest signed checkpoint vouches for that is gone."""
-    settings = settings_for(db.session.get_bind())
+    settings = _settings()
     checkpoints = checkpoint_reader(settings, checkpoint_path)
     if checkpoints.forged:
         return VerifyResult(False, 0, None, f"checkpoint file has {checkpoints.forged} line(s) with a bad signature")

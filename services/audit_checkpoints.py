@@ -6,8 +6,6 @@ file to a log store the database's administrators cannot edit; `flask audit veri
 chain against the newest line. The line is written only after the commit, so a rolled-back
 request never leaves a checkpoint for entries that do not exist.
 
-Settings travel with the database engine they belong to (one per app), so the audit service
-needs no Flask import and every app (tests build several) keeps its own key and file.
 """
 
 from __future__ import annotations
@@ -17,13 +15,12 @@ import hmac
 import json
 import logging
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from weakref import WeakKeyDictionary
 
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from models.base import utcnow
@@ -52,20 +49,9 @@ class Checkpoints:
     forged: int  # lines whose signature does not verify
 
 
-_settings: WeakKeyDictionary[Engine, AuditSettings] = WeakKeyDictionary()
-
-
-def configure(engine: Engine, key: str, checkpoint_path: str | None) -> None:
-    """Called once per app by create_app."""
-    _settings[engine] = AuditSettings(key.encode(), Path(checkpoint_path) if checkpoint_path else None)
-    _install_session_hooks()
-
-
-def settings_for(engine: Any) -> AuditSettings:
-    try:
-        return _settings[engine]
-    except KeyError:
-        raise RuntimeError("audit settings not configured for this database (create_app does it)") from None
+def audit_settings_from(cfg: Mapping[str, Any]) -> AuditSettings:
+    path = cfg.get("AUDIT_CHECKPOINT_PATH")
+    return AuditSettings(str(cfg["AUDIT_KEY"]).encode(), Path(path) if path else None)
 
 
 def _signature(key: bytes, seq: int, chain_hash: str, at: str) -> str:
@@ -119,7 +105,8 @@ def checkpoint_reader(settings: AuditSettings, path: str | None = None) -> Check
 _hooks_installed = False
 
 
-def _install_session_hooks() -> None:
+def install_session_hooks() -> None:
+    """Once per process (db.session is one scoped session for every app)."""
     global _hooks_installed
     if _hooks_installed:
         return

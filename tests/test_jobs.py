@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import requests
 
 from models import db
@@ -93,3 +94,11 @@ def test_redis_down_at_commit_does_not_fail_the_committed_request(app_config, ap
         assert db.session.get(User, user.id) is not None
     assert "could not enqueue workers.notifications.send_subscribe_message" in caplog.text
     assert "thing1" not in caplog.text  # job arguments stay out of the logs
+
+
+def test_jobs_are_enqueued_by_dotted_name(app):
+    from infra import jobs
+
+    with app.app_context(), pytest.raises(TypeError):
+        jobs.enqueue(print, "x")
+    assert jobs.resolve("workers.faces.face_check_job").__name__ == "face_check_job"

@@ -61,7 +61,7 @@ def test_sqlite_upgrade_rebuilds_populated_tables_with_autoincrement(tmp_path, a
     url = f"sqlite:///{tmp_path / 'populated.db'}"
     migrated = create_app(dict(app_config, SQLALCHEMY_DATABASE_URI=url))
     with migrated.app_context():
-        upgrade(revision="0002_faces")
+        upgrade(revision="0003_face_check_purpose")
         db.session.execute(text("INSERT INTO users (id, openid, token_version, created_at) "
                                 "VALUES (7, 'kept', 1, '2026-01-01 00:00:00')"))
         db.session.execute(text("INSERT INTO consents (user_id, kind, version, granted_at) "

@@ -1,7 +1,7 @@
 """security: invitations, company verification, AUTOINCREMENT ids on SQLite
 
 Revision ID: 0004_security
-Revises: 0002_faces
+Revises: 0003_face_check_purpose
 Create Date: 2026-11-26 22:05:00
 
 """
@@ -13,7 +13,7 @@ import models.base
 
 # revision identifiers, used by Alembic.
 revision = '0004_security'
-down_revision = '0002_faces'
+down_revision = '0003_face_check_purpose'
 branch_labels = None
 depends_on = None
 

@@ -46,7 +46,8 @@ def test_sql_parameters_stay_out_of_errors_and_logs(app, ctx):
 def test_job_arguments_stay_out_of_rq_logs(app):
     if app.config["JOBS_MODE"] != "rq":
         pytest.skip("RQ only: the in-process runner logs no arguments")
-    from services import jobs, notifications
+    from infra import jobs
+    from services import notifications
 
     with app.app_context():
         user = make_user("job-args")

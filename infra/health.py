@@ -7,8 +7,8 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import text
 
+from infra import jobs
 from models import db
-from services import jobs
 
 
 def check(app: Flask) -> tuple[bool, dict[str, Any]]:
