@@ -47,6 +47,7 @@ ENV_KEYS = {
     "SITEROLL_RATELIMIT_ENABLED": "RATELIMIT_ENABLED",
     "SITEROLL_RATE_LIMITS": "RATE_LIMITS",
     "SITEROLL_PROXY_FIX_X_FOR": "PROXY_FIX_X_FOR",
+    "SITEROLL_EMBEDDED_PERIODIC_JOBS": "EMBEDDED_PERIODIC_JOBS",
 }
 
 SECRET_KEYS = ("SECRET_KEY", "PII_KEYS", "BLIND_INDEX_KEY", "AUDIT_KEY")
@@ -86,6 +87,8 @@ DEFAULTS: dict[str, Any] = {
     "RATE_LIMITS": {},  # name -> [per user, per IP]; merged over DEFAULT_RATE_LIMITS
     # reverse proxies in front of the app that set X-Forwarded-For (per-IP limits need the real IP)
     "PROXY_FIX_X_FOR": 0,
+    # embedded mode (no rq cron): run the housekeeping jobs in-process, on start and on schedule
+    "EMBEDDED_PERIODIC_JOBS": True,
 }
 
 # Per user and per IP. A construction site's phones often share one carrier NAT address, so the

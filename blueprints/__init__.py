@@ -6,7 +6,7 @@ from flask_openapi3 import OpenAPI
 
 
 def register_blueprints(app: OpenAPI) -> None:
-    from blueprints import auth, errors, faces, health, invitations, org, request_cycle
+    from blueprints import auth, errors, face_review, faces, health, invitations, org, request_cycle
 
     errors.register(app)
     request_cycle.register(app)
@@ -16,3 +16,4 @@ def register_blueprints(app: OpenAPI) -> None:
     app.register_api(invitations.bp)
     app.register_api(health.bp)
     app.register_api(faces.bp)
+    app.register_api(face_review.bp)

@@ -24,8 +24,6 @@ def check_out(c: FaceCheck) -> FaceCheckOut:
     return FaceCheckOut(
         check_id=c.id, kind=c.kind, status=c.status, reason_code=c.reason_code,
         message=REASONS.get(c.reason_code) if c.reason_code else None, liveness_mode=c.liveness_mode,
-        distance=c.distance, threshold=c.threshold, anti_spoof_score=c.anti_spoof_score,
-        model=f"{c.model_name}/{c.model_version}" if c.model_name else None,
         created_at=c.created_at, finished_at=c.finished_at,
     )
 

@@ -75,6 +75,10 @@ def init_app(app: Flask) -> None:
         app.extensions["siteroll_inprocess_jobs"] = runner
         if config_flag(app.config.get("FACE_WARM_UP_ON_START")):
             runner.submit(_Pending("services.faces.warm_up", (), "face", 0, 600, None))
+        if config_flag(app.config.get("EMBEDDED_PERIODIC_JOBS", True)):
+            from infra.periodic import start_when_serving
+
+            start_when_serving(app, lambda name: runner.submit(_Pending(name, (), "default", 0, 600, None)))
     _install_session_hooks()
 
 
@@ -100,8 +104,8 @@ def _install_session_hooks() -> None:
             except Exception:
                 # The rows are committed already; failing the request now would only make the
                 # client retry work that is done. Face checks left pending are closed by the
-                # fail-stale sweep (workers/cron.py); the log says which job was lost.
-                # the job's name, not its arguments: they can be personal data
+                # fail-stale sweep (workers/cron.py); the log says which job was lost (its name,
+                # not its arguments: they can be personal data).
                 log.exception("could not enqueue %s (job id %s) after commit", pending.func, pending.job_id)
 
     @event.listens_for(db.session, "after_soft_rollback")

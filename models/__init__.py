@@ -8,6 +8,7 @@ db = SQLAlchemy(model_class=Base)
 
 from models.audit import AuditEntry, AuditHead  # noqa: E402
 from models.auth import Consent, User  # noqa: E402
+from models.face_approvals import FaceReenrollment  # noqa: E402, F401
 from models.faces import FaceChallenge, FaceCheck, FaceEvidence, FaceTemplate  # noqa: E402, F401
 from models.idempotency import IdempotencyRecord  # noqa: E402
 from models.invitations import Invitation  # noqa: E402

@@ -29,6 +29,8 @@ class Action(StrEnum):
     MEMBER_PII_READ = "member.pii_read"
     MEMBER_INVITE = "member.invite"
     MEMBER_TEAM_CHANGE = "member.team_change"
+    FACE_REENROLL_APPROVE = "face.reenroll_approve"
+    FACE_RESULT_REVIEW = "face.result_review"
 
 
 class Reach(StrEnum):
@@ -54,6 +56,9 @@ POLICY: dict[Action, dict[Role, Reach]] = {
     Action.MEMBER_INVITE: {R.PROJECT_ADMIN: Reach.PROJECT},
     # a worker's team sets their wage: moved by the labour manager, never by the worker
     Action.MEMBER_TEAM_CHANGE: {R.PROJECT_ADMIN: Reach.PROJECT, R.LABOUR_MANAGER: Reach.PROJECT},
+    Action.FACE_REENROLL_APPROVE: {R.PROJECT_ADMIN: Reach.PROJECT, R.LABOUR_MANAGER: Reach.PROJECT},
+    # distances, thresholds and anti-spoof scores help tune a spoof: never shown to the worker
+    Action.FACE_RESULT_REVIEW: {R.PROJECT_ADMIN: Reach.PROJECT, R.LABOUR_MANAGER: Reach.PROJECT},
 }
 
 

@@ -60,6 +60,8 @@ def app_config(tmp_path_factory, fake_wechat) -> dict:
         "RATE_LIMITS": {name: ("100000 per minute", "100000 per minute") for name in RATE_LIMIT_NAMES},
         # seed-demo and the demo defaults; the fake WeChat server is reached by its real URL
         "DEMO": True,
+        # tests run the housekeeping jobs themselves (tests/faces: periodic purges)
+        "EMBEDDED_PERIODIC_JOBS": False,
     }
     if TEST_REDIS_URL:
         cfg.update({"REDIS_URL": TEST_REDIS_URL, "JOBS_MODE": "rq"})

@@ -1,4 +1,4 @@
-"""security: invitations, company verification, AUTOINCREMENT ids on SQLite
+"""security: invitations, company verification, face re-enrollment approvals, AUTOINCREMENT ids on SQLite
 
 Revision ID: 0004_security
 Revises: 0003_face_check_purpose
@@ -46,6 +46,21 @@ def upgrade():
     sqlite_autoincrement=True,
     )
     op.create_index(op.f('ix_invitations_project_id'), 'invitations', ['project_id'], unique=False)
+    op.create_table('face_reenrollments',
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('user_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('project_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('approved_by', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('approved_at', models.base.UTCDateTime(), nullable=False),
+    sa.Column('expires_at', models.base.UTCDateTime(), nullable=False),
+    sa.Column('check_id', sa.BigInteger(), nullable=True),
+    sa.ForeignKeyConstraint(['approved_by'], ['users.id'], ),
+    sa.ForeignKeyConstraint(['project_id'], ['projects.id'], ),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sqlite_autoincrement=True,
+    )
+    op.create_index(op.f('ix_face_reenrollments_user_id'), 'face_reenrollments', ['user_id'], unique=False)
 
     sqlite = _sqlite()
     with op.batch_alter_table('companies', naming_convention=SQLITE_NAMES if sqlite else None) as batch_op:
@@ -95,5 +110,6 @@ def downgrade():
         batch_op.create_unique_constraint('uq_companies_uscc' if sqlite else 'uscc', ['uscc'])
         batch_op.drop_column('verified_at')
         batch_op.drop_column('verified')
-    op.drop_index(op.f('ix_invitations_project_id'), table_name='invitations')
+    # dropping the tables drops their indexes (MariaDB refuses to drop an index a foreign key uses)
+    op.drop_table('face_reenrollments')
     op.drop_table('invitations')

@@ -35,6 +35,7 @@ from services.consents import require_consent
 from services.errors import Conflict, NotFound, Unprocessable
 from services.faces import challenge as challenges
 from services.faces import handover
+from services.faces.admission import admit_face_check, link_reenrollment
 from services.faces.engine import (
     DETECTOR_NAME,
     JPEG_MAGIC,
@@ -159,8 +160,7 @@ def start_face_check(
     require_consent(user_id, "biometric")
     if kind not in {k.value for k in FaceCheckKind}:
         raise Unprocessable("FACE_CHECK_KIND_INVALID", "检查类型不正确", {"kind": kind})
-    if project_id is not None and not memberships_in(user_id, project_id):
-        raise NotFound("PROJECT_NOT_FOUND", "项目不存在或您不是该项目成员")
+    approval = admit_face_check(user_id, kind, project_id)
     mode = liveness_mode_for(project_id, challenge_nonce is not None)
     expected = (
         (challenges.ChallengeSettings.min_frames, challenges.ChallengeSettings.max_frames)
@@ -189,6 +189,7 @@ def start_face_check(
     )
     db.session.add(check)
     db.session.flush()
+    link_reenrollment(approval, check.id)
     for index, data in enumerate(frames):
         db.session.add(
             FaceEvidence(
