@@ -25,6 +25,8 @@ migrate = Migrate()
 API_DESCRIPTION = (
     "SiteRoll 工地实名通小程序后端接口。认证：`Authorization: Bearer <token>`（由 /api/v1/auth/login 获取）。"
     "错误统一为 `{\"error\": {\"code\", \"message\", \"details\"}}`。金额单位为分（整数），坐标为 GCJ-02。"
+    "登录、项目码加入、接受邀请、查看手机号和人脸核验按用户和 IP 限制频率：超过时返回 429 `RATE_LIMITED`，"
+    "回答头 `Retry-After` 为需等待的秒数。项目角色通过邀请获得（`/projects/{project_id}/invitations`）。"
 )
 
 
