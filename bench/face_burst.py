@@ -136,9 +136,9 @@ def main() -> int:
             admin = User(openid=f"burst-admin-{secrets.token_hex(4)}")
             db.session.add(admin)
             db.session.flush()
-            company = org.create_company(admin, "基准测试建设", "91440300279569123Q")
+            company = org.create_company(admin.id, "基准测试建设", "91440300279569123Q")
             project = org.create_project(
-                admin, name="基准项目", address="深圳", general_contractor_id=company.id,
+                admin.id, name="基准项目", address="深圳", general_contractor_id=company.id,
                 wage_account_bank="银行", wage_account_no="6222020200112233445",
                 geofence={"type": "circle", "center": {"lat": 22.5, "lng": 114.0}, "radius_m": 300})
             users = []

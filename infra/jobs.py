@@ -74,7 +74,7 @@ def init_app(app: Flask) -> None:
         runner = InProcessRunner(app)
         app.extensions["siteroll_inprocess_jobs"] = runner
         if config_flag(app.config.get("FACE_WARM_UP_ON_START")):
-            runner.submit(_Pending("services.faces.warm_up", (), "face", 0, 600, None))
+            runner.submit(_Pending("services.faces.runtime.warm_up", (), "face", 0, 600, None))
         if config_flag(app.config.get("EMBEDDED_PERIODIC_JOBS", True)):
             from infra.periodic import start_when_serving
 

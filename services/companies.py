@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from models import Company, Membership, MembershipStatus, ProjectCompany, User, db
+from models import Company, Membership, MembershipStatus, ProjectCompany, db
 from models.base import utcnow
 from services import audit
 from services.errors import Conflict, NotFound
@@ -26,21 +26,21 @@ def _involved_in_my_projects(actor_id: int, company_id: int) -> bool:
     ).first() is not None
 
 
-def read_company(actor: User, company_id: int) -> Company:
+def read_company(actor_id: int, company_id: int) -> Company:
     """Its registrant and the members of projects it takes part in; to anyone else it does not exist."""
     company = db.session.get(Company, company_id)
-    if company is None or not (company.created_by == actor.id or _involved_in_my_projects(actor.id, company.id)):
+    if company is None or not (company.created_by == actor_id or _involved_in_my_projects(actor_id, company.id)):
         raise NotFound("COMPANY_NOT_FOUND", "企业不存在")
     return company
 
 
-def linkable_company(actor: User, company_id: int) -> Company:
+def linkable_company(actor_id: int, company_id: int) -> Company:
     """A project may name a company its creator can read, or a verified one (real, checked):
     naming a stranger's unverified claim would be a way to read it."""
     company = db.session.get(Company, company_id)
     if company is not None and company.verified:
         return company
-    return read_company(actor, company_id)
+    return read_company(actor_id, company_id)
 
 
 def verify_company(company_id: int) -> Company:

@@ -44,8 +44,10 @@ def _user(openid: str, name: str) -> User:
 
 
 def _company(actor: User, name: str, uscc: str) -> Company:
-    existing = db.session.execute(select(Company).where(Company.uscc == uscc)).scalar_one_or_none()
-    return existing or org.create_company(actor, name, uscc)
+    # the demo admin's own registration (others may have registered the same USCC: claims)
+    existing = db.session.execute(select(Company).where(Company.uscc == uscc, Company.created_by == actor.id)
+                                  ).scalar_one_or_none()
+    return existing or org.create_company(actor.id, name, uscc)
 
 
 def seed_demo() -> DemoIds:
@@ -54,19 +56,19 @@ def seed_demo() -> DemoIds:
     project = db.session.execute(select(Project).where(Project.join_code == JOIN_CODE)).scalar_one_or_none()
     if project is None:
         project = org.create_project(
-            admin, name="深圳湾示例住宅项目", address="广东省深圳市福田区示例路1号",
+            admin.id, name="深圳湾示例住宅项目", address="广东省深圳市福田区示例路1号",
             general_contractor_id=contractor.id, wage_account_bank="中国建设银行深圳分行",
             wage_account_no="44250100000000001234", geofence=GEOFENCE, join_code=JOIN_CODE,
         )
     labour = _company(admin, SUBCONTRACTOR_NAME, SUBCONTRACTOR_USCC)
     if not db.session.execute(select(ProjectCompany.id).where(
             ProjectCompany.project_id == project.id, ProjectCompany.company_id == labour.id)).first():
-        org.add_participant(admin, project.id, labour.id, "labour_subcontractor")
+        org.add_participant(admin.id, project.id, labour.id, "labour_subcontractor")
 
     team = db.session.execute(select(Team).where(Team.project_id == project.id, Team.name == TEAM_NAME)
                               ).scalar_one_or_none()
     if team is None:
-        team = org.create_team(admin, project.id, name=TEAM_NAME, default_day_wage_fen=DAY_WAGE_FEN,
+        team = org.create_team(admin.id, project.id, name=TEAM_NAME, default_day_wage_fen=DAY_WAGE_FEN,
                                company_id=labour.id, trade="钢筋工")
 
     names = {"demo-payroll": "李劳资", "demo-approver": "王审批", "demo-supervisor": "赵监理",
@@ -81,7 +83,7 @@ def seed_demo() -> DemoIds:
         if not held:
             # the same path as a real person: an invitation the user accepts
             _, code = invitations.create_invitation(
-                admin, project.id, role=role.value, team_id=team.id if role is Role.TEAM_LEADER else None,
+                admin.id, project.id, role=role.value, team_id=team.id if role is Role.TEAM_LEADER else None,
                 ttl_seconds=3600)
-            invitations.accept_invitation(user, code)
+            invitations.accept_invitation(user.id, code)
     return DemoIds(project.id, team.id, contractor.id)

@@ -7,12 +7,12 @@ from datetime import timedelta
 
 from sqlalchemy import or_, select
 
-from models import Membership, MembershipStatus, Role, User, db
+from models import Membership, MembershipStatus, Role, db
 from models.base import utcnow
 from models.face_approvals import FaceReenrollment
 from models.faces import FaceCheck, FaceCheckKind, FaceCheckStatus, FaceTemplate, TemplateStatus
 from services import audit
-from services.authz import Action, active_memberships_in, authorize, memberships_in
+from services.authz import Action, authorize, memberships_in
 from services.errors import Forbidden, NotFound, Unprocessable
 
 # A clock-in or a signature is for one project, and that project's liveness mode applies:
@@ -48,13 +48,11 @@ def usable_reenrollment(user_id: int) -> FaceReenrollment | None:
 
 def admit_face_check(user_id: int, kind: str, project_id: int | None) -> FaceReenrollment | None:
     """Refuse a check the caller may not start; returns the approval a re-enrollment will use."""
-    if kind in PROJECT_KINDS:
-        if project_id is None:
-            raise Unprocessable("PROJECT_REQUIRED", "考勤和签约核验必须指定项目", {"kind": kind})
-        if not active_memberships_in(user_id, project_id):
-            raise NotFound("PROJECT_NOT_FOUND", "项目不存在或您不是该项目成员")
-    elif project_id is not None and not memberships_in(user_id, project_id):
-        raise NotFound("PROJECT_NOT_FOUND", "项目不存在或您不是该项目成员")
+    if kind in PROJECT_KINDS and project_id is None:
+        raise Unprocessable("PROJECT_REQUIRED", "考勤和签约核验必须指定项目", {"kind": kind})
+    if project_id is not None:
+        # active members only: a pending applicant may enroll (without a project), not clock in
+        authorize(user_id, Action.FACE_CHECK, project_id, subject_user_id=user_id)
     if kind != FaceCheckKind.ENROLL or not (_is_approved_worker(user_id) and _is_enrolled(user_id)):
         return None
     approval = usable_reenrollment(user_id)
@@ -69,27 +67,27 @@ def link_reenrollment(approval: FaceReenrollment | None, check_id: int) -> None:
         db.session.flush()
 
 
-def approve_reenrollment(actor: User, project_id: int, user_id: int) -> FaceReenrollment:
+def approve_reenrollment(actor_id: int, project_id: int, user_id: int) -> FaceReenrollment:
     """The labour manager lets a worker of their project replace the face template (audited)."""
-    authorize(actor.id, Action.FACE_REENROLL_APPROVE, project_id)
+    authorize(actor_id, Action.FACE_REENROLL_APPROVE, project_id)
     worker = db.session.execute(select(Membership.id).where(
         Membership.project_id == project_id, Membership.user_id == user_id, Membership.role == Role.WORKER.value,
         Membership.status != MembershipStatus.LEFT.value)).first()
     if worker is None:
         raise NotFound("MEMBER_NOT_FOUND", "该用户不是本项目的工人")
     now = utcnow()
-    approval = FaceReenrollment(user_id=user_id, project_id=project_id, approved_by=actor.id, approved_at=now,
+    approval = FaceReenrollment(user_id=user_id, project_id=project_id, approved_by=actor_id, approved_at=now,
                                 expires_at=now + REENROLL_APPROVAL_TTL)
     db.session.add(approval)
     db.session.flush()
-    audit.record("face.reenroll_approved", actor_user_id=actor.id, object_type="user", object_id=user_id,
+    audit.record("face.reenroll_approved", actor_user_id=actor_id, object_type="user", object_id=user_id,
                  details={"project_id": project_id, "approval_id": approval.id})
     return approval
 
 
-def review_face_check(actor: User, project_id: int, check_id: int) -> FaceCheck:
+def review_face_check(actor_id: int, project_id: int, check_id: int) -> FaceCheck:
     """A check with its scores, for the labour manager or admin of the project it belongs to."""
-    authorize(actor.id, Action.FACE_RESULT_REVIEW, project_id)
+    authorize(actor_id, Action.FACE_RESULT_REVIEW, project_id)
     check = db.session.get(FaceCheck, check_id)
     in_project = check is not None and (
         check.project_id == project_id
