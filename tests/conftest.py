@@ -21,6 +21,7 @@ from rq import SimpleWorker
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 from app import create_app  # noqa: E402
+from config import DEFAULT_RATE_LIMITS  # noqa: E402
 from devtools.fake_wechat import FakeWeChatServer, start_in_background  # noqa: E402
 from infra.jobs import QUEUES, redis_connection, rq_queue, wait_idle  # noqa: E402
 from models import db  # noqa: E402
@@ -29,6 +30,7 @@ TEST_DATABASE_URL = os.environ.get("SITEROLL_TEST_DATABASE_URL")
 TEST_REDIS_URL = os.environ.get("SITEROLL_TEST_REDIS_URL")
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("SITEROLL_SHARED_DIR", ROOT.parent / "shared"))
+RATE_LIMIT_NAMES = tuple(DEFAULT_RATE_LIMITS)
 
 
 def backend() -> str:
@@ -55,6 +57,14 @@ def app_config(tmp_path_factory, fake_wechat) -> dict:
         "PII_KEYS": "t1:" + "A" * 43 + "=",
         "BLIND_INDEX_KEY": "B" * 43 + "=",
         "FACE_DEEPFACE_HOME": str(tmp / "deepface"),
+        "AUDIT_KEY": "test-audit-key",
+        "AUDIT_CHECKPOINT_PATH": str(tmp / "audit-checkpoints.log"),
+        # the suite logs in and uploads far faster than a person; tests of the limits lower them
+        "RATE_LIMITS": {name: ("100000 per minute", "100000 per minute") for name in RATE_LIMIT_NAMES},
+        # seed-demo and the demo defaults; the fake WeChat server is reached by its real URL
+        "DEMO": True,
+        # tests run the housekeeping jobs themselves (tests/faces: periodic purges)
+        "EMBEDDED_PERIODIC_JOBS": False,
     }
     if TEST_REDIS_URL:
         cfg.update({"REDIS_URL": TEST_REDIS_URL, "JOBS_MODE": "rq"})
@@ -95,6 +105,9 @@ def _clean_state(request, fake_wechat):
         application = request.getfixturevalue("app")
         with application.app_context():
             _truncate_all()
+            # the checkpoints describe the chain just truncated
+            Path(application.config["AUDIT_CHECKPOINT_PATH"]).unlink(missing_ok=True)
+            application.extensions["siteroll_limiter"].reset()
             if TEST_REDIS_URL:
                 redis_connection(application).flushdb()
     yield
@@ -136,6 +149,8 @@ def worker_env(app_config: dict) -> dict[str, str]:
         "SITEROLL_SECRET_KEY": app_config["SECRET_KEY"],
         "SITEROLL_PII_KEYS": app_config["PII_KEYS"],
         "SITEROLL_BLIND_INDEX_KEY": app_config["BLIND_INDEX_KEY"],
+        "SITEROLL_AUDIT_KEY": app_config["AUDIT_KEY"],
+        "SITEROLL_AUDIT_CHECKPOINT_PATH": app_config["AUDIT_CHECKPOINT_PATH"],
         "DEEPFACE_HOME": app_config["FACE_DEEPFACE_HOME"],
         "TF_CPP_MIN_LOG_LEVEL": "3",
         "PYTHONPATH": str(ROOT),

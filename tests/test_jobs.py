@@ -51,9 +51,9 @@ def test_health_reports_parts(client, app):
     body = client.get("/healthz").get_json()
     assert body["ok"] and body["database"]["ok"]
     if app.config["JOBS_MODE"] == "rq":
-        assert body["redis"] == {"ok": True} and set(body["queues"]) == {"default", "face"}
+        assert body["redis"] == {"ok": True} and body["queued"] >= 0
     else:
-        assert body["mode"] == "embedded"
+        assert body["redis"] == {"ok": True}  # not required: reported up, without saying why
 
 
 def test_health_is_503_when_redis_is_down(app_config, app):
@@ -115,6 +115,7 @@ def test_redis_down_at_commit_does_not_fail_the_committed_request(app_config, ap
         db.session.commit()  # must not raise: the row is committed, the lost job is logged
         assert db.session.get(User, user.id) is not None
     assert "could not enqueue workers.notifications.send_subscribe_message" in caplog.text
+    assert "thing1" not in caplog.text  # job arguments stay out of the logs
 
 
 def test_jobs_are_enqueued_by_dotted_name(app):

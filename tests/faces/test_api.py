@@ -6,11 +6,11 @@ import io
 
 import pytest
 
-from models import FaceCheck, db
-from services.consents import grant_consent
+from models import FaceCheck, Project, Role, db
 from tests.conftest import drain_jobs
 from tests.faces.photos import face_bytes
-from tests.factories import bearer, make_user
+from tests.faces.test_checks import WORKER_PROJECT, consenting_worker
+from tests.factories import add_member, bearer, make_user
 
 pytestmark = pytest.mark.slow
 
@@ -27,30 +27,42 @@ def upload(client, headers, kind: str, *frames: bytes, **fields):
 @pytest.fixture
 def worker(app):
     with app.app_context():
-        user = make_user()
-        grant_consent(user.id, "biometric", "v1")
-        db.session.commit()
+        user = consenting_worker()
         return user.id, bearer(user)
 
 
+SCORES = {"distance", "threshold", "anti_spoof_score", "anti_spoof_real", "model"}
+
+
 def test_enroll_then_clock_in_over_http(app, client, worker, engine) -> None:
-    _, headers = worker
+    user_id, headers = worker
+    project_id = WORKER_PROJECT[user_id]
     resp = upload(client, headers, "enroll", face_bytes("img1.jpg"))
     assert resp.status_code == 202, resp.get_json()
     poll = resp.get_json()["poll_url"]
     with app.app_context():
         drain_jobs(app, "face")
     result = client.get(poll, headers=headers).get_json()
-    assert result["status"] == "passed" and result["model"].startswith("Dlib/")
+    assert result["status"] == "passed" and not SCORES & set(result)
 
-    resp = upload(client, headers, "clock", face_bytes("img3.jpg"))
+    resp = upload(client, headers, "clock", face_bytes("img3.jpg"), project_id=str(project_id))
+    assert resp.status_code == 202, resp.get_json()
     with app.app_context():
         drain_jobs(app, "face")
     result = client.get(resp.get_json()["poll_url"], headers=headers).get_json()
     assert (result["status"], result["reason_code"]) == ("failed", "FACE_MISMATCH")
-    assert (
-        result["message"] == "人脸与登记信息不一致，请本人重试" and result["distance"] > result["threshold"]
-    )
+    assert result["message"] == "人脸与登记信息不一致，请本人重试"
+    # the worker sees status and reason only; the labour manager sees the scores
+    assert not SCORES & set(result)
+    with app.app_context():
+        manager = make_user()
+        add_member(db.session.get(Project, project_id), manager, Role.LABOUR_MANAGER)
+        db.session.commit()
+        manager_headers = bearer(manager)
+    review_url = f"/api/v1/projects/{project_id}/faces/checks/{result['check_id']}"
+    review = client.get(review_url, headers=manager_headers).get_json()
+    assert review["distance"] > review["threshold"] and review["model"].startswith("Dlib/")
+    assert client.get(review_url, headers=headers).status_code == 403  # not the worker
 
 
 def test_bad_uploads_get_a_code_and_a_chinese_message(client, worker) -> None:

@@ -23,6 +23,7 @@ from services.consents import grant_consent
 from services.faces import checks
 from tests.conftest import worker_env
 from tests.faces.photos import face_bytes
+from tests.faces.test_checks import consenting_worker, project_of
 from tests.factories import make_user
 
 pytestmark = [
@@ -88,15 +89,14 @@ def wait_for(check_id: int, predicate, timeout: float = 90) -> FaceCheck:
 
 
 def start(user, kind: str, *names: str) -> int:
-    check_id = checks.start_face_check(user.id, kind, [face_bytes(n) for n in names]).id
+    project_id = None if kind == "enroll" else project_of(user)
+    check_id = checks.start_face_check(user.id, kind, [face_bytes(n) for n in names], project_id=project_id).id
     db.session.commit()  # hands the job to RQ
     return check_id
 
 
 def test_face_worker_runs_enroll_and_clock(app, ctx, app_config) -> None:
-    user = make_user()
-    grant_consent(user.id, "biometric", "v1")
-    db.session.commit()
+    user = consenting_worker()
     with face_worker(app, app_config, f"face-test-{os.getpid()}"):
         enroll = wait_for(start(user, "enroll", "img1.jpg"), lambda c: c.status != "pending")
         clock = wait_for(start(user, "clock", "img2.jpg"), lambda c: c.status != "pending")
