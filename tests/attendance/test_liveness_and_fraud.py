@@ -91,7 +91,7 @@ def test_witnessed_clock_for_a_worker_without_biometric_consent(app, client, wor
 
 def test_repeat_with_the_same_key_also_concurrent_gives_one_record(app, client, worker_site):
     site = worker_site
-    check_id = upload_face(client, site.headers["worker"], "img2.jpg").get_json()["check_id"]
+    check_id = upload_face(client, site.headers["worker"], "img2.jpg", project_id=site.project_id).get_json()["check_id"]
     body = {"project_id": site.project_id, "face_check_id": check_id, "lat": 22.5431011, "lng": 114.0578022,
             "accuracy_m": 12, "direction": "in", "taken_at": datetime.now(UTC).isoformat()}
     headers = {**site.headers["worker"], "Idempotency-Key": uuid.uuid4().hex}
