@@ -40,7 +40,7 @@ def _check_signature(png: bytes) -> None:
 def sign_contract(actor_id: int, contract_id: int, signature: bytes, frames: list[bytes],
                   challenge_nonce: str | None = None) -> FaceCheck:
     """Store the signature (encrypted) and start the contract face check; 202 with its id."""
-    contract = db.session.get(Contract, contract_id)
+    contract = db.session.get(Contract, contract_id, with_for_update=True)  # one signature attempt at a time
     if contract is None or contract.user_id != actor_id:
         raise NotFound("CONTRACT_NOT_FOUND", "合同不存在")
     if contract.status in (ContractStatus.SIGNED.value, ContractStatus.TERMINATED.value):

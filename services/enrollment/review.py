@@ -112,6 +112,9 @@ def worker_membership(membership_id: int) -> Membership:
 def _decide(actor_id: int, membership_id: int) -> Membership:
     membership = worker_membership(membership_id)
     authorize(actor_id, Action.ENROLLMENT_REVIEW, membership.project_id)
+    # two reviewers at once: the second waits here, then finds it decided (one contract, not two)
+    db.session.execute(select(Membership.id).where(Membership.id == membership.id).with_for_update())
+    db.session.refresh(membership)
     if membership.status != MembershipStatus.PENDING.value:
         raise Conflict("ENROLLMENT_NOT_PENDING", "该报名已处理", {"status": membership.status})
     return membership
