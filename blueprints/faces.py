@@ -14,6 +14,7 @@ from schemas.faces import (
 )
 from services.faces import checks
 from services.faces.reasons import REASONS
+from services.settings import settings
 
 bp = api_blueprint("faces", __name__, "faces", "人脸核验与活体检测（录入、考勤、签约）")
 
@@ -40,7 +41,7 @@ def create_challenge(body: ChallengeIn):
          summary="上传自拍进行人脸核验（后台处理，返回核验编号）")
 def create_check(form: FaceCheckForm):
     user = current_user()
-    limit = checks.engine_settings().max_bytes
+    limit = settings().faces.engine.max_bytes
     # read one byte past the limit: enough to refuse an oversized photo without holding more
     frames = [f.stream.read(limit + 1) for f in form.frames]
     check = checks.start_face_check(user.id, form.kind, frames, project_id=form.project_id,
