@@ -69,17 +69,33 @@ def _analyze(engine, path: Path, **kwargs: Any) -> dict[str, Any]:
     help="distance between descriptors (default: the engine's; give --threshold on its scale)",
 )
 @click.option("--degrade", is_flag=True, help="shrink/darken/recompress the 2nd image like a site selfie")
+@click.option(
+    "--frames",
+    type=click.IntRange(1, 5),
+    default=None,
+    help="also enroll each person with k = 1..N of their photos and verify the others (multi_frame)",
+)
 @click.option("--json", "as_json", is_flag=True, help="print one JSON object")
 @with_appcontext
 def eval_command(
-    pairs_csv: Path, images: Path, threshold: float | None, metric: str | None, degrade: bool, as_json: bool
+    pairs_csv: Path,
+    images: Path,
+    threshold: float | None,
+    metric: str | None,
+    degrade: bool,
+    frames: int | None,
+    as_json: bool,
 ) -> None:
-    from services.faces.evaluation import evaluate_pairs
+    from services.faces.evaluation import evaluate_pairs, evaluate_templates
 
+    engine, cache = _engine(), {}
+    options: dict[str, Any] = {"threshold": threshold, "metric": metric, "degrade_second": degrade}
     try:
-        report = evaluate_pairs(
-            _engine(), pairs_csv, images, threshold=threshold, metric=metric, degrade_second=degrade
-        )
+        report = evaluate_pairs(engine, pairs_csv, images, cache=cache, **options)
+        if frames:
+            report["multi_frame"] = evaluate_templates(
+                engine, pairs_csv, images, max_frames=frames, cache=cache, **options
+            )
     except (ValueError, UnicodeDecodeError) as exc:
         click.echo(
             json.dumps({"error": str(exc)}, ensure_ascii=False) if as_json else f"error: {exc}",

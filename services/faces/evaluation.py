@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from services.faces.engine import DETECTOR_NAME, MODEL_NAME, FaceEngine
-from services.faces.matching import match_templates
+from services.faces.matching import distance, match_templates
 from services.faces.reasons import FaceRejected
 
 # thresholds printed in the ROC of each metric (plus the configured one)
@@ -191,3 +191,86 @@ def evaluate_pairs(
 
 def _label(path: str, degraded: bool) -> str:
     return Path(path).name + (" (degraded)" if degraded else "")
+
+
+# ---------------------------------------------------------------- multi-frame templates
+
+
+def identities(rows: list[tuple[str, str, bool]]) -> list[list[str]]:
+    """People in a pairs CSV: the groups of photos joined by ``same`` pairs (union-find)."""
+    parent: dict[str, str] = {}
+
+    def root(name: str) -> str:
+        parent.setdefault(name, name)
+        while parent[name] != name:
+            parent[name] = parent[parent[name]]
+            name = parent[name]
+        return name
+
+    for a, b, same in rows:
+        root(a), root(b)
+        if same:
+            parent[root(a)] = root(b)
+    groups: dict[str, list[str]] = {}
+    for name in parent:
+        groups.setdefault(root(name), []).append(name)
+    return sorted(sorted(g) for g in groups.values())
+
+
+def evaluate_templates(
+    engine: FaceEngine,
+    csv_path: Path,
+    images: Path,
+    *,
+    max_frames: int = 3,
+    threshold: float | None = None,
+    metric: str | None = None,
+    degrade_second: bool = False,
+    cache: Cache | None = None,
+) -> dict[str, Any]:
+    """Enroll each person with every choice of k of their photos (k = 1..max_frames) and check
+    all their other photos (genuine) and everyone else's (impostors) against the closest of
+    the k templates, as a clock-in does. k = 1 is the single-frame enrollment."""
+    from itertools import combinations
+
+    threshold = engine.settings.threshold if threshold is None else threshold
+    metric = metric or engine.settings.metric
+    cache = {} if cache is None else cache
+    rows = read_pairs(csv_path, images).rows
+    people = identities(rows)
+    names = [n for person in people for n in person]
+    enrolled = {n: analysed(engine, images / n, False, cache).embedding for n in names}
+    probes = {n: analysed(engine, images / n, degrade_second, cache).embedding for n in names}
+    dist = {
+        (a, b): distance(enrolled[a], probes[b], metric)
+        for a in names
+        for b in names
+        if a != b and enrolled[a] is not None and probes[b] is not None
+    }
+    by_k = []
+    for k in range(1, max_frames + 1):
+        tally = {"enrollments": 0, "genuine": 0, "impostor": 0, "false_accepts": 0, "false_rejects": 0}
+        # the same people for every k: those with a photo left to verify after max_frames
+        for person in (p for p in people if len(p) > max_frames):
+            others = [n for n in names if n not in person]
+            for frames in combinations(person, k):
+                if any(enrolled[n] is None for n in frames):
+                    continue  # a frame was refused: the worker retakes it
+                tally["enrollments"] += 1
+                for probe, same in [(n, True) for n in person if n not in frames] + [
+                    (n, False) for n in others
+                ]:
+                    closest = min((dist.get((f, probe), float("inf")) for f in frames), default=float("inf"))
+                    accepted = closest <= threshold  # a refused probe is never accepted
+                    tally["genuine" if same else "impostor"] += 1
+                    tally["false_rejects"] += same and not accepted
+                    tally["false_accepts"] += accepted and not same
+        by_k.append(
+            {
+                "frames": k,
+                **tally,
+                "far": round(tally["false_accepts"] / tally["impostor"], 4) if tally["impostor"] else 0.0,
+                "frr": round(tally["false_rejects"] / tally["genuine"], 4) if tally["genuine"] else 0.0,
+            }
+        )
+    return {"threshold": threshold, "metric": metric, "people": len(people), "by_frames": by_k}
