@@ -66,3 +66,26 @@ def test_passed_contract_selfie_joins_the_templates(app, ctx, engine) -> None:
     again = run_check(app, user, "contract", "lfw/Ariel_Sharon_0003.jpg")
     assert again.status == "passed"
     assert {t.source_check_id for t in active(user.id)} == {enroll.id, again.id}
+
+
+def test_challenge_enrollment_keeps_its_frames_within_the_frontal_limits(app, ctx, engine) -> None:
+    from tests.faces.test_checks import issue
+
+    # img2 (yaw -9) then img11 (yaw +13): a real turn, both frames inside the 50 deg limit
+    user = consenting_worker()
+    enroll = run_check(app, user, "enroll", "img2.jpg", "img11.jpg", nonce=issue(user, "turn_left").nonce)
+    assert (enroll.status, enroll.liveness_mode) == ("passed", "challenge")
+    assert [t.source_check_id for t in active(user.id)] == [enroll.id, enroll.id]
+
+
+def test_a_clock_in_is_still_one_frame_in_passive_mode(app, ctx, engine) -> None:
+    from services.faces import checks
+    from services.faces.reasons import FaceRejected
+    from tests.faces.photos import face_bytes
+
+    user = consenting_worker()
+    assert run_check(app, user, "enroll", ENROLL_A).status == "passed"
+    with pytest.raises(FaceRejected):
+        checks.start_face_check(user.id, "clock", [face_bytes(ENROLL_A), face_bytes(ENROLL_B)])
+    with pytest.raises(FaceRejected):
+        checks.start_face_check(user.id, "enroll", [face_bytes(ENROLL_A)] * 4)
