@@ -159,7 +159,7 @@ def counts(scored: list[tuple[float | None, bool, str]], threshold: float) -> di
 
 
 def roc_by_metric(cache: dict) -> dict[str, Any]:
-    """All pairs, first photo clean, second clean and degraded pooled (4,050 decisions)."""
+    """All pairs, first photo clean, second clean and degraded pooled (3,050 decisions)."""
     out = {}
     for metric, grid in METRIC_GRIDS.items():
         scored = pair_distances(cache, metric, "clean") + pair_distances(cache, metric, "degraded")

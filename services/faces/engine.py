@@ -41,7 +41,7 @@ HOG_MIN_FACE_UPSAMPLED = 40
 MODEL_NAME = "Dlib"
 DETECTOR_NAME = "dlib-hog"
 SPOOF_MODEL_NAME = "Fasnet"
-# Chosen on all shared pairs (web + LFW, clean and degraded, 4,050 decisions): zero false
+# Chosen on all shared pairs (web + LFW, clean and degraded: 3,050 decisions): zero false
 # accepts with a margin of 0.026 (0.3 sd of the impostor distances) to the nearest impostor
 # (0.576), then the fewest false rejects. dlib's published 0.6 accepted 5 impostor pairs
 # there. Cosine and euclidean of L2-normalised descriptors rank pairs no better; see the ROCs
