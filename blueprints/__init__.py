@@ -6,12 +6,14 @@ from flask_openapi3 import OpenAPI
 
 
 def register_blueprints(app: OpenAPI) -> None:
-    from blueprints import auth, errors, faces, health, org, request_cycle
+    from blueprints import auth, errors, face_review, faces, health, invitations, org, request_cycle
 
     errors.register(app)
     request_cycle.register(app)
     app.register_api(auth.public)
     app.register_api(auth.bp)
     app.register_api(org.bp)
+    app.register_api(invitations.bp)
     app.register_api(health.bp)
     app.register_api(faces.bp)
+    app.register_api(face_review.bp)

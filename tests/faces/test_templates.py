@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.faces.test_checks import consenting_worker, run_check, templates_of
+from tests.faces.test_checks import consenting_worker, project_of, run_check, templates_of
 
 pytestmark = pytest.mark.slow
 
@@ -86,6 +86,10 @@ def test_a_clock_in_is_still_one_frame_in_passive_mode(app, ctx, engine) -> None
     user = consenting_worker()
     assert run_check(app, user, "enroll", ENROLL_A).status == "passed"
     with pytest.raises(FaceRejected):
-        checks.start_face_check(user.id, "clock", [face_bytes(ENROLL_A), face_bytes(ENROLL_B)])
-    with pytest.raises(FaceRejected):
-        checks.start_face_check(user.id, "enroll", [face_bytes(ENROLL_A)] * 4)
+        checks.start_face_check(
+            user.id, "clock", [face_bytes(ENROLL_A), face_bytes(ENROLL_B)], project_id=project_of(user)
+        )
+    newcomer = consenting_worker()
+    with pytest.raises(FaceRejected) as err:
+        checks.start_face_check(newcomer.id, "enroll", [face_bytes(ENROLL_A)] * 4)
+    assert err.value.details["expected"] == [1, 3]
