@@ -9,14 +9,33 @@ has the figures and ``bench/face_calibrate.py`` prints them again.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Protocol
 
+from services.faces.pose import HeadPose
 from services.faces.reasons import FaceRejected
 
-if TYPE_CHECKING:
-    from services.faces.engine import EngineSettings, FaceFound
-
 Box = tuple[int, int, int, int]  # x, y, w, h
+
+
+class Limits(Protocol):
+    """The gate limits (``engine.EngineSettings`` has them all)."""
+
+    min_face_px: int
+    other_face_ratio_max: float
+    other_face_ratio_central: float
+    subject_centre_max: float
+    min_brightness: float
+    min_sharpness: float
+    max_yaw_deg: float
+    max_pitch_deg: float
+
+
+class Measured(Protocol):
+    """What the engine measured on the chosen face (``engine.FaceFound``)."""
+
+    brightness: float
+    sharpness: float
+    pose: HeadPose
 
 
 @dataclass(frozen=True)
@@ -33,7 +52,7 @@ def _centre_offset(box: Box, width: int, height: int) -> float:
     return float((dx * dx + dy * dy) ** 0.5 / 2**0.5)
 
 
-def pick_subject(boxes: list[Box], image_size: tuple[int, int], settings: EngineSettings) -> Subject:
+def pick_subject(boxes: list[Box], image_size: tuple[int, int], settings: Limits) -> Subject:
     """The face whose selfie this is: the largest, when it clearly dominates the others.
 
     A colleague behind the worker is farther from the camera, so smaller; two faces of about
@@ -59,12 +78,12 @@ def pick_subject(boxes: list[Box], image_size: tuple[int, int], settings: Engine
     return Subject(box=subject, others=others)
 
 
-def check_size(face_px: int, settings: EngineSettings) -> None:
+def check_size(face_px: int, settings: Limits) -> None:
     if face_px < settings.min_face_px:
         raise FaceRejected("FACE_TOO_SMALL", {"face_px": face_px, "min_face_px": settings.min_face_px})
 
 
-def check_quality(face: FaceFound, settings: EngineSettings, *, require_frontal: bool) -> None:
+def check_quality(face: Measured, settings: Limits, *, require_frontal: bool) -> None:
     """Light, focus and pose of the chosen face, in the order a worker can fix them."""
     if face.brightness < settings.min_brightness:
         raise FaceRejected(
