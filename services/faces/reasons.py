@@ -23,6 +23,7 @@ REASONS: dict[str, str] = {
     "CHALLENGE_REPLAYED": "动作验证已使用过，请重新开始",
     "CHALLENGE_NOT_PERFORMED": "未检测到指定动作，请按提示转头或抬头/低头后重试",
     "CHALLENGE_FACE_CHANGED": "动作验证过程中人脸不一致，请本人完成验证",
+    "ENROLL_FACE_CHANGED": "录入的几张照片不是同一人，请本人重新拍摄",
     "CHALLENGE_FRAMES_INVALID": "动作验证需要上传 2–3 张照片，请重新开始",
     "CONSENT_WITHDRAWN": "您已撤回人脸识别授权，本次照片未做处理",
     "ENGINE_ERROR": "人脸服务暂时不可用，请稍后重试",
