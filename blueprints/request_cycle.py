@@ -12,7 +12,7 @@ from sqlalchemy import event
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from blueprints.api import bearer_token
-from blueprints.errors import error_response
+from blueprints.errors import error_answer
 from models import db
 from models.base import read_only_transactions
 from services import auth, idempotency
@@ -32,13 +32,12 @@ def _check_body() -> Response | None:
     if not has_body:
         return None
     if request.mimetype not in BODY_TYPES:
-        return error_response(415, "UNSUPPORTED_MEDIA_TYPE", "请求内容类型不受支持，请使用 application/json",
-                              {"content_type": request.mimetype})
+        return error_answer("UNSUPPORTED_MEDIA_TYPE", {"content_type": request.mimetype})
     if request.mimetype == "application/json":
         try:
             json.loads(request.get_data(cache=True) or b"null")
         except (ValueError, UnicodeDecodeError):
-            return error_response(400, "INVALID_JSON", "请求体不是合法的 JSON")
+            return error_answer("INVALID_JSON")
     return None
 
 
@@ -120,9 +119,9 @@ def register(app: Flask) -> None:
             db.session.commit()
         except IntegrityError:
             db.session.rollback()
-            return error_response(409, "CONFLICT", "数据已被其他请求修改，请刷新后重试")
+            return error_answer("CONFLICT")
         except OperationalError:
             db.session.rollback()
             log.exception("commit failed")
-            return error_response(503, "DATABASE_BUSY", "系统繁忙，请稍后再试")
+            return error_answer("DATABASE_BUSY")
         return response

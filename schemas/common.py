@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 
 class ErrorBody(BaseModel):
@@ -36,3 +36,14 @@ class Strict(BaseModel):
     """Request bodies: unknown fields are refused, so a typo never silently does nothing."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class OptionalBody(Strict):
+    """A body whose fields are all optional: no body at all means "all defaults", not a 422."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, openapi_extra={"required": False})
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_body_is_empty(cls, data: Any) -> Any:
+        return {} if data is None else data

@@ -8,10 +8,10 @@ from typing import Literal
 from flask_openapi3 import FileStorage
 from pydantic import BaseModel, Field
 
-from schemas.common import Strict
+from schemas.common import OptionalBody
 
 
-class ChallengeIn(Strict):
+class ChallengeIn(OptionalBody):
     project_id: int | None = Field(default=None, ge=1, le=2**53, description="在哪个项目进行核验（可选）")
 
 
@@ -25,12 +25,12 @@ class ChallengeOut(BaseModel):
 
 class FaceCheckForm(BaseModel):
     kind: Literal["enroll", "clock", "contract"] = Field(
-        description="enroll 录入 / clock 考勤 / contract 签约"
+        title="核验类型", description="enroll 录入 / clock 考勤 / contract 签约"
     )
     project_id: int | None = Field(default=None, ge=1, le=2**53)
     challenge_nonce: str | None = Field(default=None, max_length=64, description="动作验证时必填")
     frames: list[FileStorage] = Field(
-        description="JPG/PNG 照片：被动活体 1 张；动作验证 2–3 张（第 1 张正对镜头，其后为动作后）"
+        title="照片", description="JPG/PNG 照片：被动活体 1 张；动作验证 2–3 张（第 1 张正对镜头，其后为动作后）"
     )
 
 

@@ -75,8 +75,11 @@ def client() -> SiteRollWeChatClient:
     return c
 
 
-def _call(fn, *args: Any) -> dict[str, Any]:
-    """Run one wechatpy call and turn WeChat's failures into domain errors."""
+def _call(fn, *args: Any, invalid_code: str = "WECHAT_CODE_INVALID") -> dict[str, Any]:
+    """Run one wechatpy call and turn WeChat's failures into domain errors.
+
+    ``invalid_code``: what a refused code means here (a login code or a phone-number code
+    need different advice on the phone)."""
     try:
         result = fn(*args)
     except APILimitedException as exc:
@@ -85,8 +88,7 @@ def _call(fn, *args: Any) -> dict[str, Any]:
         if exc.errcode == RATE_LIMITED:  # the token fetch raises the plain class for it
             raise TooManyRequests("WECHAT_RATE_LIMITED", "微信接口繁忙，请稍后再试", {"errcode": exc.errcode}) from exc
         if exc.errcode in (INVALID_CODE, CODE_USED):
-            raise BadRequest("WECHAT_CODE_INVALID", "登录凭证无效或已过期，请重新进入小程序",
-                             {"errcode": exc.errcode}) from exc
+            raise BadRequest(invalid_code, details={"errcode": exc.errcode}) from exc
         if exc.errcode is None:
             raise ServiceUnavailable("WECHAT_UNAVAILABLE", "微信服务暂时不可用，请稍后再试") from exc
         log.warning("wechat error %s %s", exc.errcode, exc.errmsg)
@@ -106,7 +108,7 @@ def code_to_session(code: str) -> dict[str, Any]:
 
 
 def phone_number(code: str) -> str:
-    result = _call(client().wxa.get_phone_number, code)
+    result = _call(client().wxa.get_phone_number, code, invalid_code="WECHAT_PHONE_CODE_INVALID")
     info = result.get("phone_info") or {}
     phone = info.get("purePhoneNumber") or info.get("phoneNumber")
     if not phone:

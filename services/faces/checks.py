@@ -196,8 +196,9 @@ def start_face_check(
         else (1, 1)
     )
     if not expected[0] <= len(frames) <= expected[1]:
-        code = "CHALLENGE_FRAMES_INVALID" if mode == "challenge" else "IMAGE_UNDECODABLE"
-        raise _refuse_upload(code, {"frames": len(frames), "expected": list(expected)})
+        # two frames without a nonce is a client that skipped the challenge, not a bad photo
+        code = "CHALLENGE_FRAMES_INVALID" if mode == "challenge" else "FRAME_COUNT_INVALID"
+        raise Unprocessable(code, details={"frames": len(frames), "expected": list(expected)})
     validate_upload(frames, settings)
     now = utcnow()
     challenge = usable_challenge(user_id, challenge_nonce, now) if challenge_nonce else None

@@ -115,7 +115,10 @@ def test_bind_phone_masks_and_encrypts(client, app):
 def test_bad_phone_code(client):
     headers = login(client, "phone-owner")
     resp = client.post("/api/v1/me/phone", json={"code": "garbage"}, headers=headers)
-    assert resp.status_code == 400 and resp.get_json()["error"]["code"] == "WECHAT_CODE_INVALID"
+    error = resp.get_json()["error"]
+    # a phone-number code has its own advice: tap the button again, not "re-enter the mini-program"
+    assert resp.status_code == 400 and error["code"] == "WECHAT_PHONE_CODE_INVALID"
+    assert "手机号" in error["message"] and "重新进入小程序" not in error["message"]
 
 
 def test_consents_are_recorded_and_withdrawn(client):

@@ -1,0 +1,80 @@
+"""Look at a page the way a phone does: headless Debian ``chromium`` at 390 px wide.
+
+Used by tests/test_docs_page.py and by hand:
+``python -m devtools.browser /docs/ docs/docs-390px.png`` serves the app on a free loopback
+port, then writes a screenshot. Chromium and the Noto CJK fonts come from Debian
+(``devtools/apt.sh chromium fonts-noto-cjk``; .ci/run installs them).
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from flask import Flask
+from werkzeug.serving import make_server
+
+PHONE = (390, 844)
+# flags that run as root in a container, with no network chatter of the browser's own
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+         "--hide-scrollbars", "--virtual-time-budget=8000"]
+
+
+def chromium() -> str | None:
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@contextmanager
+def served(app: Flask) -> Iterator[str]:
+    """The app on a free loopback port, in a thread; yields its base URL."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="docs-page", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(5)
+
+
+def _run(url: str, extra: list[str], size: tuple[int, int] = PHONE, timeout: float = 90) -> str:
+    binary = chromium()
+    if binary is None:
+        raise RuntimeError("chromium is not installed: devtools/apt.sh chromium fonts-noto-cjk")
+    with tempfile.TemporaryDirectory(prefix="siteroll-chromium-") as profile:
+        cmd = [binary, *FLAGS, f"--user-data-dir={profile}", f"--window-size={size[0]},{size[1]}", *extra, url]
+        done = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=True)
+    return done.stdout
+
+
+def screenshot(url: str, out: Path, size: tuple[int, int] = PHONE) -> Path:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    _run(url, [f"--screenshot={out.resolve()}"], size)
+    return out
+
+
+def rendered_dom(url: str, size: tuple[int, int] = PHONE) -> str:
+    """The page's DOM after its scripts ran (Swagger UI renders from openapi.json)."""
+    return _run(url, ["--dump-dom"], size)
+
+
+def main(argv: list[str]) -> int:
+    path = argv[1] if len(argv) > 1 else "/docs/"
+    out = Path(argv[2] if len(argv) > 2 else "docs/docs-390px.png")
+    from app import create_app
+
+    with served(create_app()) as base:
+        screenshot(base + path, out)
+    print(f"wrote {out} ({PHONE[0]}x{PHONE[1]})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
