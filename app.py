@@ -7,13 +7,16 @@ set SITEROLL_DATABASE_URL / SITEROLL_REDIS_URL for production (see README.md).
 from __future__ import annotations
 
 import os
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import redirect
 from flask_migrate import Migrate
-from flask_openapi3 import Info, OpenAPI
+from flask_openapi3 import Info, Server
 
 from config import ROOT, load_config
+
+if TYPE_CHECKING:
+    from blueprints.contract import ContractAPI
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
@@ -25,18 +28,20 @@ API_DESCRIPTION = (
 )
 
 
-def create_app(config: dict[str, Any] | None = None) -> OpenAPI:
+def create_app(config: dict[str, Any] | None = None) -> ContractAPI:
     from blueprints import register_blueprints
+    from blueprints.contract import ContractAPI
     from blueprints.errors import validation_error_response
     from models import db
     from schemas.common import ErrorResponse
     from services import jobs
 
-    app = OpenAPI(
+    app = ContractAPI(
         __name__,
         instance_path=str(ROOT / "instance"),
         info=Info(title="SiteRoll 工地实名通 API", version="1.0.0", description=API_DESCRIPTION),
         security_schemes={"bearer": {"type": "http", "scheme": "bearer"}},
+        servers=[Server(url="/", description="本服务（与文档同源）")],
         validation_error_status=422,
         validation_error_model=ErrorResponse,
         validation_error_callback=validation_error_response,

@@ -6,26 +6,24 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import g, request
-from flask_openapi3 import APIBlueprint, Tag
+from flask_openapi3 import Tag
 from pydantic import BaseModel
 
+from blueprints.contract import ContractBlueprint
 from models import User
-from schemas.common import ErrorResponse
 from services import auth
 from services.errors import Unauthenticated
 
 BEARER = [{"bearer": []}]
-ERROR_STATUSES = (400, 401, 403, 404, 405, 409, 413, 415, 422, 429, 503)
-ERROR_RESPONSES: dict[int, Any] = {status: ErrorResponse for status in ERROR_STATUSES}
 
 
 def api_blueprint(name: str, import_name: str, tag: str, description: str, *, secured: bool = True,
-                  url_prefix: str = "/api/v1") -> APIBlueprint:
-    return APIBlueprint(
-        name, import_name, url_prefix=url_prefix,
+                  url_prefix: str = "/api/v1") -> ContractBlueprint:
+    """One area's routes; operation ids read ``<tag>.<camelCaseViewName>`` (``faces.createCheck``)."""
+    return ContractBlueprint(
+        name, import_name, area=tag, url_prefix=url_prefix,
         abp_tags=[Tag(name=tag, description=description)],
         abp_security=BEARER if secured else [],
-        abp_responses=ERROR_RESPONSES,
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from blueprints.api import answer, api_blueprint, current_user, writes
+from blueprints.contract import raises
 from models import User
 from schemas.auth import (
     ConsentIn,
@@ -36,6 +37,7 @@ def user_out(user: User) -> UserOut:
 
 @public.post("/auth/login", responses={200: LoginOut},
          summary="用 wx.login 的 code 登录，返回 Bearer 令牌")
+@raises("WECHAT_CODE_INVALID", "WECHAT_RATE_LIMITED", "WECHAT_NOT_CONFIGURED", "WECHAT_UNAVAILABLE", "WECHAT_ERROR")
 def login(body: LoginIn):
     user, issued = auth.login_with_wechat(body.code)
     return answer(LoginOut(token=issued.token, expires_in=issued.expires_in, user=user_out(user)))
@@ -47,6 +49,7 @@ def me():
 
 
 @bp.post("/me/phone", responses={200: UserOut}, summary="用 getPhoneNumber 的 code 绑定手机号")
+@raises("WECHAT_PHONE_CODE_INVALID", "WECHAT_RATE_LIMITED", "WECHAT_NOT_CONFIGURED", "WECHAT_UNAVAILABLE", "WECHAT_ERROR")
 def bind_phone(body: PhoneIn):
     return answer(user_out(auth.bind_phone(current_user(), body.code)))
 

@@ -54,6 +54,8 @@ DOCS_PAGE = """<!DOCTYPE html>
   .swagger-ui .markdown code, .swagger-ui .renderedMarkdown code { word-break: break-all; }
   .swagger-ui .model-box, .swagger-ui pre { max-width: 100%; overflow-x: auto; }
   .swagger-ui .auth-wrapper { flex-wrap: wrap; }
+  .swagger-ui .servers, .swagger-ui .servers label, .swagger-ui .servers select { max-width: 100%; }
+  .swagger-ui .schemes-server-container { min-width: 0; }
   @media (max-width: 480px) {
     .swagger-ui .info .title small { display: inline-block; }
     .swagger-ui .opblock-body .opblock-section-header { flex-wrap: wrap; padding: 6px 10px; }
@@ -88,8 +90,10 @@ DOCS_PAGE = """<!DOCTYPE html>
       syntaxHighlight: { activate: true, theme: "agate" },
       // once rendered: tests/test_docs_page.py checks that nothing scrolls sideways
       onComplete: function () {
-        var page = document.documentElement;
-        document.body.setAttribute("data-overflow-px", Math.max(0, page.scrollWidth - page.clientWidth));
+        setTimeout(function () {  // after fonts and the last layout pass
+          var page = document.documentElement;
+          document.body.setAttribute("data-overflow-px", Math.max(0, page.scrollWidth - page.clientWidth));
+        }, 1000);
       }
     });
   };

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from blueprints.api import answer, api_blueprint, current_user
+from blueprints.contract import raises
 from models.faces import FaceCheck
 from schemas.faces import (
     ChallengeIn,
@@ -29,6 +30,7 @@ def check_out(c: FaceCheck) -> FaceCheckOut:
 
 
 @bp.post("/faces/challenges", responses={201: ChallengeOut}, summary="获取动作验证指令（一次性，短时有效）")
+@raises("CONSENT_REQUIRED", "PROJECT_NOT_FOUND")
 def create_challenge(body: ChallengeIn):
     challenge = checks.issue_challenge(current_user().id, body.project_id)
     return answer(ChallengeOut(challenge_id=challenge.id, movement=challenge.movement,
@@ -38,6 +40,9 @@ def create_challenge(body: ChallengeIn):
 
 @bp.post("/faces/checks", responses={202: FaceCheckAccepted},
          summary="上传自拍进行人脸核验（后台处理，返回核验编号）")
+@raises("CONSENT_REQUIRED", "PROJECT_NOT_FOUND", "FACE_CHECK_KIND_INVALID", "FRAME_COUNT_INVALID",
+        "IMAGE_UNDECODABLE", "IMAGE_TOO_LARGE", "NOT_ENROLLED", "CHALLENGE_REQUIRED", "CHALLENGE_NOT_FOUND",
+        "CHALLENGE_EXPIRED", "CHALLENGE_REPLAYED", "CHALLENGE_FRAMES_INVALID")
 def create_check(form: FaceCheckForm):
     user = current_user()
     limit = checks.engine_settings().max_bytes
@@ -50,5 +55,6 @@ def create_check(form: FaceCheckForm):
 
 
 @bp.get("/faces/checks/<int:check_id>", responses={200: FaceCheckOut}, summary="查询核验结果")
+@raises("FACE_CHECK_NOT_FOUND")
 def get_check(path: FaceCheckPath):
     return answer(check_out(checks.get_face_check(current_user().id, path.check_id)))

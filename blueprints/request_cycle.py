@@ -46,7 +46,8 @@ def _body_identity() -> bytes:
     boundary (and a new temp file name on the phone), so it is compared by fields and file bytes."""
     if request.mimetype != "multipart/form-data":
         return request.get_data(cache=True)
-    parts = [f"{k}={v}".encode() for k, v in sorted(request.form.items(multi=True))]
+    fields = sorted((str(k), str(v)) for k, v in request.form.items(multi=True))
+    parts = [f"{k}={v}".encode(errors="replace") for k, v in fields]
     for name, upload in sorted(request.files.items(multi=True), key=lambda item: item[0]):
         digest = hashlib.sha256(upload.stream.read()).hexdigest()
         upload.stream.seek(0)

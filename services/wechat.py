@@ -75,7 +75,7 @@ def client() -> SiteRollWeChatClient:
     return c
 
 
-def _call(fn, *args: Any, invalid_code: str = "WECHAT_CODE_INVALID") -> dict[str, Any]:
+def _call(fn, *args: Any, invalid_code: str) -> dict[str, Any]:
     """Run one wechatpy call and turn WeChat's failures into domain errors.
 
     ``invalid_code``: what a refused code means here (a login code or a phone-number code
@@ -101,7 +101,7 @@ def _call(fn, *args: Any, invalid_code: str = "WECHAT_CODE_INVALID") -> dict[str
 
 
 def code_to_session(code: str) -> dict[str, Any]:
-    result = _call(client().wxa.code_to_session, code)
+    result = _call(client().wxa.code_to_session, code, invalid_code="WECHAT_CODE_INVALID")
     if not result.get("openid"):
         raise ServiceUnavailable("WECHAT_UNAVAILABLE", "微信服务暂时不可用，请稍后再试")
     return result
@@ -117,4 +117,4 @@ def phone_number(code: str) -> str:
 
 
 def send_subscribe_message(openid: str, template_id: str, data: dict[str, Any], page: str | None = None) -> None:
-    _call(client().wxa.send_subscribe_message, openid, template_id, data, page)
+    _call(client().wxa.send_subscribe_message, openid, template_id, data, page, invalid_code="WECHAT_ERROR")
