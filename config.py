@@ -37,6 +37,7 @@ ENV_KEYS = {
     "SITEROLL_FACE_CHALLENGE_MIRRORED": "FACE_CHALLENGE_MIRRORED",
     "SITEROLL_FACE_CHALLENGE_TTL_SECONDS": "FACE_CHALLENGE_TTL_SECONDS",
     "SITEROLL_FACE_RETENTION_DAYS": "FACE_EVIDENCE_RETENTION_DAYS",
+    "SITEROLL_TRUSTED_PROXIES": "TRUSTED_PROXIES",
 }
 
 SECRET_KEYS = ("SECRET_KEY", "PII_KEYS", "BLIND_INDEX_KEY")
@@ -66,6 +67,9 @@ DEFAULTS: dict[str, Any] = {
     # embedded mode: load the face models on a background thread at start (make demo sets it),
     # so the first selfie is not kept waiting while TensorFlow loads
     "FACE_WARM_UP_ON_START": False,
+    # reverse proxies in front of the app (nginx: 1); they set X-Forwarded-Proto/Host, so the
+    # absolute URLs we hand out (poll_url) say https:// and the public host name
+    "TRUSTED_PROXIES": 0,
 }
 
 

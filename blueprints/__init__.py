@@ -6,11 +6,12 @@ from flask_openapi3 import OpenAPI
 
 
 def register_blueprints(app: OpenAPI) -> None:
-    from blueprints import auth, docs, errors, faces, health, org, request_cycle
+    from blueprints import auth, docs, errors, faces, health, mobile, org, request_cycle
 
     docs.register(app)
     errors.register(app)
     request_cycle.register(app)
+    mobile.register(app)
     app.register_api(auth.public)
     app.register_api(auth.bp)
     app.register_api(org.bp)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable
 from typing import Any
 
@@ -11,8 +12,10 @@ from pydantic import BaseModel
 
 from blueprints.contract import ContractBlueprint
 from models import User
+from schemas.common import ListQuery
 from services import auth
-from services.errors import Unauthenticated
+from services.errors import DomainError, Unauthenticated
+from services.pagination import Page, Paged
 
 BEARER = [{"bearer": []}]
 
@@ -52,5 +55,26 @@ def writes(view: Callable[..., Any]) -> Callable[..., Any]:
     return view
 
 
-def answer(model: BaseModel, status: int = 200) -> tuple[dict[str, Any], int]:
-    return model.model_dump(mode="json"), status
+def page_from(query: ListQuery) -> Page:
+    """The service-side page of a list request; a cursor we did not issue is a 422."""
+    after = None
+    if query.cursor:
+        try:
+            kind, _, value = base64.urlsafe_b64decode(query.cursor + "=" * (-len(query.cursor) % 4)).decode().partition(":")
+            after = int(value)
+        except (ValueError, UnicodeDecodeError):
+            kind = ""
+        if kind != "after" or after is None or after < 0:
+            raise DomainError("CURSOR_INVALID")
+    return Page(after=after, limit=query.limit)
+
+
+def next_cursor(paged: Paged[Any]) -> str | None:
+    if paged.next_after is None:
+        return None
+    return base64.urlsafe_b64encode(f"after:{paged.next_after}".encode()).decode().rstrip("=")
+
+
+def answer(model: BaseModel, status: int = 200, headers: dict[str, str] | None = None
+           ) -> tuple[dict[str, Any], int, dict[str, str]]:
+    return model.model_dump(mode="json"), status, headers or {}

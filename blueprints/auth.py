@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from blueprints.api import answer, api_blueprint, current_user, writes
 from blueprints.contract import raises
+from blueprints.mobile import etag
 from models import User
 from schemas.auth import (
     ConsentIn,
@@ -44,6 +45,7 @@ def login(body: LoginIn):
 
 
 @bp.get("/me", responses={200: UserOut}, summary="当前用户及其在各项目中的身份")
+@etag
 def me():
     return answer(user_out(current_user()))
 

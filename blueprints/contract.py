@@ -56,6 +56,7 @@ ALWAYS = ("INTERNAL_ERROR",)
 SECURED = ("UNAUTHENTICATED", "TOKEN_EXPIRED", "TOKEN_INVALID", "TOKEN_REVOKED")
 WITH_PATH = ("NOT_FOUND",)  # a path parameter that is not a positive integer matches no route
 WITH_INPUT = ("VALIDATION_FAILED",)
+WITH_CURSOR = ("CURSOR_INVALID",)  # lists: blueprints/api.py page_from
 WITH_BODY = ("BAD_REQUEST", "PAYLOAD_TOO_LARGE", "UNSUPPORTED_MEDIA_TYPE")
 WITH_JSON = ("INVALID_JSON",)
 IDEMPOTENT = ("IDEMPOTENCY_KEY_INVALID", "IDEMPOTENCY_KEY_REUSED", "IDEMPOTENCY_IN_PROGRESS")
@@ -100,6 +101,8 @@ class Operation:
             codes += WITH_PATH
         if params or body:
             codes += WITH_INPUT
+        if any(p.get("name") == "cursor" for p in params):
+            codes += WITH_CURSOR
         if body:
             codes += WITH_BODY
         if "application/json" in body:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from flask import url_for
+
 from blueprints.api import answer, api_blueprint, current_user
 from blueprints.contract import raises
+from blueprints.mobile import etag, polled
 from models.faces import FaceCheck
 from schemas.faces import (
     ChallengeIn,
@@ -15,6 +18,9 @@ from schemas.faces import (
 )
 from services.faces import checks
 from services.faces.reasons import REASONS
+
+# a check takes ~0.1-2 s once a worker has it: poll every second (the guide says for how long)
+POLL_SECONDS = 1
 
 bp = api_blueprint("faces", __name__, "faces", "人脸核验与活体检测（录入、考勤、签约）")
 
@@ -50,11 +56,16 @@ def create_check(form: FaceCheckForm):
     frames = [f.stream.read(limit + 1) for f in form.frames]
     check = checks.start_face_check(user.id, form.kind, frames, project_id=form.project_id,
                                     challenge_nonce=form.challenge_nonce)
-    return answer(FaceCheckAccepted(check_id=check.id, status="pending",
-                                    poll_url=f"/api/v1/faces/checks/{check.id}"), 202)
+    poll_url = url_for("faces.get_check", check_id=check.id, _external=True)
+    return answer(FaceCheckAccepted(check_id=check.id, status="pending", poll_url=poll_url), 202,
+                  {"Retry-After": str(POLL_SECONDS)})
 
 
 @bp.get("/faces/checks/<int:check_id>", responses={200: FaceCheckOut}, summary="查询核验结果")
 @raises("FACE_CHECK_NOT_FOUND")
+@etag
+@polled
 def get_check(path: FaceCheckPath):
-    return answer(check_out(checks.get_face_check(current_user().id, path.check_id)))
+    check = checks.get_face_check(current_user().id, path.check_id)
+    pending = check.status == "pending"
+    return answer(check_out(check), headers={"Retry-After": str(POLL_SECONDS)} if pending else None)

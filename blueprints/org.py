@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from blueprints.api import answer, api_blueprint, current_user, writes
+from blueprints.api import answer, api_blueprint, current_user, next_cursor, page_from, writes
 from blueprints.contract import raises
+from blueprints.mobile import etag
 from models import Company, Membership, Project, Team, User
 from schemas.auth import PhoneRevealOut
-from schemas.common import CompanyPath, MemberPath, ProjectPath, TeamPath
+from schemas.common import CompanyPath, ListQuery, MemberPath, ProjectPath, TeamPath
 from schemas.org import (
     CompanyIn,
     CompanyOut,
@@ -61,6 +62,7 @@ def create_company(body: CompanyIn):
 
 @bp.get("/companies/<int:company_id>", responses={200: CompanyOut}, summary="企业信息")
 @raises("COMPANY_NOT_FOUND")
+@etag
 def get_company(path: CompanyPath):
     current_user()
     return answer(company_out(org.get_company(path.company_id)))
@@ -80,6 +82,7 @@ def create_project(body: ProjectIn):
 
 @bp.get("/projects/<int:project_id>", responses={200: ProjectOut}, summary="项目详情")
 @raises("PROJECT_NOT_FOUND", "FORBIDDEN")
+@etag
 def get_project(path: ProjectPath):
     return answer(project_out(org.get_project(current_user(), path.project_id)))
 
@@ -103,10 +106,12 @@ def add_participant(path: ProjectPath, body: ParticipantIn):
 
 @bp.get("/projects/<int:project_id>/participants", responses={200: ParticipantList}, summary="参建单位列表")
 @raises("PROJECT_NOT_FOUND", "FORBIDDEN")
-def list_participants(path: ProjectPath):
+@etag
+def list_participants(path: ProjectPath, query: ListQuery):
+    paged = org.participants(current_user(), path.project_id, page_from(query))
     items = [ParticipantOut(id=pc.id, company_id=c.id, company_name=c.name, uscc=c.uscc, role=pc.role)
-             for pc, c in org.participants(current_user(), path.project_id)]
-    return answer(ParticipantList(items=items))
+             for pc, c in paged.items]
+    return answer(ParticipantList(items=items, next_cursor=next_cursor(paged)))
 
 
 @bp.post("/projects/<int:project_id>/teams", responses={201: TeamOut},
@@ -122,12 +127,15 @@ def create_team(path: ProjectPath, body: TeamIn):
 @bp.get("/projects/<int:project_id>/teams", responses={200: TeamList},
         summary="班组列表（班组长和工人只看到自己的班组）")
 @raises("PROJECT_NOT_FOUND", "FORBIDDEN")
-def list_teams(path: ProjectPath):
-    return answer(TeamList(items=[team_out(t) for t in org.teams(current_user(), path.project_id)]))
+@etag
+def list_teams(path: ProjectPath, query: ListQuery):
+    paged = org.teams(current_user(), path.project_id, page_from(query))
+    return answer(TeamList(items=[team_out(t) for t in paged.items], next_cursor=next_cursor(paged)))
 
 
 @bp.get("/teams/<int:team_id>", responses={200: TeamOut}, summary="班组详情")
 @raises("TEAM_NOT_FOUND", "PROJECT_NOT_FOUND", "FORBIDDEN")
+@etag
 def get_team(path: TeamPath):
     return answer(team_out(org.get_team(current_user(), path.team_id)))
 
@@ -142,8 +150,10 @@ def update_team(path: TeamPath, body: TeamPatch):
 @bp.get("/projects/<int:project_id>/members", responses={200: MemberList},
         summary="成员列表（班组长看本班组，工人只看自己）")
 @raises("PROJECT_NOT_FOUND", "FORBIDDEN")
-def list_members(path: ProjectPath):
-    return answer(MemberList(items=[member_out(m, u) for m, u in org.members(current_user(), path.project_id)]))
+@etag
+def list_members(path: ProjectPath, query: ListQuery):
+    paged = org.members(current_user(), path.project_id, page_from(query))
+    return answer(MemberList(items=[member_out(m, u) for m, u in paged.items], next_cursor=next_cursor(paged)))
 
 
 @bp.post("/projects/<int:project_id>/members", responses={201: MemberOut}, summary="授予项目角色（项目管理员）")

@@ -4,6 +4,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from services.pagination import DEFAULT_LIMIT, MAX_LIMIT
+
 
 class ErrorBody(BaseModel):
     code: str = Field(description="稳定的机器可读错误码，如 VALIDATION_FAILED", examples=["VALIDATION_FAILED"])
@@ -30,6 +32,19 @@ class MemberPath(BaseModel):
 
 class CompanyPath(BaseModel):
     company_id: int = Field(ge=1, le=2**53)
+
+
+class ListQuery(BaseModel):
+    """Every list takes these; the answer's ``next_cursor`` is the next page's ``cursor``."""
+
+    limit: int = Field(default=DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, title="每页条数",
+                       description=f"每页条数（1–{MAX_LIMIT}，默认 {DEFAULT_LIMIT}）")
+    cursor: str | None = Field(default=None, max_length=64, title="分页游标",
+                               description="上一页返回的 next_cursor；不传为第一页")
+
+
+class Listed(BaseModel):
+    next_cursor: str | None = Field(description="下一页的 cursor；为 null 表示已是最后一页")
 
 
 class Strict(BaseModel):

@@ -41,7 +41,7 @@ class FaceCheckPath(BaseModel):
 class FaceCheckAccepted(BaseModel):
     check_id: int
     status: Literal["pending"]
-    poll_url: str
+    poll_url: str = Field(description="查询结果的完整地址（https://…），按 Retry-After 秒数间隔 GET 它")
 
 
 class FaceCheckOut(BaseModel):

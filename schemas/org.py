@@ -5,7 +5,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
-from schemas.common import Strict
+from schemas.common import Listed, Strict
 from services.geo import MAX_POLYGON_POINTS, MAX_RADIUS_M, MIN_RADIUS_M
 
 Name = Annotated[str, Field(min_length=1, max_length=64)]
@@ -87,7 +87,7 @@ class ParticipantOut(BaseModel):
     role: str
 
 
-class ParticipantList(BaseModel):
+class ParticipantList(Listed):
     items: list[ParticipantOut]
 
 
@@ -117,7 +117,7 @@ class TeamOut(BaseModel):
     default_day_wage_fen: int
 
 
-class TeamList(BaseModel):
+class TeamList(Listed):
     items: list[TeamOut]
 
 
@@ -138,7 +138,7 @@ class MemberOut(BaseModel):
     status: str
 
 
-class MemberList(BaseModel):
+class MemberList(Listed):
     items: list[MemberOut]
 
 

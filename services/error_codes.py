@@ -71,6 +71,8 @@ CATALOGUE: dict[str, ErrorCode] = _codes(
     E("VALIDATION_FAILED", 422, "提交的内容不符合要求，请检查后重试",
       "字段缺失、类型或范围不对；details.fields[] 逐项给出 loc、type 和中文 msg", "在对应字段旁显示 msg，修改后再提交",
       "fix"),
+    E("CURSOR_INVALID", 422, "分页参数无效，请从第一页重新加载", "cursor 不是本接口返回的 next_cursor",
+      "去掉 cursor 从第一页重新加载", "fix"),
     E("TOO_MANY_REQUESTS", 429, "请求过于频繁，请稍后再试", "超过频率限制", "按 Retry-After 秒数等待后重发", "same_key"),
     E("INTERNAL_ERROR", 500, "服务器开小差了，请稍后再试", "服务器内部错误（已记录日志）",
       "提示稍后再试；反馈时附上 X-Request-Id", "same_key"),

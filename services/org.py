@@ -26,6 +26,7 @@ from services import audit, geo, pii
 from services.auth import reveal_phone
 from services.authz import Action, authorize, memberships_in, scope
 from services.errors import Conflict, NotFound, Unprocessable
+from services.pagination import Page, Paged, paged_rows
 
 JOIN_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud on site
 
@@ -150,13 +151,12 @@ def add_participant(actor: User, project_id: int, company_id: int, role: str
     return link, company
 
 
-def participants(actor: User, project_id: int) -> list[tuple[ProjectCompany, Company]]:
+def participants(actor: User, project_id: int, page: Page = Page()) -> Paged[tuple[ProjectCompany, Company]]:
     get_project(actor, project_id, Action.PARTICIPANT_VIEW)
-    rows = db.session.execute(
-        select(ProjectCompany, Company).join(Company, Company.id == ProjectCompany.company_id)
-        .where(ProjectCompany.project_id == project_id).order_by(ProjectCompany.id)
-    ).all()
-    return [(pc, c) for pc, c in rows]
+    query = (select(ProjectCompany, Company).join(Company, Company.id == ProjectCompany.company_id)
+             .where(ProjectCompany.project_id == project_id))
+    rows = paged_rows(query, ProjectCompany.id, page)
+    return Paged([(pc, c) for pc, c in rows.items], rows.next_after)
 
 
 def _check_team_company(project_id: int, company_id: int | None) -> None:
@@ -229,18 +229,19 @@ def update_team(actor: User, team_id: int, changes: dict[str, Any]) -> Team:
     return team
 
 
-def teams(actor: User, project_id: int) -> list[Team]:
+def teams(actor: User, project_id: int, page: Page = Page()) -> Paged[Team]:
     reach = scope(actor.id, Action.TEAM_VIEW, project_id)
-    query = select(Team).where(Team.project_id == project_id).order_by(Team.id)
+    query = select(Team).where(Team.project_id == project_id)
     if not reach.whole_project:
         query = query.where(Team.id.in_(reach.team_ids or {-1}))
-    return list(db.session.execute(query).scalars())
+    rows = paged_rows(query, Team.id, page)
+    return Paged([t for (t,) in rows.items], rows.next_after)
 
 
-def members(actor: User, project_id: int) -> list[tuple[Membership, User]]:
+def members(actor: User, project_id: int, page: Page = Page()) -> Paged[tuple[Membership, User]]:
     reach = scope(actor.id, Action.MEMBER_VIEW, project_id)
     query = (select(Membership, User).join(User, User.id == Membership.user_id)
-             .where(Membership.project_id == project_id).order_by(Membership.id))
+             .where(Membership.project_id == project_id))
     if not reach.whole_project:
         conditions = []
         if reach.team_ids:
@@ -248,7 +249,8 @@ def members(actor: User, project_id: int) -> list[tuple[Membership, User]]:
         if reach.self_user_id is not None:
             conditions.append(Membership.user_id == reach.self_user_id)
         query = query.where(or_(*conditions))
-    return [(m, u) for m, u in db.session.execute(query).all()]
+    rows = paged_rows(query, Membership.id, page)
+    return Paged([(m, u) for m, u in rows.items], rows.next_after)
 
 
 def grant_role(actor: User, project_id: int, *, user_id: int, role: str, team_id: int | None

@@ -1,0 +1,83 @@
+"""Answers for one bar of 4G: gzip when the phone accepts it, ETag/304 on GETs it re-polls.
+
+``@etag`` on a GET route: the answer carries a weak ETag and ``Cache-Control: private,
+no-cache``; a request with the same ``If-None-Match`` gets 304 and no body (the view still
+runs, so permissions and audited reads are unchanged; only the bytes on the air are saved).
+Compression is a WSGI wrapper, outside Flask's hooks, so the Idempotency-Key store and the
+ETag always see the plain JSON.
+"""
+
+from __future__ import annotations
+
+import gzip
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from flask import Flask, Response, current_app, request
+from werkzeug.http import parse_accept_header
+from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.wrappers import Response as WerkzeugResponse
+
+COMPRESSIBLE = ("application/json", "text/html", "text/css", "text/javascript", "application/javascript",
+                "image/svg+xml", "text/plain")
+MIN_GZIP_BYTES = 512  # below this the gzip header and the CPU are not worth it
+GZIP_LEVEL = 6
+
+
+def etag(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Mark a GET route whose answer a phone re-fetches: ETag, and 304 when unchanged."""
+    view.siteroll_etag = True  # type: ignore[attr-defined]
+    return view
+
+
+def polled(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Mark a GET route that is polled: its answer may carry Retry-After (documented)."""
+    view.siteroll_polled = True  # type: ignore[attr-defined]
+    return view
+
+
+def accepts_gzip(header: str | None) -> bool:
+    return parse_accept_header(header).quality("gzip") > 0
+
+
+class Gzip:
+    """WSGI middleware: gzip text answers of at least MIN_GZIP_BYTES for clients that accept it."""
+
+    def __init__(self, wsgi_app: Callable[..., Iterable[bytes]]) -> None:
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        if not accepts_gzip(environ.get("HTTP_ACCEPT_ENCODING")):
+            return self.wsgi_app(environ, start_response)
+        response = WerkzeugResponse.from_app(self.wsgi_app, environ, buffered=True)
+        if self._worth_it(response):
+            response.direct_passthrough = False
+            response.set_data(gzip.compress(response.get_data(), GZIP_LEVEL, mtime=0))
+            response.headers["Content-Encoding"] = "gzip"
+            response.vary.add("Accept-Encoding")
+        return response(environ, start_response)
+
+    @staticmethod
+    def _worth_it(response: WerkzeugResponse) -> bool:
+        return (200 <= response.status_code < 300 and response.status_code != 204
+                and "Content-Encoding" not in response.headers
+                and (response.mimetype or "") in COMPRESSIBLE
+                and (response.content_length or len(response.get_data())) >= MIN_GZIP_BYTES)
+
+
+def _conditional(response: Response) -> Response:
+    view = current_app.view_functions.get(request.endpoint or "")
+    if request.method in ("GET", "HEAD") and response.status_code == 200 and getattr(view, "siteroll_etag", False):
+        response.add_etag(weak=True)
+        response.headers["Cache-Control"] = "private, no-cache"
+        response.make_conditional(request)
+    return response
+
+
+def register(app: Flask) -> None:
+    app.after_request(_conditional)
+    app.wsgi_app = Gzip(app.wsgi_app)  # type: ignore[method-assign]
+    proxies = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if proxies:
+        # behind nginx: absolute URLs (poll_url) must say https:// and the public host
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)  # type: ignore[method-assign]
