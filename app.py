@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING, Any
 
-from flask import redirect
+from flask import current_app, redirect
 from flask_migrate import Migrate
 from flask_openapi3 import Info, Server
 
@@ -32,9 +32,11 @@ def create_app(config: dict[str, Any] | None = None) -> ContractAPI:
     from blueprints import register_blueprints
     from blueprints.contract import ContractAPI
     from blueprints.errors import validation_error_response
+    from infra import jobs
     from models import db
     from schemas.common import ErrorResponse
-    from services import jobs
+    from services import register_handlers
+    from services.settings import Settings, build_settings, use_lookup
 
     app = ContractAPI(
         __name__,
@@ -51,10 +53,21 @@ def create_app(config: dict[str, Any] | None = None) -> ContractAPI:
     app.config.from_mapping(load_config(app.instance_path, config))
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.json.sort_keys = False  # type: ignore[attr-defined]
+    # services read typed settings (key ring parsed once) through services.settings.settings()
+    app.extensions["siteroll_settings"] = build_settings(app.config)
+
+    def current_settings() -> Settings:
+        return current_app.extensions["siteroll_settings"]
+
+    use_lookup(current_settings)
+    # deepface and the weights seeding read their folders from the environment; the first app wins
+    os.environ.setdefault("DEEPFACE_HOME", str(app.config["FACE_DEEPFACE_HOME"]))
+    os.environ.setdefault("SITEROLL_SHARED_DIR", str(app.config["SHARED_DIR"]))
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True)
     jobs.init_app(app)
+    register_handlers()
     register_blueprints(app)
 
     @app.get("/api/v1/openapi.json", doc_ui=False)

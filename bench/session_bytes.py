@@ -85,9 +85,9 @@ class Meter:
 
 def run(optimised: bool, photo: bytes) -> list[tuple[str, int, int, int]]:
     from app import create_app
+    from infra import jobs
     from models import FaceCheck, db
     from models.base import utcnow
-    from services import jobs
 
     tmp = tempfile.mkdtemp(prefix="siteroll-bytes-")
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/bench.db", "JOBS_MODE": "inprocess",

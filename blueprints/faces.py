@@ -18,6 +18,7 @@ from schemas.faces import (
 )
 from services.faces import checks
 from services.faces.reasons import REASONS
+from services.settings import settings
 
 # a check takes ~0.1-2 s once a worker has it: poll every second (the guide says for how long)
 POLL_SECONDS = 1
@@ -51,7 +52,7 @@ def create_challenge(body: ChallengeIn):
         "CHALLENGE_EXPIRED", "CHALLENGE_REPLAYED", "CHALLENGE_FRAMES_INVALID")
 def create_check(form: FaceCheckForm):
     user = current_user()
-    limit = checks.engine_settings().max_bytes
+    limit = settings().faces.engine.max_bytes
     # read one byte past the limit: enough to refuse an oversized photo without holding more
     frames = [f.stream.read(limit + 1) for f in form.frames]
     check = checks.start_face_check(user.id, form.kind, frames, project_id=form.project_id,

@@ -6,7 +6,7 @@ from flask import current_app
 from pydantic import BaseModel
 
 from blueprints.api import api_blueprint
-from services import health
+from infra import health
 
 bp = api_blueprint("health", __name__, "health", "健康检查", secured=False, url_prefix="")
 

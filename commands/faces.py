@@ -164,11 +164,13 @@ def liveness_command(photo: Path, frames: tuple[Path, ...], movement: str | None
 @click.option("--days", type=int, default=None, help="override the configured retention")
 @with_appcontext
 def purge_evidence_command(days: int | None) -> None:
-    from services.faces.checks import purge_evidence, retention_days
+    from services.faces.checks import purge_evidence
+    from services.settings import settings
 
     count = purge_evidence(days=days)
     click.echo(
-        f"purged {count} evidence photo(s) older than {days if days is not None else retention_days()} days"
+        f"purged {count} evidence photo(s) older than "
+        f"{days if days is not None else settings().faces.retention_days} days"
     )
 
 
@@ -186,12 +188,7 @@ def fail_stale_command(minutes: int) -> None:
 @faces_cli.command("seed-weights", help="Copy the model weights into $DEEPFACE_HOME (offline).")
 @with_appcontext
 def seed_weights_command() -> None:
-    import os
-
-    from flask import current_app
-
     from services.faces.weights import seed_weights, weights_dir
 
-    os.environ.setdefault("DEEPFACE_HOME", current_app.config["FACE_DEEPFACE_HOME"])
     copied = seed_weights()
     click.echo(f"{weights_dir()}: " + (f"copied {', '.join(copied)}" if copied else "already seeded"))

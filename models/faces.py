@@ -38,12 +38,19 @@ class FaceCheck(Base):
     """One selfie check run by a background job. Written once: pending -> passed/failed/error."""
 
     __tablename__ = "face_checks"
-    __table_args__ = (Index("ix_face_checks_user_created", "user_id", "created_at"),)
+    __table_args__ = (
+        Index("ix_face_checks_user_created", "user_id", "created_at"),
+        Index("ix_face_checks_purpose", "purpose", "purpose_id"),
+    )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id"))
     kind: Mapped[str] = mapped_column(String(16))
+    # what the check is for, in the asking area's words ("attendance.clock_in", its row id);
+    # the finished check is handed to that area (services/faces/handover.py). No FK: any area's row.
+    purpose: Mapped[str | None] = mapped_column(String(40))
+    purpose_id: Mapped[int | None] = mapped_column(BigInteger)
     liveness_mode: Mapped[str] = mapped_column(String(16))  # passive | challenge
     challenge_id: Mapped[int | None] = mapped_column(ForeignKey("face_challenges.id"))
     status: Mapped[str] = mapped_column(String(16), default=FaceCheckStatus.PENDING.value, index=True)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 
@@ -12,6 +11,7 @@ from models import User, db
 from models.base import utcnow
 from services import audit, pii, wechat
 from services.errors import Unauthenticated
+from services.settings import settings
 
 TOKEN_SALT = "siteroll.bearer.v1"
 
@@ -23,18 +23,18 @@ class IssuedToken:
 
 
 def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=TOKEN_SALT)
+    return URLSafeTimedSerializer(settings().secret_key, salt=TOKEN_SALT)
 
 
 def issue_token(user: User) -> IssuedToken:
     token = _serializer().dumps({"uid": user.id, "tv": user.token_version})
-    return IssuedToken(token, current_app.config["TOKEN_TTL_SECONDS"])
+    return IssuedToken(token, settings().token_ttl_seconds)
 
 
 def user_id_from_token(token: str) -> tuple[int, int]:
     """(user id, token version) from a signed token; no database read."""
     try:
-        data = _serializer().loads(token, max_age=current_app.config["TOKEN_TTL_SECONDS"])
+        data = _serializer().loads(token, max_age=settings().token_ttl_seconds)
     except SignatureExpired as exc:
         raise Unauthenticated("TOKEN_EXPIRED", "登录已过期，请重新登录") from exc
     except BadSignature as exc:

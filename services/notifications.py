@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from infra import jobs
 from models import User, db
-from services import jobs, wechat
+from services import wechat
 from services.errors import NotFound
 
 
 def notify(user_id: int, template_id: str, data: dict[str, Any], page: str | None = None) -> None:
     """Queue a subscribe message; it leaves only if the surrounding transaction commits."""
-    from workers.notifications import send_subscribe_message
-
-    jobs.enqueue(send_subscribe_message, user_id, template_id, data, page, queue="default")
+    jobs.enqueue("workers.notifications.send_subscribe_message", user_id, template_id, data, page, queue="default")
 
 
 def deliver_subscribe_message(user_id: int, template_id: str, data: dict[str, Any], page: str | None) -> None:

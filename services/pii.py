@@ -10,39 +10,15 @@ import base64
 import hashlib
 import hmac
 import os
-from dataclasses import dataclass
-from functools import lru_cache
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from flask import current_app
 
 from services import audit
-
-
-@dataclass(frozen=True)
-class KeyRing:
-    active_id: str
-    keys: dict[str, bytes]
-    blind_index_key: bytes
-
-
-@lru_cache(maxsize=8)
-def _parse_keyring(pii_keys: str, blind_index_key: str) -> KeyRing:
-    keys: dict[str, bytes] = {}
-    order: list[str] = []
-    for part in pii_keys.split(","):
-        kid, _, b64 = part.strip().partition(":")
-        raw = base64.b64decode(b64)
-        if len(raw) != 32 or not kid:
-            raise ValueError("SITEROLL_PII_KEYS must be 'kid:base64(32 bytes)[,kid:...]'")
-        keys[kid] = raw
-        order.append(kid)
-    return KeyRing(order[0], keys, base64.b64decode(blind_index_key))
+from services.settings import KeyRing, settings
 
 
 def keyring() -> KeyRing:
-    cfg = current_app.config
-    return _parse_keyring(cfg["PII_KEYS"], cfg["BLIND_INDEX_KEY"])
+    return settings().keyring
 
 
 def encrypt_bytes(data: bytes, *, context: str = "") -> str:

@@ -1,7 +1,6 @@
-"""WeChat through wechatpy's real client, every URL under one configurable API base.
+"""WeChat calls (login, phone number, subscribe messages), WeChat's failures as domain errors.
 
-The base is the real ``https://api.weixin.qq.com/`` in production and the bundled fake
-server (devtools/fake_wechat.py) in the demo and the tests.
+The client itself (API base, token storage) is infrastructure: infra/wechat.py.
 """
 
 from __future__ import annotations
@@ -10,11 +9,10 @@ import logging
 from typing import Any
 
 import requests
-from flask import Flask, current_app
-from wechatpy import WeChatClient
 from wechatpy.exceptions import APILimitedException, WeChatClientException
-from wechatpy.session.memorystorage import MemoryStorage
 
+from infra.wechat import SiteRollWeChatClient
+from infra.wechat import client as wechat_client
 from services.errors import BadRequest, ServiceUnavailable, TooManyRequests
 
 log = logging.getLogger(__name__)
@@ -24,54 +22,10 @@ CODE_USED = 40163
 RATE_LIMITED = 45011
 
 
-class SiteRollWeChatClient(WeChatClient):
-    """wechatpy's WeChatClient with its API base URLs pointed at ``api_base``."""
-
-    def __init__(self, appid: str, secret: str, api_base: str, session: Any = None, timeout: float = 5) -> None:
-        super().__init__(appid, secret, session=session or MemoryStorage(), timeout=timeout)
-        self.api_root = api_base.rstrip("/") + "/"
-        self.API_BASE_URL = self.api_root + "cgi-bin/"
-        self.wxa.API_BASE_URL = self.api_root
-
-    def fetch_access_token(self) -> dict[str, Any]:
-        # wechatpy's own override point; the stock one hard-codes the public host.
-        return self._fetch_access_token(
-            url=self.API_BASE_URL + "token",
-            params={"grant_type": "client_credential", "appid": self.appid, "secret": self.secret},
-        )
-
-
-def api_base(app: Flask) -> str:
-    base = app.config["WECHAT_API_BASE"]
-    if base == "fake":
-        from devtools.fake_wechat import start_in_background
-
-        server = app.extensions.get("siteroll_fake_wechat")
-        if server is None:
-            server = start_in_background()
-            app.extensions["siteroll_fake_wechat"] = server
-        return server.base_url
-    return base
-
-
 def client() -> SiteRollWeChatClient:
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
-    c = app.extensions.get("siteroll_wechat_client")
+    c = wechat_client()
     if c is None:
-        if not (app.config["WECHAT_APPID"] and app.config["WECHAT_SECRET"]):
-            raise ServiceUnavailable("WECHAT_NOT_CONFIGURED", "微信登录暂未配置，请联系管理员")
-        storage: Any = None
-        if app.config["JOBS_MODE"] == "rq":
-            from wechatpy.session.redisstorage import RedisStorage
-
-            from services.jobs import redis_connection
-
-            storage = RedisStorage(redis_connection(app), prefix="siteroll:wechat")
-        c = SiteRollWeChatClient(
-            app.config["WECHAT_APPID"], app.config["WECHAT_SECRET"], api_base(app),
-            session=storage, timeout=float(app.config["WECHAT_TIMEOUT_SECONDS"]),
-        )
-        app.extensions["siteroll_wechat_client"] = c
+        raise ServiceUnavailable("WECHAT_NOT_CONFIGURED", "微信登录暂未配置，请联系管理员")
     return c
 
 

@@ -6,8 +6,10 @@ SITEROLL_TEST_DATABASE_URL / SITEROLL_TEST_REDIS_URL are set (CI sets both).
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -91,7 +93,7 @@ def _clean_state(request, fake_wechat):
         with application.app_context():
             _truncate_all()
             if TEST_REDIS_URL:
-                from services.jobs import redis_connection
+                from infra.jobs import redis_connection
 
                 redis_connection(application).flushdb()
     yield
@@ -108,6 +110,17 @@ def ctx(app):
     with app.app_context():
         yield
         db.session.rollback()
+
+
+@contextmanager
+def settings_changed(app, **changes) -> Iterator[None]:
+    """Run with some of the app's settings replaced (they are built once, in create_app)."""
+    original = app.extensions["siteroll_settings"]
+    app.extensions["siteroll_settings"] = dataclasses.replace(original, **changes)
+    try:
+        yield
+    finally:
+        app.extensions["siteroll_settings"] = original
 
 
 def worker_env(app_config: dict) -> dict[str, str]:
@@ -135,7 +148,7 @@ def drain_jobs(app, app_config):
     import subprocess
     import sys
 
-    from services import jobs
+    from infra import jobs
 
     def drain(*queues: str, timeout: float = 300) -> None:
         if app.config["JOBS_MODE"] != "rq":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import requests
 
 from models import db
@@ -91,4 +92,12 @@ def test_redis_down_at_commit_does_not_fail_the_committed_request(app_config, ap
         notifications.notify(user.id, "TPL", {"thing1": "x"})
         db.session.commit()  # must not raise: the row is committed, the lost job is logged
         assert db.session.get(User, user.id) is not None
-    assert "could not enqueue send_subscribe_message" in caplog.text
+    assert "could not enqueue workers.notifications.send_subscribe_message" in caplog.text
+
+
+def test_jobs_are_enqueued_by_dotted_name(app):
+    from infra import jobs
+
+    with app.app_context(), pytest.raises(TypeError):
+        jobs.enqueue(print, "x")
+    assert jobs.resolve("workers.faces.face_check_job").__name__ == "face_check_job"

@@ -10,16 +10,14 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 import numpy as np
-from flask import current_app
 from sqlalchemy import select, update
 
-from config import config_flag
+from infra.jobs import enqueue
 from models import Project, db
 from models.base import utcnow
 from models.faces import (
@@ -36,6 +34,7 @@ from services.authz import memberships_in
 from services.consents import require_consent
 from services.errors import Conflict, NotFound, Unprocessable
 from services.faces import challenge as challenges
+from services.faces import handover
 from services.faces.engine import (
     DETECTOR_NAME,
     JPEG_MAGIC,
@@ -47,56 +46,22 @@ from services.faces.engine import (
     match_templates,
 )
 from services.faces.reasons import REASONS, FaceRejected
+from services.faces.settings import FACE_QUEUE, JOB_RETRIES, JOB_TIMEOUT_SECONDS
 from services.faces.weights import missing_weights, seed_weights
 from services.pii import decrypt_bytes, encrypt_bytes
+from services.settings import settings
 
 log = logging.getLogger(__name__)
 
-FACE_QUEUE = "face"
-JOB_RETRIES = 3  # RQ retries after the first attempt; the last failing attempt writes "error"
-JOB_TIMEOUT_SECONDS = 60
 LIVENESS_MODES = ("passive", "challenge")
 
 
-# ---------------------------------------------------------------- configuration
-
-
-def engine_settings() -> EngineSettings:
-    cfg = current_app.config
-    defaults = EngineSettings()
-    return EngineSettings(
-        max_bytes=int(cfg.get("FACE_MAX_BYTES", defaults.max_bytes)),
-        max_pixels=int(cfg.get("FACE_MAX_PIXELS", defaults.max_pixels)),
-        threshold=float(cfg.get("FACE_THRESHOLD", defaults.threshold)),
-        anti_spoof=config_flag(cfg.get("FACE_ANTI_SPOOF", defaults.anti_spoof)),
-        tf_threads=int(cfg.get("FACE_TF_THREADS", defaults.tf_threads)),
-    )
-
-
-def challenge_settings() -> challenges.ChallengeSettings:
-    cfg = current_app.config
-    defaults = challenges.ChallengeSettings()
-    return challenges.ChallengeSettings(
-        ttl_seconds=int(cfg.get("FACE_CHALLENGE_TTL_SECONDS", defaults.ttl_seconds)),
-        mirrored=config_flag(cfg.get("FACE_CHALLENGE_MIRRORED", defaults.mirrored)),
-    )
-
-
-def retention_days() -> int:
-    return int(current_app.config.get("FACE_EVIDENCE_RETENTION_DAYS", 90))
-
-
 def face_engine() -> FaceEngine:
-    """The process's engine, built on first use with the app's settings and weights folder."""
-    home = current_app.config.get("FACE_DEEPFACE_HOME")
-    if home:
-        os.environ.setdefault("DEEPFACE_HOME", str(home))
-    if shared := current_app.config.get("SHARED_DIR"):
-        os.environ.setdefault("SITEROLL_SHARED_DIR", str(shared))
+    """The process's engine, built on first use with the app's settings (weights folder: create_app)."""
     if missing_weights():
         # offline copy from ../shared and the face-recognition-models wheel, never a download
         seed_weights()
-    return get_engine(engine_settings())
+    return get_engine(settings().faces.engine)
 
 
 def warm_up() -> None:
@@ -111,7 +76,7 @@ def issue_challenge(user_id: int, project_id: int | None = None) -> FaceChalleng
     require_consent(user_id, "biometric")
     if project_id is not None and not memberships_in(user_id, project_id):
         raise NotFound("PROJECT_NOT_FOUND", "项目不存在或您不是该项目成员")
-    issued = challenges.issue(utcnow(), challenge_settings())
+    issued = challenges.issue(utcnow(), settings().faces.challenge)
     row = FaceChallenge(
         user_id=user_id,
         project_id=project_id,
@@ -181,15 +146,22 @@ def start_face_check(
     *,
     project_id: int | None = None,
     challenge_nonce: str | None = None,
+    purpose: str | None = None,
+    purpose_id: int | None = None,
 ) -> FaceCheck:
-    """Store the frames (encrypted) and queue the check; the caller commits."""
+    """Store the frames (encrypted) and queue the check; the caller commits.
+
+    ``purpose``/``purpose_id``: the asking area and its row; the finished check is handed to the
+    handler that area registered (services/faces/handover.py).
+    """
+    if purpose is not None and not handover.is_registered(purpose):
+        raise ValueError(f"no face check hand-over registered for purpose {purpose!r}")
     require_consent(user_id, "biometric")
     if kind not in {k.value for k in FaceCheckKind}:
         raise Unprocessable("FACE_CHECK_KIND_INVALID", "检查类型不正确", {"kind": kind})
     if project_id is not None and not memberships_in(user_id, project_id):
         raise NotFound("PROJECT_NOT_FOUND", "项目不存在或您不是该项目成员")
     mode = liveness_mode_for(project_id, challenge_nonce is not None)
-    settings = engine_settings()
     expected = (
         (challenges.ChallengeSettings.min_frames, challenges.ChallengeSettings.max_frames)
         if mode == "challenge"
@@ -199,7 +171,7 @@ def start_face_check(
         # two frames without a nonce is a client that skipped the challenge, not a bad photo
         code = "CHALLENGE_FRAMES_INVALID" if mode == "challenge" else "FRAME_COUNT_INVALID"
         raise Unprocessable(code, details={"frames": len(frames), "expected": list(expected)})
-    validate_upload(frames, settings)
+    validate_upload(frames, settings().faces.engine)
     now = utcnow()
     challenge = usable_challenge(user_id, challenge_nonce, now) if challenge_nonce else None
     if kind != FaceCheckKind.ENROLL and not active_templates(user_id):
@@ -209,6 +181,8 @@ def start_face_check(
         user_id=user_id,
         project_id=project_id,
         kind=kind,
+        purpose=purpose,
+        purpose_id=purpose_id,
         liveness_mode=mode,
         challenge_id=challenge.id if challenge else None,
         status=FaceCheckStatus.PENDING.value,
@@ -235,11 +209,8 @@ def start_face_check(
         object_id=check.id,
         details={"kind": kind, "liveness_mode": mode, "frames": len(frames)},
     )
-    from services.jobs import enqueue
-    from workers.faces import face_check_job
-
     enqueue(
-        face_check_job,
+        "workers.faces.face_check_job",
         check.id,
         queue=FACE_QUEUE,
         retry_max=JOB_RETRIES,
@@ -387,7 +358,7 @@ def run_face_check(check_id: int) -> str:
         elif not frames:
             outcome = Outcome(FaceCheckStatus.ERROR.value, "ENGINE_ERROR", {"why": "frames already purged"})
         else:
-            outcome = decide_check(engine, kind, frames, embeddings, movement, challenge_settings())
+            outcome = decide_check(engine, kind, frames, embeddings, movement, settings().faces.challenge)
     except Exception as exc:
         if attempts <= JOB_RETRIES:
             raise  # RQ retries with backoff
@@ -453,6 +424,8 @@ def _write_result(
         details={"status": outcome.status, "reason": outcome.reason_code, "template_id": template_id,
                  "biometric_read": biometric_read},
     )
+    # the asking area sees the result in this same transaction (it flushes; we commit)
+    handover.hand_over(db.session.get(FaceCheck, check_id, populate_existing=True))
     db.session.commit()
     return outcome.status
 
@@ -514,7 +487,7 @@ def fail_stale_checks(older_than: timedelta = timedelta(minutes=30), now: dateti
 def purge_evidence(now: datetime | None = None, days: int | None = None) -> int:
     """Drop the photos of clock-in / contract checks older than the retention period."""
     now = now or utcnow()
-    cutoff = now - timedelta(days=retention_days() if days is None else days)
+    cutoff = now - timedelta(days=settings().faces.retention_days if days is None else days)
     stale = select(FaceEvidence.id).where(FaceEvidence.purged_at.is_(None), FaceEvidence.created_at <= cutoff)
     count = _purge_frames(stale, now)
     if count:

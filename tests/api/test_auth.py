@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from app import create_app
 from models import AuditEntry, User, db
+from tests.conftest import settings_changed
 from tests.factories import login
 
 
@@ -79,11 +80,8 @@ def test_missing_and_bad_tokens(client, app):
 
 def test_expired_token(client, app):
     headers = login(client, "short-lived")
-    app.config["TOKEN_TTL_SECONDS"] = -1
-    try:
+    with settings_changed(app, token_ttl_seconds=-1):
         resp = client.get("/api/v1/me", headers=headers)
-    finally:
-        app.config["TOKEN_TTL_SECONDS"] = 3600
     assert resp.status_code == 401 and resp.get_json()["error"]["code"] == "TOKEN_EXPIRED"
 
 

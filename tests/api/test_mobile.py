@@ -5,9 +5,9 @@ from __future__ import annotations
 import gzip
 import io
 
+from infra import jobs
 from models import FaceCheck, Role, db
 from models.base import utcnow
-from services import jobs
 from services.consents import grant_consent
 from tests.faces.photos import face_bytes
 from tests.factories import add_member, bearer, make_project, make_team, make_user

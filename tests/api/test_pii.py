@@ -8,6 +8,8 @@ from sqlalchemy import select, text
 
 from models import AuditEntry, Project, db
 from services import pii
+from services.settings import parse_keyring
+from tests.conftest import settings_changed
 from tests.factories import login
 
 
@@ -49,14 +51,11 @@ def test_masks():
 def test_key_rotation_keeps_old_rows_readable(app):
     with app.app_context():
         old = pii.encrypt_str("440301199001011234")
-        original = app.config["PII_KEYS"]
-        app.config["PII_KEYS"] = "t2:" + "C" * 43 + "=," + original
-        try:
+        rotated = parse_keyring("t2:" + "C" * 43 + "=," + app.config["PII_KEYS"], app.config["BLIND_INDEX_KEY"])
+        with settings_changed(app, keyring=rotated):
             new = pii.encrypt_str("440301199001011234")
             assert new.split(".")[1] == "t2" and old.split(".")[1] == "t1"
             assert pii.decrypt_str(old) == pii.decrypt_str(new) == "440301199001011234"
-        finally:
-            app.config["PII_KEYS"] = original
 
 
 def test_blind_index_is_stable_and_keyed(app):

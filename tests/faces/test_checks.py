@@ -29,11 +29,11 @@ def drain(app) -> None:
     if app.config["JOBS_MODE"] == "rq":
         from rq import SimpleWorker
 
-        from services.jobs import redis_connection, rq_queue
+        from infra.jobs import redis_connection, rq_queue
 
         SimpleWorker([rq_queue(app, "face")], connection=redis_connection(app)).work(burst=True)
     else:
-        from services.jobs import wait_idle
+        from infra.jobs import wait_idle
 
         assert wait_idle(app, timeout=180)
     db.session.rollback()  # see what the job committed

@@ -38,7 +38,7 @@ RQ = Path(sys.executable).with_name("rq")
 def face_worker(app, app_config, name: str) -> Iterator[subprocess.Popen]:
     from rq import Worker
 
-    from services.jobs import redis_connection
+    from infra.jobs import redis_connection
 
     proc = subprocess.Popen(
         [
@@ -103,7 +103,7 @@ def test_face_worker_runs_enroll_and_clock(app, ctx, app_config) -> None:
 def test_worker_killed_mid_job_is_retried_and_leaves_one_result(app, ctx, app_config) -> None:
     from rq.registry import StartedJobRegistry
 
-    from services.jobs import redis_connection, rq_queue
+    from infra.jobs import redis_connection, rq_queue
 
     user = make_user()
     grant_consent(user.id, "biometric", "v1")

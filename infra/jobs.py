@@ -8,6 +8,7 @@ always finds the rows the request wrote.
 
 from __future__ import annotations
 
+import importlib
 import logging
 import queue
 import threading
@@ -28,7 +29,7 @@ QUEUES = ("default", "face")
 
 @dataclass
 class _Pending:
-    func: Callable[..., Any]
+    func: str  # dotted name, "workers.faces.face_check_job": resolved where the job runs
     args: tuple[Any, ...]
     queue: str
     retry_max: int
@@ -36,9 +37,15 @@ class _Pending:
     job_id: str | None
 
 
-def enqueue(func: Callable[..., Any], *args: Any, queue: str = "default", retry_max: int = 3,
+def enqueue(func: str, *args: Any, queue: str = "default", retry_max: int = 3,
             timeout: int = 120, job_id: str | None = None) -> None:
-    """Hand a job over once the current transaction commits (dropped if it rolls back)."""
+    """Hand a job over once the current transaction commits (dropped if it rolls back).
+
+    ``func`` is the job's dotted name, as RQ stores it: the caller never imports the worker
+    module, so services do not depend on workers.
+    """
+    if not isinstance(func, str) or "." not in func:
+        raise TypeError(f"enqueue takes a job's dotted name, not {func!r}")
     pending = _Pending(func, args, queue, retry_max, timeout, job_id)
     session = db.session()
     jobs: list[_Pending] = session.info.setdefault("siteroll_jobs", [])
@@ -65,9 +72,7 @@ def init_app(app: Flask) -> None:
         runner = InProcessRunner(app)
         app.extensions["siteroll_inprocess_jobs"] = runner
         if config_flag(app.config.get("FACE_WARM_UP_ON_START")):
-            from services.faces import warm_up
-
-            runner.submit(_Pending(warm_up, (), "face", 0, 600, None))
+            runner.submit(_Pending("services.faces.warm_up", (), "face", 0, 600, None))
     _install_session_hooks()
 
 
@@ -94,11 +99,17 @@ def _install_session_hooks() -> None:
                 # The rows are committed already; failing the request now would only make the
                 # client retry work that is done. Face checks left pending are closed by the
                 # fail-stale sweep (workers/cron.py); the log says which job was lost.
-                log.exception("could not enqueue %s%r after commit", pending.func.__name__, pending.args)
+                log.exception("could not enqueue %s%r after commit", pending.func, pending.args)
 
     @event.listens_for(db.session, "after_soft_rollback")
     def _after_rollback(session, _previous_transaction) -> None:
         session.info.pop("siteroll_jobs", None)
+
+
+def resolve(dotted: str) -> Callable[..., Any]:
+    """The function a dotted job name points at (what RQ's worker does with ``job.func_name``)."""
+    module, _, name = dotted.rpartition(".")
+    return getattr(importlib.import_module(module), name)
 
 
 def redis_connection(app: Flask):
@@ -144,10 +155,10 @@ class InProcessRunner:
                 for attempt in range(pending.retry_max + 1):
                     try:
                         with self.app.app_context():
-                            pending.func(*pending.args)
+                            resolve(pending.func)(*pending.args)
                         break
                     except Exception:
-                        log.exception("job %s failed (attempt %d)", pending.func.__name__, attempt + 1)
+                        log.exception("job %s failed (attempt %d)", pending.func, attempt + 1)
             finally:
                 with self._idle:
                     self._busy -= 1

@@ -8,8 +8,8 @@ from flask import Flask
 from sqlalchemy import text
 
 from config import is_embedded
+from infra import jobs
 from models import db
-from services import jobs
 
 
 def check(app: Flask) -> tuple[bool, dict[str, Any]]:
