@@ -24,7 +24,9 @@ migrate = Migrate()
 
 API_DESCRIPTION = (
     "SiteRoll 工地实名通小程序后端接口。认证：`Authorization: Bearer <token>`（由 /api/v1/auth/login 获取）。"
-    "错误统一为 `{\"error\": {\"code\", \"message\", \"details\"}}`。金额单位为分（整数），坐标为 GCJ-02。"
+    "错误统一为 `{\"error\": {\"code\", \"message\", \"details\"}}`，每个接口列出它可能返回的错误码。"
+    "POST 可带 `Idempotency-Key` 安全重发；列表用 `limit` / `cursor` 分页；GET 支持 `If-None-Match`（304）。"
+    "金额单位为分（整数），坐标为 GCJ-02。"
 )
 
 

@@ -36,6 +36,7 @@ DOCS_PAGE = """<!DOCTYPE html>
   .swagger-ui .scheme-container { padding: 10px 0; box-shadow: none; border-bottom: 1px solid #e5e7eb; }
   .swagger-ui .scheme-container .schemes { flex-wrap: wrap; gap: 8px; }
   .swagger-ui .filter-container .filter { padding: 0; }
+  .swagger-ui .filter-container .filter, .swagger-ui .filter-container .col-12 { width: 100%; }
   .swagger-ui .filter-container .operation-filter-input { width: 100%; margin: 8px 0; }
   .swagger-ui .opblock-tag { font-size: 17px; padding: 8px 4px; flex-wrap: wrap; }
   .swagger-ui .opblock-tag small { font-size: 13px; padding: 0 0 0 8px; flex: 1 1 100%; }

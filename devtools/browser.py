@@ -1,7 +1,7 @@
 """Look at a page the way a phone does: headless Debian ``chromium`` at 390 px wide.
 
 Used by tests/test_docs_page.py and by hand:
-``python -m devtools.browser /docs/ docs/docs-390px.png`` serves the app on a free loopback
+``python -m devtools.browser /docs/ docs/docs-390px.png [height]`` serves the app on a free loopback
 port, then writes a screenshot. Chromium and the Noto CJK fonts come from Debian
 (``devtools/apt.sh chromium fonts-noto-cjk``; .ci/run installs them).
 """
@@ -68,11 +68,12 @@ def rendered_dom(url: str, size: tuple[int, int] = PHONE) -> str:
 def main(argv: list[str]) -> int:
     path = argv[1] if len(argv) > 1 else "/docs/"
     out = Path(argv[2] if len(argv) > 2 else "docs/docs-390px.png")
+    size = (PHONE[0], int(argv[3])) if len(argv) > 3 else PHONE  # a taller page, same phone width
     from app import create_app
 
     with served(create_app()) as base:
-        screenshot(base + path, out)
-    print(f"wrote {out} ({PHONE[0]}x{PHONE[1]})")
+        screenshot(base + path, out, size)
+    print(f"wrote {out} ({size[0]}x{size[1]})")
     return 0
 
 
