@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import base64
+import functools
 from collections.abc import Callable
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 from flask import g, request
 from flask_openapi3 import Tag
@@ -22,12 +23,16 @@ BEARER = [{"bearer": []}]
 
 def api_blueprint(name: str, import_name: str, tag: str, description: str, *, secured: bool = True,
                   url_prefix: str = "/api/v1") -> ContractBlueprint:
-    """One area's routes; operation ids read ``<tag>.<camelCaseViewName>`` (``faces.createCheck``)."""
-    return ContractBlueprint(
+    """``secured``: every route needs a signed-in caller; mark each with ``@login_required``
+    (tests/api/test_auth.py checks that none is missing). Operation ids read
+    ``<tag>.<camelCaseViewName>`` (``faces.createCheck``); error codes: ``@raises`` (blueprints/contract.py)."""
+    bp = ContractBlueprint(
         name, import_name, area=tag, url_prefix=url_prefix,
         abp_tags=[Tag(name=tag, description=description)],
         abp_security=BEARER if secured else [],
     )
+    bp.siteroll_secured = secured  # type: ignore[attr-defined]
+    return bp
 
 
 def bearer_token() -> str | None:
@@ -47,6 +52,27 @@ def current_user() -> User:
         user = auth.authenticate(token)
         g.siteroll_user = user
     return user
+
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+def login_required(view: Callable[P, T]) -> Callable[P, T]:
+    """The route needs a signed-in caller (401 otherwise); put it under the route decorator."""
+
+    @functools.wraps(view)
+    def signed_in(*args: P.args, **kwargs: P.kwargs) -> T:
+        current_user()
+        return view(*args, **kwargs)
+
+    signed_in.siteroll_login_required = True  # type: ignore[attr-defined]
+    return signed_in
+
+
+def actor_id() -> int:
+    """The signed-in caller's id: what services take as ``actor_id``."""
+    return current_user().id
 
 
 def writes(view: Callable[..., Any]) -> Callable[..., Any]:

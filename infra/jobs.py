@@ -72,7 +72,7 @@ def init_app(app: Flask) -> None:
         runner = InProcessRunner(app)
         app.extensions["siteroll_inprocess_jobs"] = runner
         if config_flag(app.config.get("FACE_WARM_UP_ON_START")):
-            runner.submit(_Pending("services.faces.warm_up", (), "face", 0, 600, None))
+            runner.submit(_Pending("services.faces.runtime.warm_up", (), "face", 0, 600, None))
     _install_session_hooks()
 
 

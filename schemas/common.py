@@ -47,6 +47,12 @@ class Listed(BaseModel):
     next_cursor: str | None = Field(description="下一页的 cursor；为 null 表示已是最后一页")
 
 
+class FromRow(BaseModel):
+    """Responses: built from the model row's attributes (``Out.model_validate(row)``)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+
 class Strict(BaseModel):
     """Request bodies: unknown fields are refused, so a typo never silently does nothing."""
 

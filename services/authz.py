@@ -14,7 +14,7 @@ from enum import StrEnum
 from sqlalchemy import select
 
 from models import Membership, MembershipStatus, Role, db
-from services.errors import Forbidden, NotFound
+from services.errors import Forbidden, ProjectNotFound
 
 
 class Action(StrEnum):
@@ -27,6 +27,7 @@ class Action(StrEnum):
     MEMBER_VIEW = "member.view"
     MEMBER_MANAGE = "member.manage"
     MEMBER_PII_READ = "member.pii_read"
+    FACE_CHECK = "face.check"  # a face check (or its challenge) made in a project: one's own face
 
 
 class Reach(StrEnum):
@@ -49,6 +50,7 @@ POLICY: dict[Action, dict[Role, Reach]] = {
     Action.MEMBER_VIEW: {**OVERSIGHT, R.TEAM_LEADER: Reach.TEAM, R.WORKER: Reach.SELF},
     Action.MEMBER_MANAGE: {R.PROJECT_ADMIN: Reach.PROJECT},
     Action.MEMBER_PII_READ: {R.PROJECT_ADMIN: Reach.PROJECT, R.LABOUR_MANAGER: Reach.PROJECT},
+    Action.FACE_CHECK: {role: Reach.SELF for role in Role},
 }
 
 
@@ -81,7 +83,7 @@ def scope(user_id: int, action: Action, project_id: int) -> Scope:
     """The caller's reach; raises NotFound for outsiders and Forbidden for members without the action."""
     memberships = memberships_in(user_id, project_id)
     if not memberships:
-        raise NotFound("PROJECT_NOT_FOUND", "项目不存在或您不是该项目成员")
+        raise ProjectNotFound()
     rules = POLICY[action]
     whole, teams, self_id, any_rule = False, set(), None, False
     for m in memberships:

@@ -45,7 +45,7 @@ def _user(openid: str, name: str) -> User:
 
 def _company(actor: User, name: str, uscc: str) -> Company:
     existing = db.session.execute(select(Company).where(Company.uscc == uscc)).scalar_one_or_none()
-    return existing or org.create_company(actor, name, uscc)
+    return existing or org.create_company(actor.id, name, uscc)
 
 
 def seed_demo() -> DemoIds:
@@ -54,20 +54,20 @@ def seed_demo() -> DemoIds:
     project = db.session.execute(select(Project).where(Project.join_code == JOIN_CODE)).scalar_one_or_none()
     if project is None:
         project = org.create_project(
-            admin, name="深圳湾示例住宅项目", address="广东省深圳市福田区示例路1号",
+            admin.id, name="深圳湾示例住宅项目", address="广东省深圳市福田区示例路1号",
             general_contractor_id=contractor.id, wage_account_bank="中国建设银行深圳分行",
             wage_account_no="44250100000000001234", geofence=GEOFENCE, join_code=JOIN_CODE,
         )
     labour = _company(admin, SUBCONTRACTOR_NAME, SUBCONTRACTOR_USCC)
     if not db.session.execute(select(ProjectCompany.id).where(
             ProjectCompany.project_id == project.id, ProjectCompany.company_id == labour.id)).first():
-        org.add_participant(admin, project.id, labour.id, "labour_subcontractor")
+        org.add_participant(admin.id, project.id, labour.id, "labour_subcontractor")
 
     leader = _user("demo-leader", "张班长")
     team = db.session.execute(select(Team).where(Team.project_id == project.id, Team.name == TEAM_NAME)
                               ).scalar_one_or_none()
     if team is None:
-        team = org.create_team(admin, project.id, name=TEAM_NAME, default_day_wage_fen=DAY_WAGE_FEN,
+        team = org.create_team(admin.id, project.id, name=TEAM_NAME, default_day_wage_fen=DAY_WAGE_FEN,
                                company_id=labour.id, trade="钢筋工", leader_user_id=leader.id)
 
     names = {"demo-payroll": "李劳资", "demo-approver": "王审批", "demo-supervisor": "赵监理"}
@@ -79,5 +79,5 @@ def seed_demo() -> DemoIds:
             Membership.project_id == project.id, Membership.user_id == user.id, Membership.role == role.value)
         ).first()
         if not held:
-            org.grant_role(admin, project.id, user_id=user.id, role=role.value, team_id=None)
+            org.grant_role(admin.id, project.id, user_id=user.id, role=role.value, team_id=None)
     return DemoIds(project.id, team.id, contractor.id)

@@ -20,11 +20,11 @@ class DomainError(Exception):
     def __init__(self, code: str | None = None, message: str | None = None,
                  details: dict[str, Any] | None = None) -> None:
         entry = lookup(code or self.default_code)
-        if entry.status is None:
-            raise ValueError(f"{entry.code} is a face-check result reason, not an HTTP error")
         super().__init__(f"{entry.code}: {message or entry.message}")
         self.code = entry.code
-        self.status = entry.status
+        # a face-check result reason (status None) is a failed check in the job; were one ever
+        # raised at a request it would refuse the upload
+        self.status = entry.status or 422
         self.message = message or entry.message
         self.details = details or {}
 
@@ -46,6 +46,15 @@ class Forbidden(DomainError):
 class NotFound(DomainError):
     status = 404
     default_code = "NOT_FOUND"
+
+
+class ProjectNotFound(NotFound):
+    """The project does not exist, or the caller is not in it: outsiders learn nothing more."""
+
+    default_code = "PROJECT_NOT_FOUND"
+
+    def __init__(self, details: dict[str, Any] | None = None) -> None:
+        super().__init__(details=details)
 
 
 class Conflict(DomainError):

@@ -5,18 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from services.error_codes import face_reasons
+from services.errors import Unprocessable
 
 # code -> what the worker reads on the phone (the catalogue in services/error_codes.py)
 REASONS: dict[str, str] = face_reasons()
 
 
-class FaceRejected(Exception):
-    """A selfie failed a check. ``code`` is stable (stored, sent to the app); the message is Chinese."""
+class FaceRejected(Unprocessable):
+    """A selfie failed a check: an ordinary domain error (422 at a request, a failed check in
+    the job). ``code`` is stable (stored, sent to the app); the message is Chinese."""
 
     def __init__(self, code: str, details: dict[str, Any] | None = None) -> None:
         if code not in REASONS:
             raise ValueError(f"unknown face reason code {code!r}")
-        super().__init__(f"{code}: {REASONS[code]}")
-        self.code = code
-        self.message = REASONS[code]
-        self.details = details or {}
+        super().__init__(code, REASONS[code], details)
