@@ -35,7 +35,7 @@ def normalize_uscc(value: str) -> str:
     try:
         return uscc_std.validate(value)
     except StdnumError as exc:
-        raise Unprocessable("USCC_INVALID", "统一社会信用代码格式或校验位不正确", {"uscc": value}) from exc
+        raise Unprocessable("USCC_INVALID", details={"uscc": value}) from exc
 
 
 def _flush_unique(conflict: Conflict) -> None:
@@ -50,10 +50,10 @@ def _flush_unique(conflict: Conflict) -> None:
 def create_company(actor_id: int, name: str, uscc: str) -> Company:
     code = normalize_uscc(uscc)
     if db.session.execute(select(Company.id).where(Company.uscc == code)).first():
-        raise Conflict("COMPANY_EXISTS", "该统一社会信用代码的企业已登记", {"uscc": code})
+        raise Conflict("COMPANY_EXISTS", details={"uscc": code})
     company = Company(name=name.strip(), uscc=code, created_by=actor_id)
     db.session.add(company)
-    _flush_unique(Conflict("COMPANY_EXISTS", "该统一社会信用代码的企业已登记", {"uscc": code}))
+    _flush_unique(Conflict("COMPANY_EXISTS", details={"uscc": code}))
     audit.record("company.created", actor_user_id=actor_id, object_type="company", object_id=company.id,
                  details={"uscc": code})
     return company
@@ -62,7 +62,7 @@ def create_company(actor_id: int, name: str, uscc: str) -> Company:
 def get_company(company_id: int) -> Company:
     company = db.session.get(Company, company_id)
     if company is None:
-        raise NotFound("COMPANY_NOT_FOUND", "企业不存在")
+        raise NotFound("COMPANY_NOT_FOUND")
     return company
 
 
@@ -76,7 +76,7 @@ def _new_join_code() -> str:
 def _normalize_account_no(value: str) -> str:
     digits = value.replace(" ", "").replace("-", "")
     if not digits.isdigit() or not 8 <= len(digits) <= 32:
-        raise Unprocessable("WAGE_ACCOUNT_INVALID", "工资专用账户账号应为8到32位数字")
+        raise Unprocessable("WAGE_ACCOUNT_INVALID")
     return digits
 
 
@@ -94,7 +94,7 @@ def create_project(actor_id: int, *, name: str, address: str, general_contractor
         geofence=geo.normalize_geofence(geofence), liveness_mode=liveness_mode, created_by=actor_id,
     )
     db.session.add(project)
-    _flush_unique(Conflict("JOIN_CODE_TAKEN", "项目码已被使用"))
+    _flush_unique(Conflict("JOIN_CODE_TAKEN"))
     db.session.add(ProjectCompany(project_id=project.id, company_id=general_contractor_id,
                                   role=ParticipantRole.GENERAL_CONTRACTOR.value))
     db.session.add(Membership(project_id=project.id, user_id=actor_id, role=Role.PROJECT_ADMIN.value))
@@ -145,7 +145,7 @@ def add_participant(actor_id: int, project_id: int, company_id: int, role: str
     company = get_company(company_id)
     link = ProjectCompany(project_id=project_id, company_id=company_id, role=role)
     db.session.add(link)
-    _flush_unique(Conflict("PARTICIPANT_EXISTS", "该企业已以此身份参建本项目"))
+    _flush_unique(Conflict("PARTICIPANT_EXISTS"))
     audit.record("project.participant_added", actor_user_id=actor_id, object_type="project",
                  object_id=project_id, details={"company_id": company_id, "role": role})
     return link, company
@@ -165,12 +165,12 @@ def _check_team_company(project_id: int, company_id: int | None) -> None:
     linked = db.session.execute(select(ProjectCompany.id).where(
         ProjectCompany.project_id == project_id, ProjectCompany.company_id == company_id)).first()
     if not linked:
-        raise Unprocessable("COMPANY_NOT_PARTICIPANT", "该企业不是本项目的参建单位")
+        raise Unprocessable("COMPANY_NOT_PARTICIPANT")
 
 
 def _check_leader(leader_user_id: int | None) -> None:
     if leader_user_id is not None and db.session.get(User, leader_user_id) is None:
-        raise Unprocessable("LEADER_NOT_FOUND", "班组长用户不存在")
+        raise Unprocessable("LEADER_NOT_FOUND")
 
 
 def _make_leader(project_id: int, team: Team) -> None:
@@ -196,7 +196,7 @@ def create_team(actor_id: int, project_id: int, *, name: str, default_day_wage_f
     team = Team(project_id=project_id, name=name.strip(), default_day_wage_fen=default_day_wage_fen,
                 company_id=company_id, trade=trade, leader_user_id=leader_user_id)
     db.session.add(team)
-    _flush_unique(Conflict("TEAM_EXISTS", "本项目已有同名班组"))
+    _flush_unique(Conflict("TEAM_EXISTS"))
     _make_leader(project_id, team)
     db.session.flush()
     audit.record("team.created", actor_user_id=actor_id, object_type="team", object_id=team.id,
@@ -207,7 +207,7 @@ def create_team(actor_id: int, project_id: int, *, name: str, default_day_wage_f
 def get_team(actor_id: int, team_id: int, action: Action = Action.TEAM_VIEW) -> Team:
     team = db.session.get(Team, team_id)
     if team is None:
-        raise NotFound("TEAM_NOT_FOUND", "班组不存在")
+        raise NotFound("TEAM_NOT_FOUND")
     authorize(actor_id, action, team.project_id, team_id=team.id if action is Action.TEAM_VIEW else None)
     return team
 
@@ -221,7 +221,7 @@ def update_team(actor_id: int, team_id: int, changes: dict[str, Any]) -> Team:
     for key in ("name", "trade", "default_day_wage_fen", "company_id", "leader_user_id"):
         if key in changes:
             setattr(team, key, changes[key])
-    _flush_unique(Conflict("TEAM_EXISTS", "本项目已有同名班组"))
+    _flush_unique(Conflict("TEAM_EXISTS"))
     _make_leader(team.project_id, team)
     db.session.flush()
     audit.record("team.updated", actor_user_id=actor_id, object_type="team", object_id=team.id,
@@ -258,11 +258,11 @@ def grant_role(actor_id: int, project_id: int, *, user_id: int, role: str, team_
     get_project(actor_id, project_id, Action.MEMBER_MANAGE)
     subject = db.session.get(User, user_id)
     if subject is None:
-        raise NotFound("USER_NOT_FOUND", "用户不存在")
+        raise NotFound("USER_NOT_FOUND")
     if role in (Role.TEAM_LEADER, Role.WORKER):
         team = db.session.get(Team, team_id) if team_id is not None else None
         if team is None or team.project_id != project_id:
-            raise Unprocessable("TEAM_REQUIRED", "班组长和工人必须指定本项目的班组")
+            raise Unprocessable("TEAM_REQUIRED")
     else:
         team_id = None
     membership = db.session.execute(select(Membership).where(
@@ -284,11 +284,11 @@ def join_project(actor_id: int, join_code: str, team_id: int | None) -> tuple[Me
     project = db.session.execute(
         select(Project).where(Project.join_code == join_code.strip().upper())).scalar_one_or_none()
     if project is None:
-        raise NotFound("JOIN_CODE_INVALID", "项目码不存在，请向项目部核对")
+        raise NotFound("JOIN_CODE_INVALID")
     if team_id is not None:
         team = db.session.get(Team, team_id)
         if team is None or team.project_id != project.id:
-            raise Unprocessable("TEAM_NOT_IN_PROJECT", "所选班组不属于该项目")
+            raise Unprocessable("TEAM_NOT_IN_PROJECT")
     existing = db.session.execute(select(Membership).where(
         Membership.project_id == project.id, Membership.user_id == actor_id,
         Membership.role == Role.WORKER.value)).scalar_one_or_none()
@@ -311,5 +311,5 @@ def reveal_member_phone(actor_id: int, project_id: int, user_id: int) -> str | N
     authorize(actor_id, Action.MEMBER_PII_READ, project_id)
     subject = db.session.get(User, user_id)
     if subject is None or not memberships_in(user_id, project_id):
-        raise NotFound("MEMBER_NOT_FOUND", "该用户不是本项目成员")
+        raise NotFound("MEMBER_NOT_FOUND")
     return reveal_phone(subject, actor_id=actor_id, purpose=f"project:{project_id}")

@@ -25,7 +25,7 @@ RATE_LIMITED = 45011
 def client() -> SiteRollWeChatClient:
     c = wechat_client()
     if c is None:
-        raise ServiceUnavailable("WECHAT_NOT_CONFIGURED", "微信登录暂未配置，请联系管理员")
+        raise ServiceUnavailable("WECHAT_NOT_CONFIGURED")
     return c
 
 
@@ -37,27 +37,27 @@ def _call(fn, *args: Any, invalid_code: str) -> dict[str, Any]:
     try:
         result = fn(*args)
     except APILimitedException as exc:
-        raise TooManyRequests("WECHAT_RATE_LIMITED", "微信接口繁忙，请稍后再试", {"errcode": exc.errcode}) from exc
+        raise TooManyRequests("WECHAT_RATE_LIMITED", details={"errcode": exc.errcode}) from exc
     except WeChatClientException as exc:
         if exc.errcode == RATE_LIMITED:  # the token fetch raises the plain class for it
-            raise TooManyRequests("WECHAT_RATE_LIMITED", "微信接口繁忙，请稍后再试", {"errcode": exc.errcode}) from exc
+            raise TooManyRequests("WECHAT_RATE_LIMITED", details={"errcode": exc.errcode}) from exc
         if exc.errcode in (INVALID_CODE, CODE_USED):
             raise BadRequest(invalid_code, details={"errcode": exc.errcode}) from exc
         if exc.errcode is None:
-            raise ServiceUnavailable("WECHAT_UNAVAILABLE", "微信服务暂时不可用，请稍后再试") from exc
+            raise ServiceUnavailable("WECHAT_UNAVAILABLE") from exc
         log.warning("wechat error %s %s", exc.errcode, exc.errmsg)
-        raise ServiceUnavailable("WECHAT_ERROR", "微信服务返回错误，请稍后再试", {"errcode": exc.errcode}) from exc
+        raise ServiceUnavailable("WECHAT_ERROR", details={"errcode": exc.errcode}) from exc
     except (requests.RequestException, ValueError) as exc:
-        raise ServiceUnavailable("WECHAT_UNAVAILABLE", "微信服务暂时不可用，请稍后再试") from exc
+        raise ServiceUnavailable("WECHAT_UNAVAILABLE") from exc
     if not isinstance(result, dict):
-        raise ServiceUnavailable("WECHAT_UNAVAILABLE", "微信服务暂时不可用，请稍后再试")
+        raise ServiceUnavailable("WECHAT_UNAVAILABLE")
     return result
 
 
 def code_to_session(code: str) -> dict[str, Any]:
     result = _call(client().wxa.code_to_session, code, invalid_code="WECHAT_CODE_INVALID")
     if not result.get("openid"):
-        raise ServiceUnavailable("WECHAT_UNAVAILABLE", "微信服务暂时不可用，请稍后再试")
+        raise ServiceUnavailable("WECHAT_UNAVAILABLE")
     return result
 
 
@@ -66,7 +66,7 @@ def phone_number(code: str) -> str:
     info = result.get("phone_info") or {}
     phone = info.get("purePhoneNumber") or info.get("phoneNumber")
     if not phone:
-        raise ServiceUnavailable("WECHAT_UNAVAILABLE", "微信服务暂时不可用，请稍后再试")
+        raise ServiceUnavailable("WECHAT_UNAVAILABLE")
     return str(phone)
 
 
