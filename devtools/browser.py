@@ -15,10 +15,12 @@ import tempfile
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from html import escape
 from pathlib import Path
 
 from flask import Flask
 from werkzeug.serving import make_server
+from werkzeug.wrappers import Request
 
 PHONE = (390, 844)
 # flags that run as root in a container, with no network chatter of the browser's own
@@ -31,10 +33,43 @@ def chromium() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser")
 
 
+# Headless chromium lays pages out at least 500 px wide (the screenshot is then cut to the
+# window), so what a 390 px phone shows is measured in a 390 px iframe of the same origin.
+PHONE_FRAME = """<!DOCTYPE html><html><body style="margin:0">
+<iframe id="phone" src="{path}" style="width:{w}px;height:{h}px;border:0"></iframe>
+<script>
+  var copy = setInterval(function () {{
+    var doc = document.getElementById("phone").contentDocument;
+    var body = doc && doc.body;
+    if (body && body.hasAttribute("data-overflow-px")) {{
+      document.body.setAttribute("data-phone-overflow-px", body.getAttribute("data-overflow-px"));
+      document.body.setAttribute("data-phone-width", doc.documentElement.clientWidth);
+      document.body.setAttribute("data-phone-text", body.innerText.slice(0, 20000));
+      clearInterval(copy);
+    }}
+  }}, 100);
+</script></body></html>"""
+FRAME_PATH = "/__phone__"
+
+
+def _with_phone_frame(app: Flask):
+    """WSGI: ``/__phone__?path=/docs/`` is PHONE_FRAME around that path; everything else is the app."""
+
+    def wsgi(environ, start_response):
+        if environ.get("PATH_INFO") != FRAME_PATH:
+            return app(environ, start_response)
+        path = Request(environ).args.get("path", "/")
+        page = PHONE_FRAME.format(path=escape(path), w=PHONE[0], h=PHONE[1]).encode()
+        start_response("200 OK", [("Content-Type", "text/html; charset=utf-8"), ("Content-Length", str(len(page)))])
+        return [page]
+
+    return wsgi
+
+
 @contextmanager
 def served(app: Flask) -> Iterator[str]:
     """The app on a free loopback port, in a thread; yields its base URL."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, _with_phone_frame(app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="docs-page", daemon=True)
     thread.start()
     try:
@@ -63,6 +98,11 @@ def screenshot(url: str, out: Path, size: tuple[int, int] = PHONE) -> Path:
 def rendered_dom(url: str, size: tuple[int, int] = PHONE) -> str:
     """The page's DOM after its scripts ran (Swagger UI renders from openapi.json)."""
     return _run(url, ["--dump-dom"], size)
+
+
+def phone_view(base: str, path: str) -> str:
+    """The DOM of ``path`` framed at phone width: body carries data-phone-overflow-px/-width/-text."""
+    return rendered_dom(f"{base}{FRAME_PATH}?path={path}", (PHONE[0] + 200, PHONE[1] + 50))
 
 
 def main(argv: list[str]) -> int:
