@@ -143,7 +143,7 @@ class ContractBlueprint(APIBlueprint):
 
 def _code_line(code: str) -> str:
     entry = CATALOGUE[code]
-    return f"- `{code}`：{entry.message}。{entry.when}。→ {entry.action}（{RETRY_TEXT[entry.retry]}）"
+    return f"- `{code}`：{entry.message}。{entry.when}。处理：{entry.action}；{RETRY_TEXT[entry.retry]}。"
 
 
 def error_schema(codes: list[str]) -> dict[str, Any]:

@@ -42,7 +42,7 @@ DOCS_PAGE = """<!DOCTYPE html>
   .swagger-ui .opblock-tag small { font-size: 13px; padding: 0 0 0 8px; flex: 1 1 100%; }
   .swagger-ui .opblock .opblock-summary { flex-wrap: wrap; padding: 6px; }
   .swagger-ui .opblock .opblock-summary-control { flex-wrap: wrap; min-width: 0; }
-  .swagger-ui .opblock .opblock-summary-path { font-size: 13px; word-break: break-all;
+  .swagger-ui .opblock .opblock-summary-path { font-size: 13px; overflow-wrap: anywhere;
                                               max-width: calc(100% - 80px); flex: 1 1 auto; }
   .swagger-ui .opblock .opblock-summary-description { flex: 1 1 100%; font-size: 13px;
                                                      margin-top: 4px; word-break: break-word; }

@@ -58,8 +58,9 @@ def _with_phone_frame(app: Flask):
     def wsgi(environ, start_response):
         if environ.get("PATH_INFO") != FRAME_PATH:
             return app(environ, start_response)
-        path = Request(environ).args.get("path", "/")
-        page = PHONE_FRAME.format(path=escape(path), w=PHONE[0], h=PHONE[1]).encode()
+        args = Request(environ).args
+        height = args.get("height", PHONE[1], type=int)
+        page = PHONE_FRAME.format(path=escape(args.get("path", "/")), w=PHONE[0], h=height).encode()
         start_response("200 OK", [("Content-Type", "text/html; charset=utf-8"), ("Content-Length", str(len(page)))])
         return [page]
 

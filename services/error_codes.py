@@ -19,7 +19,7 @@ Retry = Literal["never", "fix", "same_key", "new_key", "login", "restart"]
 
 RETRY_TEXT: dict[str, str] = {
     "never": "不要自动重试",
-    "fix": "按提示修改后再提交（新的 Idempotency-Key）",
+    "fix": "按提示修改后再提交，用新的 Idempotency-Key",
     "same_key": "稍后原样重发，用同一个 Idempotency-Key",
     "new_key": "重新拍照/操作后再提交，用新的 Idempotency-Key",
     "login": "重新 wx.login 并登录后重发",
