@@ -169,7 +169,8 @@ def error_responses(codes: list[str]) -> dict[str, dict[str, Any]]:
     return {
         str(status): {
             "description": STATUS_TEXT[status] + "\n\n" + "\n".join(_code_line(c) for c in listed),
-            "headers": _headers("X-Request-Id", *(("Retry-After",) if status in (429, 503) else ())),
+            "headers": _headers("X-Request-Id", *(("Retry-After",) if any(CATALOGUE[c].retry_after for c in listed)
+                                                  else ())),
             "content": {"application/json": {"schema": error_schema(listed)}},
         }
         for status, listed in sorted(by_status.items())

@@ -11,7 +11,7 @@ from werkzeug.exceptions import HTTPException
 
 from blueprints.field_errors import field_errors, summary
 from models import db
-from services.error_codes import HTTP_DEFAULTS, lookup
+from services.error_codes import CATALOGUE, HTTP_DEFAULTS, lookup
 from services.errors import DomainError
 
 log = logging.getLogger(__name__)
@@ -21,6 +21,9 @@ log = logging.getLogger(__name__)
 def error_response(status: int, code: str, message: str, details: dict[str, Any] | None = None) -> Response:
     resp = jsonify({"error": {"code": code, "message": message, "details": details or {}}})
     resp.status_code = status
+    entry = CATALOGUE.get(code)
+    if entry is not None and entry.retry_after:
+        resp.headers["Retry-After"] = str(entry.retry_after)  # when to send the same request again
     return resp
 
 

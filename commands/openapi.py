@@ -30,7 +30,7 @@ def render_error_tables() -> str:
                   key=lambda e: (e.status, e.area != "common", e.area))
     lines = [BEGIN, "", "| HTTP | code | message（直接展示） | 何时出现 | 小程序应做的事 | 重试 |", "|---|---|---|---|---|---|"]
     lines += [f"| {e.status} | `{e.code}` | {_cell(e.message)} | {_cell(e.when)} | {_cell(e.action)} | "
-              f"{RETRY_TEXT[e.retry]} |" for e in http]
+              f"{RETRY_TEXT[e.retry]}{f'（Retry-After: {e.retry_after}）' if e.retry_after else ''} |" for e in http]
     reasons = face_reasons()
     lines += ["", "人脸核验结果 `reason_code`（`GET poll_url` 返回 `status: failed` 或 `error` 时；"
               "标 ✱ 的也可能在上传时直接以 4xx 返回）：", "",

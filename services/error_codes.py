@@ -36,6 +36,7 @@ class ErrorCode:
     action: str
     retry: Retry
     area: str = "common"
+    retry_after: int | None = None  # seconds, sent as Retry-After with the error
 
 
 def _codes(*entries: ErrorCode) -> dict[str, ErrorCode]:
@@ -73,30 +74,30 @@ CATALOGUE: dict[str, ErrorCode] = _codes(
       "fix"),
     E("CURSOR_INVALID", 422, "分页参数无效，请从第一页重新加载", "cursor 不是本接口返回的 next_cursor",
       "去掉 cursor 从第一页重新加载", "fix"),
-    E("TOO_MANY_REQUESTS", 429, "请求过于频繁，请稍后再试", "超过频率限制", "按 Retry-After 秒数等待后重发", "same_key"),
+    E("TOO_MANY_REQUESTS", 429, "请求过于频繁，请稍后再试", "超过频率限制", "按 Retry-After 秒数等待后重发", "same_key", retry_after=5),
     E("INTERNAL_ERROR", 500, "服务器开小差了，请稍后再试", "服务器内部错误（已记录日志）",
       "提示稍后再试；反馈时附上 X-Request-Id", "same_key"),
-    E("SERVICE_UNAVAILABLE", 503, "服务暂时不可用，请稍后再试", "依赖的服务暂不可用", "等几秒后原样重发", "same_key"),
-    E("DATABASE_BUSY", 503, "系统繁忙，请稍后再试", "数据库繁忙，本次提交未生效", "等几秒后原样重发", "same_key"),
+    E("SERVICE_UNAVAILABLE", 503, "服务暂时不可用，请稍后再试", "依赖的服务暂不可用", "等几秒后原样重发", "same_key", retry_after=5),
+    E("DATABASE_BUSY", 503, "系统繁忙，请稍后再试", "数据库繁忙，本次提交未生效", "等几秒后原样重发", "same_key", retry_after=2),
     # ---- Idempotency-Key (every POST with a token)
     E("IDEMPOTENCY_KEY_INVALID", 422, "Idempotency-Key 长度须为1到128个可见字符", "Idempotency-Key 为空、过长或含不可见字符",
       "每次用户操作生成一个 UUID 作为 key", "fix"),
     E("IDEMPOTENCY_KEY_REUSED", 422, "同一个 Idempotency-Key 不能用于不同的请求",
       "同一个 key 用于内容不同的请求（例如重拍后的新照片）", "新内容（重拍、改字段）要用新的 key", "new_key"),
     E("IDEMPOTENCY_IN_PROGRESS", 409, "相同请求正在处理中，请稍后再试", "同一个 key 的第一次请求还没处理完",
-      "1–2 秒后用同一个 key 重发，会得到第一次的回答", "same_key"),
+      "1–2 秒后用同一个 key 重发，会得到第一次的回答", "same_key", retry_after=1),
     # ---- auth, WeChat, consents
     E("WECHAT_CODE_INVALID", 400, "登录凭证无效或已过期，请重新进入小程序", "wx.login 的 code 无效、已用过或已过期（5 分钟）",
       "重新调用 wx.login() 取新 code 再登录", "login", "auth"),
     E("WECHAT_PHONE_CODE_INVALID", 400, "手机号授权已失效，请重新点击获取手机号",
       "getPhoneNumber 的 code 无效、已用过或已过期", "让用户重新点击“获取手机号”按钮，用新 code 提交", "fix", "auth"),
-    E("WECHAT_RATE_LIMITED", 429, "微信接口繁忙，请稍后再试", "微信接口限流", "等几秒后重试", "same_key", "auth"),
+    E("WECHAT_RATE_LIMITED", 429, "微信接口繁忙，请稍后再试", "微信接口限流", "等几秒后重试", "same_key", "auth", retry_after=5),
     E("WECHAT_NOT_CONFIGURED", 503, "微信登录暂未配置，请联系管理员", "服务端未配置小程序 AppID/Secret", "联系后端管理员",
       "never", "auth"),
     E("WECHAT_UNAVAILABLE", 503, "微信服务暂时不可用，请稍后再试", "微信接口超时或无法连接", "等几秒后重试", "same_key",
-      "auth"),
+      "auth", retry_after=5),
     E("WECHAT_ERROR", 503, "微信服务返回错误，请稍后再试", "微信接口返回了未预期的错误码（details.errcode）",
-      "稍后重试；持续出现请反馈", "same_key", "auth"),
+      "稍后重试；持续出现请反馈", "same_key", "auth", retry_after=10),
     E("CONSENT_REQUIRED", 403, "请先阅读并同意相关授权", "未同意所需授权（details.kind，如 biometric 人脸识别）",
       "展示授权说明，同意后 POST /me/consents，再重试原操作", "fix", "auth"),
     E("USER_NOT_FOUND", 404, "用户不存在", "指定的用户 id 不存在", "检查 user_id", "never", "org"),
@@ -108,7 +109,7 @@ CATALOGUE: dict[str, ErrorCode] = _codes(
     E("COMPANY_NOT_FOUND", 404, "企业不存在", "企业 id 不存在", "检查 company_id", "never", "org"),
     E("WAGE_ACCOUNT_INVALID", 422, "工资专用账户账号应为8到32位数字", "工资专用账户账号不是 8–32 位数字",
       "请用户核对开户许可证上的账号", "fix", "org"),
-    E("JOIN_CODE_TAKEN", 409, "项目码已被使用", "生成的项目码与已有项目冲突（极少见）", "原样重试", "same_key", "org"),
+    E("JOIN_CODE_TAKEN", 409, "项目码已被使用", "生成的项目码与已有项目冲突（极少见）", "原样重试", "same_key", "org", retry_after=1),
     E("PROJECT_NOT_FOUND", 404, "项目不存在或您不是该项目成员", "项目不存在，或调用者不是该项目成员（不暴露项目是否存在）",
       "返回项目列表；工人需先凭项目码加入", "never", "org"),
     E("PARTICIPANT_EXISTS", 409, "该企业已以此身份参建本项目", "该企业已以同一身份加入项目", "无需重复添加", "never", "org"),

@@ -53,14 +53,14 @@ def test_wechat_rate_limit_maps_to_429(client, fake_wechat):
     set_mode(fake_wechat, "rate_limit")
     resp = client.post("/api/v1/auth/login", json={"code": "fake:busy"})
     assert resp.status_code == 429
-    assert resp.get_json()["error"]["code"] == "WECHAT_RATE_LIMITED"
+    assert resp.get_json()["error"]["code"] == "WECHAT_RATE_LIMITED" and resp.headers["Retry-After"] == "5"
 
 
 def test_wechat_down_maps_to_503(client, fake_wechat):
     set_mode(fake_wechat, "down")
     resp = client.post("/api/v1/auth/login", json={"code": "fake:nobody"})
     assert resp.status_code == 503
-    assert resp.get_json()["error"]["code"] == "WECHAT_UNAVAILABLE"
+    assert resp.get_json()["error"]["code"] == "WECHAT_UNAVAILABLE" and resp.headers["Retry-After"] == "5"
 
 
 def test_wechat_unreachable_maps_to_503(app_config, app):
