@@ -85,7 +85,10 @@ class Meter:
 
 def run(optimised: bool, photo: bytes) -> list[tuple[str, int, int, int]]:
     from app import create_app
-    from infra import jobs
+    try:
+        from infra import jobs
+    except ImportError:  # a checkout from before infra/ (--app-root, for a baseline)
+        from services import jobs  # type: ignore[no-redef]
     from models import FaceCheck, db
     from models.base import utcnow
 
