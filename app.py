@@ -1,7 +1,9 @@
 """SiteRoll 工地实名通: the application factory.
 
-``flask --app app run`` serves the embedded default (SQLite, in-process jobs, fake WeChat);
-set SITEROLL_DATABASE_URL / SITEROLL_REDIS_URL for production (see README.md).
+``SITEROLL_DEMO=1 flask --app app run`` serves the demo (SQLite, in-process jobs, fake WeChat);
+set SITEROLL_DATABASE_URL / SITEROLL_REDIS_URL and the keys for production (see README.md).
+``app:app`` (gunicorn, ``flask --app app``) is built on first access, so importing this module
+to call ``create_app`` never reads the environment.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from flask import current_app, redirect
 from flask_migrate import Migrate
 from flask_openapi3 import Info, Server
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import ROOT, load_config
 
@@ -27,17 +30,19 @@ API_DESCRIPTION = (
     "错误统一为 `{\"error\": {\"code\", \"message\", \"details\"}}`，每个接口列出它可能返回的错误码。"
     "POST 可带 `Idempotency-Key` 安全重发；列表用 `limit` / `cursor` 分页；GET 支持 `If-None-Match`（304）。"
     "金额单位为分（整数），坐标为 GCJ-02。"
+    "登录、项目码加入、接受邀请、查看手机号和人脸核验按用户和 IP 限制频率：超过时返回 429 `RATE_LIMITED`，"
+    "回答头 `Retry-After` 为需等待的秒数。项目角色通过邀请获得（`/projects/{project_id}/invitations`）。"
 )
 
 
 def create_app(config: dict[str, Any] | None = None) -> ContractAPI:
-    from blueprints import register_blueprints
+    from blueprints import limits, register_blueprints
     from blueprints.contract import ContractAPI
     from blueprints.errors import validation_error_response
     from infra import jobs
     from models import db
     from schemas.common import ErrorResponse
-    from services import register_handlers
+    from services import audit_checkpoints, register_handlers
     from services.settings import Settings, build_settings, use_lookup
 
     app = ContractAPI(
@@ -67,10 +72,16 @@ def create_app(config: dict[str, Any] | None = None) -> ContractAPI:
     os.environ.setdefault("SITEROLL_SHARED_DIR", str(app.config["SHARED_DIR"]))
 
     db.init_app(app)
+    audit_checkpoints.install_session_hooks()
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True)
     jobs.init_app(app)
     register_handlers()
     register_blueprints(app)
+    limits.init_app(app)
+    if proxies := app.config["PROXY_FIX_X_FOR"]:
+        # behind N reverse proxies: the caller's IP (per-IP limits, logs) is in X-Forwarded-For, and
+        # the public scheme and host (absolute URLs such as poll_url say https://) in X-Forwarded-Proto/Host
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)  # type: ignore[method-assign]
 
     @app.get("/api/v1/openapi.json", doc_ui=False)
     def openapi_json():
@@ -86,4 +97,8 @@ def create_app(config: dict[str, Any] | None = None) -> ContractAPI:
     return app
 
 
-app = create_app()
+def __getattr__(name: str) -> Any:
+    if name == "app":
+        globals()["app"] = built = create_app()
+        return built
+    raise AttributeError(name)

@@ -93,7 +93,7 @@ def run(optimised: bool, photo: bytes) -> list[tuple[str, int, int, int]]:
     from models.base import utcnow
 
     tmp = tempfile.mkdtemp(prefix="siteroll-bytes-")
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/bench.db", "JOBS_MODE": "inprocess",
+    app = create_app({"DEMO": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/bench.db", "JOBS_MODE": "inprocess",
                       "FACE_DEEPFACE_HOME": f"{tmp}/deepface"})
     with app.app_context():
         db.create_all()

@@ -6,7 +6,18 @@ from flask_openapi3 import OpenAPI
 
 
 def register_blueprints(app: OpenAPI) -> None:
-    from blueprints import auth, docs, errors, faces, health, mobile, org, request_cycle
+    from blueprints import (
+        auth,
+        docs,
+        errors,
+        face_review,
+        faces,
+        health,
+        invitations,
+        mobile,
+        org,
+        request_cycle,
+    )
 
     docs.register(app)
     errors.register(app)
@@ -15,5 +26,7 @@ def register_blueprints(app: OpenAPI) -> None:
     app.register_api(auth.public)
     app.register_api(auth.bp)
     app.register_api(org.bp)
+    app.register_api(invitations.bp)
     app.register_api(health.bp)
     app.register_api(faces.bp)
+    app.register_api(face_review.bp)

@@ -81,6 +81,12 @@ def writes(view: Callable[..., Any]) -> Callable[..., Any]:
     return view
 
 
+def not_replayed(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Never keep this route's answer for Idempotency-Key replay (it carries a fresh secret)."""
+    view.siteroll_not_replayed = True  # type: ignore[attr-defined]
+    return view
+
+
 def page_from(query: ListQuery) -> Page:
     """The service-side page of a list request; a cursor we did not issue is a 422."""
     after = None

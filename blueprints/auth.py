@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from blueprints.api import actor_id, answer, api_blueprint, current_user, login_required, writes
+from blueprints.api import actor_id, answer, api_blueprint, current_user, login_required, not_replayed, writes
 from blueprints.contract import raises
+from blueprints.limits import rate_limited
 from blueprints.mobile import etag
 from models import User
 from schemas.auth import (
@@ -28,6 +29,8 @@ def user_out(user: User) -> UserOut:
 
 @public.post("/auth/login", responses={200: LoginOut},
          summary="用 wx.login 的 code 登录，返回 Bearer 令牌")
+@rate_limited("login")
+@not_replayed
 @raises("WECHAT_CODE_INVALID", "WECHAT_RATE_LIMITED", "WECHAT_NOT_CONFIGURED", "WECHAT_UNAVAILABLE", "WECHAT_ERROR")
 def login(body: LoginIn):
     user, issued = auth.login_with_wechat(body.code)
@@ -50,6 +53,7 @@ def bind_phone(body: PhoneIn):
 
 
 @bp.get("/me/phone", responses={200: PhoneRevealOut}, summary="查看本人完整手机号（记录审计日志）")
+@rate_limited("pii")
 @writes
 @login_required
 def reveal_my_phone():

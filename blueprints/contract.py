@@ -58,7 +58,8 @@ WITH_PATH = ("NOT_FOUND",)  # a path parameter that is not a positive integer ma
 WITH_INPUT = ("VALIDATION_FAILED",)
 WITH_CURSOR = ("CURSOR_INVALID",)  # lists: blueprints/api.py page_from
 WITH_BODY = ("BAD_REQUEST", "PAYLOAD_TOO_LARGE", "UNSUPPORTED_MEDIA_TYPE")
-WITH_JSON = ("INVALID_JSON",)
+WITH_JSON = ("INVALID_JSON", "JSON_TOO_DEEP")
+RATE_LIMITED = ("RATE_LIMITED",)  # @rate_limited routes (blueprints/limits.py)
 IDEMPOTENT = ("IDEMPOTENCY_KEY_INVALID", "IDEMPOTENCY_KEY_REUSED", "IDEMPOTENCY_IN_PROGRESS")
 WRITES = ("CONFLICT", "DATABASE_BUSY")
 
@@ -111,6 +112,8 @@ class Operation:
             codes += IDEMPOTENT
         if self.writes:
             codes += WRITES
+        if getattr(self.view, "siteroll_rate_limit", None):
+            codes += RATE_LIMITED
         return list(dict.fromkeys(codes))
 
     @property
@@ -169,8 +172,8 @@ def error_responses(codes: list[str]) -> dict[str, dict[str, Any]]:
     return {
         str(status): {
             "description": STATUS_TEXT[status] + "\n\n" + "\n".join(_code_line(c) for c in listed),
-            "headers": _headers("X-Request-Id", *(("Retry-After",) if any(CATALOGUE[c].retry_after for c in listed)
-                                                  else ())),
+            "headers": _headers("X-Request-Id", *(("Retry-After",) if status == 429 or any(
+                CATALOGUE[c].retry_after for c in listed) else ())),
             "content": {"application/json": {"schema": error_schema(listed)}},
         }
         for status, listed in sorted(by_status.items())

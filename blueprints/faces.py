@@ -6,6 +6,7 @@ from flask import url_for
 
 from blueprints.api import actor_id, answer, api_blueprint, login_required
 from blueprints.contract import raises
+from blueprints.limits import rate_limited
 from blueprints.mobile import etag, polled
 from schemas.faces import (
     ChallengeIn,
@@ -25,6 +26,7 @@ bp = api_blueprint("faces", __name__, "faces", "人脸核验与活体检测（�
 
 
 @bp.post("/faces/challenges", responses={201: ChallengeOut}, summary="获取动作验证指令（一次性，短时有效）")
+@rate_limited("face")
 @login_required
 @raises("CONSENT_REQUIRED", "PROJECT_NOT_FOUND", "FORBIDDEN")
 def create_challenge(body: ChallengeIn):
@@ -33,10 +35,12 @@ def create_challenge(body: ChallengeIn):
 
 @bp.post("/faces/checks", responses={202: FaceCheckAccepted},
          summary="上传自拍进行人脸核验（后台处理，返回核验编号）")
+@rate_limited("face")
 @login_required
-@raises("CONSENT_REQUIRED", "PROJECT_NOT_FOUND", "FORBIDDEN", "FACE_CHECK_KIND_INVALID", "FRAME_COUNT_INVALID",
-        "IMAGE_UNDECODABLE", "IMAGE_TOO_LARGE", "NOT_ENROLLED", "CHALLENGE_REQUIRED", "CHALLENGE_NOT_FOUND",
-        "CHALLENGE_EXPIRED", "CHALLENGE_REPLAYED", "CHALLENGE_FRAMES_INVALID")
+@raises("CONSENT_REQUIRED", "PROJECT_NOT_FOUND", "PROJECT_REQUIRED", "FORBIDDEN", "REENROLL_NEEDS_APPROVAL",
+        "FACE_CHECK_KIND_INVALID", "FRAME_COUNT_INVALID", "IMAGE_UNDECODABLE", "IMAGE_TOO_LARGE", "NOT_ENROLLED",
+        "CHALLENGE_REQUIRED", "CHALLENGE_NOT_FOUND", "CHALLENGE_EXPIRED", "CHALLENGE_REPLAYED",
+        "CHALLENGE_FRAMES_INVALID")
 def create_check(form: FaceCheckForm):
     limit = settings().faces.engine.max_bytes
     # read one byte past the limit: enough to refuse an oversized photo without holding more

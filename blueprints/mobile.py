@@ -16,7 +16,6 @@ from typing import Any
 
 from flask import Flask, Response, current_app, request
 from werkzeug.http import parse_accept_header
-from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 COMPRESSIBLE = ("application/json", "text/html", "text/css", "text/javascript", "application/javascript",
@@ -90,7 +89,3 @@ def _conditional(response: Response) -> Response:
 def register(app: Flask) -> None:
     app.after_request(_conditional)
     app.wsgi_app = Gzip(app.wsgi_app)  # type: ignore[method-assign]
-    proxies = int(app.config.get("TRUSTED_PROXIES") or 0)
-    if proxies:
-        # behind nginx: absolute URLs (poll_url) must say https:// and the public host
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)  # type: ignore[method-assign]

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from blueprints.api import actor_id, answer, api_blueprint, login_required, next_cursor, page_from, writes
 from blueprints.contract import raises
+from blueprints.limits import rate_limited
 from blueprints.mobile import etag
 from schemas.auth import PhoneRevealOut
 from schemas.common import CompanyPath, ListQuery, MemberPath, ProjectPath, TeamPath
+from schemas.invitations import MemberTeamIn
 from schemas.org import (
     CompanyIn,
     CompanyOut,
@@ -26,7 +28,7 @@ from schemas.org import (
     TeamOut,
     TeamPatch,
 )
-from services import org
+from services import companies, invitations, org
 
 bp = api_blueprint("org", __name__, "org", "企业、项目、参建单位、班组与成员")
 
@@ -38,12 +40,13 @@ def create_company(body: CompanyIn):
     return answer(CompanyOut.model_validate(org.create_company(actor_id(), body.name, body.uscc)), 201)
 
 
-@bp.get("/companies/<int:company_id>", responses={200: CompanyOut}, summary="企业信息")
+@bp.get("/companies/<int:company_id>", responses={200: CompanyOut},
+        summary="企业信息（登记人及该企业参建项目的成员可见）")
 @login_required
 @raises("COMPANY_NOT_FOUND")
 @etag
 def get_company(path: CompanyPath):
-    return answer(CompanyOut.model_validate(org.get_company(path.company_id)))
+    return answer(CompanyOut.model_validate(companies.read_company(actor_id(), path.company_id)))
 
 
 @bp.post("/projects", responses={201: ProjectOut}, summary="创建项目（创建者成为项目管理员）")
@@ -98,7 +101,7 @@ def list_participants(path: ProjectPath, query: ListQuery):
 @bp.post("/projects/<int:project_id>/teams", responses={201: TeamOut},
          summary="创建班组（项目管理员、劳资专管员）")
 @login_required
-@raises("PROJECT_NOT_FOUND", "FORBIDDEN", "COMPANY_NOT_PARTICIPANT", "LEADER_NOT_FOUND", "TEAM_EXISTS")
+@raises("PROJECT_NOT_FOUND", "FORBIDDEN", "COMPANY_NOT_PARTICIPANT", "TEAM_EXISTS", "LEADER_NOT_MEMBER")
 def create_team(path: ProjectPath, body: TeamIn):
     team = org.create_team(actor_id(), path.project_id, name=body.name,
                            default_day_wage_fen=body.default_day_wage_fen, company_id=body.company_id,
@@ -126,8 +129,7 @@ def get_team(path: TeamPath):
 
 @bp.patch("/teams/<int:team_id>", responses={200: TeamOut}, summary="修改班组（项目管理员、劳资专管员）")
 @login_required
-@raises("TEAM_NOT_FOUND", "PROJECT_NOT_FOUND", "FORBIDDEN", "COMPANY_NOT_PARTICIPANT", "LEADER_NOT_FOUND",
-        "TEAM_EXISTS")
+@raises("TEAM_NOT_FOUND", "PROJECT_NOT_FOUND", "FORBIDDEN", "COMPANY_NOT_PARTICIPANT", "TEAM_EXISTS", "LEADER_NOT_MEMBER")
 def update_team(path: TeamPath, body: TeamPatch):
     return answer(TeamOut.model_validate(org.update_team(actor_id(), path.team_id, body.model_dump(exclude_unset=True))))
 
@@ -142,9 +144,10 @@ def list_members(path: ProjectPath, query: ListQuery):
     return answer(MemberList(items=[MemberOut.of(*row) for row in paged.items], next_cursor=next_cursor(paged)))
 
 
-@bp.post("/projects/<int:project_id>/members", responses={201: MemberOut}, summary="授予项目角色（项目管理员）")
+@bp.post("/projects/<int:project_id>/members", responses={201: MemberOut},
+         summary="调整在岗成员的角色（项目管理员；新成员请用邀请）")
 @login_required
-@raises("PROJECT_NOT_FOUND", "FORBIDDEN", "USER_NOT_FOUND", "TEAM_REQUIRED")
+@raises("PROJECT_NOT_FOUND", "FORBIDDEN", "USER_NOT_FOUND", "TEAM_REQUIRED", "MEMBERSHIP_CHANGED", "MEMBER_NOT_FOUND")
 def grant_role(path: ProjectPath, body: MemberIn):
     return answer(MemberOut.of(*org.grant_role(actor_id(), path.project_id, user_id=body.user_id,
                                                role=body.role, team_id=body.team_id)), 201)
@@ -152,6 +155,7 @@ def grant_role(path: ProjectPath, body: MemberIn):
 
 @bp.get("/projects/<int:project_id>/members/<int:user_id>/phone", responses={200: PhoneRevealOut},
         summary="查看成员完整手机号（项目管理员、劳资专管员；记录审计日志）")
+@rate_limited("pii")
 @writes
 @login_required
 @raises("PROJECT_NOT_FOUND", "FORBIDDEN", "MEMBER_NOT_FOUND")
@@ -159,8 +163,17 @@ def reveal_member_phone(path: MemberPath):
     return answer(PhoneRevealOut(phone=org.reveal_member_phone(actor_id(), path.project_id, path.user_id)))
 
 
-@bp.post("/projects/join", responses={201: JoinOut}, summary="工人凭项目码加入项目（待劳资专管员审核）")
+@bp.patch("/projects/<int:project_id>/members/<int:user_id>", responses={200: MemberOut},
+          summary="工人调换班组（项目管理员、劳资专管员；记录审计日志）")
 @login_required
-@raises("JOIN_CODE_INVALID", "TEAM_NOT_IN_PROJECT")
+@raises("PROJECT_NOT_FOUND", "FORBIDDEN", "MEMBER_NOT_FOUND", "TEAM_REQUIRED")
+def change_member_team(path: MemberPath, body: MemberTeamIn):
+    return answer(MemberOut.of(*invitations.change_team(actor_id(), path.project_id, path.user_id, body.team_id)))
+
+
+@bp.post("/projects/join", responses={201: JoinOut}, summary="工人凭项目码加入项目（待劳资专管员审核）")
+@rate_limited("join")
+@login_required
+@raises("JOIN_CODE_INVALID", "TEAM_NOT_IN_PROJECT", "ALREADY_JOINED", "TEAM_CHANGE_NEEDS_REVIEW")
 def join_project(body: JoinIn):
     return answer(JoinOut.of(*org.join_project(actor_id(), body.join_code, body.team_id)), 201)

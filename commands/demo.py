@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 
 from models import db
@@ -10,6 +11,9 @@ from services.demo import DEMO_LOGINS, JOIN_CODE, seed_demo
 @click.command("seed-demo", help="Create the demo company, project DEMO01, team 钢筋班 and demo logins.")
 @with_appcontext
 def seed_demo_command() -> None:
+    if not current_app.config["DEMO"]:
+        # demo logins are known openids: on a real deployment they would be open doors
+        raise click.ClickException("seed-demo only runs in the demo (SITEROLL_DEMO=1)")
     ids = seed_demo()
     db.session.commit()
     click.echo(f"demo project {ids.project_id} (join code {JOIN_CODE}), team {ids.team_id}")

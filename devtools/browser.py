@@ -112,7 +112,7 @@ def main(argv: list[str]) -> int:
     size = (PHONE[0], int(argv[3])) if len(argv) > 3 else PHONE  # a taller page, same phone width
     from app import create_app
 
-    with served(create_app()) as base:
+    with served(create_app({"DEMO": True})) as base:  # generated keys, fake WeChat: a look at the docs only
         screenshot(base + path, out, size)
     print(f"wrote {out} ({size[0]}x{size[1]})")
     return 0

@@ -62,6 +62,8 @@ def _dispatch(app: Flask, pending: _Pending) -> None:
             pending.func, *pending.args, job_id=pending.job_id, job_timeout=pending.timeout,
             retry=Retry(max=pending.retry_max, interval=intervals) if pending.retry_max else None,
             failure_ttl=7 * 24 * 3600,
+            # RQ logs the description; by default it spells out the arguments
+            description=pending.func,
         )
     else:
         app.extensions["siteroll_inprocess_jobs"].submit(pending)
@@ -73,6 +75,10 @@ def init_app(app: Flask) -> None:
         app.extensions["siteroll_inprocess_jobs"] = runner
         if config_flag(app.config.get("FACE_WARM_UP_ON_START")):
             runner.submit(_Pending("services.faces.runtime.warm_up", (), "face", 0, 600, None))
+        if config_flag(app.config.get("EMBEDDED_PERIODIC_JOBS", True)):
+            from infra.periodic import start_when_serving
+
+            start_when_serving(app, lambda name: runner.submit(_Pending(name, (), "default", 0, 600, None)))
     _install_session_hooks()
 
 
@@ -98,8 +104,9 @@ def _install_session_hooks() -> None:
             except Exception:
                 # The rows are committed already; failing the request now would only make the
                 # client retry work that is done. Face checks left pending are closed by the
-                # fail-stale sweep (workers/cron.py); the log says which job was lost.
-                log.exception("could not enqueue %s%r after commit", pending.func, pending.args)
+                # fail-stale sweep (workers/cron.py); the log says which job was lost (its name,
+                # not its arguments: they can be personal data).
+                log.exception("could not enqueue %s (job id %s) after commit", pending.func, pending.job_id)
 
     @event.listens_for(db.session, "after_soft_rollback")
     def _after_rollback(session, _previous_transaction) -> None:

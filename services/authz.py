@@ -28,6 +28,10 @@ class Action(StrEnum):
     MEMBER_MANAGE = "member.manage"
     MEMBER_PII_READ = "member.pii_read"
     FACE_CHECK = "face.check"  # a face check (or its challenge) made in a project: one's own face
+    MEMBER_INVITE = "member.invite"
+    MEMBER_TEAM_CHANGE = "member.team_change"
+    FACE_REENROLL_APPROVE = "face.reenroll_approve"
+    FACE_RESULT_REVIEW = "face.result_review"
 
 
 class Reach(StrEnum):
@@ -51,6 +55,12 @@ POLICY: dict[Action, dict[Role, Reach]] = {
     Action.MEMBER_MANAGE: {R.PROJECT_ADMIN: Reach.PROJECT},
     Action.MEMBER_PII_READ: {R.PROJECT_ADMIN: Reach.PROJECT, R.LABOUR_MANAGER: Reach.PROJECT},
     Action.FACE_CHECK: {role: Reach.SELF for role in Role},
+    Action.MEMBER_INVITE: {R.PROJECT_ADMIN: Reach.PROJECT},
+    # a worker's team sets their wage: moved by the labour manager, never by the worker
+    Action.MEMBER_TEAM_CHANGE: {R.PROJECT_ADMIN: Reach.PROJECT, R.LABOUR_MANAGER: Reach.PROJECT},
+    Action.FACE_REENROLL_APPROVE: {R.PROJECT_ADMIN: Reach.PROJECT, R.LABOUR_MANAGER: Reach.PROJECT},
+    # distances, thresholds and anti-spoof scores help tune a spoof: never shown to the worker
+    Action.FACE_RESULT_REVIEW: {R.PROJECT_ADMIN: Reach.PROJECT, R.LABOUR_MANAGER: Reach.PROJECT},
 }
 
 
@@ -79,9 +89,20 @@ def memberships_in(user_id: int, project_id: int) -> list[Membership]:
     ).scalars())
 
 
+def active_memberships_in(user_id: int, project_id: int) -> list[Membership]:
+    """The memberships that grant rights: a pending one (the join code typed, not yet
+    reviewed) grants nothing but the applicant's own application (/me)."""
+    return list(db.session.execute(
+        select(Membership).where(
+            Membership.user_id == user_id, Membership.project_id == project_id,
+            Membership.status == MembershipStatus.ACTIVE.value,
+        )
+    ).scalars())
+
+
 def scope(user_id: int, action: Action, project_id: int) -> Scope:
     """The caller's reach; raises NotFound for outsiders and Forbidden for members without the action."""
-    memberships = memberships_in(user_id, project_id)
+    memberships = active_memberships_in(user_id, project_id)
     if not memberships:
         raise ProjectNotFound()
     rules = POLICY[action]

@@ -8,6 +8,7 @@ from models import Consent, db
 from models.base import utcnow
 from services import audit
 from services.errors import Forbidden
+from services.faces.erasure import erase_biometrics
 
 KINDS = {"biometric": "人脸识别（生物识别信息）处理", "privacy_policy": "隐私政策"}
 
@@ -41,6 +42,8 @@ def withdraw_consent(actor_id: int, kind: str) -> None:
     db.session.flush()
     audit.record("consent.withdrawn", actor_user_id=actor_id, object_type="consent", object_id=current.id,
                  details={"kind": kind})
+    if kind == "biometric":
+        erase_biometrics(actor_id)
 
 
 def require_consent(user_id: int, kind: str) -> Consent:

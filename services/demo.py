@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from models import Company, Membership, Project, ProjectCompany, Role, Team, User, db
-from services import org
+from services import invitations, org
 
 COMPANY_NAME = "深圳示例建设集团"
 COMPANY_USCC = "91440300279569123Q"
@@ -44,7 +44,9 @@ def _user(openid: str, name: str) -> User:
 
 
 def _company(actor: User, name: str, uscc: str) -> Company:
-    existing = db.session.execute(select(Company).where(Company.uscc == uscc)).scalar_one_or_none()
+    # the demo admin's own registration (others may have registered the same USCC: claims)
+    existing = db.session.execute(select(Company).where(Company.uscc == uscc, Company.created_by == actor.id)
+                                  ).scalar_one_or_none()
     return existing or org.create_company(actor.id, name, uscc)
 
 
@@ -63,21 +65,25 @@ def seed_demo() -> DemoIds:
             ProjectCompany.project_id == project.id, ProjectCompany.company_id == labour.id)).first():
         org.add_participant(admin.id, project.id, labour.id, "labour_subcontractor")
 
-    leader = _user("demo-leader", "张班长")
     team = db.session.execute(select(Team).where(Team.project_id == project.id, Team.name == TEAM_NAME)
                               ).scalar_one_or_none()
     if team is None:
         team = org.create_team(admin.id, project.id, name=TEAM_NAME, default_day_wage_fen=DAY_WAGE_FEN,
-                               company_id=labour.id, trade="钢筋工", leader_user_id=leader.id)
+                               company_id=labour.id, trade="钢筋工")
 
-    names = {"demo-payroll": "李劳资", "demo-approver": "王审批", "demo-supervisor": "赵监理"}
+    names = {"demo-payroll": "李劳资", "demo-approver": "王审批", "demo-supervisor": "赵监理",
+             "demo-leader": "张班长"}
     for openid, role in DEMO_LOGINS.items():
-        if role in (Role.PROJECT_ADMIN, Role.TEAM_LEADER):
-            continue  # admin created the project; the leader was made by create_team
+        if role is Role.PROJECT_ADMIN:
+            continue  # admin created the project
         user = _user(openid, names[openid])
         held = db.session.execute(select(Membership.id).where(
             Membership.project_id == project.id, Membership.user_id == user.id, Membership.role == role.value)
         ).first()
         if not held:
-            org.grant_role(admin.id, project.id, user_id=user.id, role=role.value, team_id=None)
+            # the same path as a real person: an invitation the user accepts
+            _, code = invitations.create_invitation(
+                admin.id, project.id, role=role.value, team_id=team.id if role is Role.TEAM_LEADER else None,
+                ttl_seconds=3600)
+            invitations.accept_invitation(user.id, code)
     return DemoIds(project.id, team.id, contractor.id)
