@@ -37,7 +37,7 @@ def test_project_creator_is_admin_and_the_contractor_participates(ctx):
     assert link.role == ParticipantRole.GENERAL_CONTRACTOR.value
     # the wage account is kept encrypted and shown masked
     assert project.wage_account_no_masked == "6222***********3445"
-    assert pii.decrypt_str(project.wage_account_no_enc, context="wage_account") == "6222020200112233445"
+    assert pii.decrypt_str(project.wage_account_no_enc, context=org.wage_account_context(project)) == "6222020200112233445"
 
 
 def test_only_the_admin_updates_and_outsiders_learn_nothing(ctx):
