@@ -9,6 +9,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from config import ROOT
+from devtools.browser import PHONE, screenshot, served
 from services.error_codes import CATALOGUE, RETRY_TEXT, face_reasons
 
 DEFAULT_PATH = ROOT / "miniprogram_api_docs" / "openapi.json"
@@ -56,6 +57,17 @@ def render_guide(current: str) -> str:
 @click.group("openapi", help="OpenAPI 文档")
 def openapi_cli() -> None:
     pass
+
+
+@openapi_cli.command("screenshot", help="Screenshot a page at phone width with headless chromium.")
+@click.argument("path", default="/docs/")
+@click.argument("output", type=click.Path(path_type=Path), default=ROOT / "docs" / "docs-390px.png")
+@click.option("--height", type=int, default=PHONE[1], show_default=True, help="A taller page, same 390 px width.")
+@with_appcontext
+def screenshot_command(path: str, output: Path, height: int) -> None:
+    with served(current_app._get_current_object()) as base:  # type: ignore[attr-defined]
+        screenshot(base + path, output, (PHONE[0], height))
+    click.echo(f"wrote {output} ({PHONE[0]}x{height})")
 
 
 @openapi_cli.command("export", help="Write the OpenAPI document generated from the code.")

@@ -1,8 +1,8 @@
 """Look at a page the way a phone does: headless Debian ``chromium`` at 390 px wide.
 
 Used by tests/test_docs_page.py and by hand:
-``python -m devtools.browser /docs/ docs/docs-390px.png [height]`` serves the app on a free loopback
-port, then writes a screenshot. Chromium and the Noto CJK fonts come from Debian
+``SITEROLL_DEMO=1 flask --app app openapi screenshot /docs/ docs/docs-390px.png`` serves the app on a
+free loopback port, then writes a screenshot (commands/openapi.py). Chromium and the Noto CJK fonts come from Debian
 (``devtools/apt.sh chromium fonts-noto-cjk``; .ci/run installs them).
 """
 
@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import sys
 import tempfile
 import threading
 from collections.abc import Iterator
@@ -105,18 +104,3 @@ def phone_view(base: str, path: str) -> str:
     """The DOM of ``path`` framed at phone width: body carries data-phone-overflow-px/-width/-text."""
     return rendered_dom(f"{base}{FRAME_PATH}?path={path}", (PHONE[0] + 200, PHONE[1] + 50))
 
-
-def main(argv: list[str]) -> int:
-    path = argv[1] if len(argv) > 1 else "/docs/"
-    out = Path(argv[2] if len(argv) > 2 else "docs/docs-390px.png")
-    size = (PHONE[0], int(argv[3])) if len(argv) > 3 else PHONE  # a taller page, same phone width
-    from app import create_app
-
-    with served(create_app({"DEMO": True})) as base:  # generated keys, fake WeChat: a look at the docs only
-        screenshot(base + path, out, size)
-    print(f"wrote {out} ({size[0]}x{size[1]})")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv))

@@ -54,7 +54,7 @@ def create_company(actor_id: int, name: str, uscc: str) -> Company:
     taken = db.session.execute(select(Company.id).where(
         Company.uscc == code, or_(Company.verified.is_(True), Company.created_by == actor_id))).first()
     if taken:
-        raise Conflict("COMPANY_EXISTS", "该统一社会信用代码的企业已登记", {"uscc": code})
+        raise Conflict("COMPANY_EXISTS", details={"uscc": code})
     company = Company(name=name.strip(), uscc=code, created_by=actor_id, verified=False)
     db.session.add(company)
     _flush_unique(Conflict("COMPANY_EXISTS", details={"uscc": code}))
@@ -91,7 +91,7 @@ def create_project(actor_id: int, *, name: str, address: str, general_contractor
         geofence=geo.normalize_geofence(geofence), liveness_mode=liveness_mode, created_by=actor_id,
     )
     db.session.add(project)
-    _flush_unique(Conflict("JOIN_CODE_TAKEN", "项目码已被使用"))
+    _flush_unique(Conflict("JOIN_CODE_TAKEN"))
     project.wage_account_no_enc = pii.encrypt_str(account, context=wage_account_context(project))
     db.session.add(ProjectCompany(project_id=project.id, company_id=general_contractor_id,
                                   role=ParticipantRole.GENERAL_CONTRACTOR.value))
@@ -173,7 +173,7 @@ def _check_team_company(project_id: int, company_id: int | None) -> None:
 def _check_leader(project_id: int, leader_user_id: int | None) -> None:
     # a leader sees their team's people: only someone already working in the project may be named
     if leader_user_id is not None and not active_memberships_in(leader_user_id, project_id):
-        raise Unprocessable("LEADER_NOT_MEMBER", "班组长须是本项目的在岗成员，请先邀请其加入项目")
+        raise Unprocessable("LEADER_NOT_MEMBER")
 
 
 def _make_leader(project_id: int, team: Team, previous_leader_id: int | None = None) -> None:
@@ -246,7 +246,7 @@ def update_team(actor_id: int, team_id: int, changes: dict[str, Any]) -> Team:
     for key in ("name", "trade", "default_day_wage_fen", "company_id", "leader_user_id"):
         if key in changes:
             setattr(team, key, changes[key])
-    _flush_unique(Conflict("TEAM_EXISTS", "本项目已有同名班组"))
+    _flush_unique(Conflict("TEAM_EXISTS"))
     _make_leader(team.project_id, team, previous_leader)
     db.session.flush()
     details = {k: v for k, v in changes.items() if k != "name"}
@@ -286,7 +286,7 @@ def role_team(project_id: int, role: str, team_id: int | None) -> int | None:
         return None
     team = db.session.get(Team, team_id) if team_id is not None else None
     if team is None or team.project_id != project_id:
-        raise Unprocessable("TEAM_REQUIRED", "班组长和工人必须指定本项目的班组")
+        raise Unprocessable("TEAM_REQUIRED")
     return team.id
 
 
@@ -300,7 +300,7 @@ def hold_role(project_id: int, user_id: int, role: str, team_id: int | None) -> 
         db.session.add(membership)
     else:
         membership.team_id, membership.status = team_id, MembershipStatus.ACTIVE.value
-    _flush_unique(Conflict("MEMBERSHIP_CHANGED", "成员身份已被其他请求修改，请刷新后重试"))
+    _flush_unique(Conflict("MEMBERSHIP_CHANGED"))
     return membership
 
 
@@ -337,8 +337,7 @@ def join_project(actor_id: int, join_code: str, team_id: int | None) -> tuple[Me
         if team_id is None or existing.team_id == team_id:
             return existing, project
         if existing.status == MembershipStatus.ACTIVE.value:
-            raise Conflict("TEAM_CHANGE_NEEDS_REVIEW", "您已在本项目的班组中，调换班组请联系劳资专管员",
-                           {"team_id": existing.team_id})
+            raise Conflict("TEAM_CHANGE_NEEDS_REVIEW", details={"team_id": existing.team_id})
         previous, existing.team_id = existing.team_id, team_id
         db.session.flush()
         audit.record("project.join_updated", actor_user_id=actor_id, object_type="membership",
@@ -349,7 +348,7 @@ def join_project(actor_id: int, join_code: str, team_id: int | None) -> tuple[Me
         existing = Membership(project_id=project.id, user_id=actor_id, role=Role.WORKER.value)
         db.session.add(existing)
     existing.team_id, existing.status = team_id, MembershipStatus.PENDING.value
-    _flush_unique(Conflict("ALREADY_JOINED", "已提交加入申请，请勿重复提交"))
+    _flush_unique(Conflict("ALREADY_JOINED"))
     audit.record("project.joined", actor_user_id=actor_id, object_type="membership", object_id=existing.id,
                  details={"project_id": project.id, "team_id": team_id})
     return existing, project

@@ -119,7 +119,7 @@ def start_face_check(
         raise ValueError(f"no face check hand-over registered for purpose {purpose!r}")
     require_consent(actor_id, "biometric")
     if kind not in {k.value for k in FaceCheckKind}:
-        raise Unprocessable("FACE_CHECK_KIND_INVALID", "检查类型不正确", {"kind": kind})
+        raise Unprocessable("FACE_CHECK_KIND_INVALID", details={"kind": kind})
     approval = admit_face_check(actor_id, kind, project_id)
     mode = liveness_mode_for(project_id, challenge_nonce is not None)
     expected = (
