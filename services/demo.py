@@ -43,16 +43,16 @@ def _user(openid: str, name: str) -> User:
     return user
 
 
-def _company(actor: User, name: str, uscc: str) -> Company:
+def _company(actor_id: int, name: str, uscc: str) -> Company:
     # the demo admin's own registration (others may have registered the same USCC: claims)
-    existing = db.session.execute(select(Company).where(Company.uscc == uscc, Company.created_by == actor.id)
+    existing = db.session.execute(select(Company).where(Company.uscc == uscc, Company.created_by == actor_id)
                                   ).scalar_one_or_none()
-    return existing or org.create_company(actor.id, name, uscc)
+    return existing or org.create_company(actor_id, name, uscc)
 
 
 def seed_demo() -> DemoIds:
     admin = _user("demo-admin", "项目管理员")
-    contractor = _company(admin, COMPANY_NAME, COMPANY_USCC)
+    contractor = _company(admin.id, COMPANY_NAME, COMPANY_USCC)
     project = db.session.execute(select(Project).where(Project.join_code == JOIN_CODE)).scalar_one_or_none()
     if project is None:
         project = org.create_project(
@@ -60,7 +60,7 @@ def seed_demo() -> DemoIds:
             general_contractor_id=contractor.id, wage_account_bank="中国建设银行深圳分行",
             wage_account_no="44250100000000001234", geofence=GEOFENCE, join_code=JOIN_CODE,
         )
-    labour = _company(admin, SUBCONTRACTOR_NAME, SUBCONTRACTOR_USCC)
+    labour = _company(admin.id, SUBCONTRACTOR_NAME, SUBCONTRACTOR_USCC)
     if not db.session.execute(select(ProjectCompany.id).where(
             ProjectCompany.project_id == project.id, ProjectCompany.company_id == labour.id)).first():
         org.add_participant(admin.id, project.id, labour.id, "labour_subcontractor")

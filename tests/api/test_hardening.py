@@ -44,11 +44,11 @@ def test_job_arguments_stay_out_of_rq_logs(app):
     if app.config["JOBS_MODE"] != "rq":
         pytest.skip("RQ only: the in-process runner logs no arguments")
     from infra import jobs
-    from services import notifications
 
     with app.app_context():
         user = make_user("job-args")
-        notifications.notify(user.id, "TPL_SECRET", {"thing1": "13800000000"})
+        jobs.enqueue("workers.notifications.send_subscribe_message", user.id, "TPL_SECRET",
+                     {"thing1": "13800000000"}, None)
         db.session.commit()
         queued = jobs.rq_queue(app, "default").jobs
     assert queued and all("13800000000" not in (j.description or "") for j in queued)
