@@ -41,7 +41,9 @@ class FaceCheckForm(BaseModel):
     project_id: int | None = Field(default=None, ge=1, le=2**53)
     challenge_nonce: str | None = Field(default=None, max_length=64, description="动作验证时必填")
     frames: list[FileStorage] = Field(
-        title="照片", description="JPG/PNG 照片：被动活体 1 张；动作验证 2–3 张（第 1 张正对镜头，其后为动作后）"
+        title="照片",
+        description="JPG/PNG 照片：被动活体 1 张（录入 enroll 可连拍 1–3 张，每张都保存为特征）；"
+        "动作验证 2–3 张（第 1 张正对镜头，其后为动作后）"
     )
 
 

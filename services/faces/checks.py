@@ -32,7 +32,7 @@ from services.faces import handover
 from services.faces.admission import admit_face_check, link_reenrollment
 from services.faces.engine import JPEG_MAGIC, PNG_MAGIC, EngineSettings
 from services.faces.reasons import REASONS, FaceRejected
-from services.faces.settings import FACE_QUEUE, JOB_RETRIES, JOB_TIMEOUT_SECONDS
+from services.faces.settings import ENROLL_MAX_FRAMES, FACE_QUEUE, JOB_RETRIES, JOB_TIMEOUT_SECONDS
 from services.pii import encrypt_bytes
 from services.settings import settings
 
@@ -122,11 +122,11 @@ def start_face_check(
         raise Unprocessable("FACE_CHECK_KIND_INVALID", details={"kind": kind})
     approval = admit_face_check(actor_id, kind, project_id)
     mode = liveness_mode_for(project_id, challenge_nonce is not None)
-    expected = (
-        (challenges.ChallengeSettings.min_frames, challenges.ChallengeSettings.max_frames)
-        if mode == "challenge"
-        else (1, 1)
-    )
+    if mode == "challenge":
+        expected = (challenges.ChallengeSettings.min_frames, challenges.ChallengeSettings.max_frames)
+    else:
+        # an enrollment may be a short burst: every usable frame becomes a template
+        expected = (1, ENROLL_MAX_FRAMES if kind == FaceCheckKind.ENROLL else 1)
     if not expected[0] <= len(frames) <= expected[1]:
         # two frames without a nonce is a client that skipped the challenge, not a bad photo
         code = "CHALLENGE_FRAMES_INVALID" if mode == "challenge" else "FRAME_COUNT_INVALID"

@@ -111,11 +111,11 @@ def test_upload_answers_an_absolute_poll_url(app, client):
 
 
 def test_two_frames_without_a_challenge_say_so(app, client):
-    """Passive mode takes one photo; two are a skipped challenge, not an undecodable image."""
+    """Too many photos without a challenge: a count to fix, not an undecodable image."""
     _, headers = _worker(app)
-    frames = [(io.BytesIO(face_bytes(name)), name) for name in ("img1.jpg", "img2.jpg")]
+    frames = [(io.BytesIO(face_bytes(name)), name) for name in ("img1.jpg", "img2.jpg", "img3.jpg", "img4.jpg")]
     resp = client.post("/api/v1/faces/checks", data={"kind": "enroll", "frames": frames}, headers=headers,
                        content_type="multipart/form-data")
     error = resp.get_json()["error"]
     assert resp.status_code == 422 and error["code"] == "FRAME_COUNT_INVALID"
-    assert "JPG/PNG" not in error["message"] and error["details"]["expected"] == [1, 1]
+    assert "JPG/PNG" not in error["message"] and error["details"]["expected"] == [1, 3]
