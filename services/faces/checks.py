@@ -130,7 +130,7 @@ def start_face_check(
     if not expected[0] <= len(frames) <= expected[1]:
         # two frames without a nonce is a client that skipped the challenge, not a bad photo
         code = "CHALLENGE_FRAMES_INVALID" if mode == "challenge" else "FRAME_COUNT_INVALID"
-        raise Unprocessable(code, details={"frames": len(frames), "expected": list(expected)})
+        raise FaceRejected(code, {"frames": len(frames), "expected": list(expected)})
     validate_upload(frames, settings().faces.engine)
     now = utcnow()
     challenge = usable_challenge(actor_id, challenge_nonce, now) if challenge_nonce else None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from services.error_codes import face_reasons
+from services.error_codes import face_reasons, lookup
 from services.errors import Unprocessable
 
 # code -> what the worker reads on the phone (the catalogue in services/error_codes.py)
@@ -16,6 +16,6 @@ class FaceRejected(Unprocessable):
     the job). ``code`` is stable (stored, sent to the app); the message is Chinese."""
 
     def __init__(self, code: str, details: dict[str, Any] | None = None) -> None:
-        if code not in REASONS:
-            raise ValueError(f"unknown face reason code {code!r}")
-        super().__init__(code, REASONS[code], details)
+        if lookup(code).area != "faces":
+            raise ValueError(f"not a face code of services/error_codes.py: {code!r}")
+        super().__init__(code, details=details)
