@@ -30,7 +30,8 @@ from services.errors import Conflict, NotFound, ProjectNotFound, Unprocessable
 from services.faces import challenge as challenges
 from services.faces import handover
 from services.faces.admission import admit_face_check, link_reenrollment
-from services.faces.engine import JPEG_MAGIC, PNG_MAGIC, EngineSettings
+from services.faces.engine import EngineSettings
+from services.faces.imaging import check_upload
 from services.faces.reasons import REASONS, FaceRejected
 from services.faces.settings import ENROLL_MAX_FRAMES, FACE_QUEUE, JOB_RETRIES, JOB_TIMEOUT_SECONDS
 from services.pii import encrypt_bytes
@@ -57,10 +58,7 @@ def issue_challenge(actor_id: int, project_id: int | None = None) -> FaceChallen
 def validate_upload(frames: list[bytes], settings: EngineSettings) -> None:
     """Cheap checks at the request, so obviously bad uploads get a 422 now, not a failed job."""
     for index, data in enumerate(frames):
-        if len(data) > settings.max_bytes:
-            raise FaceRejected("IMAGE_TOO_LARGE", {"frame": index, "max_bytes": settings.max_bytes})
-        if not (data.startswith(JPEG_MAGIC) or data.startswith(PNG_MAGIC)):
-            raise FaceRejected("IMAGE_UNDECODABLE", {"frame": index})
+        check_upload(data, settings, frame=index)
 
 
 def liveness_mode_for(project_id: int | None, with_challenge: bool) -> str:

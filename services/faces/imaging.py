@@ -37,14 +37,19 @@ class _DefaultLimits:
 DEFAULT_LIMITS: DecodeLimits = _DefaultLimits()
 
 
+def check_upload(data: bytes, settings: DecodeLimits = DEFAULT_LIMITS, **where: int) -> None:
+    """What can be refused from the bytes alone, before any decoding: size and type."""
+    if len(data) > settings.max_bytes:
+        raise FaceRejected("IMAGE_TOO_LARGE", {**where, "bytes": len(data), "max_bytes": settings.max_bytes})
+    if not (data.startswith(JPEG_MAGIC) or data.startswith(PNG_MAGIC)):
+        raise FaceRejected("IMAGE_UNDECODABLE", {**where, "why": "not a JPEG or PNG"})
+
+
 def decode_image(data: bytes, settings: DecodeLimits = DEFAULT_LIMITS) -> np.ndarray:
     """Bytes of an upload -> RGB uint8 array. Only JPEG and PNG; size checked before decoding."""
     from PIL import Image, ImageOps
 
-    if len(data) > settings.max_bytes:
-        raise FaceRejected("IMAGE_TOO_LARGE", {"bytes": len(data), "max_bytes": settings.max_bytes})
-    if not (data.startswith(JPEG_MAGIC) or data.startswith(PNG_MAGIC)):
-        raise FaceRejected("IMAGE_UNDECODABLE", {"why": "not a JPEG or PNG"})
+    check_upload(data, settings)
     try:
         with Image.open(io.BytesIO(data), formats=("JPEG", "PNG")) as im:
             width, height = im.size
