@@ -15,7 +15,6 @@ own path costs (eager FasNet, ``DeepFace.represent`` with its padded dlib detect
 from __future__ import annotations
 
 import argparse
-import json
 import multiprocessing as mp
 import os
 import statistics
@@ -27,29 +26,11 @@ from typing import Any
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.harness import memory_mb, print_report  # noqa: E402
 from services.faces.weights import seed_weights, shared_dir, use_project_deepface_home  # noqa: E402
 
 # photos with exactly one face; the group photos only test refusals
 IMAGES = [f"img{i}.jpg" for i in range(1, 26)] + ["spoof_sample_image_T1.jpg"]
-
-
-def memory_mb(pid: int | str = "self") -> dict[str, float]:
-    """RSS counts the TensorFlow libraries each worker maps; PSS shares them out fairly."""
-    out: dict[str, float] = {}
-    for name, keys in (("status", ("VmRSS", "VmHWM")), ("smaps_rollup", ("Pss", "Private_Dirty"))):
-        for line in Path(f"/proc/{pid}/{name}").read_text().splitlines():
-            key, _, value = line.partition(":")
-            if key in keys:
-                out[key] = round(int(value.split()[0]) / 1024, 1)
-    return out
-
-
-def print_report(report: dict[str, Any], as_json: bool) -> None:
-    if as_json:
-        print(json.dumps(report, ensure_ascii=False))
-    else:
-        for key, value in report.items():
-            print(f"{key}: {value}")
 
 
 class RawDlib:
