@@ -187,10 +187,10 @@ def compute(payroll: Payroll) -> Computed:
     deductions = _deductions(project_id, {month, *carried})
     blockers: list[dict[str, Any]] = []
     wanted = set(user_ids)
-    for (uid, m) in sorted(unconfirmed):
+    for (uid, m) in sorted(u for u in unconfirmed if u[0] in wanted):
         dates = _dates(project_id, m, {uid}, AttendanceDay.confirmed_at.is_(None)).get(uid, [])
         blockers.append(_blocker("DAYS_UNCONFIRMED", "有未确认的考勤日", uid, names, month=m, dates=dates))
-    for (uid, m) in sorted(missing_out):
+    for (uid, m) in sorted(u for u in missing_out if u[0] in wanted):
         dates = _dates(project_id, m, {uid}, and_(AttendanceDay.confirmed_at.is_not(None),
                                                   AttendanceDay.status == "missing_out")).get(uid, [])
         blockers.append(_blocker("DAYS_MISSING_OUT", "已确认的考勤日缺下班卡，请班组长更正", uid, names, month=m, dates=dates))
