@@ -108,8 +108,9 @@ def bank_file(actor_id: int, payroll_id: int, fmt: str = "csv") -> tuple[Payroll
                 WorkerProfile.user_id.in_(user_ids[start:start + 1000]))):
             profiles[row.user_id] = row
     # one audit entry for the whole batch: the clear names and card numbers of these workers
-    audit.record("pii.read", actor_user_id=actor_id, object_type="payroll", object_id=payroll.id,
-                 details={"field": "name,bank_card", "purpose": "bank_file", "workers": len(attempts)})
+    if attempts:
+        audit.record("pii.read", actor_user_id=actor_id, object_type="payroll", object_id=payroll.id,
+                     details={"field": "name,bank_card", "purpose": "bank_file", "workers": len(attempts)})
     audit.record("payroll.bank_file", actor_user_id=actor_id, object_type="payroll", object_id=payroll.id,
                  details={"format": fmt, "lines": len(attempts), "amount_fen": sum(p.amount_fen for p, _ in attempts),
                           "refs": [p.line_ref for p, _ in attempts][:50]})
