@@ -15,7 +15,6 @@ from schemas.payroll import (
     DeductionIn,
     DeductionOut,
     DeferIn,
-    DisputeIn,
     LineOut,
     LinesQuery,
     PayrollDetail,
@@ -23,6 +22,10 @@ from schemas.payroll import (
     PayrollList,
     PayrollOut,
     PayrollPath,
+    PayrollRejectIn,
+    PayrollRulesIn,
+    PayrollRulesOut,
+    PayslipDisputeIn,
     PayslipList,
     PayslipOut,
     PayslipPath,
@@ -33,9 +36,6 @@ from schemas.payroll import (
     PieceWorkIn,
     PieceWorkList,
     PieceWorkOut,
-    RejectIn,
-    RulesIn,
-    RulesOut,
     SignatureForm,
     SubscriptionOut,
     blockers_of,
@@ -138,7 +138,7 @@ def approve(path: PayrollPath):
 
 
 @bp.post("/payrolls/<int:payroll_id>/reject", responses={200: PayrollOut}, summary="退回（工资审批人，须写原因）")
-def reject(path: PayrollPath, body: RejectIn):
+def reject(path: PayrollPath, body: PayrollRejectIn):
     return answer(payroll_out(approval.reject_payroll(current_user().id, path.payroll_id, body.reason)))
 
 
@@ -186,16 +186,16 @@ def add_deduction(path: ProjectPath, body: DeductionIn):
                                    amount_fen=row.amount_fen, reason=row.reason), 201)
 
 
-@bp.get("/projects/<int:project_id>/payroll-rules", responses={200: RulesOut}, summary="项目加班计薪规则")
+@bp.get("/projects/<int:project_id>/payroll-rules", responses={200: PayrollRulesOut}, summary="项目加班计薪规则")
 def get_rules(path: ProjectPath):
     row = inputs.get_rules(current_user().id, path.project_id)
-    return answer(RulesOut(overtime_after_minutes=row.overtime_after_minutes, overtime_percent=row.overtime_percent))
+    return answer(PayrollRulesOut(overtime_after_minutes=row.overtime_after_minutes, overtime_percent=row.overtime_percent))
 
 
-@bp.put("/projects/<int:project_id>/payroll-rules", responses={200: RulesOut}, summary="设置项目加班计薪规则")
-def put_rules(path: ProjectPath, body: RulesIn):
+@bp.put("/projects/<int:project_id>/payroll-rules", responses={200: PayrollRulesOut}, summary="设置项目加班计薪规则")
+def put_rules(path: ProjectPath, body: PayrollRulesIn):
     row = inputs.set_rules(current_user().id, path.project_id, **body.model_dump())
-    return answer(RulesOut(overtime_after_minutes=row.overtime_after_minutes, overtime_percent=row.overtime_percent))
+    return answer(PayrollRulesOut(overtime_after_minutes=row.overtime_after_minutes, overtime_percent=row.overtime_percent))
 
 
 @bp.post("/teams/<int:team_id>/piece-work", responses={201: PieceWorkOut}, summary="录入计件数量（班组长；工人确认后计薪）")
@@ -238,7 +238,7 @@ def confirm_payslip(path: PayslipPath, form: SignatureForm):
 
 
 @bp.post("/payslips/<int:payslip_id>/dispute", responses={200: PayslipOut}, summary="对工资条提出异议")
-def dispute_payslip(path: PayslipPath, body: DisputeIn):
+def dispute_payslip(path: PayslipPath, body: PayslipDisputeIn):
     return answer(slip_out(*slips.dispute_payslip(current_user().id, path.payslip_id, body.reason)))
 
 

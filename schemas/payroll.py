@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 from schemas.common import Strict
 
 Id = Field(ge=1, le=2**53)
-MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
+MONTH_PATTERN = r"^20\d{2}-(0[1-9]|1[0-2])$"
 PayrollStatus = Literal["draft", "submitted", "rejected", "approved"]
 PaymentStatus = Literal["unpaid", "issued", "paid", "failed", "nothing_due"]
 SlipStatus = Literal["issued", "confirmed", "disputed"]
@@ -39,7 +39,7 @@ class DeferIn(Strict):
     reason: str = Field(min_length=2, max_length=200, description="顺延到下月发放的原因")
 
 
-class RejectIn(Strict):
+class PayrollRejectIn(Strict):
     reason: str = Field(min_length=2, max_length=200)
 
 
@@ -146,12 +146,12 @@ class DeductionCreated(BaseModel):
     reason: str
 
 
-class RulesIn(Strict):
+class PayrollRulesIn(Strict):
     overtime_after_minutes: int = Field(ge=60, le=1440, description="每天超过多少分钟算加班")
     overtime_percent: int = Field(ge=100, le=300, description="加班按小时工资的百分比计发，如 150")
 
 
-class RulesOut(BaseModel):
+class PayrollRulesOut(BaseModel):
     overtime_after_minutes: int
     overtime_percent: int
 
@@ -221,7 +221,7 @@ class SignatureForm(BaseModel):
     signature: FileStorage = Field(description="手写签名 PNG")
 
 
-class DisputeIn(Strict):
+class PayslipDisputeIn(Strict):
     reason: str = Field(min_length=2, max_length=500)
 
 
