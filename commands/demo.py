@@ -16,4 +16,6 @@ def seed_demo_command() -> None:
     click.echo("demo logins (POST /api/v1/auth/login {\"code\": \"fake:<openid>\"}):")
     for openid, role in DEMO_LOGINS.items():
         click.echo(f"  fake:{openid:<16} {role.value}")
+    click.echo("  fake:demo-worker1     a worker: last month's pay slip, paid and signed (demo-worker2 paid,")
+    click.echo("                        demo-worker3 still in the bank batch); wage sheet: /api/v1/payrolls/<id>/wage-sheet.pdf")
     click.echo("  fake:<anything>       a new worker; join with code DEMO01")

@@ -80,4 +80,8 @@ def seed_demo() -> DemoIds:
         ).first()
         if not held:
             org.grant_role(admin, project.id, user_id=user.id, role=role.value, team_id=None)
+    from services.payroll.demo import seed_payroll_demo
+
+    logins = {openid: _user(openid, "").id for openid in DEMO_LOGINS}
+    seed_payroll_demo(project.id, team.id, logins)  # last month approved, two of three workers paid
     return DemoIds(project.id, team.id, contractor.id)
