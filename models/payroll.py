@@ -12,7 +12,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, BigId, utcnow
@@ -50,9 +50,10 @@ class Payroll(Base):
     blockers: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     fingerprint: Mapped[str] = mapped_column(String(64), default="")  # SHA-256 of the built lines
     line_count: Mapped[int] = mapped_column(default=0)
-    total_gross_fen: Mapped[int] = mapped_column(default=0)
-    total_deductions_fen: Mapped[int] = mapped_column(default=0)
-    total_net_fen: Mapped[int] = mapped_column(default=0)
+    # a large site's month passes 2^31 fen (21 million yuan): totals are BIGINT
+    total_gross_fen: Mapped[int] = mapped_column(BigInteger, default=0)
+    total_deductions_fen: Mapped[int] = mapped_column(BigInteger, default=0)
+    total_net_fen: Mapped[int] = mapped_column(BigInteger, default=0)
     builds: Mapped[int] = mapped_column(default=0)
     prepared_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
     built_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -119,13 +119,14 @@ def _piece(project_id: int, month: str) -> tuple[dict[int, int], dict[int, int],
     return done, open_, teams
 
 
-def _contracts(project_id: int) -> dict[int, Contract]:
-    """Each worker's latest signed contract in the project (a terminated one still pays its days)."""
-    out: dict[int, Contract] = {}
-    for c in db.session.execute(select(Contract).where(
+def _contracts(project_id: int) -> dict[int, Any]:
+    """Each worker's latest signed contract in the project (a terminated one still pays its days):
+    its id, team and wage terms only (the encrypted text is not needed here)."""
+    out: dict[int, Any] = {}
+    for c in db.session.execute(select(Contract.id, Contract.user_id, Contract.team_id, Contract.wage_type,
+                                       Contract.wage_amount_fen).where(
             Contract.project_id == project_id,
-            Contract.status.in_((ContractStatus.SIGNED.value, ContractStatus.TERMINATED.value))).order_by(Contract.id)
-            ).scalars():
+            Contract.status.in_((ContractStatus.SIGNED.value, ContractStatus.TERMINATED.value))).order_by(Contract.id)):
         out[c.user_id] = c
     return out
 
@@ -237,6 +238,8 @@ def find_payroll(project_id: int, month: str) -> Payroll | None:
 
 def write_lines(payroll: Payroll, computed: Computed) -> None:
     """Make the stored lines equal the computed ones, keeping each worker's line (and its id)."""
+    if payroll.fingerprint == computed.fingerprint and payroll.builds:
+        return  # nothing moved since the last build: the stored lines are these
     existing = {line.user_id: line for line in db.session.execute(
         select(PayrollLine).where(PayrollLine.payroll_id == payroll.id)).scalars()}
     new_rows = []

@@ -143,7 +143,7 @@ def test_future_month_refused_and_current_month_settles_early(app, client, psite
     from services.days import business_day
 
     s = psite
-    assert error(build(client, s, "2999-01"))["code"] == "MONTH_IN_FUTURE"
+    assert error(build(client, s, "2099-01"))["code"] == "MONTH_IN_FUTURE"
     today = business_day()
     confirm(client, s, today, w1=("present", 480))
     current = build(client, s, month_of(today))
