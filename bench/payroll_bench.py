@@ -81,11 +81,11 @@ def seed(n_workers: int, n_days: int, month: str) -> dict[str, int]:
                                                                                "leader")}
     db.session.add_all(staff.values())
     db.session.flush()
-    company = org.create_company(staff["admin"], "压测建设集团", "91440300279569123Q")
-    project = org.create_project(staff["admin"], name="压测项目", address="深圳市", general_contractor_id=company.id,
+    company = org.create_company(staff["admin"].id, "压测建设集团", "91440300279569123Q")
+    project = org.create_project(staff["admin"].id, name="压测项目", address="深圳市", general_contractor_id=company.id,
                                  wage_account_bank="测试银行", wage_account_no="6222020200112233445",
                                  geofence={"type": "circle", "center": {"lat": 22.5, "lng": 114.0}, "radius_m": 300})
-    team = org.create_team(staff["admin"], project.id, name="钢筋班", default_day_wage_fen=35000,
+    team = org.create_team(staff["admin"].id, project.id, name="钢筋班", default_day_wage_fen=35000,
                            leader_user_id=staff["leader"].id)
     for who, role in (("labour", Role.LABOUR_MANAGER), ("approver", Role.PAYROLL_APPROVER)):
         db.session.add(Membership(project_id=project.id, user_id=staff[who].id, role=role.value))

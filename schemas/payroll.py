@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Literal
 
 from flask_openapi3 import FileStorage
 from pydantic import BaseModel, Field
 
-from schemas.common import Strict
+from models.payroll import Payroll, PayrollLine, PieceWork
+from schemas.common import FromRow, Strict
 
 Id = Field(ge=1, le=2**53)
 MONTH_PATTERN = r"^20\d{2}-(0[1-9]|1[0-2])$"
@@ -90,6 +91,17 @@ class LineOut(BaseModel):
     paid_at: dt.datetime | None
     slip_status: SlipStatus
 
+    @classmethod
+    def of(cls, x: PayrollLine) -> LineOut:
+        return cls(
+            id=x.id, user_id=x.user_id, name_masked=x.name_masked, team_id=x.team_id, wage_type=x.wage_type,
+            rate_fen=x.rate_fen, days=x.half_days / 2, piece_quantity=x.piece_milli / 1000,
+            overtime_minutes=x.overtime_minutes, base_fen=x.base_fen, overtime_fen=x.overtime_fen,
+            gross_fen=x.gross_fen, deductions=[DeductionOut(**d) for d in x.deductions],
+            deductions_fen=x.deductions_fen, net_fen=x.net_fen, carried_months=x.carried_months,
+            bank_card_masked=card_masked(x.bank_card_last4), payment_status=x.payment_status, paid_at=x.paid_at,
+            slip_status=x.slip_status)
+
 
 class PayrollOut(BaseModel):
     id: int
@@ -108,6 +120,17 @@ class PayrollOut(BaseModel):
     decided_at: dt.datetime | None
     rejection_reason: str | None
     built_at: dt.datetime
+
+    @classmethod
+    def of(cls, p: Payroll, *, detailed: bool = True) -> PayrollOut:
+        """``detailed``: payroll staff see the blockers (names); supervisors and owners their count."""
+        return cls(
+            id=p.id, project_id=p.project_id, month=p.month, status=p.status,
+            blockers=[Blocker(**b) for b in p.blockers] if detailed else [], blocker_count=len(p.blockers),
+            line_count=p.line_count, total_gross_fen=p.total_gross_fen, total_deductions_fen=p.total_deductions_fen,
+            total_net_fen=p.total_net_fen, prepared_by=p.prepared_by, submitted_by=p.submitted_by,
+            decided_by=p.decided_by, decided_at=p.decided_at, rejection_reason=p.rejection_reason,
+            built_at=p.built_at)
 
 
 class PayrollDetail(PayrollOut):
@@ -137,7 +160,7 @@ class DeductionIn(Strict):
     reason: str = Field(min_length=2, max_length=200)
 
 
-class DeductionCreated(BaseModel):
+class DeductionCreated(FromRow):
     id: int
     user_id: int
     month: str
@@ -151,7 +174,7 @@ class PayrollRulesIn(Strict):
     overtime_percent: int = Field(ge=100, le=300, description="加班按小时工资的百分比计发，如 150")
 
 
-class PayrollRulesOut(BaseModel):
+class PayrollRulesOut(FromRow):
     overtime_after_minutes: int
     overtime_percent: int
 
@@ -172,6 +195,12 @@ class PieceWorkOut(BaseModel):
     quantity: float
     confirmed: bool
     confirmed_at: dt.datetime | None
+
+    @classmethod
+    def of(cls, x: PieceWork) -> PieceWorkOut:
+        return cls(id=x.id, user_id=x.user_id, team_id=x.team_id, date=x.work_date, item=x.item,
+                   quantity=x.quantity_milli / 1000, confirmed=x.confirmed_at is not None,
+                   confirmed_at=x.confirmed_at)
 
 
 class PieceWorkList(BaseModel):
@@ -195,6 +224,11 @@ class PayslipSummary(BaseModel):
     status: SlipStatus
     payment_status: PaymentStatus
 
+    @classmethod
+    def of(cls, x: PayrollLine, p: Payroll) -> PayslipSummary:
+        return cls(id=x.id, project_id=p.project_id, month=p.month, net_fen=x.net_fen, status=x.slip_status,
+                   payment_status=x.payment_status)
+
 
 class PayslipList(BaseModel):
     items: list[PayslipSummary]
@@ -216,6 +250,15 @@ class PayslipOut(PayslipSummary):
     confirmed_at: dt.datetime | None
     dispute_reason: str | None
 
+    @classmethod
+    def of(cls, x: PayrollLine, p: Payroll) -> PayslipOut:  # type: ignore[override]
+        return cls(
+            **PayslipSummary.of(x, p).model_dump(), wage_type=x.wage_type, rate_fen=x.rate_fen, days=x.half_days / 2,
+            piece_quantity=x.piece_milli / 1000, overtime_minutes=x.overtime_minutes, overtime_fen=x.overtime_fen,
+            gross_fen=x.gross_fen, deductions=[DeductionOut(**d) for d in x.deductions],
+            deductions_fen=x.deductions_fen, paid_at=x.paid_at, bank_card_masked=card_masked(x.bank_card_last4),
+            bank_name=x.bank_name, confirmed_at=x.confirmed_at, dispute_reason=x.dispute_reason)
+
 
 class SignatureForm(BaseModel):
     signature: FileStorage = Field(description="手写签名 PNG")
@@ -231,7 +274,3 @@ class SubscriptionOut(BaseModel):
 
 def card_masked(last4: str | None) -> str | None:
     return f"**** **** **** {last4}" if last4 else None
-
-
-def blockers_of(rows: list[dict[str, Any]]) -> list[Blocker]:
-    return [Blocker(**row) for row in rows]

@@ -19,7 +19,7 @@ from models.payroll import PayrollStatus
 from services.attendance.confirmation import Correction, confirm_days
 from services.attendance.locks import month_of
 from services.consents import grant_consent
-from services.contracts.lifecycle import generate_contract
+from services.contracts.lifecycle import WorkerParty, generate_contract
 from services.days import business_day
 from services.enrollment.profile import ProfileInput, find_profile, save_profile
 from services.payroll import approval, bank, build, slips
@@ -60,7 +60,9 @@ def _worker(openid: str, name: str, id_base: str, n: int, project_id: int, team_
         membership = Membership(project_id=project_id, user_id=user.id, role=Role.WORKER.value, team_id=team_id)
         db.session.add(membership)
         db.session.flush()
-    contract = generate_contract(labour_id, membership.id)
+    profile = find_profile(user.id)
+    party = WorkerParty(name, profile.name_masked, profile.id_number_masked, profile.phone_masked or "", profile.trade)
+    contract = generate_contract(labour_id, membership.id, party)
     if contract.status == ContractStatus.UNSIGNED.value:
         # the demo skips the face-checked signing (tests/payroll/test_end_to_end.py walks it)
         contract.status, contract.signed_at = ContractStatus.SIGNED.value, utcnow()
@@ -76,13 +78,18 @@ def signature_png() -> bytes:
     return out.getvalue()
 
 
-def seed_payroll_demo(project_id: int, team_id: int, users: dict[str, int]) -> int:
-    """Last month's approved, partly paid payroll; returns its id."""
+def _login(openid: str) -> int:
+    return db.session.execute(select(User.id).where(User.openid == openid)).scalar_one()
+
+
+def seed_payroll_demo(project_id: int, team_id: int) -> int:
+    """Last month's approved, partly paid payroll; returns its id. Runs after the demo attendance:
+    its workers whose month is not payable yet (no signed contract, unconfirmed days) are deferred."""
     month = month_of(business_day().replace(day=1) - timedelta(days=1))
     existing = build.find_payroll(project_id, month)
     if existing is not None and existing.status == PayrollStatus.APPROVED.value:
         return existing.id
-    labour, approver, leader = users["demo-payroll"], users["demo-approver"], users["demo-leader"]
+    labour, approver, leader = _login("demo-payroll"), _login("demo-approver"), _login("demo-leader")
     ids = [_worker(openid, name, id_base, n, project_id, team_id, labour)
            for n, (openid, name, id_base) in enumerate(WORKERS, start=1)]
     first = business_day().replace(day=1) - timedelta(days=1)
@@ -96,14 +103,17 @@ def seed_payroll_demo(project_id: int, team_id: int, users: dict[str, int]) -> i
             confirm_days(leader, team_id, day, ids, fixes)
         day += timedelta(days=1)
     payroll = build.build_payroll(labour, project_id, month)
+    for uid in sorted({b["user_id"] for b in payroll.blockers}):
+        approval.defer_worker(labour, payroll.id, uid, "演示：考勤或合同待补，顺延下月发放")
     approval.submit_payroll(labour, payroll.id)
     approval.approve_payroll(approver, payroll.id)
     _payroll, chunks = bank.bank_file(labour, payroll.id)
     rows = b"".join(chunks).decode().splitlines()[1:]
     results = ["line_ref,status,amount_fen,reason"]
-    for n, row in enumerate(rows):
+    paid_lines = {line.id for uid in ids[:2] for line, _p in slips.my_payslips(uid, project_id)}
+    for row in rows:
         ref, amount = row.split(",")[0], row.split(",")[5]
-        if n < 2:
+        if int(ref.split("-")[1]) in paid_lines:  # SR<payroll>-<line>-<attempt>
             results.append(f"{ref},paid,{amount},")
     bank.import_results(labour, payroll.id, "\n".join(results).encode())
     slip_id = next(line.id for line, _p in slips.my_payslips(ids[0], project_id))

@@ -18,6 +18,7 @@ def test_demo_month_is_approved_partly_paid_and_signed(app, client) -> None:
     listed = client.get(f"/api/v1/projects/{project_id}/payrolls", headers=labour).get_json()["items"]
     assert [p["status"] for p in listed] == ["approved"]
     lines = client.get(f"/api/v1/payrolls/{listed[0]['id']}", headers=labour).get_json()["lines"]
-    assert sorted(x["payment_status"] for x in lines) == ["issued", "paid", "paid"]
+    statuses = [x["payment_status"] for x in lines]
+    assert statuses.count("paid") == 2 and "issued" in statuses  # partly paid
     sheet = client.get(f"/api/v1/payrolls/{listed[0]['id']}/wage-sheet.pdf", headers=labour)
     assert sheet.status_code == 200 and sheet.mimetype == "application/pdf"
