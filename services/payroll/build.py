@@ -179,12 +179,13 @@ def compute(payroll: Payroll) -> Computed:
             workers.pop(uid)  # left for a later payroll, with this month's days
 
     user_ids = sorted(workers)
-    names = masked_names(user_ids)
     contracts = _contracts(project_id)
     profiles = {p.user_id: p for p in db.session.execute(select(
-        WorkerProfile.user_id, WorkerProfile.bank_card_last4, WorkerProfile.bank_name,
+        WorkerProfile.user_id, WorkerProfile.name_masked, WorkerProfile.bank_card_last4, WorkerProfile.bank_name,
         WorkerProfile.bank_card_enc.is_not(None).label("has_card")).where(
         WorkerProfile.user_id.in_(user_ids or [-1])))}
+    names = {uid: p.name_masked for uid, p in profiles.items()}
+    names.update(masked_names([uid for uid in user_ids if uid not in profiles]))  # no profile yet: the nickname
     deductions = _deductions(project_id, {month, *carried})
     blockers: list[dict[str, Any]] = []
     wanted = set(user_ids)
