@@ -25,6 +25,9 @@ from models.enrollment import WorkerProfile
 from models.payroll import PaymentStatus, Payroll, PayrollLine, PayrollPayment, PayrollStatus
 from services import audit, pii
 from services.authz import Action
+
+# the profile's own binding of each encrypted field to its row (one place decides it)
+from services.enrollment.profile import _context as profile_context
 from services.errors import Unprocessable
 from services.payroll.access import payroll_for, require_status
 
@@ -37,10 +40,6 @@ PAYABLE = (PaymentStatus.UNPAID.value, PaymentStatus.ISSUED.value, PaymentStatus
 
 def line_ref(payroll_id: int, line_id: int, attempt: int) -> str:
     return f"SR{payroll_id}-{line_id}-{attempt}"
-
-
-def profile_context(field: str, user_id: int) -> str:
-    return f"worker_profiles.{field}:{user_id}"  # as services/enrollment/profile.py binds them
 
 
 def _open_attempts(payroll: Payroll) -> list[tuple[PayrollPayment, int]]:
