@@ -27,6 +27,8 @@ import argparse
 import http.client
 import io
 import json
+import os
+import random
 import re
 import shutil
 import sys
@@ -166,6 +168,8 @@ class Bench:
     def __init__(self, args: argparse.Namespace, tmp: Path) -> None:
         self.args, self.tmp = args, tmp
         self.env = bench_env(tmp, args.database_url, args.redis_url)
+        # the demo worker enrolls from the shared photos; face workers seed their weights from there
+        self.env["SITEROLL_SHARED_DIR"] = os.environ.get("SITEROLL_SHARED_DIR", str(ROOT.parent / "shared"))
         self.procs = Processes(tmp, self.env)
         self.photo = selfie_jpeg()
         self.check_ids: list[int] = []
@@ -231,8 +235,8 @@ class Bench:
         return "/raw/selfie", body, {"Content-Type": f"multipart/form-data; boundary={BOUNDARY}"}
 
     def clock_body(self, i: int, check_id: int) -> bytes:
-        return json.dumps({"project_id": self.project_id, "face_check_id": check_id, "lat": 22.543096 + i * 1e-7,
-                           "lng": 114.057865, "accuracy_m": 15, "direction": "in" if i % 2 else "out",
+        return json.dumps({"project_id": self.project_id, "face_check_id": check_id, "lat": round(22.543096 + random.uniform(-5e-4, 5e-4), 7),
+                           "lng": round(114.057865 + random.uniform(-5e-4, 5e-4), 7), "accuracy_m": 15, "direction": "in" if i % 2 else "out",
                            "taken_at": datetime.now(UTC).isoformat()}).encode()
 
     def clock(self, i: int) -> Request:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response
+from flask import Response, url_for
 
 from blueprints.api import actor_id, answer, api_blueprint, login_required, writes
 from models.attendance import AttendanceDay, Clock, DayCorrection, Dispute
@@ -49,7 +49,7 @@ def clock_out(c: Clock, *, fraud_detail: bool = False, evidence: bool = False) -
         lat=c.lat, lng=c.lng, accuracy_m=c.accuracy_m, distance_m=c.distance_m, face_check_id=c.face_check_id,
         merged_count=c.merged_count, witnessed_by=c.witnessed_by, note=c.note,
         buddy_user_id=c.buddy_user_id if fraud_detail else None,
-        photo_url=f"/api/v1/attendance/clocks/{c.id}/photo" if evidence and c.face_check_id else None,
+        photo_url=url_for("attendance.get_clock_photo", clock_id=c.id) if evidence and c.face_check_id else None,
     )
 
 

@@ -65,6 +65,8 @@ class Clock(Base):
         Index("ix_attendance_clocks_status", "status", "received_at"),
         Index("ix_attendance_clocks_device", "device_id", "taken_at"),
         Index("ix_attendance_clocks_day", "project_id", "business_date"),
+        # the repeated-coordinates check is an equality lookup per clock (services/attendance/fraud.py)
+        Index("ix_attendance_clocks_coordinates", "project_id", "lat", "lng"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)

@@ -131,6 +131,7 @@ def upgrade():
     )
     with op.batch_alter_table('attendance_clocks', schema=None) as batch_op:
         batch_op.create_index('ix_attendance_clocks_day', ['project_id', 'business_date'], unique=False)
+        batch_op.create_index('ix_attendance_clocks_coordinates', ['project_id', 'lat', 'lng'], unique=False)
         batch_op.create_index('ix_attendance_clocks_device', ['device_id', 'taken_at'], unique=False)
         batch_op.create_index('ix_attendance_clocks_status', ['status', 'received_at'], unique=False)
         batch_op.create_index('ix_attendance_clocks_user_taken', ['user_id', 'taken_at'], unique=False)
