@@ -18,6 +18,3 @@ cron.register(purge_face_evidence, "default", cron="30 3 * * *", name="purge-fac
 cron.register(fail_stale_face_checks, "default", interval=30 * 60, name="fail-stale-face-checks")
 cron.register(purge_idempotency_keys, "default", cron="0 4 * * *", name="purge-idempotency-keys")
 cron.register(sweep_waiting_clocks, "default", interval=60, name="sweep-waiting-clocks")
-
-# the embedded mode's periodic runner (infra.jobs.start_periodic): dotted name -> seconds
-EMBEDDED_SCHEDULE = {"workers.attendance.sweep_waiting_clocks": 60}
