@@ -19,6 +19,7 @@ def register_blueprints(app: OpenAPI) -> None:
         invitations,
         mobile,
         org,
+        payroll,
         request_cycle,
     )
 
@@ -36,3 +37,4 @@ def register_blueprints(app: OpenAPI) -> None:
     app.register_api(contracts.bp)
     app.register_api(face_review.bp)
     app.register_api(attendance.bp)
+    app.register_api(payroll.bp)

@@ -32,6 +32,16 @@ from models.org import (  # noqa: E402
     Role,
     Team,
 )
+from models.payroll import (  # noqa: E402, F401
+    Payroll,
+    PayrollDeduction,
+    PayrollDeferral,
+    PayrollLine,
+    PayrollPayment,
+    PayrollRules,
+    PayslipSubscription,
+    PieceWork,
+)
 
 __all__ = [
     "db", "Base", "AuditEntry", "AuditHead", "Consent", "User", "IdempotencyRecord",

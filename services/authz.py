@@ -43,6 +43,11 @@ class Action(StrEnum):
     ATTENDANCE_CONFIRM = "attendance.confirm"  # confirm / correct days, witnessed clocks, answer disputes
     ATTENDANCE_EVIDENCE = "attendance.evidence"  # the clock's selfie, each view audited
     ATTENDANCE_FRAUD_DETAIL = "attendance.fraud_detail"  # whose face a buddy punch matched
+    PAYROLL_PREPARE = "payroll.prepare"  # build, defer, submit, deductions, disburse (bank file / results)
+    PAYROLL_APPROVE = "payroll.approve"  # approve / reject (never one's own: services/payroll/approval.py)
+    PAYROLL_LINES = "payroll.lines"  # the lines with names and amounts, the wage sheet
+    PAYROLL_STATUS = "payroll.status"  # status and totals only (supervisor, owner)
+    PIECE_WORK_ENTER = "payroll.piece_work"
 
 
 class Reach(StrEnum):
@@ -84,6 +89,11 @@ POLICY: dict[Action, dict[Role, Reach]] = {
     Action.ATTENDANCE_CONFIRM: {R.LABOUR_MANAGER: Reach.PROJECT, R.TEAM_LEADER: Reach.TEAM},
     Action.ATTENDANCE_EVIDENCE: {R.LABOUR_MANAGER: Reach.PROJECT, R.TEAM_LEADER: Reach.TEAM},
     Action.ATTENDANCE_FRAUD_DETAIL: {R.LABOUR_MANAGER: Reach.PROJECT},
+    Action.PAYROLL_PREPARE: {R.LABOUR_MANAGER: Reach.PROJECT},
+    Action.PAYROLL_APPROVE: {R.PAYROLL_APPROVER: Reach.PROJECT},
+    Action.PAYROLL_LINES: {R.LABOUR_MANAGER: Reach.PROJECT, R.PAYROLL_APPROVER: Reach.PROJECT},
+    Action.PAYROLL_STATUS: OVERSIGHT,
+    Action.PIECE_WORK_ENTER: {R.LABOUR_MANAGER: Reach.PROJECT, R.TEAM_LEADER: Reach.TEAM},
 }
 
 
