@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from services.faces.settings import FaceSettings, face_settings_from
+from services.oversight.settings import OversightSettings, oversight_settings_from
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,7 @@ class Settings:
     idempotency_ttl_seconds: int
     keyring: KeyRing
     faces: FaceSettings
+    oversight: OversightSettings
 
 
 def build_settings(cfg: Mapping[str, Any]) -> Settings:
@@ -52,6 +54,7 @@ def build_settings(cfg: Mapping[str, Any]) -> Settings:
         idempotency_ttl_seconds=int(cfg["IDEMPOTENCY_TTL_SECONDS"]),
         keyring=parse_keyring(cfg["PII_KEYS"], cfg["BLIND_INDEX_KEY"]),
         faces=face_settings_from(cfg),
+        oversight=oversight_settings_from(cfg),
     )
 
 

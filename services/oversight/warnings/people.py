@@ -1,0 +1,190 @@
+"""Warning rules read from enrollment and attendance: one grouped query per rule and batch."""
+
+from __future__ import annotations
+
+import statistics
+from collections import defaultdict
+from datetime import date, timedelta
+
+from sqlalchemy import and_, func, select
+
+from models import Contract, Membership, MembershipStatus, Role, Training, db
+from models.attendance import AttendanceDay, Clock, DayCorrection
+from models.enrollment import EnrollmentRules
+from services.enrollment.rules import DEFAULTS as ENROLLMENT_DEFAULTS
+from services.oversight.warnings.base import FRAUD_FLAG_CODES, Batch, Hit
+
+WORKED = ("present", "half")
+
+
+def _active_workers(batch: Batch):
+    return (select(Membership.project_id, Membership.user_id, Membership.created_at)
+            .where(Membership.project_id.in_(batch.project_ids), Membership.role == Role.WORKER.value,
+                   Membership.status == MembershipStatus.ACTIVE.value))
+
+
+def team_hopping(batch: Batch) -> list[Hit]:
+    start = batch.start("hop_window_days")
+    workers = _active_workers(batch).subquery()
+    rows = db.session.execute(
+        select(AttendanceDay.user_id, AttendanceDay.team_id, func.min(AttendanceDay.business_date),
+               func.max(AttendanceDay.business_date))
+        .where(AttendanceDay.business_date >= start, AttendanceDay.team_id.is_not(None),
+               AttendanceDay.user_id.in_(select(workers.c.user_id)))
+        .group_by(AttendanceDay.user_id, AttendanceDay.team_id)).all()
+    teams_by_user: dict[int, list[tuple[int, date, date]]] = defaultdict(list)
+    for user_id, team_id, first, last in rows:
+        teams_by_user[user_id].append((team_id, first, last))
+    hits = []
+    for project_id, user_id, _created in db.session.execute(select(workers)).all():
+        spans = [s for s in teams_by_user.get(user_id, ()) if batch.within(project_id, "hop_window_days", s[2])]
+        if len(spans) >= batch.t(project_id, "hop_teams"):
+            spans.sort(key=lambda s: s[1])
+            hits.append(Hit(project_id, "TEAM_HOPPING", f"user:{user_id}", spans[0][1], {
+                "user_id": user_id, "teams": len(spans), "window_days": int(batch.t(project_id, "hop_window_days")),
+                "spans": [{"team_id": t, "from": f.isoformat(), "to": to.isoformat()} for t, f, to in spans]}))
+    return hits
+
+
+def long_absence(batch: Batch) -> list[Hit]:
+    last_worked = (select(AttendanceDay.project_id, AttendanceDay.user_id,
+                          func.max(AttendanceDay.business_date).label("last_day"))
+                   .where(AttendanceDay.project_id.in_(batch.project_ids), AttendanceDay.status.in_(WORKED))
+                   .group_by(AttendanceDay.project_id, AttendanceDay.user_id).subquery())
+    workers = _active_workers(batch).subquery()
+    rows = db.session.execute(
+        select(workers.c.project_id, workers.c.user_id, workers.c.created_at, last_worked.c.last_day)
+        .outerjoin(last_worked, and_(last_worked.c.project_id == workers.c.project_id,
+                                     last_worked.c.user_id == workers.c.user_id))).all()
+    from services.days import business_day
+
+    hits = []
+    for project_id, user_id, created_at, last_day in rows:
+        since = (last_day + timedelta(days=1)) if last_day else business_day(created_at)
+        absent = (batch.today - since).days + 1
+        if absent > batch.t(project_id, "absence_days"):
+            hits.append(Hit(project_id, "LONG_ABSENCE", f"user:{user_id}", since, {
+                "user_id": user_id, "last_worked_on": last_day.isoformat() if last_day else None,
+                "days_absent": absent, "threshold_days": int(batch.t(project_id, "absence_days"))}))
+    return hits
+
+
+def _required_minutes(project_ids: list[int]) -> dict[int, dict[str, int]]:
+    base = {lvl: h * 60 for lvl, h in ENROLLMENT_DEFAULTS.training_hours.items()}
+    out = {p: dict(base) for p in project_ids}
+    for r in db.session.execute(select(EnrollmentRules).where(EnrollmentRules.project_id.in_(project_ids))).scalars():
+        out[r.project_id] = {"company": r.company_training_hours * 60, "project": r.project_training_hours * 60,
+                             "team": r.team_training_hours * 60}
+    return out
+
+
+def no_contract_or_training(batch: Batch) -> list[Hit]:
+    start = batch.start("onboarding_window_days")
+    worked = db.session.execute(
+        select(AttendanceDay.project_id, AttendanceDay.user_id, func.min(AttendanceDay.business_date),
+               func.count())
+        .where(AttendanceDay.project_id.in_(batch.project_ids), AttendanceDay.business_date >= start,
+               AttendanceDay.status.in_(WORKED))
+        .group_by(AttendanceDay.project_id, AttendanceDay.user_id)).all()
+    signed = {(p, u): s for p, u, s in db.session.execute(
+        select(Contract.project_id, Contract.user_id, func.min(Contract.term_start))
+        .where(Contract.project_id.in_(batch.project_ids), Contract.signed_at.is_not(None))
+        .group_by(Contract.project_id, Contract.user_id)).all()}
+    trained: dict[tuple[int, int], dict[str, int]] = defaultdict(dict)
+    for p, u, level, minutes in db.session.execute(
+            select(Training.project_id, Training.user_id, Training.level, func.sum(Training.minutes))
+            .where(Training.project_id.in_(batch.project_ids))
+            .group_by(Training.project_id, Training.user_id, Training.level)).all():
+        trained[(p, u)][level] = int(minutes or 0)
+    required = _required_minutes(batch.project_ids)
+    hits = []
+    for project_id, user_id, first_day, days in worked:
+        missing = []
+        contract_from = signed.get((project_id, user_id))
+        if contract_from is None or contract_from > first_day:
+            missing.append("contract")
+        done = trained.get((project_id, user_id), {})
+        short = [lvl for lvl, need in required[project_id].items() if done.get(lvl, 0) < need]
+        if short:
+            missing.append("training")
+        if missing:
+            hits.append(Hit(project_id, "NO_CONTRACT_OR_TRAINING", f"user:{user_id}", first_day, {
+                "user_id": user_id, "missing": missing, "days_worked": int(days),
+                "training_levels_short": short, "contract_from": contract_from.isoformat() if contract_from else None}))
+    return hits
+
+
+def fraud_flags(batch: Batch) -> list[Hit]:
+    rows = db.session.execute(
+        select(Clock.project_id, Clock.user_id, Clock.flags, Clock.business_date)
+        .where(Clock.project_id.in_(batch.project_ids), Clock.status == "flagged",
+               Clock.taken_at >= batch.start_at("fraud_window_days"))).all()
+    seen: dict[tuple[int, int], dict] = {}
+    for project_id, user_id, flags, day in rows:
+        codes = [f for f in flags or [] if f in FRAUD_FLAG_CODES]
+        if not codes or not batch.within(project_id, "fraud_window_days", day):
+            continue
+        entry = seen.setdefault((project_id, user_id), {"clocks": 0, "flags": defaultdict(int), "since": day})
+        entry["clocks"] += 1
+        entry["since"] = min(entry["since"], day)
+        for c in codes:
+            entry["flags"][c] += 1
+    return [Hit(p, "FRAUD_FLAGS", f"user:{u}", e["since"], {
+        "user_id": u, "flagged_clocks": e["clocks"], "flags": dict(e["flags"]),
+        "threshold": int(batch.t(p, "fraud_flags"))})
+        for (p, u), e in seen.items() if e["clocks"] >= batch.t(p, "fraud_flags")]
+
+
+def leader_corrections(batch: Batch) -> list[Hit]:
+    start = batch.start("corrections_window_days")
+    confirmed = db.session.execute(
+        select(AttendanceDay.project_id, AttendanceDay.confirmed_by, func.count())
+        .where(AttendanceDay.project_id.in_(batch.project_ids), AttendanceDay.business_date >= start,
+               AttendanceDay.confirmed_by.is_not(None))
+        .group_by(AttendanceDay.project_id, AttendanceDay.confirmed_by)).all()
+    corrected = {(p, u): (n, first) for p, u, n, first in db.session.execute(
+        select(AttendanceDay.project_id, DayCorrection.corrected_by, func.count(), func.min(AttendanceDay.business_date))
+        .join(AttendanceDay, AttendanceDay.id == DayCorrection.day_id)
+        .where(AttendanceDay.project_id.in_(batch.project_ids), AttendanceDay.business_date >= start)
+        .group_by(AttendanceDay.project_id, DayCorrection.corrected_by)).all()}
+    by_project: dict[int, dict[int, tuple[int, int, date | None]]] = defaultdict(dict)
+    for p, leader, days in confirmed:
+        n, first = corrected.get((p, leader), (0, None))
+        by_project[p][leader] = (int(n), int(days), first)
+    rates_everywhere = [n / d for leaders in by_project.values() for n, d, _ in leaders.values() if d]
+    hits = []
+    for p, leaders in by_project.items():
+        for leader, (n, days, first) in leaders.items():
+            if n < batch.t(p, "corrections_min"):
+                continue
+            peers = [c / d for other, (c, d, _) in leaders.items() if other != leader and d]
+            if len(peers) < 2:  # too few peers on the project: compare with every leader in the run
+                peers = [r for r in rates_everywhere if r != n / days] or [0.0]
+            median = statistics.median(peers)
+            rate = n / days
+            if rate > batch.t(p, "corrections_factor") * median:
+                hits.append(Hit(p, "LEADER_CORRECTIONS", f"user:{leader}", first or batch.today, {
+                    "leader_user_id": leader, "corrections": n, "days_confirmed": days,
+                    "rate": round(rate, 3), "peer_median_rate": round(median, 3),
+                    "factor": batch.t(p, "corrections_factor")}))
+    return hits
+
+
+def shared_face(batch: Batch) -> list[Hit]:
+    rows = db.session.execute(
+        select(Clock.project_id, Clock.buddy_user_id, Clock.user_id, func.min(Clock.business_date))
+        .where(Clock.project_id.in_(batch.project_ids), Clock.buddy_user_id.is_not(None),
+               Clock.taken_at >= batch.start_at("face_window_days"))
+        .group_by(Clock.project_id, Clock.buddy_user_id, Clock.user_id)).all()
+    accounts: dict[tuple[int, int], dict[int, date]] = defaultdict(dict)
+    for p, owner, user_id, first in rows:
+        accounts[(p, owner)][user_id] = first
+    hits = []
+    for (p, owner), users in accounts.items():
+        if len(users) >= batch.t(p, "face_accounts"):
+            hits.append(Hit(p, "SHARED_FACE", f"face:{owner}", min(users.values()), {
+                "template_owner_user_id": owner, "accounts": sorted(users), "threshold": int(batch.t(p, "face_accounts"))}))
+    return hits
+
+
+RULES = [team_hopping, long_absence, no_contract_or_training, fraud_flags, leader_corrections, shared_face]
