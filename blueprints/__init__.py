@@ -6,7 +6,20 @@ from flask_openapi3 import OpenAPI
 
 
 def register_blueprints(app: OpenAPI) -> None:
-    from blueprints import attendance, auth, contracts, enrollment, errors, faces, health, org, request_cycle
+    from blueprints import (
+        attendance,
+        auth,
+        contracts,
+        enrollment,
+        errors,
+        faces,
+        health,
+        org,
+        oversight,
+        oversight_pages,
+        oversight_public,
+        request_cycle,
+    )
 
     errors.register(app)
     request_cycle.register(app)
@@ -18,3 +31,7 @@ def register_blueprints(app: OpenAPI) -> None:
     app.register_api(enrollment.bp)
     app.register_api(contracts.bp)
     app.register_api(attendance.bp)
+    app.register_api(oversight.bp)
+    app.register_api(oversight_public.public)
+    app.register_api(oversight_public.bp)
+    app.register_blueprint(oversight_pages.bp)

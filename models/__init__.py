@@ -20,15 +20,6 @@ from models.contracts import Contract, ContractStatus, ContractTemplate  # noqa:
 from models.enrollment import EnrollmentDecision, EnrollmentRules, Training, WorkerProfile  # noqa: E402, F401
 from models.faces import FaceChallenge, FaceCheck, FaceEvidence, FaceTemplate  # noqa: E402, F401
 from models.idempotency import IdempotencyRecord  # noqa: E402
-from models.oversight import (  # noqa: E402, F401
-    Finding,
-    ListEntry,
-    NoticeBoard,
-    PushEvent,
-    Regulator,
-    RiskWarning,
-    WarningThresholds,
-)
 from models.org import (  # noqa: E402
     Company,
     Membership,
@@ -38,6 +29,15 @@ from models.org import (  # noqa: E402
     ProjectCompany,
     Role,
     Team,
+)
+from models.oversight import (  # noqa: E402, F401
+    Finding,
+    ListEntry,
+    NoticeBoard,
+    PushEvent,
+    Regulator,
+    RiskWarning,
+    WarningThresholds,
 )
 
 __all__ = [

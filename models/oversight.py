@@ -143,7 +143,8 @@ class PushEvent(Base):
 
     __tablename__ = "oversight_push_events"
     __table_args__ = (Index("ix_oversight_push_due", "status", "next_attempt_at"),
-                      Index("ix_oversight_push_project", "project_id", "status"))
+                      Index("ix_oversight_push_project", "project_id", "status"),
+                      Index("ix_oversight_push_object", "kind", "object_id"))
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     stable_id: Mapped[str] = mapped_column(String(96), unique=True)

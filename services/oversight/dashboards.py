@@ -12,7 +12,17 @@ from typing import Any
 
 from sqlalchemy import and_, func, select
 
-from models import Company, Contract, Membership, MembershipStatus, Project, ProjectCompany, Role, Training, db
+from models import (
+    Company,
+    Contract,
+    Membership,
+    MembershipStatus,
+    Project,
+    ProjectCompany,
+    Role,
+    Training,
+    db,
+)
 from models.attendance import COUNTED_CLOCK_STATUSES, AttendanceDay, Clock, Dispute
 from models.oversight import Finding, ListEntry, PushEvent, RiskWarning
 from services import authz

@@ -29,4 +29,14 @@ def wages_summary(project_ids: list[int], today: date) -> dict[str, Any] | None:
     return None
 
 
+
+
+
+WAGE_HEADER = ("工资月份", "姓名", "班组", "出勤天数", "应发（元）", "实发（元）", "发放日期", "状态")
+
+
+def wage_sheet(project_id: int, date_from: date, date_to: date,
+               team_ids: frozenset[int] | None) -> tuple[tuple[str, ...], list[tuple[Any, ...]]]:
+    """The wage lines paid or due in the range (header only until the payroll models land)."""
+    return WAGE_HEADER, []
 RULES = [unpaid_past_pay_day, payroll_above_deposits]

@@ -1,0 +1,61 @@
+"""Oversight, what the public may read (红黑榜) and what regulators and project admins keep."""
+
+from __future__ import annotations
+
+from blueprints.api import answer, api_blueprint, current_user
+from models.oversight import ListEntry
+from schemas.common import ProjectPath
+from schemas.oversight import (
+    ListEntryIn,
+    ListEntryList,
+    ListEntryOut,
+    ListEntryPath,
+    NoteIn,
+    NoticeBoardIn,
+    NoticeBoardOut,
+)
+from services.oversight import blacklist, notice_board
+
+public = api_blueprint("oversight_public", __name__, "oversight", "监督（公开）", secured=False)
+bp = api_blueprint("oversight_lists", __name__, "oversight", "监督：红黑榜管理、维权告示牌")
+
+
+def entry_out(e: ListEntry) -> ListEntryOut:
+    return ListEntryOut.model_validate(e, from_attributes=True)
+
+
+def board_out(b: notice_board.Board) -> NoticeBoardOut:
+    return NoticeBoardOut(**b.__dict__)
+
+
+@public.get("/public/red-black-list", responses={200: ListEntryList},
+            summary="红黑榜（公开，无需登录）：当前在榜的企业与班组、原因、证据、期限、决定部门")
+def red_black_list():
+    return answer(ListEntryList(items=[entry_out(e) for e in blacklist.current_entries()]))
+
+
+@bp.post("/red-black-list", responses={201: ListEntryOut}, summary="列入红榜或黑榜（监管部门）")
+def create_list_entry(body: ListEntryIn):
+    row = blacklist.list_party(current_user().id, party_type=body.party_type, party_id=body.party_id,
+                               color=body.color, reason=body.reason,
+                               evidence=[e.model_dump(exclude_none=True) for e in body.evidence],
+                               period_start=body.period_start, period_end=body.period_end)
+    return answer(entry_out(row), 201)
+
+
+@bp.post("/red-black-list/<int:entry_id>/lift", responses={200: ListEntryOut}, summary="移出榜单（监管部门）")
+def lift_list_entry(path: ListEntryPath, body: NoteIn):
+    return answer(entry_out(blacklist.lift_entry(current_user().id, path.entry_id, body.note)))
+
+
+@bp.get("/projects/<int:project_id>/notice-board", responses={200: NoticeBoardOut}, summary="维权告示牌内容")
+def get_notice_board(path: ProjectPath):
+    return answer(board_out(notice_board.board_for_member(current_user().id, path.project_id)))
+
+
+@bp.put("/projects/<int:project_id>/notice-board", responses={200: NoticeBoardOut},
+        summary="修改维权告示牌（劳资专管员姓名电话、投诉电话）")
+def update_notice_board(path: ProjectPath, body: NoticeBoardIn):
+    board = notice_board.update_board(current_user().id, path.project_id, body.labour_manager_name,
+                                      body.labour_manager_phone, body.complaint_phones)
+    return answer(board_out(board))
