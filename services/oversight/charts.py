@@ -45,10 +45,11 @@ def warnings_by_rule(counts: dict[str, int]) -> dict[str, Any]:
 
 def missing(enrolled: int, contracts: int, training: int) -> dict[str, Any]:
     option = _base("合同与安全教育缺失")
-    option["tooltip"] = {"trigger": "item"}
-    option |= {"legend": {"bottom": 0}, "series": [{"type": "pie", "radius": ["35%", "60%"], "data": [
-        {"name": "未签合同", "value": contracts}, {"name": "培训未满", "value": training},
-        {"name": "在册工人", "value": enrolled}]}]}
+    option |= {"xAxis": {"type": "category", "data": ["在册工人", "未签合同", "培训未满"]},
+               "yAxis": {"type": "value", "minInterval": 1},
+               "series": [{"type": "bar", "label": {"show": True, "position": "top"}, "data": [
+                   enrolled, {"value": contracts, "itemStyle": {"color": "#ee6666"}},
+                   {"value": training, "itemStyle": {"color": "#fac858"}}]}]}
     return option
 
 
@@ -63,7 +64,8 @@ def rate_gauge(title: str, value: float | None) -> dict[str, Any]:
 
 def projects_bar(rows: list[dict[str, Any]], title: str = "各项目在册与在场") -> dict[str, Any]:
     option = _base(title)
-    option |= {"legend": {"bottom": 0}, "xAxis": {"type": "category", "data": [r["name"] for r in rows],
+    option["grid"] = {"left": 40, "right": 16, "top": 64, "bottom": 72}
+    option |= {"legend": {"top": 26}, "xAxis": {"type": "category", "data": [r["name"] for r in rows],
                                                   "axisLabel": {"interval": 0, "rotate": 20}},
                "yAxis": {"type": "value", "minInterval": 1},
                "series": [{"name": "在册", "type": "bar", "data": [r["enrolled"] for r in rows]},
@@ -73,6 +75,7 @@ def projects_bar(rows: list[dict[str, Any]], title: str = "各项目在册与在
 
 def scores_bar(rows: list[dict[str, Any]]) -> dict[str, Any]:
     option = _base("各项目风险分")
+    option["grid"] = {"left": 40, "right": 16, "top": 48, "bottom": 72}
     option |= {"xAxis": {"type": "category", "data": [r["name"] for r in rows], "axisLabel": {"interval": 0, "rotate": 20}},
                "yAxis": {"type": "value", "minInterval": 1},
                "series": [{"type": "bar", "data": [r["score"] for r in rows], "itemStyle": {"color": "#ee6666"}}]}
