@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from models import db
+from models import Company, Team, db
 from services.oversight import warnings
 from tests.factories import make_project, make_team, make_user
 from tests.oversight import rows
@@ -126,3 +126,15 @@ def test_refresh_keeps_one_row_and_closes_what_stopped_holding(site):
     listed = {w.rule: w.status for w in warnings.project_warnings(admin.id, project.id)}
     assert listed["LONG_ABSENCE"] == "closed"
     db.session.rollback()
+
+
+def test_team_hopping_across_projects(site):
+    project, team, admin, _leader = site
+    hopper = rows.worker(project, team)
+    company = db.session.get(Company, db.session.get(Team, team.id).company_id) if team.company_id else None
+    company = company or db.session.execute(db.select(Company)).scalars().first()
+    for i in range(2):  # joined two other projects within the window
+        other = make_project(admin, company=company, join_code=f"HOP{i}")
+        rows.worker(other, make_team(admin, other), hopper)
+    rows.day(project, hopper, team, rows.days_ago(3, TODAY))
+    assert [h.evidence["teams"] for h in hits(project, "TEAM_HOPPING")] == [3]

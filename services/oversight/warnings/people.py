@@ -11,6 +11,7 @@ from sqlalchemy import and_, func, select
 from models import Contract, Membership, MembershipStatus, Role, Training, db
 from models.attendance import AttendanceDay, Clock, DayCorrection
 from models.enrollment import EnrollmentRules
+from services.days import business_day
 from services.enrollment.rules import DEFAULTS as ENROLLMENT_DEFAULTS
 from services.oversight.warnings.base import FRAUD_FLAG_CODES, Batch, Hit
 
@@ -24,25 +25,32 @@ def _active_workers(batch: Batch):
 
 
 def team_hopping(batch: Batch) -> list[Hit]:
+    """Teams clocked for on this project, plus other projects joined, within the window."""
     start = batch.start("hop_window_days")
+    spans: dict[tuple[int, int], list[dict]] = defaultdict(list)
+    for p, u, team_id, first, last in db.session.execute(
+            select(AttendanceDay.project_id, AttendanceDay.user_id, AttendanceDay.team_id,
+                   func.min(AttendanceDay.business_date), func.max(AttendanceDay.business_date))
+            .where(AttendanceDay.project_id.in_(batch.project_ids), AttendanceDay.business_date >= start,
+                   AttendanceDay.team_id.is_not(None))
+            .group_by(AttendanceDay.project_id, AttendanceDay.user_id, AttendanceDay.team_id)).all():
+        if batch.within(p, "hop_window_days", last):
+            spans[(p, u)].append({"team_id": team_id, "from": first, "to": last})
     workers = _active_workers(batch).subquery()
-    rows = db.session.execute(
-        select(AttendanceDay.user_id, AttendanceDay.team_id, func.min(AttendanceDay.business_date),
-               func.max(AttendanceDay.business_date))
-        .where(AttendanceDay.business_date >= start, AttendanceDay.team_id.is_not(None),
-               AttendanceDay.user_id.in_(select(workers.c.user_id)))
-        .group_by(AttendanceDay.user_id, AttendanceDay.team_id)).all()
-    teams_by_user: dict[int, list[tuple[int, date, date]]] = defaultdict(list)
-    for user_id, team_id, first, last in rows:
-        teams_by_user[user_id].append((team_id, first, last))
+    elsewhere = db.session.execute(
+        select(workers.c.project_id, workers.c.user_id, Membership.project_id, Membership.created_at)
+        .join(Membership, and_(Membership.user_id == workers.c.user_id, Membership.project_id != workers.c.project_id,
+                               Membership.role == Role.WORKER.value))
+        .where(Membership.created_at >= batch.start_at("hop_window_days"))).all()
+    for p, u, other_project, joined in elsewhere:
+        spans[(p, u)].append({"project_id": other_project, "from": business_day(joined), "to": None})
     hits = []
-    for project_id, user_id, _created in db.session.execute(select(workers)).all():
-        spans = [s for s in teams_by_user.get(user_id, ()) if batch.within(project_id, "hop_window_days", s[2])]
-        if len(spans) >= batch.t(project_id, "hop_teams"):
-            spans.sort(key=lambda s: s[1])
-            hits.append(Hit(project_id, "TEAM_HOPPING", f"user:{user_id}", spans[0][1], {
-                "user_id": user_id, "teams": len(spans), "window_days": int(batch.t(project_id, "hop_window_days")),
-                "spans": [{"team_id": t, "from": f.isoformat(), "to": to.isoformat()} for t, f, to in spans]}))
+    for (p, u), moves in spans.items():
+        if len(moves) >= batch.t(p, "hop_teams"):
+            moves.sort(key=lambda m: m["from"])
+            hits.append(Hit(p, "TEAM_HOPPING", f"user:{u}", moves[0]["from"], {
+                "user_id": u, "teams": len(moves), "window_days": int(batch.t(p, "hop_window_days")),
+                "spans": [{k: v.isoformat() if isinstance(v, date) else v for k, v in m.items()} for m in moves]}))
     return hits
 
 
@@ -56,8 +64,6 @@ def long_absence(batch: Batch) -> list[Hit]:
         select(workers.c.project_id, workers.c.user_id, workers.c.created_at, last_worked.c.last_day)
         .outerjoin(last_worked, and_(last_worked.c.project_id == workers.c.project_id,
                                      last_worked.c.user_id == workers.c.user_id))).all()
-    from services.days import business_day
-
     hits = []
     for project_id, user_id, created_at, last_day in rows:
         since = (last_day + timedelta(days=1)) if last_day else business_day(created_at)
