@@ -20,7 +20,7 @@ from services.oversight.warnings import pay, people  # noqa: F401
 from services.oversight.warnings.base import DEFAULTS, RULES, Batch, Hit, Rule, thresholds_for
 
 ALL_RULES: list[Rule] = [*people.RULES, *pay.RULES]
-BATCH_SIZE = 50
+BATCH_SIZE = 50  # one pass over the days per batch; 50 projects keep its GROUP BY in memory
 LIVE = (WarningStatus.OPEN.value, WarningStatus.ACKNOWLEDGED.value)
 
 

@@ -62,6 +62,7 @@ class Batch:
     project_ids: list[int]
     today: date
     thresholds: dict[int, dict[str, float]] = field(default_factory=dict)
+    cache: dict[str, Any] = field(default_factory=dict)  # what several rules read (one scan of the days)
 
     def t(self, project_id: int, key: str) -> float:
         return self.thresholds.get(project_id, DEFAULTS)[key]

@@ -4,18 +4,57 @@ from __future__ import annotations
 
 import statistics
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, case, func, select
 
 from models import Contract, Membership, MembershipStatus, Role, Training, db
-from models.attendance import AttendanceDay, Clock, DayCorrection
+from models.attendance import AttendanceDay, Clock
 from models.enrollment import EnrollmentRules
 from services.days import business_day
 from services.enrollment.rules import DEFAULTS as ENROLLMENT_DEFAULTS
 from services.oversight.warnings.base import FRAUD_FLAG_CODES, Batch, Hit
 
 WORKED = ("present", "half")
+
+
+@dataclass(frozen=True)
+class DayGroup:
+    """attendance_days of one (project, worker, team, confirmer), summed in one pass for every rule."""
+
+    project_id: int
+    user_id: int
+    team_id: int | None
+    confirmed_by: int | None
+    first_day: date
+    last_day: date
+    last_worked: date | None
+    first_recent_worked: date | None  # since the onboarding window opened
+    recent_worked: int
+    recent_confirmed: int  # since the corrections window opened
+    recent_corrected: int
+
+
+def day_groups(batch: Batch) -> list[DayGroup]:
+    """One scan of the batch's attendance days (the expensive part of a run), cached on the batch."""
+    if "day_groups" in batch.cache:
+        return batch.cache["day_groups"]
+    d = AttendanceDay
+    worked = d.status.in_(WORKED)
+    onboard, corr = batch.start("onboarding_window_days"), batch.start("corrections_window_days")
+    rows = db.session.execute(
+        select(d.project_id, d.user_id, d.team_id, d.confirmed_by, func.min(d.business_date), func.max(d.business_date),
+               func.max(case((worked, d.business_date))),
+               func.min(case((and_(worked, d.business_date >= onboard), d.business_date))),
+               func.sum(case((and_(worked, d.business_date >= onboard), 1), else_=0)),
+               func.sum(case((and_(d.confirmed_by.is_not(None), d.business_date >= corr), 1), else_=0)),
+               func.sum(case((and_(d.corrected.is_(True), d.business_date >= corr), 1), else_=0)))
+        .where(d.project_id.in_(batch.project_ids), d.business_date >= batch.start("hop_window_days"))
+        .group_by(d.project_id, d.user_id, d.team_id, d.confirmed_by)).all()
+    groups = [DayGroup(*r[:8], int(r[8] or 0), int(r[9] or 0), int(r[10] or 0)) for r in rows]
+    batch.cache["day_groups"] = groups
+    return groups
 
 
 def _active_workers(batch: Batch):
@@ -26,14 +65,13 @@ def _active_workers(batch: Batch):
 
 def team_hopping(batch: Batch) -> list[Hit]:
     """Teams clocked for on this project, plus other projects joined, within the window."""
-    start = batch.start("hop_window_days")
     spans: dict[tuple[int, int], list[dict]] = defaultdict(list)
-    for p, u, team_id, first, last in db.session.execute(
-            select(AttendanceDay.project_id, AttendanceDay.user_id, AttendanceDay.team_id,
-                   func.min(AttendanceDay.business_date), func.max(AttendanceDay.business_date))
-            .where(AttendanceDay.project_id.in_(batch.project_ids), AttendanceDay.business_date >= start,
-                   AttendanceDay.team_id.is_not(None))
-            .group_by(AttendanceDay.project_id, AttendanceDay.user_id, AttendanceDay.team_id)).all():
+    by_team: dict[tuple[int, int, int], list[date]] = {}
+    for g in day_groups(batch):
+        if g.team_id is not None:
+            span = by_team.setdefault((g.project_id, g.user_id, g.team_id), [g.first_day, g.last_day])
+            span[0], span[1] = min(span[0], g.first_day), max(span[1], g.last_day)
+    for (p, u, team_id), (first, last) in by_team.items():
         if batch.within(p, "hop_window_days", last):
             spans[(p, u)].append({"team_id": team_id, "from": first, "to": last})
     workers = _active_workers(batch).subquery()
@@ -55,15 +93,12 @@ def team_hopping(batch: Batch) -> list[Hit]:
 
 
 def long_absence(batch: Batch) -> list[Hit]:
-    last_worked = (select(AttendanceDay.project_id, AttendanceDay.user_id,
-                          func.max(AttendanceDay.business_date).label("last_day"))
-                   .where(AttendanceDay.project_id.in_(batch.project_ids), AttendanceDay.status.in_(WORKED))
-                   .group_by(AttendanceDay.project_id, AttendanceDay.user_id).subquery())
-    workers = _active_workers(batch).subquery()
-    rows = db.session.execute(
-        select(workers.c.project_id, workers.c.user_id, workers.c.created_at, last_worked.c.last_day)
-        .outerjoin(last_worked, and_(last_worked.c.project_id == workers.c.project_id,
-                                     last_worked.c.user_id == workers.c.user_id))).all()
+    last_worked: dict[tuple[int, int], date] = {}
+    for g in day_groups(batch):
+        if g.last_worked is not None:
+            key = (g.project_id, g.user_id)
+            last_worked[key] = max(last_worked.get(key, g.last_worked), g.last_worked)
+    rows = [(p, u, created, last_worked.get((p, u))) for p, u, created in db.session.execute(_active_workers(batch)).all()]
     hits = []
     for project_id, user_id, created_at, last_day in rows:
         since = (last_day + timedelta(days=1)) if last_day else business_day(created_at)
@@ -85,13 +120,12 @@ def _required_minutes(project_ids: list[int]) -> dict[int, dict[str, int]]:
 
 
 def no_contract_or_training(batch: Batch) -> list[Hit]:
-    start = batch.start("onboarding_window_days")
-    worked = db.session.execute(
-        select(AttendanceDay.project_id, AttendanceDay.user_id, func.min(AttendanceDay.business_date),
-               func.count())
-        .where(AttendanceDay.project_id.in_(batch.project_ids), AttendanceDay.business_date >= start,
-               AttendanceDay.status.in_(WORKED))
-        .group_by(AttendanceDay.project_id, AttendanceDay.user_id)).all()
+    recent: dict[tuple[int, int], list] = {}
+    for g in day_groups(batch):
+        if g.first_recent_worked is not None:
+            entry = recent.setdefault((g.project_id, g.user_id), [g.first_recent_worked, 0])
+            entry[0], entry[1] = min(entry[0], g.first_recent_worked), entry[1] + g.recent_worked
+    worked = [(p, u, first, n) for (p, u), (first, n) in recent.items()]
     signed = {(p, u): s for p, u, s in db.session.execute(
         select(Contract.project_id, Contract.user_id, func.min(Contract.term_start))
         .where(Contract.project_id.in_(batch.project_ids), Contract.signed_at.is_not(None))
@@ -142,25 +176,20 @@ def fraud_flags(batch: Batch) -> list[Hit]:
 
 
 def leader_corrections(batch: Batch) -> list[Hit]:
-    start = batch.start("corrections_window_days")
-    confirmed = db.session.execute(
-        select(AttendanceDay.project_id, AttendanceDay.confirmed_by, func.count())
-        .where(AttendanceDay.project_id.in_(batch.project_ids), AttendanceDay.business_date >= start,
-               AttendanceDay.confirmed_by.is_not(None))
-        .group_by(AttendanceDay.project_id, AttendanceDay.confirmed_by)).all()
-    corrected = {(p, u): (n, first) for p, u, n, first in db.session.execute(
-        select(AttendanceDay.project_id, DayCorrection.corrected_by, func.count(), func.min(AttendanceDay.business_date))
-        .join(AttendanceDay, AttendanceDay.id == DayCorrection.day_id)
-        .where(AttendanceDay.project_id.in_(batch.project_ids), AttendanceDay.business_date >= start)
-        .group_by(AttendanceDay.project_id, DayCorrection.corrected_by)).all()}
+    # corrections are made while confirming (services/attendance/confirmation.py), so the
+    # confirmer of a corrected day is the leader who corrected it
+    totals: dict[tuple[int, int], list[int]] = {}
+    for g in day_groups(batch):
+        if g.confirmed_by is not None and g.recent_confirmed:
+            t = totals.setdefault((g.project_id, g.confirmed_by), [0, 0])
+            t[0], t[1] = t[0] + g.recent_corrected, t[1] + g.recent_confirmed
     by_project: dict[int, dict[int, tuple[int, int, date | None]]] = defaultdict(dict)
-    for p, leader, days in confirmed:
-        n, first = corrected.get((p, leader), (0, None))
-        by_project[p][leader] = (int(n), int(days), first)
+    for (p, leader), (n, days) in totals.items():
+        by_project[p][leader] = (n, days, None)
     rates_everywhere = [n / d for leaders in by_project.values() for n, d, _ in leaders.values() if d]
     hits = []
     for p, leaders in by_project.items():
-        for leader, (n, days, first) in leaders.items():
+        for leader, (n, days, _first) in leaders.items():
             if n < batch.t(p, "corrections_min"):
                 continue
             peers = [c / d for other, (c, d, _) in leaders.items() if other != leader and d]
@@ -169,7 +198,8 @@ def leader_corrections(batch: Batch) -> list[Hit]:
             median = statistics.median(peers)
             rate = n / days
             if rate > batch.t(p, "corrections_factor") * median:
-                hits.append(Hit(p, "LEADER_CORRECTIONS", f"user:{leader}", first or batch.today, {
+                since = batch.today - timedelta(days=int(batch.t(p, "corrections_window_days")))
+                hits.append(Hit(p, "LEADER_CORRECTIONS", f"user:{leader}", since, {
                     "leader_user_id": leader, "corrections": n, "days_confirmed": days,
                     "rate": round(rate, 3), "peer_median_rate": round(median, 3),
                     "factor": batch.t(p, "corrections_factor")}))
