@@ -62,6 +62,10 @@ def create_app(config: dict[str, Any] | None = None) -> OpenAPI:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True)
     jobs.init_app(app)
+    if app.config["JOBS_MODE"] != "rq":
+        from workers.cron import EMBEDDED_SCHEDULE
+
+        jobs.start_periodic(app, EMBEDDED_SCHEDULE)
     register_handlers()
     register_blueprints(app)
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 from flask import g, request
 from flask_openapi3 import APIBlueprint, Tag
@@ -21,12 +22,16 @@ ERROR_RESPONSES: dict[int, Any] = {status: ErrorResponse for status in ERROR_STA
 
 def api_blueprint(name: str, import_name: str, tag: str, description: str, *, secured: bool = True,
                   url_prefix: str = "/api/v1") -> APIBlueprint:
-    return APIBlueprint(
+    """``secured``: every route needs a signed-in caller; mark each with ``@login_required``
+    (tests/api/test_auth.py checks that none is missing)."""
+    bp = APIBlueprint(
         name, import_name, url_prefix=url_prefix,
         abp_tags=[Tag(name=tag, description=description)],
         abp_security=BEARER if secured else [],
         abp_responses=ERROR_RESPONSES,
     )
+    bp.siteroll_secured = secured  # type: ignore[attr-defined]
+    return bp
 
 
 def bearer_token() -> str | None:
@@ -46,6 +51,27 @@ def current_user() -> User:
         user = auth.authenticate(token)
         g.siteroll_user = user
     return user
+
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+def login_required(view: Callable[P, T]) -> Callable[P, T]:
+    """The route needs a signed-in caller (401 otherwise); put it under the route decorator."""
+
+    @functools.wraps(view)
+    def signed_in(*args: P.args, **kwargs: P.kwargs) -> T:
+        current_user()
+        return view(*args, **kwargs)
+
+    signed_in.siteroll_login_required = True  # type: ignore[attr-defined]
+    return signed_in
+
+
+def actor_id() -> int:
+    """The signed-in caller's id: what services take as ``actor_id``."""
+    return current_user().id
 
 
 def writes(view: Callable[..., Any]) -> Callable[..., Any]:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Response
+from flask import Response, url_for
 
-from blueprints.api import answer, api_blueprint, current_user, writes
+from blueprints.api import actor_id, answer, api_blueprint, login_required, writes
 from models.attendance import AttendanceDay, Clock, DayCorrection, Dispute
 from schemas.attendance import (
     ClockAccepted,
@@ -49,7 +49,7 @@ def clock_out(c: Clock, *, fraud_detail: bool = False, evidence: bool = False) -
         lat=c.lat, lng=c.lng, accuracy_m=c.accuracy_m, distance_m=c.distance_m, face_check_id=c.face_check_id,
         merged_count=c.merged_count, witnessed_by=c.witnessed_by, note=c.note,
         buddy_user_id=c.buddy_user_id if fraud_detail else None,
-        photo_url=f"/api/v1/attendance/clocks/{c.id}/photo" if evidence and c.face_check_id else None,
+        photo_url=url_for("attendance.get_clock_photo", clock_id=c.id) if evidence and c.face_check_id else None,
     )
 
 
@@ -71,9 +71,9 @@ def position(body) -> clocks.Position:
 
 @bp.post("/attendance/clocks", responses={202: ClockAccepted},
          summary="打卡（先上传考勤自拍，再提交定位；请带 Idempotency-Key）")
+@login_required
 def create_clock(body: ClockIn):
-    user = current_user()
-    clock = clocks.record_clock(user.id, body.project_id, face_check_id=body.face_check_id, position=position(body),
+    clock = clocks.record_clock(actor_id(), body.project_id, face_check_id=body.face_check_id, position=position(body),
                                 direction=body.direction, taken_at=body.taken_at, device_id=body.device_id)
     # a repeat folded into an earlier clock answers with that clock (its selfie is another one)
     merged = clock.face_check_id != body.face_check_id
@@ -81,16 +81,18 @@ def create_clock(body: ClockIn):
 
 
 @bp.get("/attendance/clocks/<int:clock_id>", responses={200: ClockOut}, summary="查询打卡结果（含原因与标记）")
+@login_required
 def get_clock(path: ClockPath):
-    view = access.clock_for(current_user().id, path.clock_id)
+    view = access.clock_for(actor_id(), path.clock_id)
     return answer(clock_out(view.clock, fraud_detail=view.fraud_detail, evidence=view.evidence))
 
 
 @bp.get("/attendance/clocks/<int:clock_id>/photo", summary="查看考勤照片（班组长、劳资专管员；每次查看记录审计）",
         responses={200: None})
+@login_required
 @writes
 def get_clock_photo(path: ClockPath):
-    photo = access.clock_photo(current_user().id, path.clock_id)
+    photo = access.clock_photo(actor_id(), path.clock_id)
     mimetype = "image/png" if photo.startswith(b"\x89PNG") else "image/jpeg"
     resp = Response(photo, mimetype=mimetype)
     resp.headers["Cache-Control"] = "private, no-store"
@@ -99,9 +101,9 @@ def get_clock_photo(path: ClockPath):
 
 @bp.post("/teams/<int:team_id>/witnessed-clocks", responses={201: ClockOut},
          summary="班组长见证打卡（不使用人脸识别的替代方式，标记 WITNESSED）")
+@login_required
 def create_witnessed_clock(path: TeamPath, body: WitnessedClockIn):
-    user = current_user()
-    clock = access.witness_clock(user.id, path.team_id, user_id=body.user_id, position=position(body),
+    clock = access.witness_clock(actor_id(), path.team_id, user_id=body.user_id, position=position(body),
                                  direction=body.direction, taken_at=body.taken_at, note=body.note)
     return answer(clock_out(clock), 201)
 
@@ -122,26 +124,29 @@ def day_item(m: confirmation.MemberDay, fraud_detail: bool) -> TeamDayItem:
 
 @bp.get("/teams/<int:team_id>/days/<date>", responses={200: TeamDayOut},
         summary="班组某日考勤（班组长、劳资专管员）")
+@login_required
 def get_team_day(path: TeamDayPath):
-    day = confirmation.team_day(current_user().id, path.team_id, path.date)
+    day = confirmation.team_day(actor_id(), path.team_id, path.date)
     return answer(TeamDayOut(team_id=day.team.id, date=day.date, locked=day.locked,
                              items=[day_item(m, day.fraud_detail) for m in day.members]))
 
 
 @bp.post("/teams/<int:team_id>/days/<date>/confirm", responses={200: ConfirmOut},
          summary="确认班组某日考勤（可带更正，更正须写原因）")
+@login_required
 def confirm_team_day(path: TeamDayPath, body: ConfirmIn):
     fixes = [confirmation.Correction(c.user_id, c.status, c.worked_minutes, c.reason) for c in body.corrections or []]
-    rows = confirmation.confirm_days(current_user().id, path.team_id, path.date, body.user_ids, fixes)
+    rows = confirmation.confirm_days(actor_id(), path.team_id, path.date, body.user_ids, fixes)
     return answer(ConfirmOut(items=[ConfirmedDay(user_id=r.user_id, date=r.business_date, status=r.status,
                                                  worked_minutes=r.worked_minutes, corrected=r.corrected,
                                                  confirmed_at=r.confirmed_at) for r in rows]))
 
 
 @bp.get("/me/attendance", responses={200: MyMonthOut}, summary="我的月度考勤（每天的状态、确认、更正与原因）")
+@login_required
 def my_attendance(query: MonthQuery):
     items = []
-    for d in mine.my_month(current_user().id, query.project_id, query.month):
+    for d in mine.my_month(actor_id(), query.project_id, query.month):
         row = d.row
         items.append(MyDayOut(
             date=d.date, status=d.status, status_text=DAY_STATUS_TEXT[d.status], worked_minutes=d.worked_minutes,
@@ -155,20 +160,23 @@ def my_attendance(query: MonthQuery):
 
 
 @bp.post("/me/attendance/<date>/disputes", responses={201: DisputeOut}, summary="对某天考勤提出异议")
+@login_required
 def open_dispute(path: MyDayPath, body: DisputeIn):
-    return answer(dispute_out(disputes.open_dispute(current_user().id, body.project_id, path.date, body.reason)), 201)
+    return answer(dispute_out(disputes.open_dispute(actor_id(), body.project_id, path.date, body.reason)), 201)
 
 
 @bp.post("/disputes/<int:dispute_id>/resolve", responses={200: DisputeOut},
          summary="答复考勤异议（班组长、劳资专管员）")
+@login_required
 def resolve_dispute(path: DisputePath, body: ResolveIn):
-    return answer(dispute_out(disputes.resolve_dispute(current_user().id, path.dispute_id, body.resolution)))
+    return answer(dispute_out(disputes.resolve_dispute(actor_id(), path.dispute_id, body.resolution)))
 
 
 @bp.get("/teams/<int:team_id>/attendance.xlsx", summary="班组月度考勤表（Excel，中文表头）", responses={200: None})
+@login_required
 @writes
 def team_sheet(path: TeamPath, query: TeamMonthQuery):
-    team, chunks = export.team_month_sheet(current_user().id, path.team_id, query.month)
+    team, chunks = export.team_month_sheet(actor_id(), path.team_id, query.month)
     resp = Response(chunks, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     resp.headers["Content-Disposition"] = f"attachment; filename=attendance-team{team.id}-{query.month}.xlsx"
     return resp

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from flask import Response, current_app, url_for
 
-from blueprints.api import answer, api_blueprint, current_user, writes
-from models import Contract
+from blueprints.api import actor_id, answer, api_blueprint, login_required, writes
 from schemas.common import ProjectPath
 from schemas.contracts import (
     ContractList,
@@ -21,20 +20,10 @@ from schemas.contracts import (
 from services import contracts
 from services.contracts import templates
 from services.contracts.pdf import FontSettings, render_contract_pdf
+from services.contracts.signing import SIGNATURE_MAX_BYTES
 from services.settings import settings
 
 bp = api_blueprint("contracts", __name__, "contracts", "劳动合同：模板、签署（手写签名 + 人脸核验）、解除")
-
-
-def template_out(t: templates.TemplateTerms) -> TemplateOut:
-    return TemplateOut(title=t.title, body=t.body, wage_type=t.wage_type, wage_amount_fen=t.wage_amount_fen,
-                       pay_day=t.pay_day, term_months=t.term_months, is_default=t.is_default,
-                       placeholders=sorted(templates.PLACEHOLDERS))
-
-
-def contract_out(c: Contract, text: str) -> ContractOut:
-    return ContractOut.model_validate({**{k: getattr(c, k) for k in ContractOut.model_fields if k != "text"},
-                                       "text": text})
 
 
 def font_settings() -> FontSettings | None:
@@ -44,59 +33,62 @@ def font_settings() -> FontSettings | None:
 
 @bp.get("/projects/<int:project_id>/contract-template", responses={200: TemplateOut},
         summary="项目合同模板（未编辑时为内置示范文本）")
+@login_required
 def get_template(path: ProjectPath):
-    return answer(template_out(templates.get_template(current_user().id, path.project_id)))
+    return answer(TemplateOut.of(templates.get_template(actor_id(), path.project_id)))
 
 
 @bp.put("/projects/<int:project_id>/contract-template", responses={200: TemplateOut},
         summary="编辑项目合同模板（劳资专管员、项目管理员；只影响之后生成的合同）")
+@login_required
 def update_template(path: ProjectPath, body: TemplateIn):
     terms = templates.TemplateTerms(**body.model_dump(), is_default=False)
-    return answer(template_out(templates.update_template(current_user().id, path.project_id, terms)))
+    return answer(TemplateOut.of(templates.update_template(actor_id(), path.project_id, terms)))
 
 
 @bp.get("/me/contracts", responses={200: ContractList}, summary="本人的劳动合同")
+@login_required
 def my_contracts():
-    items = [ContractSummary.model_validate(c, from_attributes=True)
-             for c in contracts.contracts_of(current_user().id)]
-    return answer(ContractList(items=items))
+    return answer(ContractList(items=[ContractSummary.model_validate(c) for c in contracts.contracts_of(actor_id())]))
 
 
 @bp.get("/contracts/<int:contract_id>", responses={200: ContractOut},
         summary="合同详情与全文（本人、劳资专管员；记录审计日志）")
+@login_required
 @writes
 def get_contract(path: ContractPath):
-    user = current_user()
-    contract = contracts.get_contract(user.id, path.contract_id)
-    return answer(contract_out(contract, contracts.contract_text(contract, actor_id=user.id, purpose="contract_view")))
+    contract = contracts.get_contract(actor_id(), path.contract_id)
+    return answer(ContractOut.of(contract, contracts.contract_text(contract, actor_id=actor_id(),
+                                                                   purpose="contract_view")))
 
 
 @bp.get("/contracts/<int:contract_id>/pdf", responses={200: None}, summary="合同 PDF（记录审计日志）")
+@login_required
 @writes
 def contract_pdf(path: ContractPath):
-    user = current_user()
-    contract = contracts.get_contract(user.id, path.contract_id)
-    body = render_contract_pdf(contract, actor_id=user.id, font=font_settings())
+    contract = contracts.get_contract(actor_id(), path.contract_id)
+    body = render_contract_pdf(contract, actor_id=actor_id(), font=font_settings())
     return Response(body, mimetype="application/pdf", headers={
         "Content-Disposition": f'inline; filename="contract-{contract.id}.pdf"', "Cache-Control": "no-store"})
 
 
 @bp.post("/contracts/<int:contract_id>/sign", responses={202: SignAccepted},
          summary="签署合同：手写签名 + 自拍（人脸核验通过后合同生效）")
+@login_required
 def sign(path: ContractPath, form: SignForm):
     limit = settings().faces.engine.max_bytes
     frames = [f.stream.read(limit + 1) for f in form.photo]
-    signature = form.signature.stream.read(contracts.signing.SIGNATURE_MAX_BYTES + 1)
-    check = contracts.sign_contract(current_user().id, path.contract_id, signature, frames,
+    signature = form.signature.stream.read(SIGNATURE_MAX_BYTES + 1)
+    check = contracts.sign_contract(actor_id(), path.contract_id, signature, frames,
                                     challenge_nonce=form.challenge_nonce)
-    poll = url_for("faces.get_check", check_id=check.id, _external=True)
+    poll = url_for("faces.get_check", check_id=check.id)
     return answer(SignAccepted(face_check_id=check.id, status="signing", poll_url=poll), 202)
 
 
 @bp.post("/contracts/<int:contract_id>/terminate", responses={200: ContractOut},
          summary="解除合同（退场；劳资专管员、项目管理员）")
+@login_required
 def terminate(path: ContractPath, body: TerminateIn):
-    user = current_user()
-    contract = contracts.terminate(user.id, path.contract_id, reason=body.reason, on=body.date)
-    return answer(contract_out(contract, contracts.contract_text(contract, actor_id=user.id,
-                                                                 purpose="contract_terminate")))
+    contract = contracts.terminate(actor_id(), path.contract_id, reason=body.reason, on=body.date)
+    return answer(ContractOut.of(contract, contracts.contract_text(contract, actor_id=actor_id(),
+                                                                   purpose="contract_terminate")))

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from blueprints.api import answer, api_blueprint, current_user
-from models.faces import FaceCheck
+from flask import url_for
+
+from blueprints.api import actor_id, answer, api_blueprint, login_required
 from schemas.faces import (
     ChallengeIn,
     ChallengeOut,
@@ -13,43 +14,31 @@ from schemas.faces import (
     FaceCheckPath,
 )
 from services.faces import checks
-from services.faces.reasons import REASONS
 from services.settings import settings
 
 bp = api_blueprint("faces", __name__, "faces", "人脸核验与活体检测（录入、考勤、签约）")
 
 
-def check_out(c: FaceCheck) -> FaceCheckOut:
-    return FaceCheckOut(
-        check_id=c.id, kind=c.kind, status=c.status, reason_code=c.reason_code,
-        message=REASONS.get(c.reason_code) if c.reason_code else None, liveness_mode=c.liveness_mode,
-        distance=c.distance, threshold=c.threshold, anti_spoof_score=c.anti_spoof_score,
-        model=f"{c.model_name}/{c.model_version}" if c.model_name else None,
-        created_at=c.created_at, finished_at=c.finished_at,
-    )
-
-
 @bp.post("/faces/challenges", responses={201: ChallengeOut}, summary="获取动作验证指令（一次性，短时有效）")
+@login_required
 def create_challenge(body: ChallengeIn):
-    challenge = checks.issue_challenge(current_user().id, body.project_id)
-    return answer(ChallengeOut(challenge_id=challenge.id, movement=challenge.movement,
-                               prompt=checks.challenges.MOVEMENTS[challenge.movement], nonce=challenge.nonce,
-                               expires_at=challenge.expires_at), 201)
+    return answer(ChallengeOut.of(checks.issue_challenge(actor_id(), body.project_id)), 201)
 
 
 @bp.post("/faces/checks", responses={202: FaceCheckAccepted},
          summary="上传自拍进行人脸核验（后台处理，返回核验编号）")
+@login_required
 def create_check(form: FaceCheckForm):
-    user = current_user()
     limit = settings().faces.engine.max_bytes
     # read one byte past the limit: enough to refuse an oversized photo without holding more
     frames = [f.stream.read(limit + 1) for f in form.frames]
-    check = checks.start_face_check(user.id, form.kind, frames, project_id=form.project_id,
+    check = checks.start_face_check(actor_id(), form.kind, frames, project_id=form.project_id,
                                     challenge_nonce=form.challenge_nonce)
     return answer(FaceCheckAccepted(check_id=check.id, status="pending",
-                                    poll_url=f"/api/v1/faces/checks/{check.id}"), 202)
+                                    poll_url=url_for("faces.get_check", check_id=check.id)), 202)
 
 
 @bp.get("/faces/checks/<int:check_id>", responses={200: FaceCheckOut}, summary="查询核验结果")
+@login_required
 def get_check(path: FaceCheckPath):
-    return answer(check_out(checks.get_face_check(current_user().id, path.check_id)))
+    return answer(FaceCheckOut.of(checks.get_face_check(actor_id(), path.check_id)))

@@ -1,22 +1,12 @@
 from __future__ import annotations
 
-from typing import Any
-
 from flask import current_app
-from pydantic import BaseModel
 
 from blueprints.api import api_blueprint
 from infra import health
+from schemas.health import HealthOut
 
 bp = api_blueprint("health", __name__, "health", "健康检查", secured=False, url_prefix="")
-
-
-class HealthOut(BaseModel):
-    ok: bool
-    mode: str
-    database: dict[str, Any]
-    redis: dict[str, Any]
-    queues: dict[str, int]
 
 
 @bp.get("/healthz", responses={200: HealthOut, 503: HealthOut}, summary="数据库、Redis 与队列状态")

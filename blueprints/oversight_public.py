@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from blueprints.api import answer, api_blueprint, current_user
+from blueprints.api import actor_id, answer, api_blueprint, login_required
 from models.oversight import ListEntry
 from schemas.common import ProjectPath
 from schemas.oversight import (
@@ -35,8 +35,9 @@ def red_black_list():
 
 
 @bp.post("/red-black-list", responses={201: ListEntryOut}, summary="列入红榜或黑榜（监管部门）")
+@login_required
 def create_list_entry(body: ListEntryIn):
-    row = blacklist.list_party(current_user().id, party_type=body.party_type, party_id=body.party_id,
+    row = blacklist.list_party(actor_id(), party_type=body.party_type, party_id=body.party_id,
                                color=body.color, reason=body.reason,
                                evidence=[e.model_dump(exclude_none=True) for e in body.evidence],
                                period_start=body.period_start, period_end=body.period_end)
@@ -44,18 +45,21 @@ def create_list_entry(body: ListEntryIn):
 
 
 @bp.post("/red-black-list/<int:entry_id>/lift", responses={200: ListEntryOut}, summary="移出榜单（监管部门）")
+@login_required
 def lift_list_entry(path: ListEntryPath, body: NoteIn):
-    return answer(entry_out(blacklist.lift_entry(current_user().id, path.entry_id, body.note)))
+    return answer(entry_out(blacklist.lift_entry(actor_id(), path.entry_id, body.note)))
 
 
 @bp.get("/projects/<int:project_id>/notice-board", responses={200: NoticeBoardOut}, summary="维权告示牌内容")
+@login_required
 def get_notice_board(path: ProjectPath):
-    return answer(board_out(notice_board.board_for_member(current_user().id, path.project_id)))
+    return answer(board_out(notice_board.board_for_member(actor_id(), path.project_id)))
 
 
 @bp.put("/projects/<int:project_id>/notice-board", responses={200: NoticeBoardOut},
         summary="修改维权告示牌（劳资专管员姓名电话、投诉电话）")
+@login_required
 def update_notice_board(path: ProjectPath, body: NoticeBoardIn):
-    board = notice_board.update_board(current_user().id, path.project_id, body.labour_manager_name,
+    board = notice_board.update_board(actor_id(), path.project_id, body.labour_manager_name,
                                       body.labour_manager_phone, body.complaint_phones)
     return answer(board_out(board))

@@ -12,6 +12,6 @@ def attendance_cli() -> None:
 @attendance_cli.command("sweep", help="Re-enqueue the face jobs of clocks still waiting (Redis was down).")
 @with_appcontext
 def sweep() -> None:
-    from services.attendance.sweeper import sweep as run
+    from workers.attendance import sweep_waiting_clocks
 
-    click.echo(run())
+    click.echo(sweep_waiting_clocks())

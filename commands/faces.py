@@ -10,6 +10,9 @@ from typing import Any
 import click
 from flask.cli import with_appcontext
 
+from services.settings import settings
+from workers.maintenance import fail_stale_face_checks, purge_face_evidence
+
 
 @click.group("faces", help="人脸核验：评估、比对、活体、证据清理")
 def faces_cli() -> None:
@@ -17,7 +20,7 @@ def faces_cli() -> None:
 
 
 def _engine():
-    from services.faces.checks import face_engine
+    from services.faces.runtime import face_engine
 
     return face_engine()
 
@@ -164,25 +167,16 @@ def liveness_command(photo: Path, frames: tuple[Path, ...], movement: str | None
 @click.option("--days", type=int, default=None, help="override the configured retention")
 @with_appcontext
 def purge_evidence_command(days: int | None) -> None:
-    from services.faces.checks import purge_evidence
-    from services.settings import settings
-
-    count = purge_evidence(days=days)
-    click.echo(
-        f"purged {count} evidence photo(s) older than "
-        f"{days if days is not None else settings().faces.retention_days} days"
-    )
+    count = purge_face_evidence(days=days)
+    shown = days if days is not None else settings().faces.retention_days
+    click.echo(f"purged {count} evidence photo(s) older than {shown} days")
 
 
 @faces_cli.command("fail-stale", help="Mark checks whose job never finished as error (after RQ gave up).")
 @click.option("--minutes", type=int, default=30)
 @with_appcontext
 def fail_stale_command(minutes: int) -> None:
-    from datetime import timedelta
-
-    from services.faces.checks import fail_stale_checks
-
-    click.echo(f"closed {fail_stale_checks(timedelta(minutes=minutes))} stale check(s)")
+    click.echo(f"closed {fail_stale_face_checks(minutes=minutes)} stale check(s)")
 
 
 @faces_cli.command("seed-weights", help="Copy the model weights into $DEEPFACE_HOME (offline).")

@@ -12,6 +12,7 @@ import importlib
 import logging
 import queue
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -72,7 +73,7 @@ def init_app(app: Flask) -> None:
         runner = InProcessRunner(app)
         app.extensions["siteroll_inprocess_jobs"] = runner
         if config_flag(app.config.get("FACE_WARM_UP_ON_START")):
-            runner.submit(_Pending("services.faces.warm_up", (), "face", 0, 600, None))
+            runner.submit(_Pending("services.faces.runtime.warm_up", (), "face", 0, 600, None))
     _install_session_hooks()
 
 
@@ -182,3 +183,29 @@ def queue_depths(app: Flask) -> dict[str, int]:
     if app.config["JOBS_MODE"] == "rq":
         return {name: rq_queue(app, name).count for name in QUEUES}
     return {"inprocess": app.extensions["siteroll_inprocess_jobs"].depth()}
+
+
+def start_periodic(app: Flask, schedule: dict[str, int]) -> None:
+    """Embedded mode: what ``rq cron`` does in production (workers/cron.py), on one daemon thread
+    started with the first request (CLI commands build the app too and need no timers). Each
+    job goes through the in-process runner, so it runs like any other job."""
+    if app.config["JOBS_MODE"] == "rq" or app.testing or not schedule:
+        return
+    started = threading.Event()
+
+    def tick() -> None:
+        runner: InProcessRunner = app.extensions["siteroll_inprocess_jobs"]
+        due = dict.fromkeys(schedule, 0.0)
+        while True:
+            now = time.monotonic()
+            for func, interval in schedule.items():
+                if now >= due[func]:
+                    runner.submit(_Pending(func, (), "default", 0, 300, None))
+                    due[func] = now + interval
+            time.sleep(5)
+
+    @app.before_request
+    def _start_periodic() -> None:
+        if not started.is_set():
+            started.set()
+            threading.Thread(target=tick, name="siteroll-periodic", daemon=True).start()

@@ -16,7 +16,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, Date, Float, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, Double, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, BigId, utcnow
@@ -65,6 +65,8 @@ class Clock(Base):
         Index("ix_attendance_clocks_status", "status", "received_at"),
         Index("ix_attendance_clocks_device", "device_id", "taken_at"),
         Index("ix_attendance_clocks_day", "project_id", "business_date"),
+        # the repeated-coordinates check is an equality lookup per clock (services/attendance/fraud.py)
+        Index("ix_attendance_clocks_coordinates", "project_id", "lat", "lng"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -76,10 +78,10 @@ class Clock(Base):
     taken_at: Mapped[datetime]  # when the phone says the worker clocked (offline: earlier than received)
     received_at: Mapped[datetime] = mapped_column(default=utcnow)
     business_date: Mapped[date] = mapped_column(Date)
-    lat: Mapped[float] = mapped_column(Float)  # GCJ-02
-    lng: Mapped[float] = mapped_column(Float)
-    accuracy_m: Mapped[float] = mapped_column(Float)
-    distance_m: Mapped[float | None] = mapped_column(Float)  # to the fence (0 inside)
+    lat: Mapped[float] = mapped_column(Double)  # GCJ-02
+    lng: Mapped[float] = mapped_column(Double)
+    accuracy_m: Mapped[float] = mapped_column(Double)
+    distance_m: Mapped[float | None] = mapped_column(Double)  # to the fence (0 inside)
     device_id: Mapped[str | None] = mapped_column(String(64))
     # unique: a face check is used by one clock at most
     face_check_id: Mapped[int | None] = mapped_column(ForeignKey("face_checks.id"), unique=True)

@@ -5,7 +5,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from schemas.common import Strict
+from models import Consent, Membership, Project, Team, User
+from schemas.common import FromRow, Strict
 
 
 class LoginIn(Strict):
@@ -35,8 +36,13 @@ class MembershipOut(BaseModel):
     team_name: str | None
     status: str = Field(description="pending（待审核）/ active / left（已退场）")
 
+    @classmethod
+    def of(cls, m: Membership, p: Project, t: Team | None) -> MembershipOut:
+        return cls(id=m.id, project_id=p.id, project_name=p.name, role=m.role, team_id=m.team_id,
+                   team_name=t.name if t else None, status=m.status)
 
-class ConsentOut(BaseModel):
+
+class ConsentOut(FromRow):
     kind: str
     version: str
     granted_at: datetime
@@ -48,6 +54,13 @@ class UserOut(BaseModel):
     phone_masked: str | None = Field(description="脱敏手机号，如 138****8000")
     memberships: list[MembershipOut]
     consents: list[ConsentOut]
+
+    @classmethod
+    def of(cls, user: User, memberships: list[tuple[Membership, Project, Team | None]],
+           consents: list[Consent]) -> UserOut:
+        return cls(id=user.id, display_name=user.display_name, phone_masked=user.phone_masked,
+                   memberships=[MembershipOut.of(*row) for row in memberships],
+                   consents=[ConsentOut.model_validate(c) for c in consents])
 
 
 class LoginOut(BaseModel):

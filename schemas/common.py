@@ -32,6 +32,12 @@ class CompanyPath(BaseModel):
     company_id: int = Field(ge=1, le=2**53)
 
 
+class FromRow(BaseModel):
+    """Responses: built from the model row's attributes (``Out.model_validate(row)``)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+
 class Strict(BaseModel):
     """Request bodies: unknown fields are refused, so a typo never silently does nothing."""
 

@@ -8,7 +8,9 @@ from typing import Literal
 from flask_openapi3 import FileStorage
 from pydantic import BaseModel, Field
 
-from schemas.common import Strict
+from models import Contract
+from schemas.common import FromRow, Strict
+from services.contracts.templates import PLACEHOLDERS, TemplateTerms
 
 Status = Literal["unsigned", "signing", "signed", "terminated"]
 WageType = Literal["day", "piece", "month"]
@@ -39,8 +41,14 @@ class TemplateOut(BaseModel):
     is_default: bool = Field(description="true：使用内置示范文本（建办市〔2022〕58号）")
     placeholders: list[str] = Field(description="可用的占位符")
 
+    @classmethod
+    def of(cls, t: TemplateTerms) -> TemplateOut:
+        return cls(title=t.title, body=t.body, wage_type=t.wage_type,  # type: ignore[arg-type]
+                   wage_amount_fen=t.wage_amount_fen, pay_day=t.pay_day, term_months=t.term_months,
+                   is_default=t.is_default, placeholders=sorted(PLACEHOLDERS))
 
-class ContractSummary(BaseModel):
+
+class ContractSummary(FromRow):
     id: int
     project_id: int
     status: Status
@@ -76,6 +84,10 @@ class ContractOut(BaseModel):
     termination_date: dt.date | None
     termination_reason: str | None
     created_at: dt.datetime
+
+    @classmethod
+    def of(cls, c: Contract, text: str) -> ContractOut:
+        return cls.model_validate({**{k: getattr(c, k) for k in cls.model_fields if k != "text"}, "text": text})
 
 
 class SignForm(BaseModel):

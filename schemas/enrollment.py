@@ -7,7 +7,12 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from schemas.common import Strict
+from models import Training
+from schemas.common import FromRow, Strict
+from services.enrollment.gate import Gate
+from services.enrollment.join import JoinPreview
+from services.enrollment.review import Application
+from services.enrollment.training import LevelHours
 
 Level = Literal["company", "project", "team"]
 Id = Field(ge=1, le=2**53)
@@ -17,7 +22,7 @@ class JoinCodePath(BaseModel):
     join_code: str = Field(min_length=4, max_length=16, description="项目码，如 DEMO01")
 
 
-class JoinTeam(BaseModel):
+class JoinTeam(FromRow):
     id: int
     name: str
     trade: str | None = Field(description="工种")
@@ -29,6 +34,12 @@ class JoinPreviewOut(BaseModel):
     address: str
     general_contractor: str | None = Field(description="总包单位名称")
     teams: list[JoinTeam]
+
+    @classmethod
+    def of(cls, p: JoinPreview) -> JoinPreviewOut:
+        return cls(project_id=p.project.id, name=p.project.name, address=p.project.address,
+                   general_contractor=p.general_contractor,
+                   teams=[JoinTeam(id=t.id, name=t.name, trade=t.trade) for t in p.teams])
 
 
 class ConsentTextOut(BaseModel):
@@ -68,7 +79,7 @@ class ProfileIn(Strict):
     emergency_contact: EmergencyContactIn | None = None
 
 
-class ProfileOut(BaseModel):
+class ProfileOut(FromRow):
     user_id: int
     name_masked: str = Field(description="脱敏姓名，如 张*")
     id_number_masked: str = Field(description="脱敏身份证号，如 1101**********1234")
@@ -115,6 +126,20 @@ class EnrollmentOut(BaseModel):
     completeness: CompletenessOut
     created_at: dt.datetime
 
+    @classmethod
+    def of(cls, a: Application) -> EnrollmentOut:
+        c = a.completeness
+        return cls(
+            id=a.membership.id, user_id=a.user.id, name_masked=a.profile.name_masked if a.profile else None,
+            team_id=a.membership.team_id, team_name=a.team.name if a.team else None,
+            status=a.membership.status,  # type: ignore[arg-type]
+            reject_reason=a.reject_reason, created_at=a.membership.created_at,
+            completeness=CompletenessOut(
+                profile=not c.profile_missing, profile_missing=c.profile_missing, consents=not c.consents_missing,
+                consents_missing=c.consents_missing, face_enrolled=c.face_enrolled, team=c.team_chosen,
+                flags=c.flags, missing=c.missing),
+        )
+
 
 class EnrollmentList(BaseModel):
     items: list[EnrollmentOut]
@@ -145,6 +170,11 @@ class TrainingOut(BaseModel):
     recorded_by: int
     created_at: dt.datetime
 
+    @classmethod
+    def of(cls, t: Training) -> TrainingOut:
+        return cls(id=t.id, level=t.level, hours=t.minutes / 60, date=t.trained_on,  # type: ignore[arg-type]
+                   note=t.note, recorded_by=t.recorded_by, created_at=t.created_at)
+
 
 class LevelHoursOut(BaseModel):
     level: Level
@@ -156,6 +186,12 @@ class LevelHoursOut(BaseModel):
 class TrainingList(BaseModel):
     items: list[TrainingOut]
     summary: list[LevelHoursOut]
+
+    @classmethod
+    def of(cls, rows: list[Training], summary: list[LevelHours]) -> TrainingList:
+        return cls(items=[TrainingOut.of(t) for t in rows], summary=[
+            LevelHoursOut(level=h.level, required_hours=h.required_hours,  # type: ignore[arg-type]
+                          done_hours=h.done_minutes / 60, met=h.met) for h in summary])
 
 
 class TrainingHoursIn(Strict):
@@ -170,7 +206,7 @@ class RulesIn(Strict):
     max_age_female: int = Field(ge=18, le=80)
 
 
-class RulesOut(BaseModel):
+class RulesOut(FromRow):
     training_hours: dict[str, int]
     max_age_male: int
     max_age_female: int
@@ -186,3 +222,8 @@ class GateReason(BaseModel):
 class GateOut(BaseModel):
     may_clock_in: bool
     reasons: list[GateReason]
+
+    @classmethod
+    def of(cls, gate: Gate) -> GateOut:
+        return cls(may_clock_in=gate.may_clock_in, reasons=[GateReason(code=r.code, message=r.message)
+                                                             for r in gate.reasons])

@@ -8,7 +8,10 @@ from typing import Literal
 from flask_openapi3 import FileStorage
 from pydantic import BaseModel, Field
 
+from models.faces import FaceChallenge, FaceCheck
 from schemas.common import Strict
+from services.faces.challenge import MOVEMENTS
+from services.faces.reasons import REASONS
 
 
 class ChallengeIn(Strict):
@@ -21,6 +24,11 @@ class ChallengeOut(BaseModel):
     prompt: str = Field(description="展示给工人的动作提示，如“请缓慢向左转头”")
     nonce: str = Field(description="随检查一起提交；只能使用一次")
     expires_at: datetime
+
+    @classmethod
+    def of(cls, c: FaceChallenge) -> ChallengeOut:
+        return cls(challenge_id=c.id, movement=c.movement, prompt=MOVEMENTS[c.movement], nonce=c.nonce,
+                   expires_at=c.expires_at)
 
 
 class FaceCheckForm(BaseModel):
@@ -57,3 +65,13 @@ class FaceCheckOut(BaseModel):
     model: str | None
     created_at: datetime
     finished_at: datetime | None
+
+    @classmethod
+    def of(cls, c: FaceCheck) -> FaceCheckOut:
+        return cls(
+            check_id=c.id, kind=c.kind, status=c.status, reason_code=c.reason_code,  # type: ignore[arg-type]
+            message=REASONS.get(c.reason_code) if c.reason_code else None, liveness_mode=c.liveness_mode,
+            distance=c.distance, threshold=c.threshold, anti_spoof_score=c.anti_spoof_score,
+            model=f"{c.model_name}/{c.model_version}" if c.model_name else None,
+            created_at=c.created_at, finished_at=c.finished_at,
+        )

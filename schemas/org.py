@@ -5,7 +5,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
-from schemas.common import Strict
+from models import Company, Membership, Project, ProjectCompany, User
+from schemas.common import FromRow, Strict
 from services.geo import MAX_POLYGON_POINTS, MAX_RADIUS_M, MIN_RADIUS_M
 
 Name = Annotated[str, Field(min_length=1, max_length=64)]
@@ -36,7 +37,7 @@ class CompanyIn(Strict):
     uscc: str = Field(min_length=18, max_length=18, description="统一社会信用代码（18位）")
 
 
-class CompanyOut(BaseModel):
+class CompanyOut(FromRow):
     id: int
     name: str
     uscc: str
@@ -62,7 +63,7 @@ class ProjectPatch(Strict):
     liveness_mode: Literal["passive", "challenge"] | None = None
 
 
-class ProjectOut(BaseModel):
+class ProjectOut(FromRow):
     id: int
     name: str
     address: str
@@ -86,6 +87,11 @@ class ParticipantOut(BaseModel):
     uscc: str
     role: str
 
+    @classmethod
+    def of(cls, link: ProjectCompany, company: Company) -> ParticipantOut:
+        return cls(id=link.id, company_id=company.id, company_name=company.name, uscc=company.uscc,
+                   role=link.role)
+
 
 class ParticipantList(BaseModel):
     items: list[ParticipantOut]
@@ -107,7 +113,7 @@ class TeamPatch(Strict):
     leader_user_id: int | None = Field(default=None, ge=1, le=2**53)
 
 
-class TeamOut(BaseModel):
+class TeamOut(FromRow):
     id: int
     project_id: int
     name: str
@@ -137,6 +143,11 @@ class MemberOut(BaseModel):
     team_id: int | None
     status: str
 
+    @classmethod
+    def of(cls, m: Membership, u: User) -> MemberOut:
+        return cls(membership_id=m.id, user_id=u.id, display_name=u.display_name, phone_masked=u.phone_masked,
+                   role=m.role, team_id=m.team_id, status=m.status)
+
 
 class MemberList(BaseModel):
     items: list[MemberOut]
@@ -153,3 +164,8 @@ class JoinOut(BaseModel):
     project_name: str
     team_id: int | None
     status: str
+
+    @classmethod
+    def of(cls, m: Membership, project: Project) -> JoinOut:
+        return cls(membership_id=m.id, project_id=project.id, project_name=project.name, team_id=m.team_id,
+                   status=m.status)

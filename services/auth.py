@@ -10,7 +10,7 @@ from sqlalchemy import select
 from models import User, db
 from models.base import utcnow
 from services import audit, pii, wechat
-from services.errors import Unauthenticated
+from services.errors import NotFound, Unauthenticated
 from services.settings import settings
 
 TOKEN_SALT = "siteroll.bearer.v1"
@@ -68,9 +68,17 @@ def login_with_wechat(code: str) -> tuple[User, IssuedToken]:
     return user, issue_token(user)
 
 
-def bind_phone(user: User, phone_code: str) -> User:
+def _user(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound("USER_NOT_FOUND", "用户不存在")
+    return user
+
+
+def bind_phone(actor_id: int, phone_code: str) -> User:
     """getPhoneNumber code -> the phone WeChat verified, stored encrypted with a blind index."""
     phone = wechat.phone_number(phone_code)
+    user = _user(actor_id)
     user.phone_enc = pii.encrypt_str(phone, context="phone")
     user.phone_masked = pii.mask_phone(phone)
     user.phone_bidx = pii.blind_index(phone, kind="phone")
@@ -79,13 +87,15 @@ def bind_phone(user: User, phone_code: str) -> User:
     return user
 
 
-def reveal_phone(subject: User, *, actor: User, purpose: str) -> str | None:
+def reveal_phone(subject: User, *, actor_id: int, purpose: str) -> str | None:
     if subject.phone_enc is None:
         return None
-    return pii.reveal(subject.phone_enc, actor_user_id=actor.id, field="phone", object_type="user",
+    return pii.reveal(subject.phone_enc, actor_user_id=actor_id, field="phone", object_type="user",
                       object_id=subject.id, purpose=purpose, context="phone")
 
 
-def logout_everywhere(user: User) -> None:
+def logout_everywhere(actor_id: int) -> User:
+    user = _user(actor_id)
     user.token_version += 1
     db.session.flush()
+    return user

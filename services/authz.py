@@ -14,7 +14,7 @@ from enum import StrEnum
 from sqlalchemy import select
 
 from models import Membership, MembershipStatus, Role, db
-from services.errors import Forbidden, NotFound
+from services.errors import Forbidden, ProjectNotFound
 
 
 class Action(StrEnum):
@@ -34,6 +34,7 @@ class Action(StrEnum):
     CONTRACT_TEMPLATE_MANAGE = "contract.template_manage"
     CONTRACT_VIEW = "contract.view"
     CONTRACT_TERMINATE = "contract.terminate"
+    FACE_CHECK = "face.check"  # a face check (or its challenge) made in a project: one's own face
     ATTENDANCE_VIEW = "attendance.view"
     ATTENDANCE_CONFIRM = "attendance.confirm"  # confirm / correct days, witnessed clocks, answer disputes
     ATTENDANCE_EVIDENCE = "attendance.evidence"  # the clock's selfie, each view audited
@@ -75,6 +76,7 @@ POLICY: dict[Action, dict[Role, Reach]] = {
     Action.CONTRACT_VIEW: {R.PROJECT_ADMIN: Reach.PROJECT, R.LABOUR_MANAGER: Reach.PROJECT,
                            R.SUPERVISOR: Reach.PROJECT, R.WORKER: Reach.SELF},
     Action.CONTRACT_TERMINATE: {R.PROJECT_ADMIN: Reach.PROJECT, R.LABOUR_MANAGER: Reach.PROJECT},
+    Action.FACE_CHECK: {role: Reach.SELF for role in Role},
     Action.ATTENDANCE_VIEW: {**OVERSIGHT, R.TEAM_LEADER: Reach.TEAM, R.WORKER: Reach.SELF},
     Action.ATTENDANCE_CONFIRM: {R.LABOUR_MANAGER: Reach.PROJECT, R.TEAM_LEADER: Reach.TEAM},
     Action.ATTENDANCE_EVIDENCE: {R.LABOUR_MANAGER: Reach.PROJECT, R.TEAM_LEADER: Reach.TEAM},
@@ -96,7 +98,7 @@ def may(user_id: int, action: Action, project_id: int, *, team_id: int | None = 
     """authorize() as a yes/no, for what an answer shows (not for refusing)."""
     try:
         authorize(user_id, action, project_id, team_id=team_id, subject_user_id=subject_user_id)
-    except (Forbidden, NotFound):
+    except (Forbidden, ProjectNotFound):
         return False
     return True
 
@@ -130,7 +132,7 @@ def scope(user_id: int, action: Action, project_id: int) -> Scope:
     """The caller's reach; raises NotFound for outsiders and Forbidden for members without the action."""
     memberships = memberships_in(user_id, project_id)
     if not memberships:
-        raise NotFound("PROJECT_NOT_FOUND", "项目不存在或您不是该项目成员")
+        raise ProjectNotFound()
     rules = POLICY[action]
     whole, teams, self_id, any_rule = False, set(), None, False
     for m in memberships:

@@ -25,7 +25,7 @@ def active_consent(user_id: int, kind: str) -> Consent | None:
     ).scalar_one_or_none()
 
 
-def grant_consent(user_id: int, kind: str, version: str) -> Consent:
+def grant_consent(actor_id: int, kind: str, version: str) -> Consent:
     text = CURRENT.get(kind)
     if text is None:
         raise Unprocessable("CONSENT_KIND_INVALID", "授权类型不正确", {"kind": kind})
@@ -33,26 +33,26 @@ def grant_consent(user_id: int, kind: str, version: str) -> Consent:
         # a consent counts only for the text the person actually read
         raise Unprocessable("CONSENT_VERSION_OUTDATED", "授权内容已更新，请阅读最新版本后再同意",
                             {"kind": kind, "current_version": text.version})
-    current = active_consent(user_id, kind)
+    current = active_consent(actor_id, kind)
     if current is not None and current.version == version:
         return current
     if current is not None:
         current.withdrawn_at = utcnow()  # superseded by the newer text
-    consent = Consent(user_id=user_id, kind=kind, version=version)
+    consent = Consent(user_id=actor_id, kind=kind, version=version)
     db.session.add(consent)
     db.session.flush()
-    audit.record("consent.granted", actor_user_id=user_id, object_type="consent", object_id=consent.id,
+    audit.record("consent.granted", actor_user_id=actor_id, object_type="consent", object_id=consent.id,
                  details={"kind": kind, "version": version})
     return consent
 
 
-def withdraw_consent(user_id: int, kind: str) -> None:
-    current = active_consent(user_id, kind)
+def withdraw_consent(actor_id: int, kind: str) -> None:
+    current = active_consent(actor_id, kind)
     if current is None:
         return
     current.withdrawn_at = utcnow()
     db.session.flush()
-    audit.record("consent.withdrawn", actor_user_id=user_id, object_type="consent", object_id=current.id,
+    audit.record("consent.withdrawn", actor_user_id=actor_id, object_type="consent", object_id=current.id,
                  details={"kind": kind})
 
 

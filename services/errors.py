@@ -42,6 +42,13 @@ class NotFound(DomainError):
     status = 404
 
 
+class ProjectNotFound(NotFound):
+    """The project does not exist, or the caller is not in it: outsiders learn nothing more."""
+
+    def __init__(self, details: dict[str, Any] | None = None) -> None:
+        super().__init__("PROJECT_NOT_FOUND", "项目不存在或您不是该项目成员", details)
+
+
 class Conflict(DomainError):
     status = 409
 

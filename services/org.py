@@ -25,7 +25,7 @@ from models import (
 from services import audit, geo, pii
 from services.auth import reveal_phone
 from services.authz import Action, authorize, memberships_in, scope
-from services.errors import Conflict, NotFound, Unprocessable
+from services.errors import Conflict, NotFound, ProjectNotFound, Unprocessable
 
 JOIN_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud on site
 
@@ -46,14 +46,14 @@ def _flush_unique(conflict: Conflict) -> None:
         raise conflict from exc
 
 
-def create_company(actor: User, name: str, uscc: str) -> Company:
+def create_company(actor_id: int, name: str, uscc: str) -> Company:
     code = normalize_uscc(uscc)
     if db.session.execute(select(Company.id).where(Company.uscc == code)).first():
         raise Conflict("COMPANY_EXISTS", "该统一社会信用代码的企业已登记", {"uscc": code})
-    company = Company(name=name.strip(), uscc=code, created_by=actor.id)
+    company = Company(name=name.strip(), uscc=code, created_by=actor_id)
     db.session.add(company)
     _flush_unique(Conflict("COMPANY_EXISTS", "该统一社会信用代码的企业已登记", {"uscc": code}))
-    audit.record("company.created", actor_user_id=actor.id, object_type="company", object_id=company.id,
+    audit.record("company.created", actor_user_id=actor_id, object_type="company", object_id=company.id,
                  details={"uscc": code})
     return company
 
@@ -79,7 +79,7 @@ def _normalize_account_no(value: str) -> str:
     return digits
 
 
-def create_project(actor: User, *, name: str, address: str, general_contractor_id: int, wage_account_bank: str,
+def create_project(actor_id: int, *, name: str, address: str, general_contractor_id: int, wage_account_bank: str,
                    wage_account_no: str, geofence: dict[str, Any], liveness_mode: str = "passive",
                    join_code: str | None = None) -> Project:
     """The creator becomes the project's admin; the general contractor (总包) is its first participant."""
@@ -90,28 +90,28 @@ def create_project(actor: User, *, name: str, address: str, general_contractor_i
         wage_account_bank=wage_account_bank.strip(),
         wage_account_no_enc=pii.encrypt_str(account, context="wage_account"),
         wage_account_no_masked=pii.mask_bank_card(account),
-        geofence=geo.normalize_geofence(geofence), liveness_mode=liveness_mode, created_by=actor.id,
+        geofence=geo.normalize_geofence(geofence), liveness_mode=liveness_mode, created_by=actor_id,
     )
     db.session.add(project)
     _flush_unique(Conflict("JOIN_CODE_TAKEN", "项目码已被使用"))
     db.session.add(ProjectCompany(project_id=project.id, company_id=general_contractor_id,
                                   role=ParticipantRole.GENERAL_CONTRACTOR.value))
-    db.session.add(Membership(project_id=project.id, user_id=actor.id, role=Role.PROJECT_ADMIN.value))
+    db.session.add(Membership(project_id=project.id, user_id=actor_id, role=Role.PROJECT_ADMIN.value))
     db.session.flush()
-    audit.record("project.created", actor_user_id=actor.id, object_type="project", object_id=project.id)
+    audit.record("project.created", actor_user_id=actor_id, object_type="project", object_id=project.id)
     return project
 
 
-def get_project(actor: User, project_id: int, action: Action = Action.PROJECT_VIEW) -> Project:
+def get_project(actor_id: int, project_id: int, action: Action = Action.PROJECT_VIEW) -> Project:
     project = db.session.get(Project, project_id)
     if project is None:
-        raise NotFound("PROJECT_NOT_FOUND", "项目不存在或您不是该项目成员")
-    authorize(actor.id, action, project.id)
+        raise ProjectNotFound()
+    authorize(actor_id, action, project.id)
     return project
 
 
-def update_project(actor: User, project_id: int, changes: dict[str, Any]) -> Project:
-    project = get_project(actor, project_id, Action.PROJECT_UPDATE)
+def update_project(actor_id: int, project_id: int, changes: dict[str, Any]) -> Project:
+    project = get_project(actor_id, project_id, Action.PROJECT_UPDATE)
     for key in ("name", "address", "wage_account_bank", "liveness_mode"):
         if changes.get(key) is not None:
             setattr(project, key, changes[key].strip() if isinstance(changes[key], str) else changes[key])
@@ -122,36 +122,36 @@ def update_project(actor: User, project_id: int, changes: dict[str, Any]) -> Pro
     if changes.get("geofence") is not None:
         project.geofence = geo.normalize_geofence(changes["geofence"])
     db.session.flush()
-    audit.record("project.updated", actor_user_id=actor.id, object_type="project", object_id=project.id,
+    audit.record("project.updated", actor_user_id=actor_id, object_type="project", object_id=project.id,
                  details={"fields": sorted(k for k, v in changes.items() if v is not None)})
     return project
 
 
-def projects_of(user: User) -> list[tuple[Membership, Project, Team | None]]:
+def projects_of(user_id: int) -> list[tuple[Membership, Project, Team | None]]:
     rows = db.session.execute(
         select(Membership, Project, Team)
         .join(Project, Project.id == Membership.project_id)
         .outerjoin(Team, Team.id == Membership.team_id)
-        .where(Membership.user_id == user.id, Membership.status != MembershipStatus.LEFT.value)
+        .where(Membership.user_id == user_id, Membership.status != MembershipStatus.LEFT.value)
         .order_by(Membership.project_id, Membership.id)
     ).all()
     return [(m, p, t) for m, p, t in rows]
 
 
-def add_participant(actor: User, project_id: int, company_id: int, role: str
+def add_participant(actor_id: int, project_id: int, company_id: int, role: str
                     ) -> tuple[ProjectCompany, Company]:
-    get_project(actor, project_id, Action.PARTICIPANT_MANAGE)
+    get_project(actor_id, project_id, Action.PARTICIPANT_MANAGE)
     company = get_company(company_id)
     link = ProjectCompany(project_id=project_id, company_id=company_id, role=role)
     db.session.add(link)
     _flush_unique(Conflict("PARTICIPANT_EXISTS", "该企业已以此身份参建本项目"))
-    audit.record("project.participant_added", actor_user_id=actor.id, object_type="project",
+    audit.record("project.participant_added", actor_user_id=actor_id, object_type="project",
                  object_id=project_id, details={"company_id": company_id, "role": role})
     return link, company
 
 
-def participants(actor: User, project_id: int) -> list[tuple[ProjectCompany, Company]]:
-    get_project(actor, project_id, Action.PARTICIPANT_VIEW)
+def participants(actor_id: int, project_id: int) -> list[tuple[ProjectCompany, Company]]:
+    get_project(actor_id, project_id, Action.PARTICIPANT_VIEW)
     rows = db.session.execute(
         select(ProjectCompany, Company).join(Company, Company.id == ProjectCompany.company_id)
         .where(ProjectCompany.project_id == project_id).order_by(ProjectCompany.id)
@@ -187,10 +187,10 @@ def _make_leader(project_id: int, team: Team) -> None:
         existing.team_id, existing.status = team.id, MembershipStatus.ACTIVE.value
 
 
-def create_team(actor: User, project_id: int, *, name: str, default_day_wage_fen: int,
+def create_team(actor_id: int, project_id: int, *, name: str, default_day_wage_fen: int,
                 company_id: int | None = None, trade: str | None = None,
                 leader_user_id: int | None = None) -> Team:
-    get_project(actor, project_id, Action.TEAM_MANAGE)
+    get_project(actor_id, project_id, Action.TEAM_MANAGE)
     _check_team_company(project_id, company_id)
     _check_leader(leader_user_id)
     team = Team(project_id=project_id, name=name.strip(), default_day_wage_fen=default_day_wage_fen,
@@ -199,21 +199,21 @@ def create_team(actor: User, project_id: int, *, name: str, default_day_wage_fen
     _flush_unique(Conflict("TEAM_EXISTS", "本项目已有同名班组"))
     _make_leader(project_id, team)
     db.session.flush()
-    audit.record("team.created", actor_user_id=actor.id, object_type="team", object_id=team.id,
+    audit.record("team.created", actor_user_id=actor_id, object_type="team", object_id=team.id,
                  details={"project_id": project_id, "default_day_wage_fen": default_day_wage_fen})
     return team
 
 
-def get_team(actor: User, team_id: int, action: Action = Action.TEAM_VIEW) -> Team:
+def get_team(actor_id: int, team_id: int, action: Action = Action.TEAM_VIEW) -> Team:
     team = db.session.get(Team, team_id)
     if team is None:
         raise NotFound("TEAM_NOT_FOUND", "班组不存在")
-    authorize(actor.id, action, team.project_id, team_id=team.id if action is Action.TEAM_VIEW else None)
+    authorize(actor_id, action, team.project_id, team_id=team.id if action is Action.TEAM_VIEW else None)
     return team
 
 
-def update_team(actor: User, team_id: int, changes: dict[str, Any]) -> Team:
-    team = get_team(actor, team_id, Action.TEAM_MANAGE)
+def update_team(actor_id: int, team_id: int, changes: dict[str, Any]) -> Team:
+    team = get_team(actor_id, team_id, Action.TEAM_MANAGE)
     if "company_id" in changes:
         _check_team_company(team.project_id, changes["company_id"])
     if "leader_user_id" in changes:
@@ -224,21 +224,21 @@ def update_team(actor: User, team_id: int, changes: dict[str, Any]) -> Team:
     _flush_unique(Conflict("TEAM_EXISTS", "本项目已有同名班组"))
     _make_leader(team.project_id, team)
     db.session.flush()
-    audit.record("team.updated", actor_user_id=actor.id, object_type="team", object_id=team.id,
+    audit.record("team.updated", actor_user_id=actor_id, object_type="team", object_id=team.id,
                  details={k: v for k, v in changes.items() if k != "name"})
     return team
 
 
-def teams(actor: User, project_id: int) -> list[Team]:
-    reach = scope(actor.id, Action.TEAM_VIEW, project_id)
+def teams(actor_id: int, project_id: int) -> list[Team]:
+    reach = scope(actor_id, Action.TEAM_VIEW, project_id)
     query = select(Team).where(Team.project_id == project_id).order_by(Team.id)
     if not reach.whole_project:
         query = query.where(Team.id.in_(reach.team_ids or {-1}))
     return list(db.session.execute(query).scalars())
 
 
-def members(actor: User, project_id: int) -> list[tuple[Membership, User]]:
-    reach = scope(actor.id, Action.MEMBER_VIEW, project_id)
+def members(actor_id: int, project_id: int) -> list[tuple[Membership, User]]:
+    reach = scope(actor_id, Action.MEMBER_VIEW, project_id)
     query = (select(Membership, User).join(User, User.id == Membership.user_id)
              .where(Membership.project_id == project_id).order_by(Membership.id))
     if not reach.whole_project:
@@ -251,9 +251,9 @@ def members(actor: User, project_id: int) -> list[tuple[Membership, User]]:
     return [(m, u) for m, u in db.session.execute(query).all()]
 
 
-def grant_role(actor: User, project_id: int, *, user_id: int, role: str, team_id: int | None
+def grant_role(actor_id: int, project_id: int, *, user_id: int, role: str, team_id: int | None
                ) -> tuple[Membership, User]:
-    get_project(actor, project_id, Action.MEMBER_MANAGE)
+    get_project(actor_id, project_id, Action.MEMBER_MANAGE)
     subject = db.session.get(User, user_id)
     if subject is None:
         raise NotFound("USER_NOT_FOUND", "用户不存在")
@@ -272,12 +272,12 @@ def grant_role(actor: User, project_id: int, *, user_id: int, role: str, team_id
     else:
         membership.team_id, membership.status = team_id, MembershipStatus.ACTIVE.value
     db.session.flush()
-    audit.record("membership.granted", actor_user_id=actor.id, object_type="membership",
+    audit.record("membership.granted", actor_user_id=actor_id, object_type="membership",
                  object_id=membership.id, details={"user_id": user_id, "role": role, "team_id": team_id})
     return membership, subject
 
 
-def join_project(user: User, join_code: str, team_id: int | None) -> tuple[Membership, Project]:
+def join_project(actor_id: int, join_code: str, team_id: int | None) -> tuple[Membership, Project]:
     """A worker scans or types the project code; the labour manager reviews the enrollment later."""
     project = db.session.execute(
         select(Project).where(Project.join_code == join_code.strip().upper())).scalar_one_or_none()
@@ -288,7 +288,7 @@ def join_project(user: User, join_code: str, team_id: int | None) -> tuple[Membe
         if team is None or team.project_id != project.id:
             raise Unprocessable("TEAM_NOT_IN_PROJECT", "所选班组不属于该项目")
     existing = db.session.execute(select(Membership).where(
-        Membership.project_id == project.id, Membership.user_id == user.id,
+        Membership.project_id == project.id, Membership.user_id == actor_id,
         Membership.role == Role.WORKER.value)).scalar_one_or_none()
     if existing is not None and existing.status not in (MembershipStatus.LEFT.value, MembershipStatus.REJECTED.value):
         if team_id is not None and existing.team_id != team_id:
@@ -296,18 +296,18 @@ def join_project(user: User, join_code: str, team_id: int | None) -> tuple[Membe
             db.session.flush()
         return existing, project
     if existing is None:
-        existing = Membership(project_id=project.id, user_id=user.id, role=Role.WORKER.value)
+        existing = Membership(project_id=project.id, user_id=actor_id, role=Role.WORKER.value)
         db.session.add(existing)
     existing.team_id, existing.status = team_id, MembershipStatus.PENDING.value
     db.session.flush()
-    audit.record("project.joined", actor_user_id=user.id, object_type="membership", object_id=existing.id,
+    audit.record("project.joined", actor_user_id=actor_id, object_type="membership", object_id=existing.id,
                  details={"project_id": project.id, "team_id": team_id})
     return existing, project
 
 
-def reveal_member_phone(actor: User, project_id: int, user_id: int) -> str | None:
-    authorize(actor.id, Action.MEMBER_PII_READ, project_id)
+def reveal_member_phone(actor_id: int, project_id: int, user_id: int) -> str | None:
+    authorize(actor_id, Action.MEMBER_PII_READ, project_id)
     subject = db.session.get(User, user_id)
     if subject is None or not memberships_in(user_id, project_id):
         raise NotFound("MEMBER_NOT_FOUND", "该用户不是本项目成员")
-    return reveal_phone(subject, actor=actor, purpose=f"project:{project_id}")
+    return reveal_phone(subject, actor_id=actor_id, purpose=f"project:{project_id}")

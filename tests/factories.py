@@ -23,20 +23,20 @@ def make_user(openid: str | None = None, name: str | None = None) -> User:
 
 
 def make_company(actor: User, uscc: str = USCCS[0], name: str = "测试建设集团"):
-    return org.create_company(actor, name, uscc)
+    return org.create_company(actor.id, name, uscc)
 
 
 def make_project(admin: User, *, company=None, join_code: str | None = None):
     company = company or make_company(admin)
     return org.create_project(
-        admin, name="测试项目", address="深圳市测试路1号", general_contractor_id=company.id,
+        admin.id, name="测试项目", address="深圳市测试路1号", general_contractor_id=company.id,
         wage_account_bank="测试银行", wage_account_no="6222020200112233445", geofence=GEOFENCE,
         join_code=join_code,
     )
 
 
 def make_team(admin: User, project, *, name: str = "钢筋班", leader: User | None = None, wage_fen: int = 35000):
-    return org.create_team(admin, project.id, name=name, default_day_wage_fen=wage_fen,
+    return org.create_team(admin.id, project.id, name=name, default_day_wage_fen=wage_fen,
                            leader_user_id=leader.id if leader else None)
 
 

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from models import db
 from services.attendance import buddy, sweeper
 
 
 def buddy_search_job(clock_id: int) -> int | None:
     """Queue ``face``: whose face a mismatched clock selfie is (flags the clock)."""
-    return buddy.search_buddy(clock_id)
+    matched = buddy.search_buddy(clock_id)
+    db.session.commit()
+    return matched
 
 
 def sweep_waiting_clocks() -> dict[str, int]:
     """Every minute (workers/cron.py): re-enqueue what waited while Redis was down."""
-    return sweeper.sweep()
+    counts = sweeper.sweep()
+    db.session.commit()  # hands the jobs over
+    return counts

@@ -1,26 +1,25 @@
-"""Periodic housekeeping jobs (scheduled by workers/cron.py); each wraps one service call."""
+"""Periodic housekeeping jobs (scheduled by workers/cron.py, run by hand with the CLI)."""
 
 from __future__ import annotations
 
-from flask import current_app
+from datetime import timedelta
 
-from models import db
 from services import idempotency
+from services.faces import retention
+from services.settings import settings
+from workers import commits
 
 
-def purge_face_evidence() -> int:
-    from services.faces.checks import purge_evidence
-
-    return purge_evidence()
-
-
-def fail_stale_face_checks() -> int:
-    from services.faces.checks import fail_stale_checks
-
-    return fail_stale_checks()
+@commits
+def purge_face_evidence(days: int | None = None) -> int:
+    return retention.purge_evidence(days=days)
 
 
+@commits
+def fail_stale_face_checks(minutes: int = 30) -> int:
+    return retention.fail_stale_checks(timedelta(minutes=minutes))
+
+
+@commits
 def purge_idempotency_keys() -> int:
-    removed = idempotency.purge_expired(current_app.config["IDEMPOTENCY_TTL_SECONDS"])
-    db.session.commit()
-    return removed
+    return idempotency.purge_expired(settings().idempotency_ttl_seconds)

@@ -30,7 +30,7 @@ class SiteRollWorker(SimpleWorker):
             self._warm_up_faces()
 
     def _warm_up_faces(self) -> None:
-        from services.faces import warm_up
+        from services.faces.runtime import warm_up
 
         with self.flask_app.app_context():
             warm_up()

@@ -149,18 +149,9 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table('enrollment_decisions', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_enrollment_decisions_membership_id'))
-
+    # Dropping a table drops its indexes (MariaDB refuses to drop an index a foreign key needs).
     op.drop_table('enrollment_decisions')
-    with op.batch_alter_table('contracts', schema=None) as batch_op:
-        batch_op.drop_index('ix_contracts_user_project')
-        batch_op.drop_index(batch_op.f('ix_contracts_membership_id'))
-
     op.drop_table('contracts')
-    with op.batch_alter_table('trainings', schema=None) as batch_op:
-        batch_op.drop_index('ix_trainings_project_user')
-
     op.drop_table('trainings')
     op.drop_table('enrollment_rules')
     op.drop_table('contract_templates')

@@ -105,10 +105,10 @@ def upgrade():
     sa.Column('taken_at', models.base.UTCDateTime(), nullable=False),
     sa.Column('received_at', models.base.UTCDateTime(), nullable=False),
     sa.Column('business_date', sa.Date(), nullable=False),
-    sa.Column('lat', sa.Float(), nullable=False),
-    sa.Column('lng', sa.Float(), nullable=False),
-    sa.Column('accuracy_m', sa.Float(), nullable=False),
-    sa.Column('distance_m', sa.Float(), nullable=True),
+    sa.Column('lat', sa.Double(), nullable=False),
+    sa.Column('lng', sa.Double(), nullable=False),
+    sa.Column('accuracy_m', sa.Double(), nullable=False),
+    sa.Column('distance_m', sa.Double(), nullable=True),
     sa.Column('device_id', sa.String(length=64), nullable=True),
     sa.Column('face_check_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
     sa.Column('status', sa.String(length=16), nullable=False),
@@ -131,6 +131,7 @@ def upgrade():
     )
     with op.batch_alter_table('attendance_clocks', schema=None) as batch_op:
         batch_op.create_index('ix_attendance_clocks_day', ['project_id', 'business_date'], unique=False)
+        batch_op.create_index('ix_attendance_clocks_coordinates', ['project_id', 'lat', 'lng'], unique=False)
         batch_op.create_index('ix_attendance_clocks_device', ['device_id', 'taken_at'], unique=False)
         batch_op.create_index('ix_attendance_clocks_status', ['status', 'received_at'], unique=False)
         batch_op.create_index('ix_attendance_clocks_user_taken', ['user_id', 'taken_at'], unique=False)
@@ -154,31 +155,10 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_attendance_corrections_day_id'), ['day_id'], unique=False)
 
 
-
-
 def downgrade():
-
-    with op.batch_alter_table('attendance_corrections', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_attendance_corrections_day_id'))
-
     op.drop_table('attendance_corrections')
-    with op.batch_alter_table('attendance_clocks', schema=None) as batch_op:
-        batch_op.drop_index('ix_attendance_clocks_worker')
-        batch_op.drop_index('ix_attendance_clocks_user_taken')
-        batch_op.drop_index('ix_attendance_clocks_status')
-        batch_op.drop_index('ix_attendance_clocks_device')
-        batch_op.drop_index('ix_attendance_clocks_day')
-
     op.drop_table('attendance_clocks')
-    with op.batch_alter_table('attendance_disputes', schema=None) as batch_op:
-        batch_op.drop_index('ix_attendance_disputes_project')
-
     op.drop_table('attendance_disputes')
-    with op.batch_alter_table('attendance_days', schema=None) as batch_op:
-        batch_op.drop_index('ix_attendance_days_team_date')
-        batch_op.drop_index('ix_attendance_days_project_date')
-
     op.drop_table('attendance_days')
     op.drop_table('attendance_rules')
     op.drop_table('attendance_month_locks')
-

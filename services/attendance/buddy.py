@@ -10,9 +10,10 @@ from models import FaceEvidence, FaceTemplate, Membership, db
 from models.attendance import Clock
 from models.faces import TemplateStatus
 from services import audit
-from services.faces import checks
 from services.faces.engine import MODEL_NAME, face_distance
+from services.faces.job import template_embedding
 from services.faces.reasons import FaceRejected
+from services.faces.runtime import face_engine
 from services.pii import decrypt_bytes
 
 
@@ -31,14 +32,14 @@ def search_buddy(clock_id: int) -> int | None:
     photo = _selfie(clock.face_check_id)
     if photo is None:
         return None
-    engine = checks.face_engine()
+    engine = face_engine()
     templates = list(db.session.execute(select(FaceTemplate).join(
         Membership, Membership.user_id == FaceTemplate.user_id).where(
         Membership.project_id == clock.project_id, FaceTemplate.user_id != clock.user_id,
         FaceTemplate.status == TemplateStatus.ACTIVE.value, FaceTemplate.model_name == MODEL_NAME,
         FaceTemplate.model_version == engine.model_version).distinct()).scalars())
     project_id, user_id = clock.project_id, clock.user_id
-    candidates = [(t.user_id, checks.template_embedding(t)) for t in templates]
+    candidates = [(t.user_id, template_embedding(t)) for t in templates]
     db.session.rollback()  # no transaction held while the model runs
     if not candidates:
         return None
@@ -49,7 +50,6 @@ def search_buddy(clock_id: int) -> int | None:
     best = min((face_distance(probe, embedding), other) for other, embedding in candidates)
     audit_details = {"templates_searched": len(candidates), "distance": round(best[0], 4)}
     if best[0] > engine.settings.threshold:
-        db.session.rollback()
         return None
     clock = db.session.get(Clock, clock_id)
     clock.buddy_user_id = best[1]
@@ -57,5 +57,5 @@ def search_buddy(clock_id: int) -> int | None:
     audit.record("attendance.buddy_punch_flagged", actor_user_id=None, object_type="attendance_clock",
                  object_id=clock_id, details={**audit_details, "project_id": project_id, "user_id": user_id,
                                               "matched_user_id": best[1]})
-    db.session.commit()
+    db.session.flush()
     return best[1]

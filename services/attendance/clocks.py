@@ -30,7 +30,7 @@ from services.attendance.rules import (
     business_date,
     rules_for,
 )
-from services.errors import Conflict, NotFound, Unprocessable
+from services.errors import Conflict, NotFound, ProjectNotFound, Unprocessable
 from services.faces.handover import attach, on_face_check_finished
 
 PURPOSE = "attendance.clock"
@@ -109,7 +109,7 @@ def record_clock(user_id: int, project_id: int, *, face_check_id: int, position:
     project = db.session.get(Project, project_id)
     membership = worker_membership(user_id, project_id)
     if project is None or membership is None:
-        raise NotFound("PROJECT_NOT_FOUND", "项目不存在或您不是该项目成员")
+        raise ProjectNotFound()
     rules = rules_for(project_id)
     time_flags = _check_times(taken_at, now, rules)
     day = business_date(taken_at, rules)

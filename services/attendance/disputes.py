@@ -13,7 +13,7 @@ from services import audit
 from services.attendance.locks import month_bounds
 from services.attendance.rules import business_today, rules_for
 from services.authz import Action, authorize
-from services.errors import Conflict, NotFound, Unprocessable
+from services.errors import Conflict, NotFound, ProjectNotFound, Unprocessable
 
 
 def open_dispute(user_id: int, project_id: int, day: date, reason: str) -> Dispute:
@@ -21,7 +21,7 @@ def open_dispute(user_id: int, project_id: int, day: date, reason: str) -> Dispu
 
     membership = worker_membership(user_id, project_id)
     if membership is None:
-        raise NotFound("PROJECT_NOT_FOUND", "项目不存在或您不是该项目成员")
+        raise ProjectNotFound()
     if day > business_today(utcnow(), rules_for(project_id)):
         raise Unprocessable("DAY_IN_FUTURE", "不能对尚未到来的日期提出异议")
     already = db.session.execute(select(Dispute.id).where(

@@ -3,6 +3,10 @@
 A refusal is an immediate 403 ``ENTRY_REFUSED`` with the gate's reasons. A signed contract whose
 term has ended does not refuse: the clock is kept and flagged ``AFTER_CONTRACT_END`` (issue 17,
 item 6), so the labour manager sees it instead of the worker silently losing the day.
+
+A worker without biometric consent keeps the gate's CONSENT_BIOMETRIC_MISSING on their own screen
+(its message sends them to the project office): the non-face alternative is the leader's
+witnessed clock, which asks the gate with that one reason set aside (``witnessed=True``).
 """
 
 from __future__ import annotations
@@ -11,8 +15,8 @@ from datetime import date
 
 from sqlalchemy import select
 
-from models import Contract, ContractStatus, Membership, Role, Team, db
-from services.enrollment.gate import NON_FACE_ALTERNATIVES, entry_gate
+from models import Contract, ContractStatus, db
+from services.enrollment.gate import entry_gate
 from services.errors import Forbidden
 
 BIOMETRIC_REASON = "CONSENT_BIOMETRIC_MISSING"
@@ -38,15 +42,3 @@ def check_entry(user_id: int, project_id: int, on_day: date, *, witnessed: bool 
         raise Forbidden("ENTRY_REFUSED", reasons[0].message,
                         {"reasons": [{"code": r.code, "message": r.message} for r in reasons]})
     return flags
-
-
-def _witnessed_clock_available(user_id: int, project_id: int, on_day: date) -> bool:
-    """The non-face alternative exists when the worker's team has a leader to witness the clock."""
-    row = db.session.execute(select(Team.leader_user_id).join(Membership, Membership.team_id == Team.id).where(
-        Membership.user_id == user_id, Membership.project_id == project_id,
-        Membership.role == Role.WORKER.value)).first()
-    return row is not None and row[0] is not None
-
-
-if _witnessed_clock_available not in NON_FACE_ALTERNATIVES:
-    NON_FACE_ALTERNATIVES.append(_witnessed_clock_available)

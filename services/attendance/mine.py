@@ -17,7 +17,7 @@ from services.attendance.disputes import disputes_of
 from services.attendance.locks import is_locked, month_bounds
 from services.attendance.reasons import DAY_STATUS_TEXT, FLAGS, clock_reason
 from services.attendance.rules import SHANGHAI, business_today, rules_for
-from services.errors import NotFound
+from services.errors import ProjectNotFound
 
 
 @dataclass
@@ -64,7 +64,7 @@ def explain(row: AttendanceDay | None, clocks: list[Clock], corrections: list[Da
 
 def my_month(user_id: int, project_id: int, month: str) -> list[MyDay]:
     if worker_membership(user_id, project_id) is None:
-        raise NotFound("PROJECT_NOT_FOUND", "项目不存在或您不是该项目成员")
+        raise ProjectNotFound()
     first, after = month_bounds(month)
     last = min(after - timedelta(days=1), business_today(utcnow(), rules_for(project_id)))
     rows = {d.business_date: d for d in days_between(project_id, first, after, user_ids=[user_id])}

@@ -23,7 +23,7 @@ def masked_names(user_ids: list[int]) -> dict[int, str]:
 
 
 def team_workers(team_id: int) -> list[Membership]:
-    """The team's workers (not those who left)."""
+    """The team's approved workers (applicants are not at work yet; those who left are gone)."""
     return list(db.session.execute(select(Membership).where(
         Membership.team_id == team_id, Membership.role == Role.WORKER.value,
-        Membership.status != MembershipStatus.LEFT.value).order_by(Membership.user_id)).scalars())
+        Membership.status == MembershipStatus.ACTIVE.value).order_by(Membership.user_id)).scalars())

@@ -39,5 +39,5 @@ def sweep(now: datetime | None = None, grace: timedelta = GRACE) -> dict[str, in
         else:
             decide(clock, check)
             decided += 1
-    db.session.commit()  # hands the jobs over
+    db.session.flush()  # the caller commits, which hands the jobs over
     return {"requeued": requeued, "decided": decided}

@@ -2,6 +2,7 @@
 
 from services.contracts import signing  # noqa: F401
 from services.contracts.lifecycle import (  # noqa: F401
+    WorkerParty,
     contract_text,
     contracts_of,
     generate_contract,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import select
@@ -14,6 +15,7 @@ from models import (
     Contract,
     ContractStatus,
     Membership,
+    MembershipStatus,
     Project,
     ProjectCompany,
     Team,
@@ -26,7 +28,6 @@ from services.authz import Action, authorize
 from services.contracts import model_text
 from services.contracts.templates import fill, terms_for, yuan
 from services.days import business_day
-from services.enrollment.profile import get_profile, reveal_field
 from services.errors import Conflict, NotFound, Unprocessable
 
 
@@ -56,7 +57,18 @@ def add_months(day: date, months: int) -> date:
     raise AssertionError("unreachable")
 
 
-def generate_contract(actor_id: int, membership_id: int) -> Contract:
+@dataclass(frozen=True)
+class WorkerParty:
+    """乙方 as the contract names them: handed over by the enrollment area (the name in clear)."""
+
+    name: str
+    name_masked: str
+    id_number_masked: str
+    phone_masked: str
+    trade: str
+
+
+def generate_contract(actor_id: int, membership_id: int, worker: WorkerParty) -> Contract:
     """Fill the project's template for an approved worker. Called by the approval, in its transaction."""
     membership = db.session.get(Membership, membership_id)
     assert membership is not None and membership.team_id is not None
@@ -68,19 +80,17 @@ def generate_contract(actor_id: int, membership_id: int) -> Contract:
     project, team = db.session.get(Project, membership.project_id), db.session.get(Team, membership.team_id)
     user = db.session.get(User, membership.user_id)
     assert project is not None and team is not None and user is not None
-    profile = get_profile(user.id)
     terms = terms_for(project.id)
     employer = _employer(project, team)
     amount = terms.wage_amount_fen if terms.wage_amount_fen is not None else team.default_day_wage_fen
     start = business_day()
     end = add_months(start, terms.term_months) - timedelta(days=1) if terms.term_months else None
     term = (model_text.TERM_FIXED.format(start=start.isoformat(), end=end.isoformat()) if end
-            else model_text.TERM_TASK.format(start=start.isoformat(), trade=profile.trade))
-    worker_name = reveal_field(profile, "name", actor_id=actor_id, purpose=f"contract:{project.id}")
+            else model_text.TERM_TASK.format(start=start.isoformat(), trade=worker.trade))
     body = fill(terms.body, {
-        "employer_name": employer.name, "employer_uscc": employer.uscc, "worker_name": worker_name or "",
-        "id_number_masked": profile.id_number_masked, "phone_masked": profile.phone_masked or user.phone_masked
-        or "", "project_name": project.name, "project_address": project.address, "trade": profile.trade,
+        "employer_name": employer.name, "employer_uscc": employer.uscc, "worker_name": worker.name,
+        "id_number_masked": worker.id_number_masked, "phone_masked": worker.phone_masked,
+        "project_name": project.name, "project_address": project.address, "trade": worker.trade,
         "team_name": team.name, "term": term, "term_start": start.isoformat(),
         "wage_type_label": model_text.WAGE_TYPE_LABELS[terms.wage_type],
         "wage_amount": f"{yuan(amount)} {model_text.WAGE_UNITS[terms.wage_type]}", "pay_day": str(terms.pay_day),
@@ -89,7 +99,7 @@ def generate_contract(actor_id: int, membership_id: int) -> Contract:
     contract = Contract(
         project_id=project.id, user_id=user.id, membership_id=membership.id, team_id=team.id,
         status=ContractStatus.UNSIGNED.value, title=terms.title, body_enc="", employer_name=employer.name,
-        worker_name_masked=profile.name_masked, trade=profile.trade, wage_type=terms.wage_type,
+        worker_name_masked=worker.name_masked, trade=worker.trade, wage_type=terms.wage_type,
         wage_amount_fen=amount, pay_day=terms.pay_day, term_start=start, term_end=end,
     )
     db.session.add(contract)
@@ -106,6 +116,8 @@ def get_contract(actor_id: int, contract_id: int) -> Contract:
     contract = db.session.get(Contract, contract_id)
     if contract is None:
         raise NotFound("CONTRACT_NOT_FOUND", "合同不存在")
+    if contract.user_id == actor_id:
+        return contract  # one's own contract stays readable after 退场, when the membership is over
     try:
         authorize(actor_id, Action.CONTRACT_VIEW, contract.project_id, subject_user_id=contract.user_id)
     except NotFound as exc:
@@ -173,7 +185,7 @@ def terminate(actor_id: int, contract_id: int, *, reason: str, on: date) -> Cont
     contract.termination_reason, contract.terminated_by = reason, actor_id
     membership = db.session.get(Membership, contract.membership_id)
     if membership is not None and on <= business_day():
-        membership.status = "left"
+        membership.status = MembershipStatus.LEFT.value
     db.session.flush()
     audit.record("contract.terminated", actor_user_id=actor_id, object_type="contract", object_id=contract.id,
                  details={"reason": reason, "date": on.isoformat(), "user_id": contract.user_id})

@@ -8,7 +8,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from models import User, WorkerProfile, db
+from models import Membership, MembershipStatus, Role, User, WorkerProfile, db
 from models.base import utcnow
 from services import audit, pii
 from services.authz import Action, authorize, memberships_in
@@ -120,6 +120,9 @@ def save_profile(actor_id: int, data: ProfileInput) -> WorkerProfile:
         raise Conflict("ID_NUMBER_IN_USE", "该身份证号已在其他微信账号登记，请联系项目劳资专管员处理")
     profile = find_profile(actor_id)
     created = profile is None
+    if profile is not None and profile.id_number_bidx != bidx and _reviewed(actor_id):
+        # the identity a labour manager approved (and a contract names) is corrected on site only
+        raise Conflict("PROFILE_LOCKED", "实名信息已通过审核，如需更正身份证号请联系劳资专管员")
     if profile is None:
         profile = WorkerProfile(user_id=actor_id)
         db.session.add(profile)
@@ -150,6 +153,13 @@ def save_profile(actor_id: int, data: ProfileInput) -> WorkerProfile:
     return profile
 
 
+def _reviewed(user_id: int) -> bool:
+    return db.session.execute(select(Membership.id).where(
+        Membership.user_id == user_id, Membership.role == Role.WORKER.value,
+        Membership.status.in_((MembershipStatus.ACTIVE.value, MembershipStatus.LEFT.value))).limit(1)
+    ).first() is not None
+
+
 def reveal_field(profile: WorkerProfile, field: str, *, actor_id: int, purpose: str) -> str | None:
     """Decrypt one profile field for a caller already let through; audited (services/pii.reveal)."""
     token = getattr(profile, f"{field}_enc")
@@ -159,7 +169,7 @@ def reveal_field(profile: WorkerProfile, field: str, *, actor_id: int, purpose: 
                       object_id=profile.id, purpose=purpose, context=_context(field, profile.user_id))
 
 
-def is_complete(profile: WorkerProfile | None, user: User) -> list[str]:
+def missing_items(profile: WorkerProfile | None, user: User) -> list[str]:
     """What a profile still lacks before the labour manager may approve it."""
     if profile is None:
         return ["profile"]

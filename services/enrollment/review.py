@@ -14,7 +14,7 @@ from services.authz import Action, authorize
 from services.consents import missing_consents
 from services.days import business_day
 from services.enrollment import identity
-from services.enrollment.profile import birth_date_of, find_profile, is_complete
+from services.enrollment.profile import birth_date_of, find_profile, missing_items, reveal_field
 from services.enrollment.rules import rules_for
 from services.errors import Conflict, NotFound, Unprocessable
 from services.pagination import Page, page_by_id
@@ -69,7 +69,7 @@ def age_flags(profile: WorkerProfile | None, project_id: int) -> list[str]:
 
 def completeness(membership: Membership, user: User, profile: WorkerProfile | None) -> Completeness:
     return Completeness(
-        profile_missing=is_complete(profile, user),
+        profile_missing=missing_items(profile, user),
         consents_missing=missing_consents(user.id, APPROVAL_CONSENTS),
         face_enrolled=face_enrolled(user.id),
         team_chosen=membership.team_id is not None,
@@ -133,8 +133,16 @@ def approve(actor_id: int, membership_id: int) -> Application:
     db.session.flush()
     audit.record("enrollment.approved", actor_user_id=actor_id, object_type="membership",
                  object_id=membership.id, details={"user_id": membership.user_id, "flags": flags})
-    contracts.generate_contract(actor_id, membership.id)
+    contracts.generate_contract(actor_id, membership.id, contract_party(app, actor_id))
     return app
+
+
+def contract_party(app: Application, actor_id: int) -> contracts.WorkerParty:
+    """The worker as the contract names them; revealing the name is an audited read."""
+    assert app.profile is not None
+    name = reveal_field(app.profile, "name", actor_id=actor_id, purpose=f"contract:{app.membership.project_id}")
+    return contracts.WorkerParty(name or "", app.profile.name_masked, app.profile.id_number_masked,
+                                 app.profile.phone_masked or app.user.phone_masked or "", app.profile.trade)
 
 
 def reject(actor_id: int, membership_id: int, reason: str) -> Application:

@@ -1,10 +1,6 @@
-"""Face and liveness checks (issue #4): engine (pure), challenge rules, DB services."""
+"""Face and liveness checks: one module per job.
 
-from __future__ import annotations
-
-
-def warm_up() -> None:
-    """Load the face models once per worker process (called by workers.worker.SiteRollWorker)."""
-    from services.faces.checks import warm_up as load_models
-
-    load_models()
+engine (pure analysis) / challenge (active liveness rules) / decision (pure verdict) /
+checks (request use cases) / job (the job body) / retention / handover (results to other areas) /
+settings, runtime (the process's engine) / reasons (codes and messages) / weights (offline models).
+"""

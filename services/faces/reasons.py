@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from services.errors import Unprocessable
+
 # code -> what the worker reads on the phone: say what to do, not what went wrong inside
 REASONS: dict[str, str] = {
     "IMAGE_UNDECODABLE": "照片无法识别，请重新拍照上传（仅支持 JPG/PNG）",
@@ -27,13 +29,11 @@ REASONS: dict[str, str] = {
 }
 
 
-class FaceRejected(Exception):
-    """A selfie failed a check. ``code`` is stable (stored, sent to the app); the message is Chinese."""
+class FaceRejected(Unprocessable):
+    """A selfie failed a check: an ordinary domain error (422 at a request, a failed check in
+    the job). ``code`` is stable (stored, sent to the app); the message is Chinese."""
 
     def __init__(self, code: str, details: dict[str, Any] | None = None) -> None:
         if code not in REASONS:
             raise ValueError(f"unknown face reason code {code!r}")
-        super().__init__(f"{code}: {REASONS[code]}")
-        self.code = code
-        self.message = REASONS[code]
-        self.details = details or {}
+        super().__init__(code, REASONS[code], details)

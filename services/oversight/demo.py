@@ -111,7 +111,7 @@ def _teams(admin: User, project: Project, names: list[tuple[str, str]], company_
         leader = _user(f"demo-leader-{project.id}-{i}", f"{name[:1]}班长")
         existing = db.session.execute(select(Team).where(Team.project_id == project.id, Team.name == name)
                                       ).scalar_one_or_none()
-        out.append(existing or org.create_team(admin, project.id, name=name, default_day_wage_fen=36000,
+        out.append(existing or org.create_team(admin.id, project.id, name=name, default_day_wage_fen=36000,
                                                company_id=company_id, trade=trade, leader_user_id=leader.id))
     return out
 
@@ -156,11 +156,11 @@ def seed_oversight_demo(project_id: int, company_id: int) -> None:
     admin = _user("demo-admin", "项目管理员")
     first = db.session.get(Project, project_id)
     labour_company = db.session.execute(select(Company).where(Company.uscc == "91440300192174135N")).scalar_one()
-    second = org.create_project(admin, name="前海示例商务中心项目", address="广东省深圳市南山区前海示例大道8号",
+    second = org.create_project(admin.id, name="前海示例商务中心项目", address="广东省深圳市南山区前海示例大道8号",
                                 general_contractor_id=company_id, wage_account_bank="中国工商银行深圳分行",
                                 wage_account_no="40000000000000005678", geofence=first.geofence,
                                 join_code=SECOND_JOIN_CODE)
-    org.add_participant(admin, second.id, labour_company.id, "labour_subcontractor")
+    org.add_participant(admin.id, second.id, labour_company.id, "labour_subcontractor")
     teams1 = _teams(admin, first, [("钢筋班", "钢筋工"), ("木工班", "木工"), ("泥工班", "砌筑工")], labour_company.id)
     teams2 = _teams(admin, second, [("架子班", "架子工"), ("电工班", "电工")], labour_company.id)
     workers1 = _site(admin, first, teams1, 8, rnd, 0)
@@ -170,11 +170,11 @@ def seed_oversight_demo(project_id: int, company_id: int) -> None:
     for project in (first, second):
         if not db.session.execute(select(Membership.id).where(Membership.project_id == project.id,
                                                               Membership.user_id == owner.id)).first():
-            org.grant_role(admin, project.id, user_id=owner.id, role=Role.OWNER.value, team_id=None)
+            org.grant_role(admin.id, project.id, user_id=owner.id, role=Role.OWNER.value, team_id=None)
     blacklist.add_regulator(regulator.id, "深圳市住房和建设局")
     db.session.add(Finding(project_id=first.id, month=business_day().strftime("%Y-%m"), item="to_post_rate",
                            description="木工班本月到岗率偏低，请核实原因并于月底前整改", created_by=admin.id))
-    bad = org.create_company(admin, "示例失信劳务有限公司", "91440300MA5DC12341")
+    bad = org.create_company(admin.id, "示例失信劳务有限公司", "91440300MA5DC12341")
     today = business_day()
     blacklist.list_party(regulator.id, party_type="company", party_id=bad.id, color="black", reason="拖欠农民工工资",
                          evidence=[{"type": "unpaid_wages", "note": "2026年9月工资未足额发放"}],

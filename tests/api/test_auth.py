@@ -124,3 +124,11 @@ def test_consents_are_recorded_and_withdrawn(client):
     assert kinds == ["biometric"]
     client.post("/api/v1/me/consents/biometric/withdraw", headers=headers)
     assert client.get("/api/v1/me", headers=headers).get_json()["consents"] == []
+
+
+def test_every_route_of_a_secured_blueprint_requires_login(app):
+    secured = {name for name, bp in app.blueprints.items() if getattr(bp, "siteroll_secured", False)}
+    endpoints = [e for e in app.view_functions if e.split(".")[0] in secured]
+    assert len(endpoints) > 10
+    missing = [e for e in endpoints if not getattr(app.view_functions[e], "siteroll_login_required", False)]
+    assert missing == []

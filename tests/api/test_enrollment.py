@@ -223,3 +223,16 @@ def test_training_hours_and_rules(client, site):
     assert client.put(f"/api/v1/projects/{site.project_id}/enrollment-rules", json=rules, headers=labour
                       ).get_json()["training_hours"]["project"] == 0
     assert all(s["met"] for s in client.get(url, headers=worker).get_json()["summary"])
+
+
+def test_an_approved_identity_is_corrected_on_site_only(client, site):
+    membership_id = apply(client, site)
+    headers = site.headers["worker"]
+    other_id = profile_body(id_number=id_number(years_ago(33), seq=9))
+    assert client.put("/api/v1/me/profile", json=other_id, headers=headers).status_code == 200  # still pending
+    client.post(f"/api/v1/enrollments/{membership_id}/approve", headers=site.headers["labour"])
+    resp = client.put("/api/v1/me/profile", json=profile_body(), headers=headers)
+    assert resp.status_code == 409 and error(resp)["code"] == "PROFILE_LOCKED"
+    # other fields stay the worker's to keep current
+    changed = dict(other_id, phone="13700137000")
+    assert client.put("/api/v1/me/profile", json=changed, headers=headers).get_json()["phone_masked"] == "137****7000"

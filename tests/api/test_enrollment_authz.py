@@ -28,7 +28,8 @@ def contract_id(app, world: World) -> int:
                                        phone="13800138001"))
         make_face_template(db.session.get(User, uid))
         membership = db.session.query(Membership).filter_by(user_id=uid, role=Role.WORKER.value).one()
-        contract = contracts.generate_contract(world.users["admin"], membership.id)
+        party = contracts.WorkerParty("赵六", "赵*", "1101**********0016", "138****8001", "钢筋工")
+        contract = contracts.generate_contract(world.users["admin"], membership.id, party)
         db.session.commit()
         return contract.id
 
@@ -114,3 +115,11 @@ def test_my_contracts_are_my_own(client, world, contract_id):
     for role in ROLES:
         items = client.get("/api/v1/me/contracts", headers=world.headers[role]).get_json()["items"]
         assert [c["id"] for c in items] == ([contract_id] if role == "worker_a" else [])
+
+
+def test_the_worker_keeps_reading_their_contract_after_leaving(app, client, world, contract_id):
+    with app.app_context():
+        db.session.query(Membership).filter_by(user_id=world.users["worker_a"]).update({"status": "left"})
+        db.session.commit()
+    assert client.get(f"/api/v1/contracts/{contract_id}", headers=world.headers["worker_a"]).status_code == 200
+    assert client.get(f"/api/v1/contracts/{contract_id}", headers=world.headers["worker_b"]).status_code == 403

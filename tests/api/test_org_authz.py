@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import pytest
 
 from models import Role, db
+from services.consents import grant_consent
 from tests.factories import USCCS, add_member, bearer, make_company, make_project, make_team, make_user
 
 ROLES = ["admin", "labour_manager", "payroll_approver", "supervisor", "owner",
@@ -173,3 +174,12 @@ def test_view_company_is_open_to_any_signed_in_user(client, world):
     results = run(client, world, "GET", url)
     assert set(results.values()) == {200}
     assert client.get(url).status_code == 401
+
+
+def test_face_challenge_in_a_project(client, world, app):
+    with app.app_context():
+        for user_id in world.users.values():
+            grant_consent(user_id, "biometric", "v1")
+        db.session.commit()
+    results = run(client, world, "POST", "/api/v1/faces/challenges", lambda role: {"project_id": world.project_id})
+    check(results, expect(set(ROLES) - {"outsider"}))

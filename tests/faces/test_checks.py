@@ -18,8 +18,11 @@ from models.base import utcnow
 from services.consents import grant_consent
 from services.errors import Conflict, Forbidden, Unprocessable
 from services.faces import checks
+from services.faces.job import template_embedding
+from services.faces.retention import purge_evidence
 from tests.faces.photos import face_bytes
 from tests.factories import make_user
+from workers.faces import face_check_job
 
 pytestmark = pytest.mark.slow
 
@@ -67,7 +70,7 @@ def test_enroll_then_clock_in(app, ctx, engine) -> None:
     assert enroll.threshold == 0.6 and enroll.timings["total"] > 0 and enroll.attempts == 1
     (template,) = templates_of(user.id)
     assert enroll.template_id == template.id and template.status == "active"
-    assert b"img1" not in template.embedding_enc.encode() and len(checks.template_embedding(template)) == 128
+    assert b"img1" not in template.embedding_enc.encode() and len(template_embedding(template)) == 128
     # templates, not photos: the enrollment frame is gone once the template exists
     evidence = db.session.execute(select(FaceEvidence).where(FaceEvidence.check_id == enroll.id)).scalar_one()
     assert evidence.photo_enc is None and evidence.purged_at is not None
@@ -183,7 +186,7 @@ def test_challenge_identical_frames_and_expiry(app, ctx, engine) -> None:
 def test_second_delivery_of_a_finished_job_changes_nothing(app, ctx, engine) -> None:
     user = consenting_worker()
     enroll = run_check(app, user, "enroll", "img1.jpg")
-    assert checks.run_face_check(enroll.id) == "passed"
+    assert face_check_job(enroll.id) == "passed"
     db.session.rollback()
     assert len(templates_of(user.id)) == 1
     assert db.session.get(FaceCheck, enroll.id).attempts == 1
@@ -203,9 +206,9 @@ def test_job_killed_mid_run_is_retried_and_leaves_one_result(app, ctx, engine, a
     config_file = tmp_path / "config.json"
     config_file.write_text(json.dumps(app_config))
     script = (
-        "import json,sys; from app import create_app; from services.faces.checks import run_face_check;"
+        "import json,sys; from app import create_app; from workers.faces import face_check_job;"
         f"a=create_app(json.load(open({str(config_file)!r})));"
-        f"c=a.app_context(); c.push(); run_face_check({check_id})"
+        f"c=a.app_context(); c.push(); face_check_job({check_id})"
     )
     env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
     proc = subprocess.Popen([sys.executable, "-c", script], env=env, cwd=os.getcwd())
@@ -222,8 +225,8 @@ def test_job_killed_mid_run_is_retried_and_leaves_one_result(app, ctx, engine, a
     assert db.session.get(FaceCheck, check_id).status == "pending"
 
     # the retry (what RQ does with an abandoned job) finishes it; a late duplicate changes nothing
-    assert checks.run_face_check(check_id) == "passed"
-    assert checks.run_face_check(check_id) == "passed"
+    assert face_check_job(check_id) == "passed"
+    assert face_check_job(check_id) == "passed"
     db.session.rollback()
     done = db.session.get(FaceCheck, check_id)
     assert done.attempts == 2 and done.finished_at is not None
@@ -239,7 +242,7 @@ def test_purge_evidence_after_retention(app, ctx, engine) -> None:
     user = consenting_worker()
     assert run_check(app, user, "enroll", "img1.jpg").status == "passed"
     clock = run_check(app, user, "clock", "img2.jpg")
-    assert checks.purge_evidence(now=utcnow() + timedelta(days=89)) == 0
-    assert checks.purge_evidence(now=utcnow() + timedelta(days=91)) == 1
+    assert purge_evidence(now=utcnow() + timedelta(days=89)) == 0
+    assert purge_evidence(now=utcnow() + timedelta(days=91)) == 1
     evidence = db.session.execute(select(FaceEvidence).where(FaceEvidence.check_id == clock.id)).scalar_one()
     assert evidence.photo_enc is None and evidence.sha256  # the fingerprint stays, the photo goes

@@ -1,0 +1,223 @@
+"""The body of the face check job, in steps; workers.faces.face_check_job commits between them.
+
+It writes the result exactly once, even if RQ delivers the job twice: the result is a
+conditional UPDATE ... WHERE status='pending', flushed with the template it creates, the
+nonce it consumes and the hand-over to the asking area.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import numpy as np
+from sqlalchemy import select, update
+
+from models import db
+from models.base import utcnow
+from models.faces import (
+    FaceChallenge,
+    FaceCheck,
+    FaceCheckKind,
+    FaceCheckStatus,
+    FaceEvidence,
+    FaceTemplate,
+    TemplateStatus,
+)
+from services import audit
+from services.consents import active_consent
+from services.faces import challenge as challenges
+from services.faces import handover
+from services.faces.checks import active_templates
+from services.faces.decision import Outcome, decide_check
+from services.faces.engine import DETECTOR_NAME, MODEL_NAME, FaceEngine
+from services.faces.retention import purge_frames
+from services.faces.settings import JOB_RETRIES
+from services.pii import decrypt_bytes, encrypt_bytes
+from services.settings import settings
+
+log = logging.getLogger(__name__)
+
+
+def begin_attempt(check_id: int) -> bool:
+    """Count one more attempt of a pending check (flush). False if it is decided already:
+    a second delivery of the job then does nothing."""
+    check = db.session.get(FaceCheck, check_id)
+    if check is None or check.status != FaceCheckStatus.PENDING.value:
+        return False
+    check.attempts += 1
+    check.started_at = check.started_at or utcnow()
+    db.session.flush()
+    return True
+
+
+def check_status(check_id: int) -> str:
+    current = db.session.get(FaceCheck, check_id)
+    return current.status if current else "missing"
+
+
+def _frames_of(check_id: int) -> list[bytes]:
+    rows = db.session.execute(
+        select(FaceEvidence).where(FaceEvidence.check_id == check_id).order_by(FaceEvidence.frame_index)
+    ).scalars()
+    return [decrypt_bytes(r.photo_enc, context=f"face_evidence:{check_id}") for r in rows if r.photo_enc]
+
+
+def template_embedding(template: FaceTemplate) -> np.ndarray:
+    return np.frombuffer(
+        decrypt_bytes(template.embedding_enc, context=f"face_template:{template.user_id}"), np.float32
+    )
+
+
+@dataclass
+class Attempt:
+    """What one run of the job works on, read before the models run (plain values: the
+    transaction that read them is closed while the models run)."""
+
+    check_id: int
+    user_id: int
+    kind: str
+    attempts: int
+    created_at: datetime
+    challenge_id: int | None
+    movement: str | None
+    challenge_used_by: int | None
+    challenge_expires_at: datetime | None
+    frames: list[bytes]
+    embeddings: list[np.ndarray]
+    # what this job decrypted, for the audit entry that closes the check
+    biometric_read: dict[str, Any]
+    # biometric consent still given: withdrawn after the upload, the frames are not even decrypted
+    consented: bool = True
+
+
+def load_attempt(check_id: int, engine: FaceEngine) -> Attempt:
+    check = db.session.get(FaceCheck, check_id)
+    challenge = db.session.get(FaceChallenge, check.challenge_id) if check.challenge_id else None
+    consented = active_consent(check.user_id, "biometric") is not None
+    frames = _frames_of(check_id) if consented else []
+    templates = [
+        t
+        for t in active_templates(check.user_id)
+        if consented and t.model_name == MODEL_NAME and t.model_version == engine.model_version
+    ]
+    return Attempt(
+        check_id=check_id, user_id=check.user_id, kind=check.kind, attempts=check.attempts,
+        created_at=check.created_at, challenge_id=check.challenge_id,
+        movement=challenge.movement if challenge else None,
+        challenge_used_by=challenge.used_by_check_id if challenge else None,
+        challenge_expires_at=challenge.expires_at if challenge else None,
+        frames=frames, embeddings=[template_embedding(t) for t in templates],
+        biometric_read={"frames": len(frames), "template_ids": [t.id for t in templates]},
+        consented=consented,
+    )
+
+
+def decide_attempt(attempt: Attempt, engine: FaceEngine) -> Outcome:
+    """The engine's verdict; an engine crash is raised for RQ to retry, or, on the last attempt,
+    becomes an ENGINE_ERROR result."""
+    try:
+        if not attempt.consented:
+            return Outcome(FaceCheckStatus.FAILED.value, "CONSENT_WITHDRAWN")
+        if attempt.challenge_used_by not in (None, attempt.check_id):
+            return Outcome(FaceCheckStatus.FAILED.value, "CHALLENGE_REPLAYED")
+        if attempt.challenge_expires_at is not None and challenges.is_expired(
+            attempt.challenge_expires_at, attempt.created_at
+        ):
+            return Outcome(FaceCheckStatus.FAILED.value, "CHALLENGE_EXPIRED")
+        if not attempt.frames:
+            return Outcome(FaceCheckStatus.ERROR.value, "ENGINE_ERROR", {"why": "frames already purged"})
+        return decide_check(engine, attempt.kind, attempt.frames, attempt.embeddings, attempt.movement,
+                            settings().faces.challenge)
+    except Exception as exc:
+        if attempt.attempts <= JOB_RETRIES:
+            raise  # RQ retries with backoff
+        log.exception("face check %s failed on its last attempt", attempt.check_id)
+        return Outcome(FaceCheckStatus.ERROR.value, "ENGINE_ERROR", {"why": type(exc).__name__})
+
+
+def _consume_challenge(challenge_id: int, check_id: int, now: datetime) -> bool:
+    result = db.session.execute(
+        update(FaceChallenge)
+        .where(
+            FaceChallenge.id == challenge_id,
+            (FaceChallenge.used_at.is_(None)) | (FaceChallenge.used_by_check_id == check_id),
+        )
+        .values(used_at=now, used_by_check_id=check_id)
+    )
+    return result.rowcount == 1
+
+
+def write_result(attempt: Attempt, outcome: Outcome, engine: FaceEngine) -> str | None:
+    """Write the result once (flush), with the template an enrollment creates, the nonce it
+    consumes and the hand-over to the asking area. None if another run wrote it first."""
+    check_id, user_id, kind, challenge_id = attempt.check_id, attempt.user_id, attempt.kind, attempt.challenge_id
+    now = utcnow()
+    if challenge_id is not None and not _consume_challenge(challenge_id, check_id, now):
+        outcome = Outcome(FaceCheckStatus.FAILED.value, "CHALLENGE_REPLAYED", threshold=outcome.threshold)
+    values: dict[str, Any] = {
+        "status": outcome.status,
+        "reason_code": outcome.reason_code,
+        "details": outcome.details or None,
+        "distance": outcome.distance,
+        "threshold": outcome.threshold,
+        "anti_spoof_score": None if outcome.anti_spoof_score is None else round(outcome.anti_spoof_score, 4),
+        "anti_spoof_real": outcome.anti_spoof_real,
+        "model_name": MODEL_NAME,
+        "model_version": engine.model_version,
+        "detector": DETECTOR_NAME,
+        "timings": outcome.timings or None,
+        "finished_at": now,
+    }
+    guard = db.session.execute(
+        update(FaceCheck)
+        .where(FaceCheck.id == check_id, FaceCheck.status == FaceCheckStatus.PENDING.value)
+        .values(**values)
+    )
+    if guard.rowcount != 1:
+        return None
+    template_id = None
+    if outcome.passed and kind == FaceCheckKind.ENROLL and outcome.embedding is not None:
+        template_id = _replace_templates(user_id, check_id, outcome.embedding, engine, now)
+        db.session.execute(update(FaceCheck).where(FaceCheck.id == check_id).values(template_id=template_id))
+    if kind == FaceCheckKind.ENROLL:
+        purge_frames(select(FaceEvidence.id).where(FaceEvidence.check_id == check_id), now)
+    audit.record(
+        "face.check_finished",
+        actor_user_id=None,
+        object_type="face_check",
+        object_id=check_id,
+        details={"status": outcome.status, "reason": outcome.reason_code, "template_id": template_id,
+                 "biometric_read": attempt.biometric_read},
+    )
+    # the asking area takes the result in this same transaction (it flushes; the job commits)
+    handover.hand_over(db.session.get(FaceCheck, check_id, populate_existing=True))
+    return outcome.status
+
+
+def _replace_templates(
+    user_id: int, check_id: int, embedding: np.ndarray, engine: FaceEngine, now: datetime
+) -> int:
+    """Re-enrollment retires the old templates (kept for the record) and adds the new one."""
+    db.session.execute(
+        update(FaceTemplate)
+        .where(FaceTemplate.user_id == user_id, FaceTemplate.status == TemplateStatus.ACTIVE.value)
+        .values(status=TemplateStatus.RETIRED.value, retired_at=now)
+    )
+    template = FaceTemplate(
+        user_id=user_id,
+        source_check_id=check_id,
+        embedding_enc=encrypt_bytes(
+            np.asarray(embedding, np.float32).tobytes(), context=f"face_template:{user_id}"
+        ),
+        model_name=MODEL_NAME,
+        model_version=engine.model_version,
+        detector=DETECTOR_NAME,
+        status=TemplateStatus.ACTIVE.value,
+        created_at=now,
+    )
+    db.session.add(template)
+    db.session.flush()
+    return template.id

@@ -1,0 +1,34 @@
+"""`flask seed-demo` leaves one enrolled worker in each state, and a second run changes nothing."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from models import AuditEntry, Contract, Membership, User, db
+
+pytestmark = pytest.mark.slow
+
+
+def states() -> dict[str, tuple[str, str | None]]:
+    rows = db.session.execute(
+        select(User.openid, Membership.status, Contract.status)
+        .join(Membership, Membership.user_id == User.id)
+        .outerjoin(Contract, Contract.membership_id == Membership.id)
+        .where(Membership.role == "worker")).all()
+    return {openid: (m, c) for openid, m, c in rows}
+
+
+def test_seed_demo_enrolls_workers_in_each_state(app):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        assert states() == {"demo-worker-pending": ("pending", None), "demo-worker-rejected": ("rejected", None),
+                            "demo-worker-signed": ("active", "signed")}
+        entries = db.session.execute(select(func.count(AuditEntry.id))).scalar_one()
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    with app.app_context():
+        assert db.session.execute(select(func.count(AuditEntry.id))).scalar_one() == entries
+    verified = runner.invoke(args=["audit", "verify"])
+    assert verified.exit_code == 0 and "sealed records OK: 1" in verified.output
