@@ -18,6 +18,7 @@ def register_blueprints(app: OpenAPI) -> None:
         oversight,
         oversight_pages,
         oversight_public,
+        payroll,
         request_cycle,
     )
 
@@ -35,3 +36,4 @@ def register_blueprints(app: OpenAPI) -> None:
     app.register_api(oversight_public.public)
     app.register_api(oversight_public.bp)
     app.register_blueprint(oversight_pages.bp)
+    app.register_api(payroll.bp)

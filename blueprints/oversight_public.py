@@ -6,6 +6,9 @@ from blueprints.api import actor_id, answer, api_blueprint, login_required
 from models.oversight import ListEntry
 from schemas.common import ProjectPath
 from schemas.oversight import (
+    DepositIn,
+    DepositList,
+    DepositOut,
     ListEntryIn,
     ListEntryList,
     ListEntryOut,
@@ -14,10 +17,10 @@ from schemas.oversight import (
     NoticeBoardIn,
     NoticeBoardOut,
 )
-from services.oversight import blacklist, notice_board
+from services.oversight import blacklist, deposits, notice_board
 
 public = api_blueprint("oversight_public", __name__, "oversight", "监督（公开）", secured=False)
-bp = api_blueprint("oversight_lists", __name__, "oversight", "监督：红黑榜管理、维权告示牌")
+bp = api_blueprint("oversight_lists", __name__, "oversight", "监督：红黑榜管理、维权告示牌、工资专户存入")
 
 
 def entry_out(e: ListEntry) -> ListEntryOut:
@@ -63,3 +66,19 @@ def update_notice_board(path: ProjectPath, body: NoticeBoardIn):
     board = notice_board.update_board(actor_id(), path.project_id, body.labour_manager_name,
                                       body.labour_manager_phone, body.complaint_phones)
     return answer(board_out(board))
+
+
+@bp.post("/projects/<int:project_id>/wage-deposits", responses={201: DepositOut},
+         summary="登记工资专用账户存入（按银行流水，项目管理员、劳资专管员）")
+@login_required
+def record_deposit(path: ProjectPath, body: DepositIn):
+    row = deposits.record_deposit(actor_id(), path.project_id, amount_fen=body.amount_fen,
+                                  deposited_on=body.deposited_on, reference=body.reference)
+    return answer(DepositOut.model_validate(row, from_attributes=True), 201)
+
+
+@bp.get("/projects/<int:project_id>/wage-deposits", responses={200: DepositList}, summary="工资专用账户存入记录")
+@login_required
+def list_deposits(path: ProjectPath):
+    rows = deposits.project_deposits(actor_id(), path.project_id)
+    return answer(DepositList(items=[DepositOut.model_validate(r, from_attributes=True) for r in rows]))

@@ -37,7 +37,18 @@ from models.oversight import (  # noqa: E402, F401
     PushEvent,
     Regulator,
     RiskWarning,
+    WageDeposit,
     WarningThresholds,
+)
+from models.payroll import (  # noqa: E402, F401
+    Payroll,
+    PayrollDeduction,
+    PayrollDeferral,
+    PayrollLine,
+    PayrollPayment,
+    PayrollRules,
+    PayslipSubscription,
+    PieceWork,
 )
 
 __all__ = [

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, BigId, utcnow
@@ -131,6 +131,21 @@ class NoticeBoard(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class WageDeposit(Base):
+    """Money paid into a project's wage account (工资专用账户), as the bank statement shows it."""
+
+    __tablename__ = "oversight_wage_deposits"
+    __table_args__ = (Index("ix_oversight_wage_deposits_project", "project_id", "deposited_on"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"))
+    amount_fen: Mapped[int] = mapped_column(BigInteger)  # a project's deposits run past INT's 21 million yuan
+    deposited_on: Mapped[date] = mapped_column(Date)
+    reference: Mapped[str] = mapped_column(String(64))  # the bank statement's transaction reference
+    recorded_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class PushStatus(StrEnum):
     PENDING = "pending"
     DELIVERED = "delivered"
@@ -162,5 +177,5 @@ class PushEvent(Base):
 
 __all__ = [
     "Finding", "FindingStatus", "ListColor", "ListEntry", "NoticeBoard", "PushEvent", "PushStatus",
-    "Regulator", "RiskWarning", "WarningStatus", "WarningThresholds",
+    "Regulator", "RiskWarning", "WageDeposit", "WarningStatus", "WarningThresholds",
 ]

@@ -186,3 +186,23 @@ class PushEventList(BaseModel):
 class RangeQuery(BaseModel):
     date_from: date = Field(alias="from")
     date_to: date = Field(alias="to")
+
+
+class DepositIn(Strict):
+    amount_fen: int = Field(gt=0, le=10**13, description="存入金额（分）")
+    deposited_on: date
+    reference: str = Field(min_length=1, max_length=64, description="银行流水号")
+
+
+class DepositOut(BaseModel):
+    id: int
+    project_id: int
+    amount_fen: int
+    deposited_on: date
+    reference: str
+    recorded_by: int
+    created_at: datetime
+
+
+class DepositList(BaseModel):
+    items: list[DepositOut]

@@ -46,6 +46,12 @@ class Action(StrEnum):
     OVERSIGHT_EXPORT = "oversight.export"  # roster, attendance and wage sheets (Excel)
     PUSH_VIEW = "oversight.push_view"  # the platform outbox and its dead letters
     NOTICE_BOARD_MANAGE = "oversight.notice_board_manage"
+    DEPOSIT_RECORD = "oversight.deposit_record"  # deposits into the wage account, from the bank statement
+    PAYROLL_PREPARE = "payroll.prepare"  # build, defer, submit, deductions, disburse (bank file / results)
+    PAYROLL_APPROVE = "payroll.approve"  # approve / reject (never one's own: services/payroll/approval.py)
+    PAYROLL_LINES = "payroll.lines"  # the lines with names and amounts, the wage sheet
+    PAYROLL_STATUS = "payroll.status"  # status and totals only (supervisor, owner)
+    PIECE_WORK_ENTER = "payroll.piece_work"
 
 
 class Reach(StrEnum):
@@ -90,6 +96,12 @@ POLICY: dict[Action, dict[Role, Reach]] = {
                               R.TEAM_LEADER: Reach.TEAM},
     Action.PUSH_VIEW: {R.PROJECT_ADMIN: Reach.PROJECT, R.LABOUR_MANAGER: Reach.PROJECT},
     Action.NOTICE_BOARD_MANAGE: {R.PROJECT_ADMIN: Reach.PROJECT, R.LABOUR_MANAGER: Reach.PROJECT},
+    Action.DEPOSIT_RECORD: {R.PROJECT_ADMIN: Reach.PROJECT, R.LABOUR_MANAGER: Reach.PROJECT},
+    Action.PAYROLL_PREPARE: {R.LABOUR_MANAGER: Reach.PROJECT},
+    Action.PAYROLL_APPROVE: {R.PAYROLL_APPROVER: Reach.PROJECT},
+    Action.PAYROLL_LINES: {R.LABOUR_MANAGER: Reach.PROJECT, R.PAYROLL_APPROVER: Reach.PROJECT},
+    Action.PAYROLL_STATUS: OVERSIGHT,
+    Action.PIECE_WORK_ENTER: {R.LABOUR_MANAGER: Reach.PROJECT, R.TEAM_LEADER: Reach.TEAM},
 }
 
 

@@ -1,7 +1,7 @@
 """oversight: warnings, thresholds, findings, regulators, red-black list, notice boards, platform outbox
 
 Revision ID: 0008_oversight
-Revises: 0006_attendance
+Revises: 0007_payroll
 Create Date: 2026-11-26 22:22:13.461941
 
 """
@@ -13,7 +13,7 @@ import models.base
 
 # revision identifiers, used by Alembic.
 revision = '0008_oversight'
-down_revision = '0006_attendance'
+down_revision = '0007_payroll'
 branch_labels = None
 depends_on = None
 
@@ -113,6 +113,21 @@ def upgrade():
     sa.ForeignKeyConstraint(['updated_by'], ['users.id'], ),
     sa.PrimaryKeyConstraint('project_id')
     )
+    op.create_table('oversight_wage_deposits',
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('project_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('amount_fen', sa.BigInteger(), nullable=False),
+    sa.Column('deposited_on', sa.Date(), nullable=False),
+    sa.Column('reference', sa.String(length=64), nullable=False),
+    sa.Column('recorded_by', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('created_at', models.base.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['project_id'], ['projects.id'], ),
+    sa.ForeignKeyConstraint(['recorded_by'], ['users.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('oversight_wage_deposits', schema=None) as batch_op:
+        batch_op.create_index('ix_oversight_wage_deposits_project', ['project_id', 'deposited_on'], unique=False)
+
     op.create_table('oversight_warnings',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('project_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
@@ -146,6 +161,10 @@ def downgrade():
         batch_op.drop_index('ix_oversight_warnings_project_status')
 
     op.drop_table('oversight_warnings')
+    with op.batch_alter_table('oversight_wage_deposits', schema=None) as batch_op:
+        batch_op.drop_index('ix_oversight_wage_deposits_project')
+
+    op.drop_table('oversight_wage_deposits')
     op.drop_table('oversight_thresholds')
     with op.batch_alter_table('oversight_push_events', schema=None) as batch_op:
         batch_op.drop_index('ix_oversight_push_project')

@@ -14,7 +14,8 @@ from sqlalchemy import select
 
 from models import Company, Contract, Membership, Project, Role, Team, Training, User, WorkerProfile, db
 from models.attendance import AttendanceDay, Clock, DayCorrection
-from models.oversight import Finding
+from models.oversight import Finding, WageDeposit
+from models.payroll import Payroll
 from services import org
 from services.days import SITE_TZ, business_day
 from services.oversight import blacklist, warnings
@@ -182,4 +183,13 @@ def seed_oversight_demo(project_id: int, company_id: int) -> None:
     blacklist.list_party(regulator.id, party_type="team", party_id=teams1[1].id, color="red", reason="工资按时足额发放，考勤规范",
                          evidence=[{"type": "document", "note": "季度检查"}], period_start=today - timedelta(days=10),
                          period_end=today + timedelta(days=80))
+    approved = sum(db.session.execute(select(Payroll.total_net_fen).where(
+        Payroll.project_id == first.id, Payroll.status == "approved")).scalars())
+    for k, share in enumerate((0.5, 0.3)):  # deposits short of the approved payroll: PAYROLL_ABOVE_DEPOSITS
+        db.session.add(WageDeposit(project_id=first.id, amount_fen=int(approved * share) or 100000,
+                                   deposited_on=today - timedelta(days=40 - k * 20), reference=f"DEMO-DEP-{k + 1}",
+                                   recorded_by=admin.id))
+    db.session.add(WageDeposit(project_id=second.id, amount_fen=50_000_000, deposited_on=today - timedelta(days=50),
+                               reference="DEMO-DEP-Q1", recorded_by=admin.id))
+    db.session.flush()
     warnings.refresh_warnings([first.id, second.id])

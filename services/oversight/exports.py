@@ -19,7 +19,7 @@ from services import audit
 from services.attendance.reasons import DAY_STATUS_TEXT
 from services.authz import Action, Scope, scope
 from services.days import SITE_TZ
-from services.errors import Unprocessable
+from services.errors import Forbidden, Unprocessable
 from services.oversight.warnings import pay
 
 MAX_DAYS = 366
@@ -102,7 +102,9 @@ def attendance(actor_id: int, project_id: int, date_from: date, date_to: date) -
 
 def wages(actor_id: int, project_id: int, date_from: date, date_to: date) -> bytes:
     _check_range(date_from, date_to)
-    reach = _reach(actor_id, project_id)
+    reach = scope(actor_id, Action.PAYROLL_LINES, project_id)  # names with amounts: payroll's own rule
+    if not reach.whole_project:
+        raise Forbidden()
     header, rows = pay.wage_sheet(project_id, date_from, date_to, None if reach.whole_project else reach.team_ids)
     audit.record("oversight.export", actor_user_id=actor_id, object_type="project", object_id=project_id,
                  details={"sheet": "wages", "from": date_from.isoformat(), "to": date_to.isoformat(), "rows": len(rows)})

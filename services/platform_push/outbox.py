@@ -19,6 +19,7 @@ from models import Contract, Membership, MembershipStatus, Role, Team, db
 from models.attendance import AttendanceDay
 from models.base import utcnow
 from models.oversight import PushEvent, PushStatus
+from models.payroll import PaymentStatus, Payroll, PayrollLine
 from services.authz import Action, authorize
 from services.days import SITE_TZ
 from services.platform_push import payloads, protocol
@@ -40,9 +41,21 @@ SOURCES = {
 }
 
 
+def _paid_lines(limit: int):
+    """Pay lines paid (payroll's lines carry their project through the payroll)."""
+    return (select(PayrollLine.id, Payroll.project_id).join(Payroll, Payroll.id == PayrollLine.payroll_id)
+            .outerjoin(PushEvent, and_(PushEvent.kind == "pay_line_paid", PushEvent.object_id == PayrollLine.id))
+            .where(PushEvent.id.is_(None), PayrollLine.payment_status == PaymentStatus.PAID.value)
+            .order_by(PayrollLine.id).limit(limit))
+
+
 def collect(limit: int = 5000) -> int:
     """Add an event for every fact not yet in the outbox; returns how many were added."""
     added = 0
+    for object_id, project_id in db.session.execute(_paid_lines(limit)).all():
+        db.session.add(PushEvent(stable_id=f"PayRollDetail:{object_id}", project_id=project_id, kind="pay_line_paid",
+                                 method="Payroll.Add", object_id=object_id))
+        added += 1
     for kind, (method, model, condition, prefix) in SOURCES.items():
         query = (select(model.id, model.project_id)
                  .outerjoin(PushEvent, and_(PushEvent.kind == kind, PushEvent.object_id == model.id))
@@ -55,16 +68,6 @@ def collect(limit: int = 5000) -> int:
             added += 1
     db.session.flush()
     return added
-
-
-def add_event(kind: str, method: str, project_id: int, object_id: int, prefix: str) -> None:
-    """For areas that hand a fact over directly (payroll's paid lines)."""
-    exists = db.session.execute(select(PushEvent.id).where(PushEvent.kind == kind,
-                                                           PushEvent.object_id == object_id)).first()
-    if not exists:
-        db.session.add(PushEvent(stable_id=f"{prefix}:{object_id}", project_id=project_id, kind=kind,
-                                 method=method, object_id=object_id))
-        db.session.flush()
 
 
 def backoff(attempts: int) -> timedelta:

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from models import Company, Contract, Membership, Project, ProjectCompany, Team, WorkerProfile, db
 from models.attendance import AttendanceDay
 from models.oversight import PushEvent
+from models.payroll import Payroll, PayrollLine
 from services.days import SITE_TZ
 from services.errors import NotFound
 from services.pii import decrypt_str
@@ -107,6 +108,24 @@ def worker_attendance(day_id: int, secret: str) -> dict[str, Any]:
                  "date": _beijing(at)} for k, at in marks if at is not None]}
 
 
+def payroll_detail(line_id: int, secret: str) -> dict[str, Any]:
+    """One paid line as a PayRoll with its PayRollDetail (amounts in yuan, as the platform takes them)."""
+    line = db.session.get(PayrollLine, line_id)
+    payroll = db.session.get(Payroll, line.payroll_id)
+    project = db.session.get(Project, payroll.project_id)
+    team = db.session.get(Team, line.team_id) if line.team_id else None
+    person = _person(line.user_id, secret)
+    detail = {"idCardType": ID_CARD, "idCardNumber": person["idCardNumber"], "days": f"{line.half_days / 2:g}",
+              "workHours": f"{line.half_days * 4:g}", "payRollBankName": line.bank_name or "",
+              "totalPayAmount": f"{line.gross_fen / 100:.2f}", "actualAmount": f"{line.net_fen / 100:.2f}",
+              "isBackPay": "1" if line.carried_months else "0",
+              "balanceDate": line.paid_at.astimezone(SITE_TZ).date().isoformat() if line.paid_at else "",
+              "thirdPayRollCode": line.paid_ref or ""}
+    if "payRollBankCardNumber" in person:
+        detail["payRollBankCardNumber"] = person["payRollBankCardNumber"]
+    return _team_header(project, team) | {"payMonth": payroll.month, "detailList": [detail]}
+
+
 def team(team_id: int, secret: str) -> dict[str, Any]:
     t = db.session.get(Team, team_id)
     return _team_header(db.session.get(Project, t.project_id), t)
@@ -118,6 +137,7 @@ BUILDERS: dict[str, Callable[[int, str], dict[str, Any]]] = {
     "WorkerContract.Add": worker_contract,
     "WorkerAttendance.Add": worker_attendance,
     "Team.Add": team,
+    "Payroll.Add": payroll_detail,
 }
 
 

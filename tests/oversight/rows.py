@@ -77,3 +77,24 @@ def trained(project, user: User, recorder: User, on: date, hours: dict[str, int]
 
 def days_ago(n: int, today: date) -> date:
     return today - timedelta(days=n)
+
+
+def payroll(project, month: str, prepared_by: User, lines: list[tuple[User, int, str]], *,
+            status: str = "approved"):
+    """An approved payroll with lines (worker, net fen, payment status), as payroll leaves it."""
+    from models.payroll import Payroll, PayrollLine
+
+    total = sum(net for _u, net, _s in lines)
+    p = Payroll(project_id=project.id, month=month, status=status, prepared_by=prepared_by.id, line_count=len(lines),
+                total_gross_fen=total, total_net_fen=total)
+    db.session.add(p)
+    db.session.flush()
+    for user, net, paid in lines:
+        c = db.session.query(Contract).filter_by(project_id=project.id, user_id=user.id).first()
+        db.session.add(PayrollLine(payroll_id=p.id, user_id=user.id, team_id=c.team_id, contract_id=c.id,
+                                   name_masked="张*", wage_type="day", rate_fen=35000, half_days=40, base_fen=net,
+                                   gross_fen=net, net_fen=net, payment_status=paid,
+                                   paid_at=at(date(int(month[:4]), int(month[5:]), 28) + timedelta(days=10))
+                                   if paid == "paid" else None, paid_ref="B1" if paid == "paid" else None))
+    db.session.flush()
+    return p

@@ -195,7 +195,8 @@ def test_exports_as_excel_within_reach(client, world):
     assert ws.title == "花名册" and ws.max_row == 2
     att = load_workbook(io.BytesIO(client.get(base + "/attendance.xlsx" + q, headers=world["h"]["supervisor"]).data)).active
     assert att.max_row == 12 and att["D2"].value.startswith("出勤")
-    wages = client.get(base + "/wages.xlsx" + q, headers=world["h"]["admin"])
+    assert client.get(base + "/wages.xlsx" + q, headers=world["h"]["admin"]).status_code == 403  # payroll's rule
+    wages = client.get(base + "/wages.xlsx" + q, headers=world["h"]["labour"])
     assert wages.status_code == 200
     assert client.get(base + "/roster.xlsx" + q, headers=world["h"]["outsider"]).status_code == 404
     assert client.get(base + "/roster.xlsx" + q, headers=world["h"]["worker"]).status_code == 403
@@ -226,3 +227,16 @@ def test_public_list_needs_no_login_and_validates(client, world):
     bad = {"party_type": "person", "party_id": 1, "color": "black", "reason": "x", "period_start": "2026-01-01"}
     assert client.post("/api/v1/red-black-list", json=bad, headers=world["h"]["regulator"]).status_code == 422
     assert re.match(r"^[A-Z_]+$", err(client.post("/api/v1/red-black-list", json=bad, headers=world["h"]["regulator"])))
+
+
+def test_wage_deposits_feed_the_owner_view(client, world):
+    url = f"/api/v1/projects/{world['project']}/wage-deposits"
+    body = {"amount_fen": 12_000_000_00, "deposited_on": business_day().isoformat(), "reference": "ICBC-0001"}
+    assert client.post(url, json=body, headers=world["h"]["owner"]).status_code == 403
+    assert client.post(url, json=body, headers=world["h"]["labour"]).status_code == 201
+    assert err(client.post(url, json=body, headers=world["h"]["labour"])) == "DEPOSIT_EXISTS"
+    assert [d["amount_fen"] for d in client.get(url, headers=world["h"]["owner"]).get_json()["items"]] == [1_200_000_000]
+    wages = client.get(f"/api/v1/companies/{world['company']}/dashboard", headers=world["h"]["owner"]).get_json()["wages"]
+    assert wages["deposits_fen"] == 1_200_000_000 and wages["approved_payroll_fen"] == 0
+    board = client.get(f"/api/v1/projects/{world['project']}/dashboard", headers=world["h"]["owner"]).get_json()
+    assert board["payroll"] is None and board["checklist"]["wage_records"]["status"] is None

@@ -153,3 +153,22 @@ def test_worker_left_is_pushed(app, pushing, enrolled, drain_jobs):
     run_cycle(app, drain_jobs)
     methods = sorted(r["method"] for r in received(pushing))
     assert methods == ["ProjectWorker.Add", "Team.Add", "WorkerAttendance.Add", "WorkerEntryExit.Add"]
+
+
+def test_paid_pay_line_pushed_as_payroll_detail(app, pushing, enrolled, drain_jobs):
+    with app.app_context():
+        from models import Project, User
+
+        project = db.session.get(Project, enrolled["project"])
+        worker = db.session.execute(db.select(User).join(Membership, Membership.user_id == User.id)
+                                    .where(Membership.role == "worker")).scalar_one()
+        admin = db.session.get(User, enrolled["admin_id"])
+        rows.contract(project, worker, None, date(2026, 10, 1))
+        rows.payroll(project, "2026-10", admin, [(worker, 735000, "paid")])
+        db.session.commit()
+    run_cycle(app, drain_jobs)
+    detail = next(r for r in received(pushing) if r["method"] == "Payroll.Add")["data"]
+    assert detail["payMonth"] == "2026-10"
+    line = detail["detailList"][0]
+    assert line["actualAmount"] == "7350.00" and line["idCardNumber"] == ID_NUMBER
+    assert line["payRollBankCardNumber"] == "6222020200112233445"

@@ -138,3 +138,47 @@ def test_team_hopping_across_projects(site):
         rows.worker(other, make_team(admin, other), hopper)
     rows.day(project, hopper, team, rows.days_ago(3, TODAY))
     assert [h.evidence["teams"] for h in hits(project, "TEAM_HOPPING")] == [3]
+
+
+def test_days_worked_but_unpaid_past_pay_day(site):
+    project, team, admin, _leader = site
+    paid, unpaid = rows.worker(project, team), rows.worker(project, team)
+    for u in (paid, unpaid):
+        rows.contract(project, u, team, date(2026, 8, 1))
+        for d in (date(2026, 9, 10), date(2026, 10, 10)):
+            rows.day(project, u, team, d, confirmed_by=admin.id)
+    # September: approved and every line paid; October: approved, pay day 15 November passed, one line unpaid
+    rows.payroll(project, "2026-09", admin, [(paid, 70000, "paid"), (unpaid, 70000, "paid")])
+    rows.payroll(project, "2026-10", admin, [(paid, 70000, "paid"), (unpaid, 70000, "issued")])
+    found = hits(project, "UNPAID_PAST_PAY_DAY")
+    assert [(h.subject_key, h.evidence["unpaid_lines"]) for h in found] == [("month:2026-10", 1)]
+    assert found[0].since == date(2026, 11, 16)
+    # November's days are not due yet (pay day 15 December)
+    rows.day(project, paid, team, date(2026, 11, 3), confirmed_by=admin.id)
+    assert len(hits(project, "UNPAID_PAST_PAY_DAY")) == 1
+
+
+def test_days_worked_without_any_payroll_past_pay_day(site):
+    project, team, admin, _leader = site
+    u = rows.worker(project, team)
+    rows.day(project, u, team, date(2026, 10, 8), confirmed_by=admin.id)
+    found = hits(project, "UNPAID_PAST_PAY_DAY")
+    assert found and found[0].evidence["payroll_status"] is None and found[0].evidence["days_worked"] == 1
+
+
+def test_payroll_above_deposits(site):
+    from models.oversight import WageDeposit
+
+    project, team, admin, _leader = site
+    u = rows.worker(project, team)
+    rows.contract(project, u, team, date(2026, 8, 1))
+    rows.payroll(project, "2026-10", admin, [(u, 900000, "paid")])
+    db.session.add(WageDeposit(project_id=project.id, amount_fen=500000, deposited_on=date(2026, 10, 1),
+                               reference="T1", recorded_by=admin.id))
+    db.session.flush()
+    found = hits(project, "PAYROLL_ABOVE_DEPOSITS")
+    assert [h.evidence["shortfall_fen"] for h in found] == [400000]
+    db.session.add(WageDeposit(project_id=project.id, amount_fen=400000, deposited_on=date(2026, 10, 20),
+                               reference="T2", recorded_by=admin.id))
+    db.session.flush()
+    assert hits(project, "PAYROLL_ABOVE_DEPOSITS") == []
