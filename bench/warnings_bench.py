@@ -182,6 +182,7 @@ def compute(url: str) -> None:
 
     app = make_app(url)
     with app.app_context():
+        db.create_all()  # --reuse on a database loaded by an older schema: add the tables it lacks
         db.session.execute(db.text("DELETE FROM oversight_warnings"))
         db.session.commit()
         t0 = time.perf_counter()
