@@ -68,7 +68,8 @@ def test_cron_schedule_loads_and_names_real_jobs():
     rq_cron._job_data_registry.clear()
     importlib.reload(importlib.import_module("workers.cron"))
     names = {job["name"]: job["func"] for job in rq_cron._job_data_registry}
-    assert set(names) == {"purge-face-evidence", "fail-stale-face-checks", "purge-idempotency-keys"}
+    assert set(names) == {"purge-face-evidence", "fail-stale-face-checks", "purge-idempotency-keys",
+                          "sweep-waiting-clocks", "refresh-warnings", "push-outbox"}
     assert all(callable(f) for f in names.values())
     rq_cron._job_data_registry.clear()
 
