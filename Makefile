@@ -20,6 +20,8 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install -q --no-deps $(TF_KERAS)
 	@touch $(STAMP)
 
+# The demo switch: fake WeChat logins, generated keys and demo data. Never set it on a server.
+demo: export SITEROLL_DEMO := 1
 demo: install
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo
@@ -43,7 +45,7 @@ format:
 	$(BIN)/ruff check --fix .
 
 openapi:
-	$(FLASK) openapi export
+	SITEROLL_DEMO=1 $(FLASK) openapi export
 
 services:
 	@devtools/services.sh start

@@ -1,7 +1,9 @@
 """SiteRoll 工地实名通: the application factory.
 
-``flask --app app run`` serves the embedded default (SQLite, in-process jobs, fake WeChat);
-set SITEROLL_DATABASE_URL / SITEROLL_REDIS_URL for production (see README.md).
+``SITEROLL_DEMO=1 flask --app app run`` serves the demo (SQLite, in-process jobs, fake WeChat);
+set SITEROLL_DATABASE_URL / SITEROLL_REDIS_URL and the keys for production (see README.md).
+``app:app`` (gunicorn, ``flask --app app``) is built on first access, so importing this module
+to call ``create_app`` never reads the environment.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from typing import Any
 from flask import current_app, redirect
 from flask_migrate import Migrate
 from flask_openapi3 import Info, OpenAPI
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import ROOT, load_config
 
@@ -22,16 +25,18 @@ migrate = Migrate()
 API_DESCRIPTION = (
     "SiteRoll 工地实名通小程序后端接口。认证：`Authorization: Bearer <token>`（由 /api/v1/auth/login 获取）。"
     "错误统一为 `{\"error\": {\"code\", \"message\", \"details\"}}`。金额单位为分（整数），坐标为 GCJ-02。"
+    "登录、项目码加入、接受邀请、查看手机号和人脸核验按用户和 IP 限制频率：超过时返回 429 `RATE_LIMITED`，"
+    "回答头 `Retry-After` 为需等待的秒数。项目角色通过邀请获得（`/projects/{project_id}/invitations`）。"
 )
 
 
 def create_app(config: dict[str, Any] | None = None) -> OpenAPI:
-    from blueprints import register_blueprints
+    from blueprints import limits, register_blueprints
     from blueprints.errors import validation_error_response
     from infra import jobs
     from models import db
     from schemas.common import ErrorResponse
-    from services import register_handlers
+    from services import audit_checkpoints, register_handlers
     from services.settings import Settings, build_settings, use_lookup
 
     app = OpenAPI(
@@ -60,14 +65,15 @@ def create_app(config: dict[str, Any] | None = None) -> OpenAPI:
     os.environ.setdefault("SITEROLL_SHARED_DIR", str(app.config["SHARED_DIR"]))
 
     db.init_app(app)
+    audit_checkpoints.install_session_hooks()
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True)
     jobs.init_app(app)
-    if app.config["JOBS_MODE"] != "rq":
-        from workers.cron import EMBEDDED_SCHEDULE
-
-        jobs.start_periodic(app, EMBEDDED_SCHEDULE)
     register_handlers()
     register_blueprints(app)
+    limits.init_app(app)
+    if app.config["PROXY_FIX_X_FOR"]:
+        # behind N reverse proxies the caller's IP (per-IP limits, logs) is in X-Forwarded-For
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_FIX_X_FOR"])  # type: ignore[method-assign]
 
     @app.get("/api/v1/openapi.json", doc_ui=False)
     def openapi_json():
@@ -83,4 +89,8 @@ def create_app(config: dict[str, Any] | None = None) -> OpenAPI:
     return app
 
 
-app = create_app()
+def __getattr__(name: str) -> Any:
+    if name == "app":
+        globals()["app"] = built = create_app()
+        return built
+    raise AttributeError(name)

@@ -1,8 +1,10 @@
 """One configuration object, read from a mapping and then the environment.
 
-Embedded mode (the default): SQLite file in the instance folder, jobs run in-process,
-a fake WeChat server on loopback, keys generated into the instance folder.
+Embedded mode (the default): SQLite file in the instance folder, jobs run in-process.
 Production: SITEROLL_DATABASE_URL (MariaDB via PyMySQL), SITEROLL_REDIS_URL (RQ), real WeChat.
+The demo (SITEROLL_DEMO=1, set by `make demo` and the tests) is the only mode that may use the
+fake WeChat server, keys generated into the instance folder and `flask seed-demo`: anything
+that lets anyone log in as anyone is switched on explicitly, never inferred from the database.
 """
 
 from __future__ import annotations
@@ -37,6 +39,15 @@ ENV_KEYS = {
     "SITEROLL_FACE_CHALLENGE_MIRRORED": "FACE_CHALLENGE_MIRRORED",
     "SITEROLL_FACE_CHALLENGE_TTL_SECONDS": "FACE_CHALLENGE_TTL_SECONDS",
     "SITEROLL_FACE_RETENTION_DAYS": "FACE_EVIDENCE_RETENTION_DAYS",
+    "SITEROLL_DEMO": "DEMO",
+    "SITEROLL_AUDIT_KEY": "AUDIT_KEY",
+    "SITEROLL_AUDIT_CHECKPOINT_PATH": "AUDIT_CHECKPOINT_PATH",
+    "SITEROLL_INVITATION_TTL": "INVITATION_TTL_SECONDS",
+    "SITEROLL_JSON_MAX_BYTES": "JSON_MAX_BYTES",
+    "SITEROLL_RATELIMIT_ENABLED": "RATELIMIT_ENABLED",
+    "SITEROLL_RATE_LIMITS": "RATE_LIMITS",
+    "SITEROLL_PROXY_FIX_X_FOR": "PROXY_FIX_X_FOR",
+    "SITEROLL_EMBEDDED_PERIODIC_JOBS": "EMBEDDED_PERIODIC_JOBS",
     "SITEROLL_CONTRACT_FONT_PATH": "CONTRACT_FONT_PATH",  # a CJK .ttf/.ttc for contract PDFs
     "SITEROLL_CONTRACT_FONT_INDEX": "CONTRACT_FONT_INDEX",  # the face's index in a .ttc
     "SITEROLL_PLATFORM_PUSH_URL": "PLATFORM_PUSH_URL",  # government platform endpoint (unset: outbox waits)
@@ -47,7 +58,7 @@ ENV_KEYS = {
     "SITEROLL_PUBLIC_BASE_URL": "PUBLIC_BASE_URL",  # the notice board's QR code points here
 }
 
-SECRET_KEYS = ("SECRET_KEY", "PII_KEYS", "BLIND_INDEX_KEY")
+SECRET_KEYS = ("SECRET_KEY", "PII_KEYS", "BLIND_INDEX_KEY", "AUDIT_KEY")
 WECHAT_PUBLIC_API = "https://api.weixin.qq.com/"
 
 
@@ -58,7 +69,7 @@ class ConfigError(RuntimeError):
 DEFAULTS: dict[str, Any] = {
     "JOBS_MODE": None,  # "inprocess" | "rq"; derived from REDIS_URL when unset
     "REDIS_URL": None,
-    # embedded: a demo app id and "fake" (the bundled fake server on a free loopback port);
+    # demo (SITEROLL_DEMO=1): a demo app id and "fake" (the bundled fake server on a free loopback port);
     # production: the real API, and the app id / secret must come from the environment
     "WECHAT_APPID": None,
     "WECHAT_SECRET": None,
@@ -74,23 +85,55 @@ DEFAULTS: dict[str, Any] = {
     # embedded mode: load the face models on a background thread at start (make demo sets it),
     # so the first selfie is not kept waiting while TensorFlow loads
     "FACE_WARM_UP_ON_START": False,
+    "DEMO": False,
+    # the audit chain's checkpoints, outside the database (production ships the file elsewhere)
+    "AUDIT_CHECKPOINT_PATH": None,
+    "INVITATION_TTL_SECONDS": 24 * 3600,
+    # JSON bodies are small; photos (multipart) keep MAX_CONTENT_LENGTH
+    "JSON_MAX_BYTES": 256 * 1024,
+    "RATELIMIT_ENABLED": True,
+    "RATE_LIMITS": {},  # name -> [per user, per IP]; merged over DEFAULT_RATE_LIMITS
+    # reverse proxies in front of the app that set X-Forwarded-For (per-IP limits need the real IP)
+    "PROXY_FIX_X_FOR": 0,
+    # embedded mode (no rq cron): run the housekeeping jobs in-process, on start and on schedule
+    "EMBEDDED_PERIODIC_JOBS": True,
+}
+
+# Per user and per IP. A construction site's phones often share one carrier NAT address, so the
+# per-IP figures are much higher than the per-user ones.
+DEFAULT_RATE_LIMITS: dict[str, tuple[str, str]] = {
+    "login": ("30 per minute", "300 per minute"),
+    "join": ("10 per minute;50 per day", "300 per minute"),
+    "invitation": ("10 per minute;50 per day", "300 per minute"),
+    "pii": ("30 per minute;300 per day", "600 per minute"),
+    "face": ("10 per minute;120 per day", "300 per minute"),
 }
 
 
-def _instance_keys(instance_path: Path) -> dict[str, str]:
-    """Keys for embedded mode, generated once and kept beside the SQLite file."""
-    path = instance_path / "siteroll-keys.json"
-    if path.exists():
-        return json.loads(path.read_text())
-    instance_path.mkdir(parents=True, exist_ok=True)
-    keys = {
+def new_keys() -> dict[str, str]:
+    """A fresh set of the SECRET_KEYS, in the formats production is given them."""
+    return {
         "SECRET_KEY": secrets.token_urlsafe(32),
         "PII_KEYS": "k1:" + base64.b64encode(secrets.token_bytes(32)).decode(),
         "BLIND_INDEX_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
+        "AUDIT_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
     }
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+
+
+def _instance_keys(instance_path: Path) -> dict[str, str]:
+    """Keys for the demo, generated once and kept beside the SQLite file."""
+    path = instance_path / "siteroll-keys.json"
+    fresh = new_keys()
+    keys: dict[str, str] = json.loads(path.read_text()) if path.exists() else {}
+    if all(k in keys for k in fresh):
+        return keys
+    keys = {**fresh, **keys}  # a key added later is generated once; existing keys never change
+    instance_path.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as fh:
         json.dump(keys, fh)
+    os.replace(tmp, path)
     return keys
 
 
@@ -105,18 +148,30 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
     cfg.setdefault("SQLALCHEMY_DATABASE_URI", f"sqlite:///{inst / 'siteroll.db'}")
     if not cfg.get("JOBS_MODE"):
         cfg["JOBS_MODE"] = "rq" if cfg.get("REDIS_URL") else "inprocess"
-    embedded = is_embedded(cfg)
+    demo = cfg["DEMO"] = config_flag(cfg.get("DEMO"))
     missing = [k for k in SECRET_KEYS if not cfg.get(k)]
-    if missing and not embedded:
-        # a key generated on one host would make every other host's data unreadable
-        raise ConfigError("production needs " + ", ".join(f"SITEROLL_{k}" for k in missing) + " set")
+    if missing and not demo:
+        # a key generated on one host would make every other host's data unreadable, and a
+        # generated key on a server means whoever reads the instance folder holds the keys
+        raise ConfigError("missing " + ", ".join(f"SITEROLL_{k}" for k in missing)
+                          + " (generated keys are for the local demo only: SITEROLL_DEMO=1)")
     if missing:
         for k, v in _instance_keys(inst).items():
             cfg[k] = cfg.get(k) or v
-    if embedded:
+    if demo:
         cfg["WECHAT_APPID"] = cfg.get("WECHAT_APPID") or "wx-siteroll-demo"
         cfg["WECHAT_SECRET"] = cfg.get("WECHAT_SECRET") or "demo-secret"
-    cfg["WECHAT_API_BASE"] = cfg.get("WECHAT_API_BASE") or ("fake" if embedded else WECHAT_PUBLIC_API)
+    cfg["WECHAT_API_BASE"] = cfg.get("WECHAT_API_BASE") or ("fake" if demo else WECHAT_PUBLIC_API)
+    if cfg["WECHAT_API_BASE"] == "fake" and not demo:
+        # the fake server accepts "fake:<openid>": anyone could log in as anyone
+        raise ConfigError("SITEROLL_WECHAT_API_BASE=fake is for the local demo only (SITEROLL_DEMO=1)")
+    cfg["AUDIT_CHECKPOINT_PATH"] = cfg.get("AUDIT_CHECKPOINT_PATH") or str(inst / "audit-checkpoints.log")
+    cfg["INVITATION_TTL_SECONDS"] = int(cfg["INVITATION_TTL_SECONDS"])
+    cfg["JSON_MAX_BYTES"] = int(cfg["JSON_MAX_BYTES"])
+    cfg["PROXY_FIX_X_FOR"] = int(cfg["PROXY_FIX_X_FOR"])
+    cfg["RATELIMIT_ENABLED"] = config_flag(cfg["RATELIMIT_ENABLED"])
+    limits = json.loads(cfg["RATE_LIMITS"]) if isinstance(cfg["RATE_LIMITS"], str) else cfg["RATE_LIMITS"]
+    cfg["RATE_LIMITS"] = {**DEFAULT_RATE_LIMITS, **{k: tuple(v) for k, v in (limits or {}).items()}}
     if not cfg.get("FACE_DEEPFACE_HOME"):
         cfg["FACE_DEEPFACE_HOME"] = str(inst / "deepface")
     cfg["TOKEN_TTL_SECONDS"] = int(cfg["TOKEN_TTL_SECONDS"])
@@ -129,6 +184,8 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         options.setdefault("isolation_level", "READ COMMITTED")
     elif uri.startswith("sqlite"):
         options.setdefault("connect_args", {"timeout": 30, "check_same_thread": False})
+    # statement parameters (phone numbers, ciphertexts, tokens) never reach logs or error messages
+    options.setdefault("hide_parameters", True)
     cfg["SQLALCHEMY_ENGINE_OPTIONS"] = options
     return cfg
 

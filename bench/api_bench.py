@@ -34,123 +34,39 @@ Every process it started is stopped on the way out, also on Ctrl-C.
 from __future__ import annotations
 
 import argparse
-import base64
-import contextlib
-import http.client
 import json
 import os
-import secrets
 import shutil
-import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+if __package__ in (None, ""):  # run as a script: make the repository root importable
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-HOST = "127.0.0.1"
+from bench.harness import (  # noqa: E402
+    HOST,
+    ROOT,
+    BenchError,
+    Processes,
+    free_port,
+    http_call,
+    log,
+    random_keys,
+    run_flask,
+    sigterm_as_interrupt,
+    wait_until_answers,
+)
+from bench.load import Result, drive  # noqa: E402
+
 ME_PATH = "/api/v1/me"
 BARE_PATH = "/bare"
 LOGIN_PATH = "/api/v1/auth/login"
 LOGIN_CODE = "fake:demo-admin"
-STARTUP_TIMEOUT_S = 60.0
-STOP_TIMEOUT_S = 10.0
-REQUEST_TIMEOUT_S = 10.0
-MAX_ERROR_SAMPLES = 5
-
-
-class BenchError(RuntimeError):
-    """Setup failed (migration, seeding, a server that never answered, login)."""
-
-
-# --- processes ------------------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((HOST, 0))
-        return int(sock.getsockname()[1])
-
-
-@dataclass
-class Proc:
-    name: str
-    popen: subprocess.Popen[bytes]
-    log_path: Path
-    started: float = field(default_factory=time.monotonic)
-
-    def log_tail(self, lines: int = 40) -> str:
-        try:
-            text = self.log_path.read_text(errors="replace")
-        except OSError:
-            return ""
-        return "\n".join(text.splitlines()[-lines:])
-
-
-class Processes:
-    """The servers this run started; each in its own session so stop() can end the whole group."""
-
-    def __init__(self, log_dir: Path, env: Mapping[str, str]) -> None:
-        self.log_dir = log_dir
-        self.env = dict(env)
-        self.procs: list[Proc] = []
-
-    def start(self, name: str, argv: list[str]) -> Proc:
-        log_path = self.log_dir / f"{name}.log"
-        with log_path.open("wb") as log:
-            popen = subprocess.Popen(
-                argv, cwd=ROOT, env=self.env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-                start_new_session=True,  # Ctrl-C goes to us only; we stop the servers in order
-            )
-        proc = Proc(name, popen, log_path)
-        self.procs.append(proc)
-        return proc
-
-    def stop_all(self) -> None:
-        for proc in reversed(self.procs):
-            _stop(proc.popen)
-        self.procs.clear()
-
-
-def _stop(popen: subprocess.Popen[bytes]) -> None:
-    """SIGTERM the leader (gunicorn shuts its workers down), then SIGKILL whatever is left of its group."""
-    pgid = popen.pid  # start_new_session: the leader's pid is the group id
-    if popen.poll() is None:
-        with contextlib.suppress(ProcessLookupError):
-            popen.send_signal(signal.SIGTERM)
-        try:
-            popen.wait(timeout=STOP_TIMEOUT_S)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(pgid, signal.SIGKILL)
-            popen.wait(timeout=STOP_TIMEOUT_S)
-    deadline = time.monotonic() + STOP_TIMEOUT_S
-    while time.monotonic() < deadline:  # workers leave shortly after their master
-        try:
-            os.killpg(pgid, 0)
-        except ProcessLookupError:
-            return
-        time.sleep(0.05)
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(pgid, signal.SIGKILL)
-
-
-def run_flask(args: list[str], env: Mapping[str, str]) -> str:
-    argv = [sys.executable, "-m", "flask", "--app", "app", *args]
-    done = subprocess.run(argv, cwd=ROOT, env=dict(env), capture_output=True, text=True, timeout=300)
-    if done.returncode != 0:
-        raise BenchError(f"`flask --app app {' '.join(args)}` exited {done.returncode}:\n"
-                         f"{done.stdout}{done.stderr}")
-    return done.stdout
 
 
 def gunicorn_argv(target: str, port: int, workers: int, tmp: Path) -> list[str]:
@@ -169,43 +85,6 @@ def gunicorn_argv(target: str, port: int, workers: int, tmp: Path) -> list[str]:
     ]
 
 
-# --- HTTP -----------------------------------------------------------------------------------------
-
-
-def http_call(port: int, method: str, path: str, body: Any = None,
-              headers: Mapping[str, str] | None = None, timeout: float = REQUEST_TIMEOUT_S) -> tuple[int, bytes]:
-    conn = http.client.HTTPConnection(HOST, port, timeout=timeout)
-    try:
-        raw = None if body is None else json.dumps(body).encode()
-        hdrs = dict(headers or {})
-        if raw is not None:
-            hdrs["Content-Type"] = "application/json"
-        conn.request(method, path, body=raw, headers=hdrs)
-        resp = conn.getresponse()
-        return resp.status, resp.read()
-    finally:
-        conn.close()
-
-
-def wait_until_answers(proc: Proc, port: int, path: str, timeout: float = STARTUP_TIMEOUT_S) -> float:
-    """Poll until the server answers 2xx/3xx; seconds since it was started. Fails fast if it died."""
-    deadline = time.monotonic() + timeout
-    last = "no answer"
-    while time.monotonic() < deadline:
-        if proc.popen.poll() is not None:
-            raise BenchError(f"{proc.name} exited with {proc.popen.returncode} before answering:\n"
-                             f"{proc.log_tail()}")
-        try:
-            status, body = http_call(port, "GET", path, timeout=2)
-            if status < 400:
-                return time.monotonic() - proc.started
-            last = f"HTTP {status}: {body[:300]!r}"
-        except OSError as exc:
-            last = f"{type(exc).__name__}: {exc}"
-        time.sleep(0.1)
-    raise BenchError(f"{proc.name} did not answer GET {path} within {timeout:.0f}s ({last}):\n{proc.log_tail()}")
-
-
 def login(port: int) -> str:
     status, body = http_call(port, "POST", LOGIN_PATH, body={"code": LOGIN_CODE})
     if status != 200:
@@ -214,111 +93,6 @@ def login(port: int) -> str:
     if not token:
         raise BenchError(f"login answered without a token: {body[:500]!r}")
     return str(token)
-
-
-# --- load -----------------------------------------------------------------------------------------
-
-
-@dataclass
-class Result:
-    target: str
-    requests: int
-    errors: int
-    seconds: float
-    req_per_s: float
-    p50_ms: float | None
-    p99_ms: float | None
-    client_cpu_s: float = 0.0  # CPU the bench process itself used; near `seconds` means client-bound
-    aborted: bool = False
-    error_samples: list[str] = field(default_factory=list)
-
-
-class _Counter:
-    def __init__(self, limit: int) -> None:
-        self._next = 0
-        self._limit = limit
-        self._lock = threading.Lock()
-
-    def take(self) -> bool:
-        with self._lock:
-            if self._next >= self._limit:
-                return False
-            self._next += 1
-            return True
-
-
-def percentile_ms(sorted_values: list[float], pct: float) -> float | None:
-    """Nearest-rank percentile of an already sorted list of seconds, in ms; None when empty."""
-    if not sorted_values:
-        return None
-    rank = max(1, min(len(sorted_values), round(pct / 100 * len(sorted_values) + 0.5)))
-    return round(sorted_values[rank - 1] * 1000, 2)
-
-
-def drive(port: int, path: str, headers: Mapping[str, str], total: int, concurrency: int,
-          deadline: float, stop: threading.Event) -> Result:
-    """``total`` GETs from ``concurrency`` threads, one keep-alive connection each, until done, the
-    deadline, or ``stop`` (set when the run is interrupted)."""
-    counter = _Counter(total)
-    lock = threading.Lock()
-    latencies: list[float] = []
-    errors = 0
-    samples: list[str] = []
-    hdrs = dict(headers)
-
-    def worker() -> None:
-        nonlocal errors
-        mine: list[float] = []
-        my_errors = 0
-        my_samples: list[str] = []
-        conn = http.client.HTTPConnection(HOST, port, timeout=REQUEST_TIMEOUT_S)
-        try:
-            while not stop.is_set() and time.monotonic() < deadline and counter.take():
-                t0 = time.perf_counter()
-                problem: str | None = None
-                try:
-                    conn.request("GET", path, headers=hdrs)
-                    resp = conn.getresponse()
-                    body = resp.read()
-                    if resp.status != 200:
-                        problem = f"HTTP {resp.status}: {body[:200]!r}"
-                except (OSError, http.client.HTTPException) as exc:
-                    problem = f"{type(exc).__name__}: {exc}"
-                    conn.close()  # the next request reconnects
-                mine.append(time.perf_counter() - t0)
-                if problem is not None:
-                    my_errors += 1
-                    if len(my_samples) < MAX_ERROR_SAMPLES and problem not in my_samples:
-                        my_samples.append(problem)
-        finally:
-            conn.close()
-            with lock:
-                latencies.extend(mine)
-                errors += my_errors
-                for sample in my_samples:
-                    if sample not in samples and len(samples) < MAX_ERROR_SAMPLES:
-                        samples.append(sample)
-
-    threads = [threading.Thread(target=worker, name=f"bench-{i}", daemon=True) for i in range(concurrency)]
-    started, cpu_started = time.perf_counter(), time.process_time()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    seconds = time.perf_counter() - started
-    cpu = time.process_time() - cpu_started
-
-    latencies.sort()
-    done = len(latencies)
-    return Result(
-        target=f"GET {path}", requests=done, errors=errors, seconds=round(seconds, 3),
-        req_per_s=round(done / seconds, 1) if seconds > 0 else 0.0,
-        p50_ms=percentile_ms(latencies, 50), p99_ms=percentile_ms(latencies, 99),
-        client_cpu_s=round(cpu, 3), aborted=done < total, error_samples=samples,
-    )
-
-
-# --- the run --------------------------------------------------------------------------------------
 
 
 def bench_env(tmp: Path, database_url: str | None, redis_url: str | None) -> dict[str, str]:
@@ -338,27 +112,15 @@ def bench_env(tmp: Path, database_url: str | None, redis_url: str | None) -> dic
         env.pop("SITEROLL_JOBS", None)
     # Keys in the environment, so nothing is generated into the repository's instance folder.
     # An existing database keeps whatever keys the caller exported.
-    env.setdefault("SITEROLL_SECRET_KEY", secrets.token_urlsafe(32))
-    env.setdefault("SITEROLL_PII_KEYS", "k1:" + base64.b64encode(secrets.token_bytes(32)).decode())
-    env.setdefault("SITEROLL_BLIND_INDEX_KEY", base64.b64encode(secrets.token_bytes(32)).decode())
+    for name, value in random_keys().items():
+        env.setdefault(name, value)
+    env.setdefault("SITEROLL_AUDIT_CHECKPOINT_PATH", str(tmp / "audit-checkpoints.log"))
+    env["SITEROLL_DEMO"] = "1"  # seed-demo and its logins
+    # the limiter stays on (its cost is part of the figures) with budgets a bench cannot reach
+    huge = "1000000 per minute"
+    env.setdefault("SITEROLL_RATE_LIMITS", json.dumps(
+        {name: [huge, huge] for name in ("login", "join", "invitation", "pii", "face")}))
     return env
-
-
-@contextlib.contextmanager
-def sigterm_as_interrupt() -> Iterator[None]:
-    """A SIGTERM to the bench unwinds like Ctrl-C, so the finally blocks stop the servers."""
-    def handler(_signum: int, _frame: Any) -> None:
-        raise KeyboardInterrupt
-
-    previous = signal.signal(signal.SIGTERM, handler)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-
-
-def log(msg: str) -> None:
-    print(f"[bench] {msg}", file=sys.stderr, flush=True)
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:

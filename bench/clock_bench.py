@@ -46,22 +46,20 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.api_bench import (  # noqa: E402
+from bench.api_bench import bench_env, gunicorn_argv  # noqa: E402
+from bench.harness import (  # noqa: E402
     HOST,
     REQUEST_TIMEOUT_S,
     BenchError,
     Processes,
-    Result,
-    bench_env,
     free_port,
-    gunicorn_argv,
     http_call,
     log,
-    percentile_ms,
     run_flask,
     sigterm_as_interrupt,
     wait_until_answers,
 )
+from bench.load import Result, percentile_ms  # noqa: E402
 
 BOUNDARY = "siteroll-bench-boundary"
 Request = tuple[str, bytes, dict[str, str]]  # path, body, headers (POST)

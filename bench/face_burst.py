@@ -11,7 +11,6 @@ given is flushed: point it at a scratch database number. Workers are the product
 from __future__ import annotations
 
 import argparse
-import base64
 import os
 import secrets
 import signal
@@ -27,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
-from bench.face_bench import memory_mb, percentile, print_report  # noqa: E402
+from bench.harness import memory_mb, percentile, print_report, random_keys  # noqa: E402
 
 # (enrollment photo, clock-in photos) per person, from ../shared/faces
 PEOPLE = [
@@ -58,9 +57,8 @@ def main() -> int:
         "SITEROLL_DATABASE_URL": os.environ.get("SITEROLL_DATABASE_URL")
         or f"sqlite:///{scratch / 'burst.db'}",
         "SITEROLL_REDIS_URL": args.redis_url,
-        "SITEROLL_SECRET_KEY": secrets.token_urlsafe(16),
-        "SITEROLL_PII_KEYS": "b1:" + base64.b64encode(secrets.token_bytes(32)).decode(),
-        "SITEROLL_BLIND_INDEX_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
+        **random_keys(),
+        "SITEROLL_AUDIT_CHECKPOINT_PATH": str(scratch / "audit-checkpoints.log"),
         "TF_CPP_MIN_LOG_LEVEL": "3",
     }
     os.environ.update(env)
@@ -70,7 +68,7 @@ def main() -> int:
     Redis.from_url(args.redis_url).flushdb()
 
     from app import create_app
-    from models import FaceCheck, User, db
+    from models import FaceCheck, Membership, Role, User, db
     from services.consents import grant_consent
     from services.faces import checks
     from services.faces.weights import seed_weights, shared_dir, use_project_deepface_home
@@ -128,12 +126,24 @@ def main() -> int:
                         raise SystemExit("burst did not drain in time")
                     time.sleep(0.1)
 
+            # clock-ins name their project: one site, every burst user an active worker of it
+            from services import org
+
+            admin = User(openid=f"burst-admin-{secrets.token_hex(4)}")
+            db.session.add(admin)
+            db.session.flush()
+            company = org.create_company(admin.id, "基准测试建设", "91440300279569123Q")
+            project = org.create_project(
+                admin.id, name="基准项目", address="深圳", general_contractor_id=company.id,
+                wage_account_bank="银行", wage_account_no="6222020200112233445",
+                geofence={"type": "circle", "center": {"lat": 22.5, "lng": 114.0}, "radius_m": 300})
             users = []
             for enroll_photo, clock_photos in PEOPLE:
                 user = User(openid=f"burst-{secrets.token_hex(4)}", display_name=enroll_photo)
                 db.session.add(user)
                 db.session.flush()
                 grant_consent(user.id, "biometric", "v1")
+                db.session.add(Membership(project_id=project.id, user_id=user.id, role=Role.WORKER.value))
                 check = checks.start_face_check(user.id, "enroll", [(faces / enroll_photo).read_bytes()])
                 users.append((user.id, check.id, clock_photos))
             db.session.commit()
@@ -145,7 +155,8 @@ def main() -> int:
                 plan.append((uid, photos[(i // len(users)) % len(photos)]))
             blobs = {name: (faces / name).read_bytes() for _, name in plan}
             t0 = time.perf_counter()
-            ids = [checks.start_face_check(uid, "clock", [blobs[name]]).id for uid, name in plan]
+            ids = [checks.start_face_check(uid, "clock", [blobs[name]], project_id=project.id).id
+                   for uid, name in plan]
             db.session.commit()  # all 50 jobs are handed to RQ here, at once
             t_enqueued = time.perf_counter()
             wait_done(ids)

@@ -102,10 +102,10 @@ def seed(n_workers: int, n_days: int, month: str) -> dict[str, int]:
     membership_of = dict(db.session.execute(select(Membership.user_id, Membership.id).where(
         Membership.project_id == project.id, Membership.role == "worker")).all())
 
-    def enc(value: str, field: str, uid: int) -> str:
-        return pii.encrypt_str(value, context=f"worker_profiles.{field}:{uid}")
+    def enc(value: str, field: str, profile_id: int) -> str:
+        return pii.encrypt_str(value, context=pii.row_context("worker_profiles", f"{field}_enc", profile_id))
 
-    profiles = [{"user_id": uid, "name_enc": enc(f"工人{uid}", "name", uid), "name_masked": "工**",
+    profiles = [{"id": uid, "user_id": uid, "name_enc": enc(f"工人{uid}", "name", uid), "name_masked": "工**",
                  "id_number_enc": enc("110105199001010011", "id_number", uid), "id_number_masked": "1101****0011",
                  "id_number_bidx": f"bench-{uid}", "sex": "male", "birth_date_enc": enc("1990-01-01", "birth_date", uid),
                  "birth_year": 1990, "bank_card_enc": enc(f"6222{uid:015d}", "bank_card", uid),

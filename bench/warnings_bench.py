@@ -33,7 +33,8 @@ def make_app(url: str):
     from app import create_app
 
     return create_app({"SQLALCHEMY_DATABASE_URI": url, "JOBS_MODE": "inprocess", "SECRET_KEY": "bench",
-                       "PII_KEYS": "b1:" + "A" * 43 + "=", "BLIND_INDEX_KEY": "B" * 43 + "="})
+                       "PII_KEYS": "b1:" + "A" * 43 + "=", "BLIND_INDEX_KEY": "B" * 43 + "=",
+                       "AUDIT_KEY": "bench-audit-key"})
 
 
 def at(day: date, hour: int) -> datetime:

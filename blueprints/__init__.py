@@ -12,8 +12,10 @@ def register_blueprints(app: OpenAPI) -> None:
         contracts,
         enrollment,
         errors,
+        face_review,
         faces,
         health,
+        invitations,
         org,
         oversight,
         oversight_pages,
@@ -27,10 +29,12 @@ def register_blueprints(app: OpenAPI) -> None:
     app.register_api(auth.public)
     app.register_api(auth.bp)
     app.register_api(org.bp)
+    app.register_api(invitations.bp)
     app.register_api(health.bp)
     app.register_api(faces.bp)
     app.register_api(enrollment.bp)
     app.register_api(contracts.bp)
+    app.register_api(face_review.bp)
     app.register_api(attendance.bp)
     app.register_api(oversight.bp)
     app.register_api(oversight_public.public)

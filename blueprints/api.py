@@ -80,5 +80,11 @@ def writes(view: Callable[..., Any]) -> Callable[..., Any]:
     return view
 
 
+def not_replayed(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Never keep this route's answer for Idempotency-Key replay (it carries a fresh secret)."""
+    view.siteroll_not_replayed = True  # type: ignore[attr-defined]
+    return view
+
+
 def answer(model: BaseModel, status: int = 200) -> tuple[dict[str, Any], int]:
     return model.model_dump(mode="json"), status

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from blueprints.api import actor_id, answer, api_blueprint, current_user, login_required, writes
+from blueprints.api import actor_id, answer, api_blueprint, current_user, login_required, not_replayed, writes
+from blueprints.limits import rate_limited
 from models import User
 from schemas.auth import (
     ConsentIn,
@@ -26,6 +27,8 @@ def user_out(user: User) -> UserOut:
 
 @public.post("/auth/login", responses={200: LoginOut},
          summary="用 wx.login 的 code 登录，返回 Bearer 令牌")
+@rate_limited("login")
+@not_replayed
 def login(body: LoginIn):
     user, issued = auth.login_with_wechat(body.code)
     return answer(LoginOut(token=issued.token, expires_in=issued.expires_in, user=user_out(user)))
@@ -44,6 +47,7 @@ def bind_phone(body: PhoneIn):
 
 
 @bp.get("/me/phone", responses={200: PhoneRevealOut}, summary="查看本人完整手机号（记录审计日志）")
+@rate_limited("pii")
 @writes
 @login_required
 def reveal_my_phone():

@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import Flask, Response, g, jsonify
 from pydantic import ValidationError
+from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 
 from models import db
@@ -61,6 +62,12 @@ def register(app: Flask) -> None:
         if status == 405 and hasattr(exc, "valid_methods") and exc.valid_methods:
             resp.headers["Allow"] = ", ".join(exc.valid_methods)
         return resp
+
+    @app.errorhandler(IntegrityError)
+    def _integrity(_exc: IntegrityError) -> Response:
+        # a racing twin inserted the same unique row first (MariaDB): the loser retries, not a 500
+        db.session.rollback()
+        return error_response(409, "CONFLICT", "数据已被其他请求修改，请刷新后重试")
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception) -> Response:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import url_for
 
 from blueprints.api import actor_id, answer, api_blueprint, login_required
+from blueprints.limits import rate_limited
 from schemas.faces import (
     ChallengeIn,
     ChallengeOut,
@@ -20,6 +21,7 @@ bp = api_blueprint("faces", __name__, "faces", "人脸核验与活体检测（�
 
 
 @bp.post("/faces/challenges", responses={201: ChallengeOut}, summary="获取动作验证指令（一次性，短时有效）")
+@rate_limited("face")
 @login_required
 def create_challenge(body: ChallengeIn):
     return answer(ChallengeOut.of(checks.issue_challenge(actor_id(), body.project_id)), 201)
@@ -27,6 +29,7 @@ def create_challenge(body: ChallengeIn):
 
 @bp.post("/faces/checks", responses={202: FaceCheckAccepted},
          summary="上传自拍进行人脸核验（后台处理，返回核验编号）")
+@rate_limited("face")
 @login_required
 def create_check(form: FaceCheckForm):
     limit = settings().faces.engine.max_bytes

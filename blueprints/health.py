@@ -4,7 +4,7 @@ from flask import current_app
 
 from blueprints.api import api_blueprint
 from infra import health
-from schemas.health import HealthOut
+from schemas.health import HealthOut, PartOut
 
 bp = api_blueprint("health", __name__, "health", "健康检查", secured=False, url_prefix="")
 
@@ -12,4 +12,6 @@ bp = api_blueprint("health", __name__, "health", "健康检查", secured=False, 
 @bp.get("/healthz", responses={200: HealthOut, 503: HealthOut}, summary="数据库、Redis 与队列状态")
 def healthz():
     ok, report = health.check(current_app._get_current_object())  # type: ignore[attr-defined]
-    return report, 200 if ok else 503
+    public = HealthOut(ok=ok, database=PartOut(ok=report["database"]["ok"]), redis=PartOut(ok=report["redis"]["ok"]),
+                       queued=sum(report["queues"].values()))
+    return public.model_dump(), 200 if ok else 503

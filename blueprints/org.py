@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from blueprints.api import actor_id, answer, api_blueprint, login_required, writes
+from blueprints.limits import rate_limited
 from schemas.auth import PhoneRevealOut
 from schemas.common import CompanyPath, MemberPath, ProjectPath, TeamPath
+from schemas.invitations import MemberTeamIn
 from schemas.org import (
     CompanyIn,
     CompanyOut,
@@ -24,7 +26,7 @@ from schemas.org import (
     TeamOut,
     TeamPatch,
 )
-from services import org
+from services import companies, invitations, org
 
 bp = api_blueprint("org", __name__, "org", "企业、项目、参建单位、班组与成员")
 
@@ -35,10 +37,11 @@ def create_company(body: CompanyIn):
     return answer(CompanyOut.model_validate(org.create_company(actor_id(), body.name, body.uscc)), 201)
 
 
-@bp.get("/companies/<int:company_id>", responses={200: CompanyOut}, summary="企业信息")
+@bp.get("/companies/<int:company_id>", responses={200: CompanyOut},
+        summary="企业信息（登记人及该企业参建项目的成员可见）")
 @login_required
 def get_company(path: CompanyPath):
-    return answer(CompanyOut.model_validate(org.get_company(path.company_id)))
+    return answer(CompanyOut.model_validate(companies.read_company(actor_id(), path.company_id)))
 
 
 @bp.post("/projects", responses={201: ProjectOut}, summary="创建项目（创建者成为项目管理员）")
@@ -116,7 +119,8 @@ def list_members(path: ProjectPath):
     return answer(MemberList(items=[MemberOut.of(*row) for row in org.members(actor_id(), path.project_id)]))
 
 
-@bp.post("/projects/<int:project_id>/members", responses={201: MemberOut}, summary="授予项目角色（项目管理员）")
+@bp.post("/projects/<int:project_id>/members", responses={201: MemberOut},
+         summary="调整在岗成员的角色（项目管理员；新成员请用邀请）")
 @login_required
 def grant_role(path: ProjectPath, body: MemberIn):
     return answer(MemberOut.of(*org.grant_role(actor_id(), path.project_id, user_id=body.user_id,
@@ -125,13 +129,22 @@ def grant_role(path: ProjectPath, body: MemberIn):
 
 @bp.get("/projects/<int:project_id>/members/<int:user_id>/phone", responses={200: PhoneRevealOut},
         summary="查看成员完整手机号（项目管理员、劳资专管员；记录审计日志）")
+@rate_limited("pii")
 @writes
 @login_required
 def reveal_member_phone(path: MemberPath):
     return answer(PhoneRevealOut(phone=org.reveal_member_phone(actor_id(), path.project_id, path.user_id)))
 
 
+@bp.patch("/projects/<int:project_id>/members/<int:user_id>", responses={200: MemberOut},
+          summary="工人调换班组（项目管理员、劳资专管员；记录审计日志）")
+@login_required
+def change_member_team(path: MemberPath, body: MemberTeamIn):
+    return answer(MemberOut.of(*invitations.change_team(actor_id(), path.project_id, path.user_id, body.team_id)))
+
+
 @bp.post("/projects/join", responses={201: JoinOut}, summary="工人凭项目码加入项目（待劳资专管员审核）")
+@rate_limited("join")
 @login_required
 def join_project(body: JoinIn):
     return answer(JoinOut.of(*org.join_project(actor_id(), body.join_code, body.team_id)), 201)

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import uuid
 
 from flask import Flask, Response, current_app, g, request
 from sqlalchemy import event
 from sqlalchemy.exc import IntegrityError, OperationalError
+from werkzeug.exceptions import BadRequest
 
 from blueprints.api import bearer_token
 from blueprints.errors import error_response
@@ -35,10 +35,22 @@ def _check_body() -> Response | None:
         return error_response(415, "UNSUPPORTED_MEDIA_TYPE", "请求内容类型不受支持，请使用 application/json",
                               {"content_type": request.mimetype})
     if request.mimetype == "application/json":
-        try:
-            json.loads(request.get_data(cache=True) or b"null")
-        except (ValueError, UnicodeDecodeError):
-            return error_response(400, "INVALID_JSON", "请求体不是合法的 JSON")
+        return _check_json()
+    return None
+
+
+def _check_json() -> Response | None:
+    """Parse the JSON body once, here (Flask caches it for the view), within its own size limit."""
+    limit = current_app.config["JSON_MAX_BYTES"]
+    if (request.content_length or 0) > limit or len(request.get_data(cache=True)) > limit:
+        return error_response(413, "PAYLOAD_TOO_LARGE", "请求内容过大", {"max_bytes": limit})
+    try:
+        request.get_json(force=True)
+    except BadRequest:
+        return error_response(400, "INVALID_JSON", "请求体不是合法的 JSON")
+    except RecursionError:
+        # json nests by recursion: thousands of [[[[ would otherwise end as a 500
+        return error_response(400, "JSON_TOO_DEEP", "请求体嵌套层级过深")
     return None
 
 
@@ -57,17 +69,22 @@ def _body_identity() -> bytes:
 
 def _claim_idempotency_key() -> Response | None:
     key = request.headers.get("Idempotency-Key")
-    if key is None or request.method != "POST":
-        return None
+    if key is None or request.method != "POST" or request.url_rule is None:
+        return None  # an unknown path answers 404 without touching the table
+    view = current_app.view_functions.get(request.endpoint or "")
+    if getattr(view, "siteroll_not_replayed", False):
+        return None  # login: its answer is a fresh bearer token, never kept
     token = bearer_token()
     if token is None:
         return None  # the view answers 401
     try:
-        user_id, _version = auth.user_id_from_token(token)
+        # the full check (token version), so a token revoked by logout-all gets no stored answer
+        user = auth.authenticate(token)
     except DomainError:
         return None
+    g.siteroll_user = user
     fingerprint = idempotency.request_fingerprint(request.method, request.full_path, _body_identity())
-    outcome = idempotency.claim(user_id, key, request.method, request.path, fingerprint,
+    outcome = idempotency.claim(user.id, key, request.method, request.path, fingerprint,
                                 current_app.config["IDEMPOTENCY_TTL_SECONDS"])
     if isinstance(outcome, idempotency.StoredAnswer):
         resp = Response(outcome.body, status=outcome.status, mimetype="application/json")
@@ -110,6 +127,9 @@ def register(app: Flask) -> None:
     @app.after_request
     def _after(response: Response) -> Response:
         response.headers["X-Request-Id"] = g.get("request_id", "")
+        if request.path.startswith("/api/"):
+            # every API answer is about its caller (names, phones, wages): no proxy or browser keeps it
+            response.headers["Cache-Control"] = "no-store"
         if response.status_code >= 400 or g.get("siteroll_replayed"):
             db.session.rollback()
             return response

@@ -8,6 +8,7 @@ from flask import Flask
 def register_commands(app: Flask) -> None:
     from commands.attendance import attendance_cli
     from commands.audit import audit_cli
+    from commands.companies import companies_cli
     from commands.demo import seed_demo_command
     from commands.faces import faces_cli
     from commands.maintenance import maintenance_cli
@@ -19,3 +20,4 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(maintenance_cli)
     app.cli.add_command(faces_cli)
+    app.cli.add_command(companies_cli)

@@ -29,6 +29,9 @@ def _run_face_checks(check_ids: list[int]) -> None:
                                  "enrolled workers (pending, rejected, approved and signed).")
 @with_appcontext
 def seed_demo_command() -> None:
+    if not current_app.config["DEMO"]:
+        # demo logins are known openids: on a real deployment they would be open doors
+        raise click.ClickException("seed-demo only runs in the demo (SITEROLL_DEMO=1)")
     ids = seed_demo()
     db.session.commit()
     for step in (seed_workers, sign_demo_contract):

@@ -10,6 +10,10 @@ from typing import Any
 import click
 from flask.cli import with_appcontext
 
+from services.faces import challenge
+from services.faces.engine import FaceEngine, match_templates
+from services.faces.reasons import FaceRejected
+from services.faces.runtime import face_engine
 from services.settings import settings
 from workers.maintenance import fail_stale_face_checks, purge_face_evidence
 
@@ -19,9 +23,7 @@ def faces_cli() -> None:
     pass
 
 
-def _engine():
-    from services.faces.runtime import face_engine
-
+def _engine() -> FaceEngine:
     return face_engine()
 
 
@@ -35,8 +37,6 @@ def _emit(payload: dict[str, Any], as_json: bool) -> None:
 
 def _analyze(engine, path: Path, **kwargs: Any) -> dict[str, Any]:
     """One photo through the service path; a refusal is a result, not a crash."""
-    from services.faces.reasons import FaceRejected
-
     try:
         analysis = engine.analyze(path.read_bytes(), **kwargs)
     except FaceRejected as rejected:
@@ -99,8 +99,6 @@ def eval_command(
 @click.option("--json", "as_json", is_flag=True)
 @with_appcontext
 def verify_command(a: Path, b: Path, as_json: bool) -> None:
-    from services.faces.engine import match_templates
-
     engine = _engine()
     first, second = _analyze(engine, a), _analyze(engine, b)
     payload: dict[str, Any] = {"threshold": engine.settings.threshold, "model": engine.model_version}
@@ -128,13 +126,10 @@ def verify_command(a: Path, b: Path, as_json: bool) -> None:
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="later challenge frame(s); with --movement",
 )
-@click.option("--movement", type=click.Choice(["turn_left", "turn_right", "raise_chin", "lower_chin"]))
+@click.option("--movement", type=click.Choice(list(challenge.MOVEMENTS)))
 @click.option("--json", "as_json", is_flag=True)
 @with_appcontext
 def liveness_command(photo: Path, frames: tuple[Path, ...], movement: str | None, as_json: bool) -> None:
-    from services.faces import challenge
-    from services.faces.reasons import FaceRejected
-
     engine = _engine()
     result = _analyze(engine, photo, require_frontal=False)
     result.pop("_embedding", None)
@@ -177,12 +172,3 @@ def purge_evidence_command(days: int | None) -> None:
 @with_appcontext
 def fail_stale_command(minutes: int) -> None:
     click.echo(f"closed {fail_stale_face_checks(minutes=minutes)} stale check(s)")
-
-
-@faces_cli.command("seed-weights", help="Copy the model weights into $DEEPFACE_HOME (offline).")
-@with_appcontext
-def seed_weights_command() -> None:
-    from services.faces.weights import seed_weights, weights_dir
-
-    copied = seed_weights()
-    click.echo(f"{weights_dir()}: " + (f"copied {', '.join(copied)}" if copied else "already seeded"))

@@ -7,17 +7,17 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import text
 
-from config import is_embedded
 from infra import jobs
 from models import db
 
 
 def check(app: Flask) -> tuple[bool, dict[str, Any]]:
-    report: dict[str, Any] = {"mode": "embedded" if is_embedded(app.config) else "production"}
+    # no mode and no dialect: an anonymous caller learns only whether the parts are up
+    report: dict[str, Any] = {}
     ok = True
     try:
         db.session.execute(text("SELECT 1"))
-        report["database"] = {"ok": True, "dialect": db.engine.dialect.name}
+        report["database"] = {"ok": True}
     except Exception as exc:  # any driver error means "down"
         db.session.rollback()
         ok = False

@@ -12,7 +12,6 @@ import importlib
 import logging
 import queue
 import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -63,6 +62,8 @@ def _dispatch(app: Flask, pending: _Pending) -> None:
             pending.func, *pending.args, job_id=pending.job_id, job_timeout=pending.timeout,
             retry=Retry(max=pending.retry_max, interval=intervals) if pending.retry_max else None,
             failure_ttl=7 * 24 * 3600,
+            # RQ logs the description; by default it spells out the arguments
+            description=pending.func,
         )
     else:
         app.extensions["siteroll_inprocess_jobs"].submit(pending)
@@ -74,6 +75,10 @@ def init_app(app: Flask) -> None:
         app.extensions["siteroll_inprocess_jobs"] = runner
         if config_flag(app.config.get("FACE_WARM_UP_ON_START")):
             runner.submit(_Pending("services.faces.runtime.warm_up", (), "face", 0, 600, None))
+        if config_flag(app.config.get("EMBEDDED_PERIODIC_JOBS", True)):
+            from infra.periodic import start_when_serving
+
+            start_when_serving(app, lambda name: runner.submit(_Pending(name, (), "default", 0, 600, None)))
     _install_session_hooks()
 
 
@@ -99,8 +104,9 @@ def _install_session_hooks() -> None:
             except Exception:
                 # The rows are committed already; failing the request now would only make the
                 # client retry work that is done. Face checks left pending are closed by the
-                # fail-stale sweep (workers/cron.py); the log says which job was lost.
-                log.exception("could not enqueue %s%r after commit", pending.func, pending.args)
+                # fail-stale sweep (workers/cron.py); the log says which job was lost (its name,
+                # not its arguments: they can be personal data).
+                log.exception("could not enqueue %s (job id %s) after commit", pending.func, pending.job_id)
 
     @event.listens_for(db.session, "after_soft_rollback")
     def _after_rollback(session, _previous_transaction) -> None:
@@ -184,28 +190,3 @@ def queue_depths(app: Flask) -> dict[str, int]:
         return {name: rq_queue(app, name).count for name in QUEUES}
     return {"inprocess": app.extensions["siteroll_inprocess_jobs"].depth()}
 
-
-def start_periodic(app: Flask, schedule: dict[str, int]) -> None:
-    """Embedded mode: what ``rq cron`` does in production (workers/cron.py), on one daemon thread
-    started with the first request (CLI commands build the app too and need no timers). Each
-    job goes through the in-process runner, so it runs like any other job."""
-    if app.config["JOBS_MODE"] == "rq" or app.testing or not schedule:
-        return
-    started = threading.Event()
-
-    def tick() -> None:
-        runner: InProcessRunner = app.extensions["siteroll_inprocess_jobs"]
-        due = dict.fromkeys(schedule, 0.0)
-        while True:
-            now = time.monotonic()
-            for func, interval in schedule.items():
-                if now >= due[func]:
-                    runner.submit(_Pending(func, (), "default", 0, 300, None))
-                    due[func] = now + interval
-            time.sleep(5)
-
-    @app.before_request
-    def _start_periodic() -> None:
-        if not started.is_set():
-            started.set()
-            threading.Thread(target=tick, name="siteroll-periodic", daemon=True).start()

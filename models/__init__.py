@@ -18,8 +18,10 @@ from models.audit import AuditEntry, AuditHead  # noqa: E402
 from models.auth import Consent, User  # noqa: E402
 from models.contracts import Contract, ContractStatus, ContractTemplate  # noqa: E402, F401
 from models.enrollment import EnrollmentDecision, EnrollmentRules, Training, WorkerProfile  # noqa: E402, F401
+from models.face_approvals import FaceReenrollment  # noqa: E402, F401
 from models.faces import FaceChallenge, FaceCheck, FaceEvidence, FaceTemplate  # noqa: E402, F401
 from models.idempotency import IdempotencyRecord  # noqa: E402
+from models.invitations import Invitation  # noqa: E402
 from models.org import (  # noqa: E402
     Company,
     Membership,
@@ -54,5 +56,5 @@ from models.payroll import (  # noqa: E402, F401
 __all__ = [
     "db", "Base", "AuditEntry", "AuditHead", "Consent", "User", "IdempotencyRecord",
     "Company", "Membership", "MembershipStatus", "ParticipantRole", "Project", "ProjectCompany",
-    "Role", "Team",
+    "Role", "Team", "Invitation",
 ]

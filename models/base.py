@@ -6,7 +6,7 @@ import sqlite3
 from contextvars import ContextVar
 from datetime import UTC, datetime
 
-from sqlalchemy import BigInteger, DateTime, Integer, event
+from sqlalchemy import BigInteger, DateTime, Integer, Table, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, registry
 from sqlalchemy.types import TypeDecorator
@@ -49,6 +49,14 @@ class UTCDateTime(TypeDecorator):
 
 class Base(DeclarativeBase):
     registry = registry(type_annotation_map={datetime: UTCDateTime()})
+
+
+@event.listens_for(Table, "after_parent_attach")
+def _sqlite_autoincrement(table: Table, parent: object) -> None:
+    # Without AUTOINCREMENT SQLite hands a deleted row's id to the next row: an old bearer token
+    # (or invitation, or stored answer) would then fit the next user made. MariaDB never reuses ids.
+    if parent is Base.metadata:
+        table.dialect_kwargs["sqlite_autoincrement"] = True
 
 
 @event.listens_for(Engine, "connect")

@@ -38,13 +38,19 @@ class MembershipStatus(StrEnum):
 
 
 class Company(Base):
+    """A registration is a claim until an operator verifies it (`flask companies verify`):
+    several users may claim one USCC, so nobody can block the real company by registering first."""
+
     __tablename__ = "companies"
+    __table_args__ = (UniqueConstraint("uscc", "created_by", name="uq_company_uscc_creator"),)
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     name: Mapped[str] = mapped_column(String(128))
-    uscc: Mapped[str] = mapped_column(String(18), unique=True)  # 统一社会信用代码
+    uscc: Mapped[str] = mapped_column(String(18), index=True)  # 统一社会信用代码
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    verified: Mapped[bool] = mapped_column(default=False)
+    verified_at: Mapped[datetime | None]
 
 
 class Project(Base):

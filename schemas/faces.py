@@ -18,9 +18,12 @@ class ChallengeIn(Strict):
     project_id: int | None = Field(default=None, ge=1, le=2**53, description="在哪个项目进行核验（可选）")
 
 
+Movement = Literal[tuple(MOVEMENTS)]  # type: ignore[valid-type]
+
+
 class ChallengeOut(BaseModel):
     challenge_id: int
-    movement: Literal["turn_left", "turn_right", "raise_chin", "lower_chin"]
+    movement: Movement
     prompt: str = Field(description="展示给工人的动作提示，如“请缓慢向左转头”")
     nonce: str = Field(description="随检查一起提交；只能使用一次")
     expires_at: datetime
@@ -53,16 +56,14 @@ class FaceCheckAccepted(BaseModel):
 
 
 class FaceCheckOut(BaseModel):
+    """What the worker sees: status and reason, never the scores (they would help tune a spoof)."""
+
     check_id: int
     kind: str
     status: Literal["pending", "passed", "failed", "error"]
     reason_code: str | None = Field(description="失败原因的稳定错误码，如 FACE_NOT_FOUND")
     message: str | None = Field(description="可直接展示给工人的中文提示")
     liveness_mode: str
-    distance: float | None
-    threshold: float | None
-    anti_spoof_score: float | None = Field(description="被动活体“真人”概率（0–1）")
-    model: str | None
     created_at: datetime
     finished_at: datetime | None
 
@@ -71,7 +72,37 @@ class FaceCheckOut(BaseModel):
         return cls(
             check_id=c.id, kind=c.kind, status=c.status, reason_code=c.reason_code,  # type: ignore[arg-type]
             message=REASONS.get(c.reason_code) if c.reason_code else None, liveness_mode=c.liveness_mode,
-            distance=c.distance, threshold=c.threshold, anti_spoof_score=c.anti_spoof_score,
-            model=f"{c.model_name}/{c.model_version}" if c.model_name else None,
             created_at=c.created_at, finished_at=c.finished_at,
         )
+
+
+class FaceCheckReviewOut(FaceCheckOut):
+    """The labour manager's and project admin's view of a check, with its scores."""
+
+    user_id: int
+    project_id: int | None
+    distance: float | None = Field(description="与登记模板的距离（越小越像）")
+    threshold: float | None = Field(description="判定阈值：距离不超过阈值即为本人")
+    anti_spoof_score: float | None = Field(description="被动活体“真人”概率（0–1）")
+    anti_spoof_real: bool | None
+    model: str | None
+
+    @classmethod
+    def of(cls, c: FaceCheck) -> FaceCheckReviewOut:
+        return cls(
+            **FaceCheckOut.of(c).model_dump(), user_id=c.user_id, project_id=c.project_id,
+            distance=c.distance, threshold=c.threshold, anti_spoof_score=c.anti_spoof_score,
+            anti_spoof_real=c.anti_spoof_real, model=f"{c.model_name}/{c.model_version}" if c.model_name else None,
+        )
+
+
+class ProjectFaceCheckPath(BaseModel):
+    project_id: int = Field(ge=1, le=2**53)
+    check_id: int = Field(ge=1, le=2**53)
+
+
+class ReenrollmentOut(BaseModel):
+    approval_id: int
+    user_id: int
+    project_id: int
+    expires_at: datetime

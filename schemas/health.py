@@ -1,13 +1,17 @@
 from __future__ import annotations
 
-from typing import Any
+from pydantic import BaseModel, Field
 
-from pydantic import BaseModel
+
+class PartOut(BaseModel):
+    ok: bool
 
 
 class HealthOut(BaseModel):
+    """What an anonymous caller learns: whether each part is up, not how the deployment is built
+    (no mode, dialect, queue names or driver errors: those are in the logs)."""
+
     ok: bool
-    mode: str
-    database: dict[str, Any]
-    redis: dict[str, Any]
-    queues: dict[str, int]
+    database: PartOut
+    redis: PartOut
+    queued: int = Field(description="排队中的后台任务数")

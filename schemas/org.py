@@ -41,6 +41,7 @@ class CompanyOut(FromRow):
     id: int
     name: str
     uscc: str
+    verified: bool = Field(description="是否已由运营人员核验；未核验的企业登记仅为申报，请勿据此付款")
     created_at: datetime
 
 
@@ -85,12 +86,13 @@ class ParticipantOut(BaseModel):
     company_id: int
     company_name: str
     uscc: str
+    company_verified: bool
     role: str
 
     @classmethod
     def of(cls, link: ProjectCompany, company: Company) -> ParticipantOut:
         return cls(id=link.id, company_id=company.id, company_name=company.name, uscc=company.uscc,
-                   role=link.role)
+                   company_verified=company.verified, role=link.role)
 
 
 class ParticipantList(BaseModel):

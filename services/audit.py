@@ -1,8 +1,16 @@
-"""Tamper-evident audit log: every entry hashes the previous entry's hash and its own content."""
+"""Tamper-evident audit log: every entry MACs the previous entry's hash and its own content.
+
+The MAC key (SITEROLL_AUDIT_KEY) lives outside the database, so someone who can write the
+tables cannot forge a consistent chain. What they can still do is cut it: delete the tail and
+move the head row back. So every commit that appended entries also appends a signed checkpoint
+(sequence, hash, time) to a file outside the database (services/audit_checkpoints.py), and
+verification holds the chain against the newest checkpoint.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -11,6 +19,8 @@ from sqlalchemy import insert, select
 
 from models import AuditEntry, AuditHead, db
 from models.base import utcnow
+from services.audit_checkpoints import AuditSettings, Checkpoint, checkpoint_reader, pending_checkpoint
+from services.settings import settings
 
 GENESIS = "0" * 64
 
@@ -32,8 +42,13 @@ def canonical(entry: AuditEntry) -> str:
     )
 
 
-def chain_hash(prev_hash: str, entry: AuditEntry) -> str:
-    return hashlib.sha256((prev_hash + canonical(entry)).encode()).hexdigest()
+def _settings() -> AuditSettings:
+    return settings().audit
+
+
+def chain_hash(prev_hash: str, entry: AuditEntry, key: bytes | None = None) -> str:
+    key = _settings().key if key is None else key
+    return hmac.new(key, (prev_hash + canonical(entry)).encode(), hashlib.sha256).hexdigest()
 
 
 def _create_head() -> None:
@@ -72,10 +87,12 @@ def record(action: str, *, actor_user_id: int | None, object_type: str, object_i
         details=json.dumps(details or {}, sort_keys=True, ensure_ascii=False),
         prev_hash=head.hash,
     )
-    entry.hash = chain_hash(head.hash, entry)
+    settings = _settings()
+    entry.hash = chain_hash(head.hash, entry, settings.key)
     head.seq, head.hash = entry.seq, entry.hash
     db.session.add(entry)
     db.session.flush()
+    pending_checkpoint(db.session(), settings, entry.seq, entry.hash)
     return entry
 
 
@@ -85,10 +102,18 @@ class VerifyResult:
     checked: int
     broken_seq: int | None = None
     reason: str | None = None
+    checkpoint_seq: int | None = None
 
 
-def verify_chain(batch: int = 1000) -> VerifyResult:
-    """Walk the chain in order; report the first entry whose link or content does not hold."""
+def verify_chain(batch: int = 1000, checkpoint_path: str | None = None) -> VerifyResult:
+    """Walk the chain in order; report the first entry whose link or content does not hold,
+    a missing head, and any entry the newest signed checkpoint vouches for that is gone."""
+    settings = _settings()
+    checkpoints = checkpoint_reader(settings, checkpoint_path)
+    if checkpoints.forged:
+        return VerifyResult(False, 0, None, f"checkpoint file has {checkpoints.forged} line(s) with a bad signature")
+    mark: Checkpoint | None = checkpoints.latest
+    marked_hash: str | None = None
     prev = GENESIS
     expected_seq = 1
     checked = 0
@@ -104,13 +129,23 @@ def verify_chain(batch: int = 1000) -> VerifyResult:
                 return VerifyResult(False, checked, expected_seq, "missing entry")
             if e.prev_hash != prev:
                 return VerifyResult(False, checked, e.seq, "previous-hash link broken")
-            if chain_hash(prev, e) != e.hash:
+            if chain_hash(prev, e, settings.key) != e.hash:
                 return VerifyResult(False, checked, e.seq, "content does not match its hash")
+            if mark is not None and e.seq == mark.seq:
+                marked_hash = e.hash
             prev = e.hash
             expected_seq += 1
             checked += 1
             last_seq = e.seq
     head = db.session.get(AuditHead, 1)
+    cp_seq = mark.seq if mark else None
+    if head is None and (checked or mark is not None):
+        return VerifyResult(False, checked, last_seq + 1, "the head row is missing", cp_seq)
     if head is not None and (head.seq != last_seq or head.hash != prev):
-        return VerifyResult(False, checked, last_seq + 1, "entries after the last one were removed")
-    return VerifyResult(True, checked)
+        return VerifyResult(False, checked, last_seq + 1, "entries after the last one were removed", cp_seq)
+    if mark is not None and last_seq < mark.seq:
+        return VerifyResult(False, checked, last_seq + 1,
+                            f"entries up to seq {mark.seq} were checkpointed but are missing", cp_seq)
+    if mark is not None and marked_hash != mark.hash:
+        return VerifyResult(False, checked, mark.seq, "entry differs from its signed checkpoint", cp_seq)
+    return VerifyResult(True, checked, checkpoint_seq=cp_seq)

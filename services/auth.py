@@ -58,10 +58,11 @@ def login_with_wechat(code: str) -> tuple[User, IssuedToken]:
     if user is None:
         user = User(openid=openid)
         db.session.add(user)
+        db.session.flush()  # the id binds the session key's ciphertext to this row
     if session.get("unionid"):
         user.unionid = session["unionid"]
     if session.get("session_key"):
-        user.session_key_enc = pii.encrypt_str(session["session_key"], context="session_key")
+        user.session_key_enc = pii.encrypt_str(session["session_key"], context=session_key_context(user))
     user.last_login_at = utcnow()
     db.session.flush()
     audit.record("auth.login", actor_user_id=user.id, object_type="user", object_id=user.id)
@@ -79,7 +80,7 @@ def bind_phone(actor_id: int, phone_code: str) -> User:
     """getPhoneNumber code -> the phone WeChat verified, stored encrypted with a blind index."""
     phone = wechat.phone_number(phone_code)
     user = _user(actor_id)
-    user.phone_enc = pii.encrypt_str(phone, context="phone")
+    user.phone_enc = pii.encrypt_str(phone, context=phone_context(user))
     user.phone_masked = pii.mask_phone(phone)
     user.phone_bidx = pii.blind_index(phone, kind="phone")
     db.session.flush()
@@ -91,11 +92,21 @@ def reveal_phone(subject: User, *, actor_id: int, purpose: str) -> str | None:
     if subject.phone_enc is None:
         return None
     return pii.reveal(subject.phone_enc, actor_user_id=actor_id, field="phone", object_type="user",
-                      object_id=subject.id, purpose=purpose, context="phone")
+                      object_id=subject.id, purpose=purpose, context=phone_context(subject))
+
+
+def phone_context(user: User) -> str:
+    return pii.row_context("users", "phone_enc", user.id)
+
+
+def session_key_context(user: User) -> str:
+    return pii.row_context("users", "session_key_enc", user.id)
 
 
 def logout_everywhere(actor_id: int) -> User:
     user = _user(actor_id)
     user.token_version += 1
     db.session.flush()
+    audit.record("auth.logout_all", actor_user_id=user.id, object_type="user", object_id=user.id,
+                 details={"token_version": user.token_version})
     return user

@@ -35,6 +35,10 @@ class Action(StrEnum):
     CONTRACT_VIEW = "contract.view"
     CONTRACT_TERMINATE = "contract.terminate"
     FACE_CHECK = "face.check"  # a face check (or its challenge) made in a project: one's own face
+    MEMBER_INVITE = "member.invite"
+    MEMBER_TEAM_CHANGE = "member.team_change"
+    FACE_REENROLL_APPROVE = "face.reenroll_approve"
+    FACE_RESULT_REVIEW = "face.result_review"
     ATTENDANCE_VIEW = "attendance.view"
     ATTENDANCE_CONFIRM = "attendance.confirm"  # confirm / correct days, witnessed clocks, answer disputes
     ATTENDANCE_EVIDENCE = "attendance.evidence"  # the clock's selfie, each view audited
@@ -83,6 +87,12 @@ POLICY: dict[Action, dict[Role, Reach]] = {
                            R.SUPERVISOR: Reach.PROJECT, R.WORKER: Reach.SELF},
     Action.CONTRACT_TERMINATE: {R.PROJECT_ADMIN: Reach.PROJECT, R.LABOUR_MANAGER: Reach.PROJECT},
     Action.FACE_CHECK: {role: Reach.SELF for role in Role},
+    Action.MEMBER_INVITE: {R.PROJECT_ADMIN: Reach.PROJECT},
+    # a worker's team sets their wage: moved by the labour manager, never by the worker
+    Action.MEMBER_TEAM_CHANGE: {R.PROJECT_ADMIN: Reach.PROJECT, R.LABOUR_MANAGER: Reach.PROJECT},
+    Action.FACE_REENROLL_APPROVE: {R.PROJECT_ADMIN: Reach.PROJECT, R.LABOUR_MANAGER: Reach.PROJECT},
+    # distances, thresholds and anti-spoof scores help tune a spoof: never shown to the worker
+    Action.FACE_RESULT_REVIEW: {R.PROJECT_ADMIN: Reach.PROJECT, R.LABOUR_MANAGER: Reach.PROJECT},
     Action.ATTENDANCE_VIEW: {**OVERSIGHT, R.TEAM_LEADER: Reach.TEAM, R.WORKER: Reach.SELF},
     Action.ATTENDANCE_CONFIRM: {R.LABOUR_MANAGER: Reach.PROJECT, R.TEAM_LEADER: Reach.TEAM},
     Action.ATTENDANCE_EVIDENCE: {R.LABOUR_MANAGER: Reach.PROJECT, R.TEAM_LEADER: Reach.TEAM},
@@ -140,9 +150,20 @@ def memberships_in(user_id: int, project_id: int) -> list[Membership]:
     ).scalars())
 
 
+def active_memberships_in(user_id: int, project_id: int) -> list[Membership]:
+    """The memberships that grant rights: a pending one (the join code typed, not yet
+    reviewed) grants nothing but the applicant's own application (/me)."""
+    return list(db.session.execute(
+        select(Membership).where(
+            Membership.user_id == user_id, Membership.project_id == project_id,
+            Membership.status == MembershipStatus.ACTIVE.value,
+        )
+    ).scalars())
+
+
 def scope(user_id: int, action: Action, project_id: int) -> Scope:
     """The caller's reach; raises NotFound for outsiders and Forbidden for members without the action."""
-    memberships = memberships_in(user_id, project_id)
+    memberships = active_memberships_in(user_id, project_id)
     if not memberships:
         raise ProjectNotFound()
     rules = POLICY[action]
@@ -175,12 +196,3 @@ def authorize(user_id: int, action: Action, project_id: int, *, team_id: int | N
         raise Forbidden()
     return s
 
-
-def awaiting_review(user_id: int, project_id: int | None) -> bool:
-    """Only a pending application here (or, without a project, anywhere): such a caller may
-    enrol a face and nothing else until the labour manager approves."""
-    query = select(Membership.status).where(Membership.user_id == user_id)
-    if project_id is not None:
-        query = query.where(Membership.project_id == project_id)
-    statuses = set(db.session.execute(query).scalars())
-    return MembershipStatus.PENDING.value in statuses and MembershipStatus.ACTIVE.value not in statuses

@@ -10,6 +10,7 @@ from models.base import utcnow
 from services import audit
 from services.consent_texts import CURRENT, ConsentText
 from services.errors import Forbidden, Unprocessable
+from services.faces.erasure import erase_biometrics
 
 KINDS = {kind: text.title for kind, text in CURRENT.items()}
 
@@ -54,6 +55,8 @@ def withdraw_consent(actor_id: int, kind: str) -> None:
     db.session.flush()
     audit.record("consent.withdrawn", actor_user_id=actor_id, object_type="consent", object_id=current.id,
                  details={"kind": kind})
+    if kind == "biometric":
+        erase_biometrics(actor_id)
 
 
 def has_current_consent(user_id: int, kind: str) -> bool:

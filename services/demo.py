@@ -11,7 +11,7 @@ from sqlalchemy import select
 from stdnum.cn import ric
 
 from models import Company, Contract, Membership, Project, ProjectCompany, Role, Team, User, db
-from services import consent_texts, consents, org
+from services import consent_texts, consents, invitations, org
 from services.contracts import sign_contract
 from services.days import business_day
 from services.enrollment import profile, review, rules, training
@@ -52,14 +52,16 @@ def _user(openid: str, name: str) -> User:
     return user
 
 
-def _company(actor: User, name: str, uscc: str) -> Company:
-    existing = db.session.execute(select(Company).where(Company.uscc == uscc)).scalar_one_or_none()
-    return existing or org.create_company(actor.id, name, uscc)
+def _company(actor_id: int, name: str, uscc: str) -> Company:
+    # the demo admin's own registration (others may have registered the same USCC: claims)
+    existing = db.session.execute(select(Company).where(Company.uscc == uscc, Company.created_by == actor_id)
+                                  ).scalar_one_or_none()
+    return existing or org.create_company(actor_id, name, uscc)
 
 
 def seed_demo() -> DemoIds:
     admin = _user("demo-admin", "项目管理员")
-    contractor = _company(admin, COMPANY_NAME, COMPANY_USCC)
+    contractor = _company(admin.id, COMPANY_NAME, COMPANY_USCC)
     project = db.session.execute(select(Project).where(Project.join_code == JOIN_CODE)).scalar_one_or_none()
     if project is None:
         project = org.create_project(
@@ -67,28 +69,32 @@ def seed_demo() -> DemoIds:
             general_contractor_id=contractor.id, wage_account_bank="中国建设银行深圳分行",
             wage_account_no="44250100000000001234", geofence=GEOFENCE, join_code=JOIN_CODE,
         )
-    labour = _company(admin, SUBCONTRACTOR_NAME, SUBCONTRACTOR_USCC)
+    labour = _company(admin.id, SUBCONTRACTOR_NAME, SUBCONTRACTOR_USCC)
     if not db.session.execute(select(ProjectCompany.id).where(
             ProjectCompany.project_id == project.id, ProjectCompany.company_id == labour.id)).first():
         org.add_participant(admin.id, project.id, labour.id, "labour_subcontractor")
 
-    leader = _user("demo-leader", "张班长")
     team = db.session.execute(select(Team).where(Team.project_id == project.id, Team.name == TEAM_NAME)
                               ).scalar_one_or_none()
     if team is None:
         team = org.create_team(admin.id, project.id, name=TEAM_NAME, default_day_wage_fen=DAY_WAGE_FEN,
-                               company_id=labour.id, trade="钢筋工", leader_user_id=leader.id)
+                               company_id=labour.id, trade="钢筋工")
 
-    names = {"demo-payroll": "李劳资", "demo-approver": "王审批", "demo-supervisor": "赵监理"}
+    names = {"demo-payroll": "李劳资", "demo-approver": "王审批", "demo-supervisor": "赵监理",
+             "demo-leader": "张班长"}
     for openid, role in DEMO_LOGINS.items():
-        if role in (Role.PROJECT_ADMIN, Role.TEAM_LEADER):
-            continue  # admin created the project; the leader was made by create_team
+        if role is Role.PROJECT_ADMIN:
+            continue  # admin created the project
         user = _user(openid, names[openid])
         held = db.session.execute(select(Membership.id).where(
             Membership.project_id == project.id, Membership.user_id == user.id, Membership.role == role.value)
         ).first()
         if not held:
-            org.grant_role(admin.id, project.id, user_id=user.id, role=role.value, team_id=None)
+            # the same path as a real person: an invitation the user accepts
+            _, code = invitations.create_invitation(
+                admin.id, project.id, role=role.value, team_id=team.id if role is Role.TEAM_LEADER else None,
+                ttl_seconds=3600)
+            invitations.accept_invitation(user.id, code)
     return DemoIds(project.id, team.id, contractor.id)
 
 

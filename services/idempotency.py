@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 
 from models import IdempotencyRecord, db
 from models.base import utcnow
+from services import pii
 from services.errors import Conflict, Unprocessable
 
 
@@ -39,7 +40,8 @@ def claim(user_id: int, key: str, method: str, path: str, fingerprint: str, ttl_
     """Claim the key for this request, or return the answer the first request stored."""
     if not 1 <= len(key) <= 128 or not key.isprintable():
         raise Unprocessable("IDEMPOTENCY_KEY_INVALID", "Idempotency-Key 长度须为1到128个可见字符")
-    record = IdempotencyRecord(user_id=user_id, key=key, method=method, path=path, request_hash=fingerprint)
+    # the path is kept for people reading the table; the fingerprint already covers all of it
+    record = IdempotencyRecord(user_id=user_id, key=key, method=method, path=path[:255], request_hash=fingerprint)
     try:
         with db.session.begin_nested():
             db.session.add(record)
@@ -57,12 +59,18 @@ def claim(user_id: int, key: str, method: str, path: str, fingerprint: str, ttl_
         raise Unprocessable("IDEMPOTENCY_KEY_REUSED", "同一个 Idempotency-Key 不能用于不同的请求")
     if existing.status_code is None:
         raise Conflict("IDEMPOTENCY_IN_PROGRESS", "相同请求正在处理中，请稍后再试")
-    return StoredAnswer(existing.status_code, existing.response_body or "")
+    body = pii.decrypt_str(existing.response_body, context=_body_context(existing)) if existing.response_body else ""
+    return StoredAnswer(existing.status_code, body)
+
+
+def _body_context(record: IdempotencyRecord) -> str:
+    return pii.row_context("idempotency_keys", "response_body", record.id)
 
 
 def store_answer(record: IdempotencyRecord, status: int, body: bytes) -> None:
+    """Kept encrypted: answers carry personal data (names, masked ids, invitation codes)."""
     record.status_code = status
-    record.response_body = body.decode("utf-8")
+    record.response_body = pii.encrypt_str(body.decode("utf-8"), context=_body_context(record))
     db.session.flush()
 
 

@@ -1,18 +1,16 @@
-"""Subscribe messages (订阅消息) to a worker's WeChat, sent from a background job."""
+"""Subscribe messages (订阅消息) to a worker's WeChat, sent from a background job.
+
+An area queues one in its own transaction (it leaves only if that commits):
+``enqueue("workers.notifications.send_subscribe_message", user_id, template_id, data, page)``.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from infra import jobs
 from models import User, db
 from services import wechat
 from services.errors import NotFound
-
-
-def notify(user_id: int, template_id: str, data: dict[str, Any], page: str | None = None) -> None:
-    """Queue a subscribe message; it leaves only if the surrounding transaction commits."""
-    jobs.enqueue("workers.notifications.send_subscribe_message", user_id, template_id, data, page, queue="default")
 
 
 def deliver_subscribe_message(user_id: int, template_id: str, data: dict[str, Any], page: str | None) -> None:

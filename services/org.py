@@ -24,7 +24,8 @@ from models import (
 )
 from services import audit, geo, pii
 from services.auth import reveal_phone
-from services.authz import Action, authorize, memberships_in, scope
+from services.authz import Action, active_memberships_in, authorize, memberships_in, scope
+from services.companies import linkable_company
 from services.errors import Conflict, NotFound, ProjectNotFound, Unprocessable
 
 JOIN_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud on site
@@ -47,21 +48,17 @@ def _flush_unique(conflict: Conflict) -> None:
 
 
 def create_company(actor_id: int, name: str, uscc: str) -> Company:
+    """Registers a claim, unverified until an operator checks it; a verified USCC is taken."""
     code = normalize_uscc(uscc)
-    if db.session.execute(select(Company.id).where(Company.uscc == code)).first():
+    taken = db.session.execute(select(Company.id).where(
+        Company.uscc == code, or_(Company.verified.is_(True), Company.created_by == actor_id))).first()
+    if taken:
         raise Conflict("COMPANY_EXISTS", "该统一社会信用代码的企业已登记", {"uscc": code})
-    company = Company(name=name.strip(), uscc=code, created_by=actor_id)
+    company = Company(name=name.strip(), uscc=code, created_by=actor_id, verified=False)
     db.session.add(company)
     _flush_unique(Conflict("COMPANY_EXISTS", "该统一社会信用代码的企业已登记", {"uscc": code}))
     audit.record("company.created", actor_user_id=actor_id, object_type="company", object_id=company.id,
                  details={"uscc": code})
-    return company
-
-
-def get_company(company_id: int) -> Company:
-    company = db.session.get(Company, company_id)
-    if company is None:
-        raise NotFound("COMPANY_NOT_FOUND", "企业不存在")
     return company
 
 
@@ -83,23 +80,28 @@ def create_project(actor_id: int, *, name: str, address: str, general_contractor
                    wage_account_no: str, geofence: dict[str, Any], liveness_mode: str = "passive",
                    join_code: str | None = None) -> Project:
     """The creator becomes the project's admin; the general contractor (总包) is its first participant."""
-    get_company(general_contractor_id)
+    linkable_company(actor_id, general_contractor_id)
     account = _normalize_account_no(wage_account_no)
     project = Project(
         name=name.strip(), address=address.strip(), join_code=join_code or _new_join_code(),
         wage_account_bank=wage_account_bank.strip(),
-        wage_account_no_enc=pii.encrypt_str(account, context="wage_account"),
+        wage_account_no_enc="",  # encrypted below, bound to the row id the flush gives it
         wage_account_no_masked=pii.mask_bank_card(account),
         geofence=geo.normalize_geofence(geofence), liveness_mode=liveness_mode, created_by=actor_id,
     )
     db.session.add(project)
     _flush_unique(Conflict("JOIN_CODE_TAKEN", "项目码已被使用"))
+    project.wage_account_no_enc = pii.encrypt_str(account, context=wage_account_context(project))
     db.session.add(ProjectCompany(project_id=project.id, company_id=general_contractor_id,
                                   role=ParticipantRole.GENERAL_CONTRACTOR.value))
     db.session.add(Membership(project_id=project.id, user_id=actor_id, role=Role.PROJECT_ADMIN.value))
     db.session.flush()
     audit.record("project.created", actor_user_id=actor_id, object_type="project", object_id=project.id)
     return project
+
+
+def wage_account_context(project: Project) -> str:
+    return pii.row_context("projects", "wage_account_no_enc", project.id)
 
 
 def get_project(actor_id: int, project_id: int, action: Action = Action.PROJECT_VIEW) -> Project:
@@ -117,7 +119,7 @@ def update_project(actor_id: int, project_id: int, changes: dict[str, Any]) -> P
             setattr(project, key, changes[key].strip() if isinstance(changes[key], str) else changes[key])
     if changes.get("wage_account_no") is not None:
         account = _normalize_account_no(changes["wage_account_no"])
-        project.wage_account_no_enc = pii.encrypt_str(account, context="wage_account")
+        project.wage_account_no_enc = pii.encrypt_str(account, context=wage_account_context(project))
         project.wage_account_no_masked = pii.mask_bank_card(account)
     if changes.get("geofence") is not None:
         project.geofence = geo.normalize_geofence(changes["geofence"])
@@ -141,7 +143,7 @@ def projects_of(user_id: int) -> list[tuple[Membership, Project, Team | None]]:
 def add_participant(actor_id: int, project_id: int, company_id: int, role: str
                     ) -> tuple[ProjectCompany, Company]:
     get_project(actor_id, project_id, Action.PARTICIPANT_MANAGE)
-    company = get_company(company_id)
+    company = linkable_company(actor_id, company_id)
     link = ProjectCompany(project_id=project_id, company_id=company_id, role=role)
     db.session.add(link)
     _flush_unique(Conflict("PARTICIPANT_EXISTS", "该企业已以此身份参建本项目"))
@@ -168,13 +170,20 @@ def _check_team_company(project_id: int, company_id: int | None) -> None:
         raise Unprocessable("COMPANY_NOT_PARTICIPANT", "该企业不是本项目的参建单位")
 
 
-def _check_leader(leader_user_id: int | None) -> None:
-    if leader_user_id is not None and db.session.get(User, leader_user_id) is None:
-        raise Unprocessable("LEADER_NOT_FOUND", "班组长用户不存在")
+def _check_leader(project_id: int, leader_user_id: int | None) -> None:
+    # a leader sees their team's people: only someone already working in the project may be named
+    if leader_user_id is not None and not active_memberships_in(leader_user_id, project_id):
+        raise Unprocessable("LEADER_NOT_MEMBER", "班组长须是本项目的在岗成员，请先邀请其加入项目")
 
 
-def _make_leader(project_id: int, team: Team) -> None:
-    """A team's leader holds the team_leader role for exactly that team."""
+def _make_leader(project_id: int, team: Team, previous_leader_id: int | None = None) -> None:
+    """A team's leader holds the team_leader role for exactly that team; a replaced leader loses it."""
+    if previous_leader_id is not None and previous_leader_id != team.leader_user_id:
+        old = db.session.execute(select(Membership).where(
+            Membership.project_id == project_id, Membership.user_id == previous_leader_id,
+            Membership.role == Role.TEAM_LEADER.value, Membership.team_id == team.id)).scalar_one_or_none()
+        if old is not None:
+            old.status = MembershipStatus.LEFT.value
     if team.leader_user_id is None:
         return
     existing = db.session.execute(select(Membership).where(
@@ -183,8 +192,23 @@ def _make_leader(project_id: int, team: Team) -> None:
     if existing is None:
         db.session.add(Membership(project_id=project_id, user_id=team.leader_user_id,
                                   role=Role.TEAM_LEADER.value, team_id=team.id))
-    else:
-        existing.team_id, existing.status = team.id, MembershipStatus.ACTIVE.value
+        return
+    if existing.team_id not in (None, team.id):
+        # one leader role per project: the team they led before is left without a leader
+        other = db.session.get(Team, existing.team_id)
+        if other is not None and other.leader_user_id == team.leader_user_id:
+            other.leader_user_id = None
+    existing.team_id, existing.status = team.id, MembershipStatus.ACTIVE.value
+
+
+def assign_leader(team: Team, leader_user_id: int | None) -> int | None:
+    """Make someone the team's leader (ending the previous leader's reach); returns the previous one."""
+    previous = team.leader_user_id
+    team.leader_user_id = leader_user_id
+    db.session.flush()
+    _make_leader(team.project_id, team, previous)
+    db.session.flush()
+    return previous
 
 
 def create_team(actor_id: int, project_id: int, *, name: str, default_day_wage_fen: int,
@@ -192,7 +216,7 @@ def create_team(actor_id: int, project_id: int, *, name: str, default_day_wage_f
                 leader_user_id: int | None = None) -> Team:
     get_project(actor_id, project_id, Action.TEAM_MANAGE)
     _check_team_company(project_id, company_id)
-    _check_leader(leader_user_id)
+    _check_leader(project_id, leader_user_id)
     team = Team(project_id=project_id, name=name.strip(), default_day_wage_fen=default_day_wage_fen,
                 company_id=company_id, trade=trade, leader_user_id=leader_user_id)
     db.session.add(team)
@@ -217,15 +241,18 @@ def update_team(actor_id: int, team_id: int, changes: dict[str, Any]) -> Team:
     if "company_id" in changes:
         _check_team_company(team.project_id, changes["company_id"])
     if "leader_user_id" in changes:
-        _check_leader(changes["leader_user_id"])
+        _check_leader(team.project_id, changes["leader_user_id"])
+    previous_leader = team.leader_user_id
     for key in ("name", "trade", "default_day_wage_fen", "company_id", "leader_user_id"):
         if key in changes:
             setattr(team, key, changes[key])
     _flush_unique(Conflict("TEAM_EXISTS", "本项目已有同名班组"))
-    _make_leader(team.project_id, team)
+    _make_leader(team.project_id, team, previous_leader)
     db.session.flush()
-    audit.record("team.updated", actor_user_id=actor_id, object_type="team", object_id=team.id,
-                 details={k: v for k, v in changes.items() if k != "name"})
+    details = {k: v for k, v in changes.items() if k != "name"}
+    if "leader_user_id" in changes:
+        details["previous_leader_user_id"] = previous_leader
+    audit.record("team.updated", actor_user_id=actor_id, object_type="team", object_id=team.id, details=details)
     return team
 
 
@@ -251,18 +278,18 @@ def members(actor_id: int, project_id: int) -> list[tuple[Membership, User]]:
     return [(m, u) for m, u in db.session.execute(query).all()]
 
 
-def grant_role(actor_id: int, project_id: int, *, user_id: int, role: str, team_id: int | None
-               ) -> tuple[Membership, User]:
-    get_project(actor_id, project_id, Action.MEMBER_MANAGE)
-    subject = db.session.get(User, user_id)
-    if subject is None:
-        raise NotFound("USER_NOT_FOUND", "用户不存在")
-    if role in (Role.TEAM_LEADER, Role.WORKER):
-        team = db.session.get(Team, team_id) if team_id is not None else None
-        if team is None or team.project_id != project_id:
-            raise Unprocessable("TEAM_REQUIRED", "班组长和工人必须指定本项目的班组")
-    else:
-        team_id = None
+def role_team(project_id: int, role: str, team_id: int | None) -> int | None:
+    """Team leaders and workers belong to a team of the project; other roles to none."""
+    if role not in (Role.TEAM_LEADER, Role.WORKER):
+        return None
+    team = db.session.get(Team, team_id) if team_id is not None else None
+    if team is None or team.project_id != project_id:
+        raise Unprocessable("TEAM_REQUIRED", "班组长和工人必须指定本项目的班组")
+    return team.id
+
+
+def hold_role(project_id: int, user_id: int, role: str, team_id: int | None) -> Membership:
+    """Give (or give back) a role, active at once; racing twins end as a 409, not a 500."""
     membership = db.session.execute(select(Membership).where(
         Membership.project_id == project_id, Membership.user_id == user_id, Membership.role == role)
     ).scalar_one_or_none()
@@ -271,14 +298,28 @@ def grant_role(actor_id: int, project_id: int, *, user_id: int, role: str, team_
         db.session.add(membership)
     else:
         membership.team_id, membership.status = team_id, MembershipStatus.ACTIVE.value
-    db.session.flush()
+    _flush_unique(Conflict("MEMBERSHIP_CHANGED", "成员身份已被其他请求修改，请刷新后重试"))
+    return membership
+
+
+def grant_role(actor_id: int, project_id: int, *, user_id: int, role: str, team_id: int | None
+               ) -> tuple[Membership, User]:
+    """Change the roles of someone already working in the project; newcomers come by invitation."""
+    get_project(actor_id, project_id, Action.MEMBER_MANAGE)
+    subject = db.session.get(User, user_id)
+    if subject is None or not active_memberships_in(user_id, project_id):
+        # the same answer whether the id exists or not: ids are sequential
+        raise NotFound("MEMBER_NOT_FOUND", "该用户不是本项目的在岗成员，请通过邀请加入")
+    team_id = role_team(project_id, role, team_id)
+    membership = hold_role(project_id, user_id, role, team_id)
     audit.record("membership.granted", actor_user_id=actor_id, object_type="membership",
                  object_id=membership.id, details={"user_id": user_id, "role": role, "team_id": team_id})
     return membership, subject
 
 
 def join_project(actor_id: int, join_code: str, team_id: int | None) -> tuple[Membership, Project]:
-    """A worker scans or types the project code; the labour manager reviews the enrollment later."""
+    """A worker scans or types the project code; the labour manager reviews the enrollment later.
+    The application may change team until it is reviewed; after that only the labour manager moves them."""
     project = db.session.execute(
         select(Project).where(Project.join_code == join_code.strip().upper())).scalar_one_or_none()
     if project is None:
@@ -291,15 +332,22 @@ def join_project(actor_id: int, join_code: str, team_id: int | None) -> tuple[Me
         Membership.project_id == project.id, Membership.user_id == actor_id,
         Membership.role == Role.WORKER.value)).scalar_one_or_none()
     if existing is not None and existing.status not in (MembershipStatus.LEFT.value, MembershipStatus.REJECTED.value):
-        if team_id is not None and existing.team_id != team_id:
-            existing.team_id = team_id
-            db.session.flush()
+        if team_id is None or existing.team_id == team_id:
+            return existing, project
+        if existing.status == MembershipStatus.ACTIVE.value:
+            raise Conflict("TEAM_CHANGE_NEEDS_REVIEW", "您已在本项目的班组中，调换班组请联系劳资专管员",
+                           {"team_id": existing.team_id})
+        previous, existing.team_id = existing.team_id, team_id
+        db.session.flush()
+        audit.record("project.join_updated", actor_user_id=actor_id, object_type="membership",
+                     object_id=existing.id, details={"project_id": project.id, "from_team_id": previous,
+                                                     "team_id": team_id})
         return existing, project
     if existing is None:
         existing = Membership(project_id=project.id, user_id=actor_id, role=Role.WORKER.value)
         db.session.add(existing)
     existing.team_id, existing.status = team_id, MembershipStatus.PENDING.value
-    db.session.flush()
+    _flush_unique(Conflict("ALREADY_JOINED", "已提交加入申请，请勿重复提交"))
     audit.record("project.joined", actor_user_id=actor_id, object_type="membership", object_id=existing.id,
                  details={"project_id": project.id, "team_id": team_id})
     return existing, project

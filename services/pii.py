@@ -21,6 +21,14 @@ def keyring() -> KeyRing:
     return settings().keyring
 
 
+def row_context(table: str, column: str, row_id: int | str) -> str:
+    """AES-GCM associated data binding a ciphertext to its cell: one moved to another row,
+    column or table no longer decrypts."""
+    if row_id is None:
+        raise ValueError("encrypt after the row has its id (flush first)")
+    return f"{table}.{column}:{row_id}"
+
+
 def encrypt_bytes(data: bytes, *, context: str = "") -> str:
     ring = keyring()
     nonce = os.urandom(12)

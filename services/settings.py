@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from services.audit_checkpoints import AuditSettings, audit_settings_from
 from services.faces.settings import FaceSettings, face_settings_from
 from services.oversight.settings import OversightSettings, oversight_settings_from
 
@@ -44,6 +45,7 @@ class Settings:
     idempotency_ttl_seconds: int
     keyring: KeyRing
     faces: FaceSettings
+    audit: AuditSettings
     oversight: OversightSettings
 
 
@@ -54,6 +56,7 @@ def build_settings(cfg: Mapping[str, Any]) -> Settings:
         idempotency_ttl_seconds=int(cfg["IDEMPOTENCY_TTL_SECONDS"]),
         keyring=parse_keyring(cfg["PII_KEYS"], cfg["BLIND_INDEX_KEY"]),
         faces=face_settings_from(cfg),
+        audit=audit_settings_from(cfg),
         oversight=oversight_settings_from(cfg),
     )
 

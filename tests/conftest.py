@@ -14,18 +14,23 @@ from pathlib import Path
 
 import pytest
 import requests
+from flask import has_app_context
 from flask.testing import FlaskClient
+from rq import SimpleWorker
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 from app import create_app  # noqa: E402
+from config import DEFAULT_RATE_LIMITS  # noqa: E402
 from devtools.fake_wechat import FakeWeChatServer, start_in_background  # noqa: E402
+from infra.jobs import QUEUES, redis_connection, rq_queue, wait_idle  # noqa: E402
 from models import db  # noqa: E402
 
 TEST_DATABASE_URL = os.environ.get("SITEROLL_TEST_DATABASE_URL")
 TEST_REDIS_URL = os.environ.get("SITEROLL_TEST_REDIS_URL")
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("SITEROLL_SHARED_DIR", ROOT.parent / "shared"))
+RATE_LIMIT_NAMES = tuple(DEFAULT_RATE_LIMITS)
 
 
 def backend() -> str:
@@ -52,6 +57,14 @@ def app_config(tmp_path_factory, fake_wechat) -> dict:
         "PII_KEYS": "t1:" + "A" * 43 + "=",
         "BLIND_INDEX_KEY": "B" * 43 + "=",
         "FACE_DEEPFACE_HOME": str(tmp / "deepface"),
+        "AUDIT_KEY": "test-audit-key",
+        "AUDIT_CHECKPOINT_PATH": str(tmp / "audit-checkpoints.log"),
+        # the suite logs in and uploads far faster than a person; tests of the limits lower them
+        "RATE_LIMITS": {name: ("100000 per minute", "100000 per minute") for name in RATE_LIMIT_NAMES},
+        # seed-demo and the demo defaults; the fake WeChat server is reached by its real URL
+        "DEMO": True,
+        # tests run the housekeeping jobs themselves (tests/faces: periodic purges)
+        "EMBEDDED_PERIODIC_JOBS": False,
     }
     if TEST_REDIS_URL:
         cfg.update({"REDIS_URL": TEST_REDIS_URL, "JOBS_MODE": "rq"})
@@ -92,9 +105,10 @@ def _clean_state(request, fake_wechat):
         application = request.getfixturevalue("app")
         with application.app_context():
             _truncate_all()
+            # the checkpoints describe the chain just truncated
+            Path(application.config["AUDIT_CHECKPOINT_PATH"]).unlink(missing_ok=True)
+            application.extensions["siteroll_limiter"].reset()
             if TEST_REDIS_URL:
-                from infra.jobs import redis_connection
-
                 redis_connection(application).flushdb()
     yield
 
@@ -135,6 +149,8 @@ def worker_env(app_config: dict) -> dict[str, str]:
         "SITEROLL_SECRET_KEY": app_config["SECRET_KEY"],
         "SITEROLL_PII_KEYS": app_config["PII_KEYS"],
         "SITEROLL_BLIND_INDEX_KEY": app_config["BLIND_INDEX_KEY"],
+        "SITEROLL_AUDIT_KEY": app_config["AUDIT_KEY"],
+        "SITEROLL_AUDIT_CHECKPOINT_PATH": app_config["AUDIT_CHECKPOINT_PATH"],
         "DEEPFACE_HOME": app_config["FACE_DEEPFACE_HOME"],
         "TF_CPP_MIN_LOG_LEVEL": "3",
         "PYTHONPATH": str(ROOT),
@@ -142,21 +158,15 @@ def worker_env(app_config: dict) -> dict[str, str]:
     return env
 
 
-@pytest.fixture
-def drain_jobs(app, app_config):
-    """Run every queued job to completion: a real burst `rq worker` in RQ mode, the in-process runner otherwise."""
-    import subprocess
-    import sys
-
-    from infra import jobs
-
-    def drain(*queues: str, timeout: float = 300) -> None:
-        if app.config["JOBS_MODE"] != "rq":
-            assert jobs.wait_idle(app, timeout)
-            return
-        cmd = [sys.executable, "-m", "rq.cli", "worker", "--burst", "-w", "workers.worker.SiteRollWorker",
-               "-u", app.config["REDIS_URL"], *(queues or ("default",))]
-        subprocess.run(cmd, env=worker_env(app_config), cwd=ROOT, check=True, timeout=timeout,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-
-    return drain
+def drain_jobs(app, *queues: str, timeout: float = 300) -> None:
+    """Run every queued job to completion: a burst RQ worker on the real Redis queues in RQ mode
+    (in this process, in its own app context and session, as a worker would), the in-process
+    runner otherwise. Then the caller's session sees what the jobs committed."""
+    if app.config["JOBS_MODE"] == "rq":
+        with app.app_context():
+            worker = SimpleWorker([rq_queue(app, q) for q in queues or QUEUES], connection=redis_connection(app))
+            worker.work(burst=True)
+    else:
+        assert wait_idle(app, timeout)
+    if has_app_context():
+        db.session.rollback()

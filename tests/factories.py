@@ -36,8 +36,12 @@ def make_project(admin: User, *, company=None, join_code: str | None = None):
 
 
 def make_team(admin: User, project, *, name: str = "钢筋班", leader: User | None = None, wage_fen: int = 35000):
-    return org.create_team(admin.id, project.id, name=name, default_day_wage_fen=wage_fen,
-                           leader_user_id=leader.id if leader else None)
+    team = org.create_team(admin.id, project.id, name=name, default_day_wage_fen=wage_fen)
+    if leader is not None:
+        # a leader must already work in the project (the invitation's result, without the round trip)
+        add_member(project, leader, Role.TEAM_LEADER, team)
+        org.update_team(admin.id, team.id, {"leader_user_id": leader.id})
+    return team
 
 
 def add_member(project, user: User, role: Role, team=None) -> Membership:

@@ -52,3 +52,28 @@ def test_downgrade_to_empty_and_up_again(tmp_path, app_config):
         upgrade()
         assert "face_checks" in set(inspect(db.engine).get_table_names())
         db.engine.dispose()
+
+
+def test_sqlite_upgrade_rebuilds_populated_tables_with_autoincrement(tmp_path, app_config):
+    """0004 rebuilds every table on SQLite (AUTOINCREMENT) without losing rows or links."""
+    if TEST_DATABASE_URL:
+        return  # MariaDB: nothing to rebuild
+    url = f"sqlite:///{tmp_path / 'populated.db'}"
+    migrated = create_app(dict(app_config, SQLALCHEMY_DATABASE_URI=url))
+    with migrated.app_context():
+        upgrade(revision="0003_face_check_purpose")
+        db.session.execute(text("INSERT INTO users (id, openid, token_version, created_at) "
+                                "VALUES (7, 'kept', 1, '2026-01-01 00:00:00')"))
+        db.session.execute(text("INSERT INTO consents (user_id, kind, version, granted_at) "
+                                "VALUES (7, 'biometric', 'v1', '2026-01-01 00:00:00')"))
+        db.session.execute(text("INSERT INTO companies (name, uscc, created_by, created_at) "
+                                "VALUES ('c', '91440300279569123Q', 7, '2026-01-01 00:00:00')"))
+        db.session.commit()
+        upgrade()
+        ddl = db.session.execute(text("SELECT sql FROM sqlite_master WHERE name = 'users'")).scalar_one()
+        assert "AUTOINCREMENT" in ddl
+        assert db.session.execute(text("SELECT user_id FROM consents")).scalar_one() == 7
+        assert db.session.execute(text("SELECT verified FROM companies")).scalar_one() == 0
+        assert db.session.execute(text("PRAGMA foreign_key_check")).all() == []
+        db.session.rollback()
+        db.engine.dispose()

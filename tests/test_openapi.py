@@ -27,3 +27,16 @@ def test_docs_ui_is_served_offline(client):
     for asset in ("swagger/css/swagger-ui.css", "swagger/js/swagger-ui-bundle.js"):
         assert asset in page.get_data(as_text=True)
         assert client.get(f"/docs/{asset}").status_code == 200
+
+
+def test_document_describes_invitations_and_the_429_answer(client):
+    spec = client.get("/api/v1/openapi.json").get_json()
+    assert "/api/v1/projects/{project_id}/invitations" in spec["paths"]
+    assert "/api/v1/invitations/{code}/accept" in spec["paths"]
+    assert "429" in spec["paths"]["/api/v1/invitations/{code}/accept"]["post"]["responses"]
+    assert "RATE_LIMITED" in spec["info"]["description"] and "Retry-After" in spec["info"]["description"]
+    from config import ROOT
+
+    guide = (ROOT / "miniprogram_api_docs" / "README.md").read_text()
+    for words in ("邀请", "/invitations/{code}/accept", "429", "RATE_LIMITED", "Retry-After"):
+        assert words in guide

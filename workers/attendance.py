@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-from models import db
 from services.attendance import buddy, sweeper
+from workers import commits
 
 
+@commits
 def buddy_search_job(clock_id: int) -> int | None:
     """Queue ``face``: whose face a mismatched clock selfie is (flags the clock)."""
-    matched = buddy.search_buddy(clock_id)
-    db.session.commit()
-    return matched
+    return buddy.search_buddy(clock_id)
 
 
+@commits
 def sweep_waiting_clocks() -> dict[str, int]:
-    """Every minute (workers/cron.py): re-enqueue what waited while Redis was down."""
-    counts = sweeper.sweep()
-    db.session.commit()  # hands the jobs over
-    return counts
+    """Every minute (workers/cron.py): re-enqueue what waited while Redis was down (the commit hands them over)."""
+    return sweeper.sweep()

@@ -22,7 +22,3 @@ cron.register(purge_idempotency_keys, "default", cron="0 4 * * *", name="purge-i
 cron.register(sweep_waiting_clocks, "default", interval=60, name="sweep-waiting-clocks")
 cron.register(refresh_warnings_job, "default", cron="30 18 * * *", name="refresh-warnings")  # 02:30 Beijing
 cron.register(push_outbox_job, "default", interval=60, name="push-outbox")
-
-# the embedded mode's periodic runner (infra.jobs.start_periodic): dotted name -> seconds
-EMBEDDED_SCHEDULE = {"workers.attendance.sweep_waiting_clocks": 60, "workers.oversight.push_outbox_job": 60,
-                     "workers.oversight.refresh_warnings_job": 24 * 3600}

@@ -1,7 +1,7 @@
 """enrollment: profiles, decisions, trainings, rules, contracts
 
 Revision ID: 0005_enrollment
-Revises: 0003_face_check_purpose
+Revises: 0004_security
 Create Date: 2026-11-26 21:54:06.054432
 
 """
@@ -13,7 +13,7 @@ from sqlalchemy.dialects import mysql
 
 # revision identifiers, used by Alembic.
 revision = '0005_enrollment'
-down_revision = '0003_face_check_purpose'
+down_revision = '0004_security'
 branch_labels = None
 depends_on = None
 

@@ -18,7 +18,7 @@ from models.base import utcnow
 from services.attendance import confirmation, days, disputes
 from services.attendance.rules import SHANGHAI, business_today, rules_for
 
-EXTRA_WORKERS = {"demo-worker-2": "黄*", "demo-worker-3": "周*", "demo-worker-4": "吴*", "demo-worker-5": "郑*"}
+EXTRA_WORKERS = {"demo-crew-1": "黄*", "demo-crew-2": "周*", "demo-crew-3": "吴*", "demo-crew-4": "郑*"}
 CENTER = (22.543096, 114.057865)
 
 

@@ -32,7 +32,7 @@ from services.errors import Conflict, NotFound, Unprocessable
 
 
 def _context(contract_id: int, field: str) -> str:
-    return f"contracts.{field}:{contract_id}"
+    return pii.row_context("contracts", f"{field}_enc", contract_id)
 
 
 def _employer(project: Project, team: Team | None) -> Company:

@@ -74,10 +74,26 @@ def render_contract_pdf(contract: Contract, *, actor_id: int, font: FontSettings
         if not paragraph.strip():
             pdf.ln(3)
             continue
-        pdf.multi_cell(0, 6.5, paragraph, new_x="LMARGIN", new_y="NEXT")
+        for line in wrap_cjk(pdf, paragraph, pdf.epw):
+            pdf.cell(0, 6.5, line, new_x="LMARGIN", new_y="NEXT")
     pdf.ln(8)
     _signatures(pdf, contract)
     return bytes(pdf.output())
+
+
+# never at the start of a line (避头): they hang in the margin at the end of the line instead
+NO_LINE_START = set("。，、；：！？）》」』”’.,;:!?)")
+
+
+def wrap_cjk(pdf: FPDF, text: str, width: float) -> list[str]:
+    """Break Chinese text by characters (it has no spaces), keeping closing punctuation on its line."""
+    lines, line = [], ""
+    for ch in text:
+        if line and ch not in NO_LINE_START and pdf.get_string_width(line + ch) > width:
+            lines.append(line)
+            line = ""
+        line += ch
+    return [*lines, line]
 
 
 def _signatures(pdf: FPDF, contract: Contract) -> None:

@@ -31,13 +31,12 @@ class ProfileInput:
     emergency_contact: dict[str, str] | None = None
 
 
-def _context(field: str, user_id: int) -> str:
-    # ciphertext bound to its column and owner: it cannot be swapped onto another row
-    return f"worker_profiles.{field}:{user_id}"
+def _context(field: str, profile_id: int) -> str:
+    return pii.row_context("worker_profiles", f"{field}_enc", profile_id)
 
 
-def _encrypt(value: str, field: str, user_id: int) -> str:
-    return pii.encrypt_str(value, context=_context(field, user_id))
+def _encrypt(value: str, field: str, profile_id: int) -> str:
+    return pii.encrypt_str(value, context=_context(field, profile_id))
 
 
 def find_profile(user_id: int) -> WorkerProfile | None:
@@ -124,23 +123,27 @@ def save_profile(actor_id: int, data: ProfileInput) -> WorkerProfile:
         # the identity a labour manager approved (and a contract names) is corrected on site only
         raise Conflict("PROFILE_LOCKED", "实名信息已通过审核，如需更正身份证号请联系劳资专管员")
     if profile is None:
-        profile = WorkerProfile(user_id=actor_id)
+        # ciphertexts are bound to the row id: the row gets it first
+        profile = WorkerProfile(user_id=actor_id, name_enc="", name_masked="", id_number_enc="", id_number_masked="",
+                                id_number_bidx=bidx, sex=ident.sex, birth_date_enc="",
+                                birth_year=ident.birth_date.year, trade=data.trade)
         db.session.add(profile)
+        db.session.flush()
+    pid = profile.id
     name = data.name.strip()
-    profile.name_enc, profile.name_masked = _encrypt(name, "name", actor_id), identity.mask_name(name)
-    profile.id_number_enc = _encrypt(ident.number, "id_number", actor_id)
+    profile.name_enc, profile.name_masked = _encrypt(name, "name", pid), identity.mask_name(name)
+    profile.id_number_enc = _encrypt(ident.number, "id_number", pid)
     profile.id_number_masked = pii.mask_id_number(ident.number)
     profile.id_number_bidx = bidx
     profile.sex, profile.birth_year = ident.sex, ident.birth_date.year
-    profile.birth_date_enc = _encrypt(ident.birth_date.isoformat(), "birth_date", actor_id)
+    profile.birth_date_enc = _encrypt(ident.birth_date.isoformat(), "birth_date", pid)
     if phone:
-        profile.phone_enc, profile.phone_masked = _encrypt(phone, "phone", actor_id), pii.mask_phone(phone)
+        profile.phone_enc, profile.phone_masked = _encrypt(phone, "phone", pid), pii.mask_phone(phone)
     if card:
-        profile.bank_card_enc, profile.bank_card_last4 = _encrypt(card, "bank_card", actor_id), card[-4:]
+        profile.bank_card_enc, profile.bank_card_last4 = _encrypt(card, "bank_card", pid), card[-4:]
         profile.bank_name = (data.bank_name or "").strip()
     if contact:
-        profile.emergency_contact_enc = _encrypt(json.dumps(contact, ensure_ascii=False), "emergency_contact",
-                                                 actor_id)
+        profile.emergency_contact_enc = _encrypt(json.dumps(contact, ensure_ascii=False), "emergency_contact", pid)
         profile.emergency_contact_masked = f"{identity.mask_name(contact['name'])} {pii.mask_phone(contact['phone'])}"
     profile.trade = data.trade
     if user.display_name is None:
@@ -166,7 +169,7 @@ def reveal_field(profile: WorkerProfile, field: str, *, actor_id: int, purpose: 
     if token is None:
         return None
     return pii.reveal(token, actor_user_id=actor_id, field=field, object_type="worker_profile",
-                      object_id=profile.id, purpose=purpose, context=_context(field, profile.user_id))
+                      object_id=profile.id, purpose=purpose, context=_context(field, profile.id))
 
 
 def missing_items(profile: WorkerProfile | None, user: User) -> list[str]:
@@ -186,7 +189,7 @@ def missing_items(profile: WorkerProfile | None, user: User) -> list[str]:
 def birth_date_of(profile: WorkerProfile) -> date:
     """For the age rules: decrypted without a reveal entry, since the clear value never leaves the server."""
     return date.fromisoformat(pii.decrypt_str(profile.birth_date_enc,
-                                              context=_context("birth_date", profile.user_id)))
+                                              context=_context("birth_date", profile.id)))
 
 
 def worker_profile(actor_id: int, project_id: int, user_id: int) -> WorkerProfile:

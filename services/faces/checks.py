@@ -24,11 +24,12 @@ from models.faces import (
     TemplateStatus,
 )
 from services import audit
-from services.authz import Action, authorize, awaiting_review
+from services.authz import Action, authorize
 from services.consents import require_consent
-from services.errors import Conflict, Forbidden, NotFound, ProjectNotFound, Unprocessable
+from services.errors import Conflict, NotFound, ProjectNotFound, Unprocessable
 from services.faces import challenge as challenges
 from services.faces import handover
+from services.faces.admission import admit_face_check, link_reenrollment
 from services.faces.engine import JPEG_MAGIC, PNG_MAGIC, EngineSettings
 from services.faces.reasons import REASONS, FaceRejected
 from services.faces.settings import FACE_QUEUE, JOB_RETRIES, JOB_TIMEOUT_SECONDS
@@ -119,10 +120,7 @@ def start_face_check(
     require_consent(actor_id, "biometric")
     if kind not in {k.value for k in FaceCheckKind}:
         raise Unprocessable("FACE_CHECK_KIND_INVALID", "检查类型不正确", {"kind": kind})
-    if project_id is not None:
-        authorize(actor_id, Action.FACE_CHECK, project_id, subject_user_id=actor_id)
-    if kind != FaceCheckKind.ENROLL and awaiting_review(actor_id, project_id):
-        raise Forbidden("ENROLLMENT_PENDING", "实名报名待审核，审核通过前只能进行人脸录入")
+    approval = admit_face_check(actor_id, kind, project_id)
     mode = liveness_mode_for(project_id, challenge_nonce is not None)
     expected = (
         (challenges.ChallengeSettings.min_frames, challenges.ChallengeSettings.max_frames)
@@ -151,6 +149,7 @@ def start_face_check(
     )
     db.session.add(check)
     db.session.flush()
+    link_reenrollment(approval, check.id)
     for index, data in enumerate(frames):
         db.session.add(
             FaceEvidence(

@@ -19,7 +19,7 @@ from models.payroll import Payroll
 from services import org
 from services.days import SITE_TZ, business_day
 from services.oversight import blacklist, warnings
-from services.pii import encrypt_str, mask_id_number
+from services.pii import encrypt_str, mask_id_number, row_context
 
 SECOND_JOIN_CODE = "DEMO02"
 HISTORY_DAYS = 60
@@ -43,12 +43,15 @@ def _worker(project: Project, team: Team, n: int, rnd: random.Random) -> User:
     name = SURNAMES[n % len(SURNAMES)] + "工" + str(n)
     user = _user(f"demo-worker-{project.id}-{n}", name)
     number = f"4403041990{(n % 12) + 1:02d}{(n % 28) + 1:02d}{n:03d}X"[:18]
-    db.session.add(WorkerProfile(
-        user_id=user.id, name_enc=encrypt_str(name, context=f"worker_profiles.name:{user.id}"), name_masked=name[0] + "*",
-        id_number_enc=encrypt_str(number, context=f"worker_profiles.id_number:{user.id}"),
+    profile = WorkerProfile(
+        user_id=user.id, name_enc="", name_masked=name[0] + "*", id_number_enc="",
         id_number_masked=mask_id_number(number), id_number_bidx=hashlib.sha256(f"demo-{project.id}-{n}".encode()).hexdigest(),
         sex="male", birth_date_enc="demo", birth_year=1990, trade=team.trade or "普工", bank_name="中国建设银行",
-        bank_card_last4=f"{rnd.randint(0, 9999):04d}"))
+        bank_card_last4=f"{rnd.randint(0, 9999):04d}")
+    db.session.add(profile)
+    db.session.flush()  # ciphertexts are bound to their row (pii.row_context)
+    profile.name_enc = encrypt_str(name, context=row_context("worker_profiles", "name_enc", profile.id))
+    profile.id_number_enc = encrypt_str(number, context=row_context("worker_profiles", "id_number_enc", profile.id))
     db.session.add(Membership(project_id=project.id, user_id=user.id, role=Role.WORKER.value, team_id=team.id,
                               created_at=_at(business_day() - timedelta(days=HISTORY_DAYS + 5), 9)))
     db.session.flush()
@@ -112,8 +115,15 @@ def _teams(admin: User, project: Project, names: list[tuple[str, str]], company_
         leader = _user(f"demo-leader-{project.id}-{i}", f"{name[:1]}班长")
         existing = db.session.execute(select(Team).where(Team.project_id == project.id, Team.name == name)
                                       ).scalar_one_or_none()
-        out.append(existing or org.create_team(admin.id, project.id, name=name, default_day_wage_fen=36000,
-                                               company_id=company_id, trade=trade, leader_user_id=leader.id))
+        if existing is None:
+            existing = org.create_team(admin.id, project.id, name=name, default_day_wage_fen=36000,
+                                       company_id=company_id, trade=trade)
+            # a leader must already work in the project (an accepted invitation, without the round trip)
+            db.session.add(Membership(project_id=project.id, user_id=leader.id, role=Role.TEAM_LEADER.value,
+                                      team_id=existing.id))
+            db.session.flush()
+            org.update_team(admin.id, existing.id, {"leader_user_id": leader.id})
+        out.append(existing)
     return out
 
 
@@ -171,7 +181,7 @@ def seed_oversight_demo(project_id: int, company_id: int) -> None:
     for project in (first, second):
         if not db.session.execute(select(Membership.id).where(Membership.project_id == project.id,
                                                               Membership.user_id == owner.id)).first():
-            org.grant_role(admin.id, project.id, user_id=owner.id, role=Role.OWNER.value, team_id=None)
+            org.hold_role(project.id, owner.id, Role.OWNER.value, None)  # an accepted invitation, without the round trip
     blacklist.add_regulator(regulator.id, "深圳市住房和建设局")
     db.session.add(Finding(project_id=first.id, month=business_day().strftime("%Y-%m"), item="to_post_rate",
                            description="木工班本月到岗率偏低，请核实原因并于月底前整改", created_by=admin.id))

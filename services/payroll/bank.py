@@ -29,6 +29,7 @@ from services.authz import Action
 # the profile's own binding of each encrypted field to its row (one place decides it)
 from services.enrollment.profile import _context as profile_context
 from services.errors import Unprocessable
+from services.org import wage_account_context
 from services.payroll.access import payroll_for, require_status
 
 BANK_FILE_HEADER = ("line_ref", "payer_account", "payee_name", "payee_card", "bank_name", "amount_fen", "memo")
@@ -98,11 +99,11 @@ def bank_file(actor_id: int, payroll_id: int, fmt: str = "csv") -> tuple[Payroll
     require_status(payroll, PayrollStatus.APPROVED, code="PAYROLL_NOT_APPROVED", message="工资表审批通过后才能生成代发文件")
     attempts = _open_attempts(payroll)
     project = db.session.get(Project, payroll.project_id)
-    payer = pii.decrypt_str(project.wage_account_no_enc, context="wage_account")
+    payer = pii.decrypt_str(project.wage_account_no_enc, context=wage_account_context(project))
     user_ids = [uid for _p, uid in attempts]
     profiles: dict[int, Any] = {}
     for start in range(0, len(user_ids), 1000):
-        for row in db.session.execute(select(WorkerProfile.user_id, WorkerProfile.name_enc,
+        for row in db.session.execute(select(WorkerProfile.id, WorkerProfile.user_id, WorkerProfile.name_enc,
                                              WorkerProfile.bank_card_enc, WorkerProfile.bank_name).where(
                 WorkerProfile.user_id.in_(user_ids[start:start + 1000]))):
             profiles[row.user_id] = row
@@ -119,9 +120,9 @@ def bank_file(actor_id: int, payroll_id: int, fmt: str = "csv") -> tuple[Payroll
         yield list(BANK_FILE_HEADER)
         for payment, uid in attempts:
             prof = profiles.get(uid)
-            card = pii.decrypt_str(prof.bank_card_enc, context=profile_context("bank_card", uid)) \
+            card = pii.decrypt_str(prof.bank_card_enc, context=profile_context("bank_card", prof.id)) \
                 if prof is not None and prof.bank_card_enc else ""
-            name = pii.decrypt_str(prof.name_enc, context=profile_context("name", uid)) if prof is not None else ""
+            name = pii.decrypt_str(prof.name_enc, context=profile_context("name", prof.id)) if prof is not None else ""
             yield [payment.line_ref, payer, name, card, prof.bank_name if prof else "", payment.amount_fen, memo]
 
     return payroll, spool(rows(), fmt)

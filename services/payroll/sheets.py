@@ -36,11 +36,11 @@ def local(dt: Any) -> str:
 
 
 def _names(actor_id: int, payroll: Payroll, lines: list[PayrollLine], purpose: str) -> dict[int, str]:
-    rows = db.session.execute(select(WorkerProfile.user_id, WorkerProfile.name_enc).where(
+    rows = db.session.execute(select(WorkerProfile.user_id, WorkerProfile.id, WorkerProfile.name_enc).where(
         WorkerProfile.user_id.in_([x.user_id for x in lines] or [-1])))
     audit.record("pii.read", actor_user_id=actor_id, object_type="payroll", object_id=payroll.id,
                  details={"field": "name", "purpose": purpose, "workers": len(lines)})
-    return {uid: pii.decrypt_str(enc, context=profile_context("name", uid)) for uid, enc in rows}
+    return {uid: pii.decrypt_str(enc, context=profile_context("name", pid)) for uid, pid, enc in rows}
 
 
 def _lines(payroll: Payroll) -> list[PayrollLine]:

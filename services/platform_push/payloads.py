@@ -16,7 +16,7 @@ from models.oversight import PushEvent
 from models.payroll import Payroll, PayrollLine
 from services.days import SITE_TZ
 from services.errors import NotFound
-from services.pii import decrypt_str
+from services.pii import decrypt_str, row_context
 from services.platform_push.protocol import encrypt_field
 
 ID_CARD = "01"  # 居民身份证
@@ -48,11 +48,11 @@ def _person(user_id: int, secret: str) -> dict[str, str]:
     p = db.session.execute(select(WorkerProfile).where(WorkerProfile.user_id == user_id)).scalar_one_or_none()
     if p is None:
         raise NotFound("PROFILE_NOT_FOUND", "工人实名信息不存在")
-    number = decrypt_str(p.id_number_enc, context=f"worker_profiles.id_number:{user_id}")
-    name = decrypt_str(p.name_enc, context=f"worker_profiles.name:{user_id}")
+    number = decrypt_str(p.id_number_enc, context=row_context("worker_profiles", "id_number_enc", p.id))
+    name = decrypt_str(p.name_enc, context=row_context("worker_profiles", "name_enc", p.id))
     out = {"workerName": name, "idCardType": ID_CARD, "idCardNumber": encrypt_field(number, secret)}
     if p.bank_card_enc:
-        card = decrypt_str(p.bank_card_enc, context=f"worker_profiles.bank_card:{user_id}")
+        card = decrypt_str(p.bank_card_enc, context=row_context("worker_profiles", "bank_card_enc", p.id))
         out |= {"payRollBankCardNumber": encrypt_field(card, secret), "payRollBankName": p.bank_name or ""}
     return out
 

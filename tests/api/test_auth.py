@@ -27,10 +27,10 @@ def test_login_creates_user_and_returns_working_token(client, app, fake_wechat):
         user = db.session.execute(select(User).where(User.openid == "wx-open-1")).scalar_one()
         # the session key is kept, but only encrypted
         from devtools.fake_wechat import session_key_for
-        from services import pii
+        from services import auth, pii
 
         assert user.session_key_enc and session_key_for("wx-open-1") not in user.session_key_enc
-        assert pii.decrypt_str(user.session_key_enc, context="session_key") == session_key_for("wx-open-1")
+        assert pii.decrypt_str(user.session_key_enc, context=auth.session_key_context(user)) == session_key_for("wx-open-1")
     calls = requests.get(fake_wechat.base_url + "__fake__/calls", timeout=5).json()
     assert calls.get("/sns/jscode2session") == 1
 

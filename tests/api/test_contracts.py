@@ -14,8 +14,8 @@ from models import AuditEntry, Contract, db
 from services.days import business_day
 from services.enrollment.gate import entry_gate
 from tests.api.enrollment_site import Site, apply, error
+from tests.conftest import drain_jobs
 from tests.faces.photos import face_bytes
-from tests.faces.test_checks import drain
 
 pytestmark = pytest.mark.slow
 
@@ -55,7 +55,7 @@ def approved_worker(app, client, site: Site) -> tuple[int, int]:
     membership_id = apply(client, site, face=False)
     assert upload_face(client, worker, "enroll", "img1.jpg").status_code == 202
     with app.app_context():
-        drain(app)
+        drain_jobs(app, "face")
     resp = client.post(f"/api/v1/enrollments/{membership_id}/approve", headers=site.headers["labour"])
     assert resp.status_code == 200, resp.get_json()
     contract_id = client.get("/api/v1/me/contracts", headers=worker).get_json()["items"][0]["id"]
@@ -83,7 +83,7 @@ def test_contract_signed_with_a_matching_face_and_sealed(app, client, site, tmp_
     resp = sign(client, worker, contract_id, "img3.jpg")
     assert resp.status_code == 202, resp.get_json()
     with app.app_context():
-        drain(app)
+        drain_jobs(app, "face")
     failed = client.get(resp.get_json()["poll_url"], headers=worker).get_json()
     assert (failed["status"], failed["reason_code"]) == ("failed", "FACE_MISMATCH")
     assert client.get(f"/api/v1/contracts/{contract_id}", headers=worker).get_json()["status"] == "unsigned"
@@ -92,7 +92,7 @@ def test_contract_signed_with_a_matching_face_and_sealed(app, client, site, tmp_
     assert resp.status_code == 202 and resp.get_json()["status"] == "signing"
     assert error(sign(client, worker, contract_id, "img2.jpg"))["code"] == "CONTRACT_SIGNING_IN_PROGRESS"
     with app.app_context():
-        drain(app)
+        drain_jobs(app, "face")
     signed = client.get(f"/api/v1/contracts/{contract_id}", headers=worker).get_json()
     assert signed["status"] == "signed" and signed["signing_check_id"] == resp.get_json()["face_check_id"]
     sha = signed["content_sha256"]
@@ -136,7 +136,7 @@ def test_termination_ends_the_contract_and_the_gate(app, client, site):
     _, contract_id = approved_worker(app, client, site)
     resp = sign(client, worker, contract_id, "img2.jpg")
     with app.app_context():
-        drain(app)
+        drain_jobs(app, "face")
     assert client.get(resp.get_json()["poll_url"], headers=worker).get_json()["status"] == "passed"
     later = business_day() + timedelta(days=10)
     body = {"reason": "工程完工退场", "date": later.isoformat()}

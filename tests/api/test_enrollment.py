@@ -131,7 +131,12 @@ def test_pending_worker_may_only_enroll_a_face(client, site):
               "frames": [(io.BytesIO(b"\xff\xd8\xff jpeg"), "f.jpg")]}
     resp = client.post("/api/v1/faces/checks", data=frames, headers=site.headers["worker"],
                        content_type="multipart/form-data")
-    assert resp.status_code == 403 and error(resp)["code"] == "ENROLLMENT_PENDING"
+    # a pending application grants nothing in the project but the application itself
+    assert resp.status_code == 404 and error(resp)["code"] == "PROJECT_NOT_FOUND"
+    frames = {"kind": "enroll", "frames": [(io.BytesIO(b"GIF89a"), "f.jpg")]}  # enrollment is let through
+    resp = client.post("/api/v1/faces/checks", data=frames, headers=site.headers["worker"],
+                       content_type="multipart/form-data")
+    assert error(resp)["code"] == "IMAGE_UNDECODABLE"
 
 
 def test_approval_refused_while_incomplete_lists_the_missing_items(client, site):
@@ -188,7 +193,11 @@ def test_age_over_the_project_limit_is_flagged_not_refused(client, site):
 
 
 def test_profiles_are_read_only_by_the_labour_side_and_the_worker(client, site):
-    apply(client, site)
+    membership_id = apply(client, site)
+    url = f"/api/v1/projects/{site.project_id}/workers/{site.users['worker']}/profile"
+    # a pending application grants nothing in the project (the worker has /me/profile)
+    assert client.get(url, headers=site.headers["worker"]).status_code == 404
+    client.post(f"/api/v1/enrollments/{membership_id}/approve", headers=site.headers["labour"])
     with client.application.app_context():
         add_member(db.session.get(Project, site.project_id),
                    db.session.get(User, site.users["other"]), Role.WORKER, None)

@@ -111,3 +111,25 @@ def test_every_answer_carries_a_request_id(client):
     assert len(ok.headers["X-Request-Id"]) == 32 and ok.headers["X-Request-Id"] != err.headers["X-Request-Id"]
     echoed = client.get("/healthz", headers={"X-Request-Id": "wxreq12345678"})
     assert echoed.headers["X-Request-Id"] == "wxreq12345678"
+
+
+# ---- issue 13, item 10
+
+
+def test_deeply_nested_json_is_a_400_not_a_500(client):
+    headers = login(client, "deep")
+    deep = b"[" * 5000 + b"]" * 5000
+    resp = client.post("/api/v1/companies", data=deep, content_type="application/json", headers=headers)
+    assert_error(resp, 400, "JSON_TOO_DEEP")
+    nested = b'{"a":' * 5000 + b"1" + b"}" * 5000
+    assert_error(client.post("/api/v1/auth/login", data=nested, content_type="application/json"),
+                 400, "JSON_TOO_DEEP")
+
+
+def test_json_body_has_its_own_small_limit(client, app):
+    limit = app.config["JSON_MAX_BYTES"]
+    assert limit < app.config["MAX_CONTENT_LENGTH"]
+    body = b'{"code": "' + b"x" * limit + b'"}'
+    resp = client.post("/api/v1/auth/login", data=body, content_type="application/json")
+    assert_error(resp, 413, "PAYLOAD_TOO_LARGE")
+    assert resp.get_json()["error"]["details"]["max_bytes"] == limit

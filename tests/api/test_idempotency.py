@@ -44,9 +44,11 @@ def test_same_key_other_body_is_refused(client):
 def test_keys_are_per_user(client, app):
     a = login(client, "idem-a") | {"Idempotency-Key": "shared"}
     b = login(client, "idem-b") | {"Idempotency-Key": "shared"}
-    assert client.post("/api/v1/companies", json=BODY, headers=a).status_code == 201
+    first = client.post("/api/v1/companies", json=BODY, headers=a)
     resp = client.post("/api/v1/companies", json=BODY, headers=b)
-    assert resp.status_code == 409  # b's own first attempt: a real conflict, not a's stored answer
+    # b's own first attempt (their own unverified claim), not a's stored answer
+    assert resp.status_code == 201 and resp.get_json()["id"] != first.get_json()["id"]
+    assert "Idempotent-Replayed" not in resp.headers
 
 
 def test_failed_request_is_not_stored(client, app):
@@ -95,3 +97,56 @@ def test_expired_keys_are_purged_and_reusable(client, app):
     assert "removed 1" in result.output
     resp = client.post("/api/v1/companies", json=BODY, headers=headers)
     assert resp.status_code == 409  # a fresh attempt, not the stored answer
+
+
+# ---- issue 13, item 8
+
+
+def test_revoked_token_gets_no_replay(client, app):
+    headers = login(client, "idem-revoked") | {"Idempotency-Key": "k-revoked"}
+    assert client.post("/api/v1/companies", json=BODY, headers=headers).status_code == 201
+    token_only = {"Authorization": headers["Authorization"]}
+    assert client.post("/api/v1/auth/logout-all", headers=token_only).status_code == 200
+    replay = client.post("/api/v1/companies", json=BODY, headers=headers)
+    assert replay.status_code == 401 and replay.get_json()["error"]["code"] == "TOKEN_REVOKED"
+    assert "Idempotent-Replayed" not in replay.headers
+
+
+def test_login_answers_are_never_stored(client, app):
+    from models import IdempotencyRecord
+
+    other = login(client, "idem-someone")
+    resp = client.post("/api/v1/auth/login", json={"code": "fake:idem-login"},
+                       headers=other | {"Idempotency-Key": "login-1"})
+    assert resp.status_code == 200
+    again = client.post("/api/v1/auth/login", json={"code": "fake:idem-login"},
+                        headers=other | {"Idempotency-Key": "login-1"})
+    assert "Idempotent-Replayed" not in again.headers
+    with app.app_context():
+        assert db.session.execute(select(func.count()).select_from(IdempotencyRecord)).scalar_one() == 0
+
+
+def test_stored_answers_are_encrypted(client, app):
+    from models import IdempotencyRecord
+
+    headers = login(client, "idem-enc") | {"Idempotency-Key": "k-enc"}
+    assert client.post("/api/v1/companies", json=BODY, headers=headers).status_code == 201
+    with app.app_context():
+        stored = db.session.execute(select(IdempotencyRecord)).scalar_one().response_body
+        assert BODY["uscc"] not in stored and "幂等" not in stored
+    replay = client.post("/api/v1/companies", json=BODY, headers=headers)
+    assert replay.get_json()["uscc"] == BODY["uscc"] and replay.headers["Idempotent-Replayed"] == "true"
+
+
+def test_unknown_or_overlong_paths_do_not_claim_a_key(client, app):
+    from models import IdempotencyRecord
+
+    headers = login(client, "idem-path") | {"Idempotency-Key": "k-path"}
+    resp = client.post("/api/v1/" + "x" * 400, json={}, headers=headers)
+    assert resp.status_code == 404 and resp.get_json()["error"]["code"] == "NOT_FOUND"
+    long_id = "9" * 300  # matches <int:project_id>; the path is longer than the column
+    resp = client.post(f"/api/v1/projects/{long_id}/teams", json={"name": "x", "default_day_wage_fen": 1},
+                       headers=headers | {"Idempotency-Key": "k-long"})
+    assert resp.status_code == 422 and resp.get_json()["error"]["code"] == "VALIDATION_FAILED"
+    with app.app_context():
+        assert db.session.execute(select(func.count()).select_from(IdempotencyRecord)).scalar_one() == 0

@@ -44,8 +44,9 @@ def world(app) -> World:
         company2 = make_company(admin, USCCS[1], "分包公司")
         users["worker_a"].phone_masked = "138****0001"
         from services import pii
+        from services.auth import phone_context
 
-        users["worker_a"].phone_enc = pii.encrypt_str("13800000001", context="phone")
+        users["worker_a"].phone_enc = pii.encrypt_str("13800000001", context=phone_context(users["worker_a"]))
         db.session.commit()
         return World(project.id, team_a.id, team_b.id, company2.id,
                      {k: u.id for k, u in users.items()}, {k: bearer(u) for k, u in users.items()})
@@ -160,19 +161,24 @@ def test_worker_joins_with_code_and_sees_only_self(client, world, app):
     assert resp.status_code == 201 and resp.get_json()["status"] == "pending"
     again = client.post("/api/v1/projects/join", json={"join_code": code, "team_id": world.team_a}, headers=headers)
     assert again.get_json()["membership_id"] == resp.get_json()["membership_id"]
-    items = client.get(f"/api/v1/projects/{world.project_id}/members", headers=headers).get_json()["items"]
-    assert [m["user_id"] for m in items] == [newcomer["user"]["id"]]
+    # a pending application grants nothing but itself: shown in /me, the project stays closed
+    me = client.get("/api/v1/me", headers=headers).get_json()
+    assert [(m["project_id"], m["status"]) for m in me["memberships"]] == [(world.project_id, "pending")]
+    members = client.get(f"/api/v1/projects/{world.project_id}/members", headers=headers)
+    assert members.status_code == 404
     bad = client.post("/api/v1/projects/join", json={"join_code": "NOPE99"}, headers=headers)
     assert bad.status_code == 404 and bad.get_json()["error"]["code"] == "JOIN_CODE_INVALID"
     wrong_team = client.post("/api/v1/projects/join", json={"join_code": code, "team_id": 999999}, headers=headers)
     assert wrong_team.status_code == 422
 
 
-def test_view_company_is_open_to_any_signed_in_user(client, world):
-    """Company name and USCC are public registry data: any signed-in caller may read them."""
+def test_view_company_only_its_registrant_and_the_members_of_its_projects(client, world):
     url = f"/api/v1/companies/{world.company2}"
-    results = run(client, world, "GET", url)
-    assert set(results.values()) == {200}
+    check(run(client, world, "GET", url), expect({"admin"}, refused_status=404))  # admin registered it
+    linked = client.post(f"/api/v1/projects/{world.project_id}/participants",
+                         json={"company_id": world.company2, "role": "subcontractor"}, headers=world.headers["admin"])
+    assert linked.status_code == 201
+    check(run(client, world, "GET", url), expect(set(ROLES) - {"outsider"}))
     assert client.get(url).status_code == 401
 
 

@@ -7,7 +7,7 @@ import json
 from sqlalchemy import select, text
 
 from models import AuditEntry, Project, db
-from services import pii
+from services import org, pii
 from services.settings import parse_keyring
 from tests.conftest import settings_changed
 from tests.factories import login
@@ -39,7 +39,7 @@ def test_wage_account_is_encrypted_and_masked(client, app):
     with app.app_context():
         project = db.session.get(Project, ids.project_id)
         assert "44250100000000001234" not in project.wage_account_no_enc
-        assert pii.decrypt_str(project.wage_account_no_enc, context="wage_account") == "44250100000000001234"
+        assert pii.decrypt_str(project.wage_account_no_enc, context=org.wage_account_context(project)) == "44250100000000001234"
 
 
 def test_masks():

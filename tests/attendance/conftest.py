@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy import update
 
-from models import Role, User, db
+from models import Contract, Role, User, db
 from services.days import business_day
 from tests.api.enrollment_site import Site
 from tests.api.test_contracts import sign
@@ -115,6 +116,11 @@ def enroll_worker(app, client, site: AttendanceSite, who: str, photo: str, seq: 
     assert sign(client, headers, contract_id, photo).status_code == 202
     with app.app_context():
         settle(app)
+    with app.app_context():
+        # the contract began a week ago, so clocks uploaded late (or on a shifted business day) are inside it
+        db.session.execute(update(Contract).where(Contract.id == contract_id)
+                           .values(term_start=business_day() - timedelta(days=7)))
+        db.session.commit()
     for level, hours in (("company", 15), ("project", 15), ("team", 20)):
         resp = client.post(f"/api/v1/projects/{site.project_id}/workers/{site.users[who]}/trainings",
                            json={"level": level, "hours": hours, "date": business_day().isoformat()}, headers=labour)

@@ -99,8 +99,9 @@ def test_face_check_must_be_own_clock_kind_unused_and_recent(app, client, worker
     from tests.attendance.conftest import upload_face
 
     headers = worker_site.headers["worker"]
-    enroll_like = upload_face(client, headers, "img2.jpg", kind="contract").get_json()["check_id"]
-    fresh = upload_face(client, headers, "img2.jpg").get_json()["check_id"]
+    project = {"project_id": worker_site.project_id}
+    enroll_like = upload_face(client, headers, "img2.jpg", kind="contract", **project).get_json()["check_id"]
+    fresh = upload_face(client, headers, "img2.jpg", **project).get_json()["check_id"]
     body = {"project_id": worker_site.project_id, "lat": CENTER[0], "lng": CENTER[1], "accuracy_m": 10,
             "direction": "in", "taken_at": ago(seconds=5).isoformat()}
 
@@ -109,7 +110,7 @@ def test_face_check_must_be_own_clock_kind_unused_and_recent(app, client, worker
                            headers=worker_site.headers[who])
 
     assert error(post(enroll_like))["code"] == "FACE_CHECK_KIND_INVALID"
-    stale = upload_face(client, headers, "img2.jpg").get_json()["check_id"]
+    stale = upload_face(client, headers, "img2.jpg", **project).get_json()["check_id"]
     with app.app_context():  # the selfie was taken a quarter of an hour before the clock
         db.session.execute(update(FaceCheck).where(FaceCheck.id == stale).values(created_at=ago(minutes=15)))
         db.session.commit()

@@ -4,13 +4,13 @@ disputes, the month lock payroll sets, the evidence photo and the monthly sheet.
 from __future__ import annotations
 
 import io
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import select, update
+from sqlalchemy import select
 
-from models import AuditEntry, Contract, db
+from models import AuditEntry, db
 from services.attendance import locks
 from services.attendance.rules import SHANGHAI, set_rules
 from tests.attendance.conftest import ago, enroll_worker, error, settle
@@ -27,8 +27,6 @@ def worked_day(app, client, worker_site):
     start = (datetime.now(UTC) - timedelta(hours=10)).astimezone(SHANGHAI)
     with app.app_context():
         set_rules(site.project_id, None, day_starts_minute=start.hour * 60 + start.minute)
-        # the contracts were signed a week ago (today's would not cover a business day that began yesterday)
-        db.session.execute(update(Contract).values(term_start=date.today() - timedelta(days=7)))
         db.session.commit()
     clock_in = site.clock(client, taken_at=ago(hours=9)).get_json()
     assert "id" in clock_in, clock_in

@@ -37,6 +37,11 @@ def test_someone_elses_face_is_rejected_and_flagged_for_the_labour_manager_only(
     as_leader = site.get_clock(client, resp.get_json()["id"], "leader")
     assert codes(as_leader) == ["BUDDY_PUNCH"] and as_leader["buddy_user_id"] is None
     assert site.get_clock(client, resp.get_json()["id"])["buddy_user_id"] is None
+    # another worker, the other team's leader: refused; an outsider learns nothing
+    url = f"/api/v1/attendance/clocks/{resp.get_json()['id']}"
+    assert client.get(url, headers=site.headers["buddy"]).status_code == 403
+    assert client.get(url, headers=site.headers["other_leader"]).status_code == 403
+    assert client.get(url, headers=site.headers["stranger"]).status_code == 404
     # the rejected attempt never absorbs the next one: the worker's own clock is a new record
     own = site.clock(client)
     assert own.get_json()["id"] != resp.get_json()["id"] and own.get_json()["merged"] is False
@@ -86,7 +91,7 @@ def test_witnessed_clock_for_a_worker_without_biometric_consent(app, client, wor
 
 def test_repeat_with_the_same_key_also_concurrent_gives_one_record(app, client, worker_site):
     site = worker_site
-    check_id = upload_face(client, site.headers["worker"], "img2.jpg").get_json()["check_id"]
+    check_id = upload_face(client, site.headers["worker"], "img2.jpg", project_id=site.project_id).get_json()["check_id"]
     body = {"project_id": site.project_id, "face_check_id": check_id, "lat": 22.5431011, "lng": 114.0578022,
             "accuracy_m": 12, "direction": "in", "taken_at": datetime.now(UTC).isoformat()}
     headers = {**site.headers["worker"], "Idempotency-Key": uuid.uuid4().hex}

@@ -6,11 +6,11 @@ import io
 
 import pytest
 
-from models import FaceCheck, db
-from services.consents import grant_consent
+from models import FaceCheck, Project, Role, db
+from tests.conftest import drain_jobs
 from tests.faces.photos import face_bytes
-from tests.faces.test_checks import drain
-from tests.factories import bearer, make_user
+from tests.faces.test_checks import WORKER_PROJECT, consenting_worker
+from tests.factories import add_member, bearer, make_user
 
 pytestmark = pytest.mark.slow
 
@@ -27,30 +27,42 @@ def upload(client, headers, kind: str, *frames: bytes, **fields):
 @pytest.fixture
 def worker(app):
     with app.app_context():
-        user = make_user()
-        grant_consent(user.id, "biometric", "v1")
-        db.session.commit()
+        user = consenting_worker()
         return user.id, bearer(user)
 
 
+SCORES = {"distance", "threshold", "anti_spoof_score", "anti_spoof_real", "model"}
+
+
 def test_enroll_then_clock_in_over_http(app, client, worker, engine) -> None:
-    _, headers = worker
+    user_id, headers = worker
+    project_id = WORKER_PROJECT[user_id]
     resp = upload(client, headers, "enroll", face_bytes("img1.jpg"))
     assert resp.status_code == 202, resp.get_json()
     poll = resp.get_json()["poll_url"]
     with app.app_context():
-        drain(app)
+        drain_jobs(app, "face")
     result = client.get(poll, headers=headers).get_json()
-    assert result["status"] == "passed" and result["model"].startswith("Dlib/")
+    assert result["status"] == "passed" and not SCORES & set(result)
 
-    resp = upload(client, headers, "clock", face_bytes("img3.jpg"))
+    resp = upload(client, headers, "clock", face_bytes("img3.jpg"), project_id=str(project_id))
+    assert resp.status_code == 202, resp.get_json()
     with app.app_context():
-        drain(app)
+        drain_jobs(app, "face")
     result = client.get(resp.get_json()["poll_url"], headers=headers).get_json()
     assert (result["status"], result["reason_code"]) == ("failed", "FACE_MISMATCH")
-    assert (
-        result["message"] == "人脸与登记信息不一致，请本人重试" and result["distance"] > result["threshold"]
-    )
+    assert result["message"] == "人脸与登记信息不一致，请本人重试"
+    # the worker sees status and reason only; the labour manager sees the scores
+    assert not SCORES & set(result)
+    with app.app_context():
+        manager = make_user()
+        add_member(db.session.get(Project, project_id), manager, Role.LABOUR_MANAGER)
+        db.session.commit()
+        manager_headers = bearer(manager)
+    review_url = f"/api/v1/projects/{project_id}/faces/checks/{result['check_id']}"
+    review = client.get(review_url, headers=manager_headers).get_json()
+    assert review["distance"] > review["threshold"] and review["model"].startswith("Dlib/")
+    assert client.get(review_url, headers=headers).status_code == 403  # not the worker
 
 
 def test_bad_uploads_get_a_code_and_a_chinese_message(client, worker) -> None:
@@ -74,7 +86,7 @@ def test_consent_and_ownership(app, client, worker) -> None:
     check_url = upload(client, headers, "enroll", face_bytes("img1.jpg")).get_json()["poll_url"]
     assert client.get(check_url, headers=stranger_headers).status_code == 404
     with app.app_context():
-        drain(app)  # leave no job running into the next test's clean-up
+        drain_jobs(app, "face")  # leave no job running into the next test's clean-up
 
 
 def test_challenge_is_issued(client, worker) -> None:
@@ -103,7 +115,7 @@ def test_retried_upload_with_idempotency_key_creates_one_check(app, client, work
     with app.app_context():
         from sqlalchemy import func, select
 
-        drain(app)
+        drain_jobs(app, "face")
         count = db.session.execute(
             select(func.count()).select_from(FaceCheck).where(FaceCheck.user_id == user_id)).scalar_one()
     assert count == 1

@@ -20,40 +20,42 @@ from services.errors import Conflict, Forbidden, Unprocessable
 from services.faces import checks
 from services.faces.job import template_embedding
 from services.faces.retention import purge_evidence
+from tests.conftest import drain_jobs
 from tests.faces.photos import face_bytes
-from tests.factories import make_user
+from tests.factories import add_member, make_project, make_team, make_user
 from workers.faces import face_check_job
 
 pytestmark = pytest.mark.slow
 
 
-def drain(app) -> None:
-    """Run the queued face jobs: the in-process runner, or a burst RQ worker on real Redis."""
-    if app.config["JOBS_MODE"] == "rq":
-        from rq import SimpleWorker
-
-        from infra.jobs import redis_connection, rq_queue
-
-        SimpleWorker([rq_queue(app, "face")], connection=redis_connection(app)).work(burst=True)
-    else:
-        from infra.jobs import wait_idle
-
-        assert wait_idle(app, timeout=180)
-    db.session.rollback()  # see what the job committed
+WORKER_PROJECT: dict[int, int] = {}
 
 
 def consenting_worker():
+    """A consenting worker, active in a project (clock-ins and signatures name their project)."""
+    from models import Role
+
     user = make_user()
     grant_consent(user.id, "biometric", "v1")
+    admin = make_user()
+    project = make_project(admin)
+    add_member(project, user, Role.WORKER, make_team(admin, project))
     db.session.commit()
+    WORKER_PROJECT[user.id] = project.id
     return user
 
 
+def project_of(user) -> int:
+    return WORKER_PROJECT[user.id]
+
+
 def run_check(app, user, kind: str, *names: str, nonce: str | None = None) -> FaceCheck:
-    check = checks.start_face_check(user.id, kind, [face_bytes(n) for n in names], challenge_nonce=nonce)
+    project_id = None if kind == "enroll" else project_of(user)
+    check = checks.start_face_check(user.id, kind, [face_bytes(n) for n in names], challenge_nonce=nonce,
+                                    project_id=project_id)
     check_id = check.id
     db.session.commit()
-    drain(app)
+    drain_jobs(app, "face")
     return db.session.get(FaceCheck, check_id)
 
 
@@ -102,8 +104,18 @@ def test_spoof_and_gates_fail_the_check_with_a_code(app, ctx, engine) -> None:
 
 
 def test_re_enrollment_retires_the_old_template(app, ctx, engine) -> None:
+    from models import Role
+    from services.faces.admission import approve_reenrollment
+    from tests.factories import add_member as member
+
     user = consenting_worker()
     first = run_check(app, user, "enroll", "img1.jpg")
+    manager = make_user()
+    from models import Project
+
+    member(db.session.get(Project, project_of(user)), manager, Role.LABOUR_MANAGER)
+    approve_reenrollment(manager.id, project_of(user), user.id)  # an enrolled, active worker needs it
+    db.session.commit()
     second = run_check(app, user, "enroll", "img4.jpg")
     assert first.status == second.status == "passed"
     by_id = {t.id: t for t in templates_of(user.id)}
@@ -121,7 +133,7 @@ def test_requests_are_refused_up_front(app, ctx) -> None:
         checks.start_face_check(user.id, "enroll", [b"not a photo"])
     assert err.value.code == "IMAGE_UNDECODABLE" and "照片" in err.value.message
     with pytest.raises(Unprocessable) as err:
-        checks.start_face_check(user.id, "clock", [face_bytes("img1.jpg")])
+        checks.start_face_check(user.id, "clock", [face_bytes("img1.jpg")], project_id=project_of(user))
     assert err.value.code == "NOT_ENROLLED"
 
 
@@ -147,6 +159,7 @@ def test_challenge_passes_once_and_refuses_a_replayed_nonce(app, ctx, engine) ->
             "clock",
             [face_bytes("img2.jpg"), face_bytes("img11.jpg")],
             challenge_nonce=challenge.nonce,
+            project_id=project_of(user),
         )
     assert err.value.code == "CHALLENGE_REPLAYED"
 
@@ -157,11 +170,12 @@ def test_nonce_sent_twice_before_the_jobs_ran_passes_only_once(app, ctx, engine)
     challenge = issue(user, "turn_left")
     frames = [face_bytes("img2.jpg"), face_bytes("img11.jpg")]
     ids = [
-        checks.start_face_check(user.id, "clock", frames, challenge_nonce=challenge.nonce).id
+        checks.start_face_check(user.id, "clock", frames, challenge_nonce=challenge.nonce,
+                                project_id=project_of(user)).id
         for _ in range(2)
     ]
     db.session.commit()
-    drain(app)
+    drain_jobs(app, "face")
     results = sorted(
         (db.session.get(FaceCheck, i).status, db.session.get(FaceCheck, i).reason_code) for i in ids
     )
@@ -178,7 +192,8 @@ def test_challenge_identical_frames_and_expiry(app, ctx, engine) -> None:
     db.session.commit()
     with pytest.raises(Unprocessable) as err:
         checks.start_face_check(
-            user.id, "clock", [face_bytes("img2.jpg"), face_bytes("img11.jpg")], challenge_nonce=late.nonce
+            user.id, "clock", [face_bytes("img2.jpg"), face_bytes("img11.jpg")], challenge_nonce=late.nonce,
+            project_id=project_of(user),
         )
     assert err.value.code == "CHALLENGE_EXPIRED"
 

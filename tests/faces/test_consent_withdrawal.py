@@ -7,8 +7,8 @@ import pytest
 from models import FaceCheck, FaceTemplate, db
 from services.consents import grant_consent, withdraw_consent
 from services.faces import checks
+from tests.conftest import drain_jobs
 from tests.faces.photos import face_bytes
-from tests.faces.test_checks import drain
 from tests.factories import make_user
 
 pytestmark = pytest.mark.slow
@@ -21,7 +21,7 @@ def test_a_check_queued_before_withdrawal_is_not_processed(app, ctx):
     withdraw_consent(user.id, "biometric")  # same transaction: the job only runs after this commit
     check_id, user_id = check.id, user.id
     db.session.commit()
-    drain(app)
+    drain_jobs(app, "face")
     done = db.session.get(FaceCheck, check_id)
     assert (done.status, done.reason_code) == ("failed", "CONSENT_WITHDRAWN")
     assert db.session.query(FaceTemplate).filter_by(user_id=user_id).count() == 0

@@ -7,8 +7,9 @@ import pytest
 from models import FaceCheck, db
 from services.faces import checks
 from services.faces.handover import hand_over, on_face_check_finished
+from tests.conftest import drain_jobs
 from tests.faces.photos import face_bytes
-from tests.faces.test_checks import consenting_worker, drain
+from tests.faces.test_checks import consenting_worker
 
 seen: list[tuple[int, str, int | None]] = []
 
@@ -45,7 +46,7 @@ def test_the_result_is_handed_over_once_it_is_written(app, ctx, engine) -> None:
                                     purpose="tests.handover", purpose_id=41)
     check_id = check.id
     db.session.commit()
-    drain(app)
+    drain_jobs(app, "face")
     assert seen == [(check_id, "passed", 41)]
     assert db.session.get(FaceCheck, check_id).purpose == "tests.handover"
 
@@ -56,7 +57,7 @@ def test_a_failing_handler_rolls_the_result_back(app, ctx, engine) -> None:
     check = checks.start_face_check(user.id, "enroll", [face_bytes("img1.jpg")], purpose="tests.refuses")
     check_id = check.id
     db.session.commit()
-    drain(app)
+    drain_jobs(app, "face")
     # neither the result nor a template is kept: the job is retried, then fail-stale closes it
     assert db.session.get(FaceCheck, check_id).status == "pending"
     assert db.session.get(FaceCheck, check_id).template_id is None

@@ -12,7 +12,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import pytest
@@ -23,6 +23,7 @@ from services.consents import grant_consent
 from services.faces import checks
 from tests.conftest import worker_env
 from tests.faces.photos import face_bytes
+from tests.faces.test_checks import consenting_worker, project_of
 from tests.factories import make_user
 
 pytestmark = [
@@ -54,6 +55,7 @@ def face_worker(app, app_config, name: str) -> Iterator[subprocess.Popen]:
             "face",
         ],
         env=worker_env(app_config),
+        start_new_session=True,  # its own process group: --with-scheduler forks a scheduler child
     )
     try:
         deadline = time.monotonic() + 120
@@ -68,6 +70,9 @@ def face_worker(app, app_config, name: str) -> Iterator[subprocess.Popen]:
                 proc.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 proc.kill()
+        # a worker killed mid-job leaves its scheduler child behind (orphaned, models loaded): end the group
+        with suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
 
 
 def wait_for(check_id: int, predicate, timeout: float = 90) -> FaceCheck:
@@ -84,15 +89,14 @@ def wait_for(check_id: int, predicate, timeout: float = 90) -> FaceCheck:
 
 
 def start(user, kind: str, *names: str) -> int:
-    check_id = checks.start_face_check(user.id, kind, [face_bytes(n) for n in names]).id
+    project_id = None if kind == "enroll" else project_of(user)
+    check_id = checks.start_face_check(user.id, kind, [face_bytes(n) for n in names], project_id=project_id).id
     db.session.commit()  # hands the job to RQ
     return check_id
 
 
 def test_face_worker_runs_enroll_and_clock(app, ctx, app_config) -> None:
-    user = make_user()
-    grant_consent(user.id, "biometric", "v1")
-    db.session.commit()
+    user = consenting_worker()
     with face_worker(app, app_config, f"face-test-{os.getpid()}"):
         enroll = wait_for(start(user, "enroll", "img1.jpg"), lambda c: c.status != "pending")
         clock = wait_for(start(user, "clock", "img2.jpg"), lambda c: c.status != "pending")
@@ -119,16 +123,18 @@ def test_worker_killed_mid_job_is_retried_and_leaves_one_result(app, ctx, app_co
         if frozen.status != "pending":
             doomed.send_signal(signal.SIGCONT)
             pytest.skip("the job finished before the worker could be frozen; nothing was killed mid-run")
-        doomed.send_signal(signal.SIGKILL)
+        doomed.send_signal(signal.SIGKILL)  # the worker process only, as the OOM killer would
         doomed.wait(timeout=30)
-    db.session.rollback()
-    assert db.session.get(FaceCheck, check_id).status == "pending"
+        db.session.rollback()
+        assert db.session.get(FaceCheck, check_id).status == "pending"
 
-    # what RQ's maintenance does with an abandoned job: retry it under its Retry policy
-    queue = rq_queue(app, "face")
-    StartedJobRegistry(queue=queue, connection=redis_connection(app)).cleanup(timestamp=time.time() + 3600)
-    with face_worker(app, app_config, f"face-rescue-{os.getpid()}"):
-        done = wait_for(check_id, lambda c: c.status != "pending", timeout=120)
+        # what RQ's maintenance does with an abandoned job: retry it under its Retry policy. The
+        # dead worker's scheduler process lives on and holds the scheduler lock, so it is the one
+        # that enqueues the retry; leaving this block ends it.
+        queue = rq_queue(app, "face")
+        StartedJobRegistry(queue=queue, connection=redis_connection(app)).cleanup(timestamp=time.time() + 3600)
+        with face_worker(app, app_config, f"face-rescue-{os.getpid()}"):
+            done = wait_for(check_id, lambda c: c.status != "pending", timeout=120)
     assert (done.status, done.attempts) == ("passed", 2)
     templates = select(func.count()).select_from(FaceTemplate).where(FaceTemplate.user_id == user.id)
     assert db.session.scalar(templates) == 1

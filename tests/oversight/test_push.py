@@ -1,6 +1,7 @@
 """Government platform push: the fake platform (a real HTTP server) verifies the signature and
 decrypts; a failed delivery is retried with backoff and delivered once; the last failure is a
-dead letter the project admin sees. Deliveries run as jobs (a real RQ worker on MariaDB+Redis)."""
+dead letter the project admin sees. Deliveries run as jobs (an RQ worker on the real Redis queues
+with MariaDB, the in-process runner embedded)."""
 
 from __future__ import annotations
 
@@ -13,9 +14,9 @@ from models import Membership, WorkerProfile, db
 from models.base import utcnow
 from models.oversight import PushEvent
 from services.oversight.settings import oversight_settings_from
-from services.pii import encrypt_str
+from services.pii import encrypt_str, row_context
 from services.platform_push import outbox, protocol
-from tests.conftest import settings_changed
+from tests.conftest import drain_jobs, settings_changed
 from tests.factories import bearer, make_project, make_team, make_user
 from tests.oversight import rows
 from workers.oversight import push_outbox_job
@@ -51,13 +52,14 @@ def enrolled(app):
         project = make_project(admin)
         team = make_team(admin, project)
         worker = rows.worker(project, team)
-        db.session.add(WorkerProfile(
-            user_id=worker.id, name_enc=encrypt_str("张三", context=f"worker_profiles.name:{worker.id}"),
-            name_masked="张*", id_number_enc=encrypt_str(ID_NUMBER, context=f"worker_profiles.id_number:{worker.id}"),
-            id_number_masked="1101**********1234", id_number_bidx="x" * 64, sex="male",
-            birth_date_enc="x", birth_year=1990, trade="钢筋工",
-            bank_card_enc=encrypt_str("6222020200112233445", context=f"worker_profiles.bank_card:{worker.id}"),
-            bank_card_last4="3445", bank_name="中国工商银行"))
+        profile = WorkerProfile(user_id=worker.id, name_enc="", name_masked="张*", id_number_enc="",
+                                id_number_masked="1101**********1234", id_number_bidx="x" * 64, sex="male",
+                                birth_date_enc="x", birth_year=1990, trade="钢筋工", bank_card_last4="3445",
+                                bank_name="中国工商银行")
+        db.session.add(profile)
+        db.session.flush()
+        for column, value in (("name_enc", "张三"), ("id_number_enc", ID_NUMBER), ("bank_card_enc", "6222020200112233445")):
+            setattr(profile, column, encrypt_str(value, context=row_context("worker_profiles", column, profile.id)))
         rows.day(project, worker, team, date(2026, 11, 2), confirmed_by=admin.id)
         db.session.commit()
         return {"project": project.id, "admin": bearer(admin), "admin_id": admin.id}
@@ -75,10 +77,10 @@ def calls(platform) -> list[dict]:
     return requests.get(platform.base_url + "__fake__/calls", timeout=5).json()["items"]
 
 
-def run_cycle(app, drain_jobs) -> None:
+def run_cycle(app) -> None:
     with app.app_context():
         push_outbox_job()
-    drain_jobs("default")
+    drain_jobs(app, "default")
 
 
 def make_due(app) -> None:
@@ -96,22 +98,22 @@ def test_protocol_round_trip():
     assert token != ID_NUMBER and protocol.decrypt_field(token, SECRET) == ID_NUMBER
 
 
-def test_retried_after_failures_then_delivered_once(app, client, pushing, enrolled, drain_jobs):
+def test_retried_after_failures_then_delivered_once(app, client, pushing, enrolled):
     fake(pushing, "reject", times=1)
-    run_cycle(app, drain_jobs)  # collects Team, ProjectWorker, WorkerAttendance; first call rejected
+    run_cycle(app)  # collects Team, ProjectWorker, WorkerAttendance; first call rejected
     with app.app_context():
         events = {e.kind: e for e in db.session.execute(db.select(PushEvent)).scalars()}
         assert set(events) == {"team_created", "worker_enrolled", "attendance_day"}
         failed = [e for e in events.values() if e.status == "pending" and e.attempts == 1]
         assert len(failed) == 1 and "2001" in failed[0].last_error
         assert failed[0].next_attempt_at > utcnow()  # backoff: not due yet
-    run_cycle(app, drain_jobs)
+    run_cycle(app)
     assert len(received(pushing)) == 2  # the failed one waits for its backoff
     fake(pushing, "timeout", times=1)
     make_due(app)
-    run_cycle(app, drain_jobs)  # the retry times out
+    run_cycle(app)  # the retry times out
     make_due(app)
-    run_cycle(app, drain_jobs)  # and the next one goes through
+    run_cycle(app)  # and the next one goes through
     got = received(pushing)
     assert len(got) == 3 and all(c["signature_ok"] for c in calls(pushing))
     with app.app_context():
@@ -130,11 +132,11 @@ def test_retried_after_failures_then_delivered_once(app, client, pushing, enroll
     assert len(received(pushing)) == 3
 
 
-def test_dead_letter_visible_to_the_admin(app, client, pushing, enrolled, drain_jobs):
+def test_dead_letter_visible_to_the_admin(app, client, pushing, enrolled):
     fake(pushing, "reject")
     for _ in range(3):
         make_due(app)
-        run_cycle(app, drain_jobs)
+        run_cycle(app)
     resp = client.get(f"/api/v1/projects/{enrolled['project']}/push-events?status=dead", headers=enrolled["admin"])
     items = resp.get_json()["items"]
     assert len(items) == 3 and all(i["attempts"] == 3 and "2001" in i["last_error"] for i in items)
@@ -145,17 +147,17 @@ def test_dead_letter_visible_to_the_admin(app, client, pushing, enrolled, drain_
     assert client.get(f"/api/v1/projects/{enrolled['project']}/push-events", headers=outsider).status_code == 404
 
 
-def test_worker_left_is_pushed(app, pushing, enrolled, drain_jobs):
-    run_cycle(app, drain_jobs)
+def test_worker_left_is_pushed(app, pushing, enrolled):
+    run_cycle(app)
     with app.app_context():
         db.session.execute(db.update(Membership).where(Membership.role == "worker").values(status="left"))
         db.session.commit()
-    run_cycle(app, drain_jobs)
+    run_cycle(app)
     methods = sorted(r["method"] for r in received(pushing))
     assert methods == ["ProjectWorker.Add", "Team.Add", "WorkerAttendance.Add", "WorkerEntryExit.Add"]
 
 
-def test_paid_pay_line_pushed_as_payroll_detail(app, pushing, enrolled, drain_jobs):
+def test_paid_pay_line_pushed_as_payroll_detail(app, pushing, enrolled):
     with app.app_context():
         from models import Project, User
 
@@ -166,7 +168,7 @@ def test_paid_pay_line_pushed_as_payroll_detail(app, pushing, enrolled, drain_jo
         rows.contract(project, worker, None, date(2026, 10, 1))
         rows.payroll(project, "2026-10", admin, [(worker, 735000, "paid")])
         db.session.commit()
-    run_cycle(app, drain_jobs)
+    run_cycle(app)
     detail = next(r for r in received(pushing) if r["method"] == "Payroll.Add")["data"]
     assert detail["payMonth"] == "2026-10"
     line = detail["detailList"][0]

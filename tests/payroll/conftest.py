@@ -39,17 +39,22 @@ def last_month() -> str:
     return month_of(business_day().replace(day=1) - timedelta(days=1))
 
 
-def make_profile(user: User, name: str, *, card: str | None = None) -> WorkerProfile:
-    def enc(value: str, field: str) -> str:
-        return pii.encrypt_str(value, context=f"worker_profiles.{field}:{user.id}")
+def profile_context(field: str, profile_id: int) -> str:
+    return pii.row_context("worker_profiles", f"{field}_enc", profile_id)  # as enrollment binds them
 
+
+def make_profile(user: User, name: str, *, card: str | None = None) -> WorkerProfile:
     profile = WorkerProfile(
-        user_id=user.id, name_enc=enc(name, "name"), name_masked=name[0] + "*" * (len(name) - 1),
-        id_number_enc=enc("110105199001010011", "id_number"), id_number_masked="1101**********0011",
-        id_number_bidx=f"bidx-{user.id}", sex="male", birth_date_enc=enc("1990-01-01", "birth_date"),
+        user_id=user.id, name_enc="", name_masked=name[0] + "*" * (len(name) - 1), id_number_enc="",
+        id_number_masked="1101**********0011", id_number_bidx=f"bidx-{user.id}", sex="male", birth_date_enc="",
         birth_year=1990, trade="钢筋工", bank_name="中国建设银行" if card else None,
-        bank_card_enc=enc(card, "bank_card") if card else None, bank_card_last4=card[-4:] if card else None)
+        bank_card_last4=card[-4:] if card else None)
     db.session.add(profile)
+    db.session.flush()  # the ciphertexts are bound to the row id
+    for field, value in (("name", name), ("id_number", "110105199001010011"), ("birth_date", "1990-01-01"),
+                         ("bank_card", card)):
+        if value is not None:
+            setattr(profile, f"{field}_enc", pii.encrypt_str(value, context=profile_context(field, profile.id)))
     db.session.flush()
     return profile
 

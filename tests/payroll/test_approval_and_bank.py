@@ -10,7 +10,7 @@ from sqlalchemy import select
 from models import AuditEntry, Project, Role, User, WorkerProfile, db
 from services import pii
 from tests.factories import add_member, bank_card
-from tests.payroll.conftest import PayrollSite, confirm, error
+from tests.payroll.conftest import PayrollSite, confirm, error, profile_context
 
 
 def submitted(client, s: PayrollSite) -> int:
@@ -140,7 +140,7 @@ def test_bank_file_and_results_round_trip(app, client, psite) -> None:
     new_card = bank_card("621700000000123456")
     with app.app_context():
         profile = db.session.execute(select(WorkerProfile).where(WorkerProfile.user_id == s.users["w3"])).scalar_one()
-        profile.bank_card_enc = pii.encrypt_str(new_card, context=f"worker_profiles.bank_card:{s.users['w3']}")
+        profile.bank_card_enc = pii.encrypt_str(new_card, context=profile_context("bank_card", profile.id))
         db.session.commit()
     retry = bank_rows(client, s, payroll_id)
     assert [(r["payee_name"], r["payee_card"], r["amount_fen"]) for r in retry] == [("赵铁柱", new_card, "30000")]

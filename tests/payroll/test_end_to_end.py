@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import csv
 import io
+import subprocess
+import sys
 
 import pytest
 import requests
@@ -16,6 +18,7 @@ from models import Project, Role, User, db
 from services.attendance.locks import month_of
 from services.days import business_day
 from tests.attendance.conftest import enroll_worker, settle
+from tests.conftest import ROOT, drain_jobs, worker_env
 from tests.factories import add_member, bearer, make_user
 from tests.payroll.test_approval_and_bank import results_csv
 from tests.payroll.test_slips import sign
@@ -23,7 +26,18 @@ from tests.payroll.test_slips import sign
 pytestmark = pytest.mark.slow
 
 
-def test_from_join_to_a_signed_pay_slip(app, client, asite, face_models, fake_wechat, drain_jobs) -> None:
+def run_worker_process(app, app_config) -> None:
+    """A real `rq worker` process (burst) on the default queue in RQ mode; the in-process runner otherwise."""
+    if app.config["JOBS_MODE"] != "rq":
+        drain_jobs(app, "default")
+        return
+    cmd = [sys.executable, "-m", "rq.cli", "worker", "--burst", "-w", "workers.worker.SiteRollWorker",
+           "-u", app.config["REDIS_URL"], "default"]
+    subprocess.run(cmd, env=worker_env(app_config), cwd=ROOT, check=True, timeout=300, start_new_session=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def test_from_join_to_a_signed_pay_slip(app, app_config, client, asite, face_models, fake_wechat) -> None:
     s = asite
     with app.app_context():
         approver = make_user("approver")
@@ -69,7 +83,7 @@ def test_from_join_to_a_signed_pay_slip(app, client, asite, face_models, fake_we
         headers=labour, content_type="multipart/form-data")
     assert paid.get_json() == {"paid": 1, "failed": 0, "unchanged": 0}
 
-    drain_jobs("default")
+    run_worker_process(app, app_config)
     messages = requests.get(fake_wechat.base_url + "__fake__/messages", timeout=5).json()["messages"]
     with app.app_context():
         openid = db.session.get(User, s.users["worker"]).openid

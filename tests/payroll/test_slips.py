@@ -9,6 +9,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from tests.api.test_contracts import signature_png
+from tests.conftest import drain_jobs
 from tests.payroll.conftest import error
 from tests.payroll.test_approval_and_bank import approved, bank_rows, post_results, results_csv
 
@@ -66,14 +67,14 @@ def test_worker_reads_and_signs_their_slip(app, client, psite) -> None:
     assert client.delete(f"/api/v1/payrolls/{payroll_id}", headers=s.headers["labour"]).status_code in (404, 405)
 
 
-def test_subscribe_message_when_the_slip_is_ready(app, client, psite, fake_wechat, drain_jobs) -> None:
+def test_subscribe_message_when_the_slip_is_ready(app, client, psite, fake_wechat) -> None:
     s = psite
     for who in ("w1", "w1", "w2"):
         resp = client.post("/api/v1/me/payslip-subscription", headers=s.headers[who])
         assert resp.status_code == 200
     assert resp.get_json() == {"remaining": 1}
     payroll_id = approved(client, s)
-    drain_jobs("default")
+    drain_jobs(app, "default")
     messages = requests.get(fake_wechat.base_url + "__fake__/messages", timeout=5).json()["messages"]
     assert sorted(m["touser"] for m in messages) == ["w1", "w2"]  # w3 did not subscribe
     first = next(m for m in messages if m["touser"] == "w1")
@@ -88,5 +89,5 @@ def test_subscribe_message_when_the_slip_is_ready(app, client, psite, fake_wecha
         from models import db
 
         db.session.commit()
-    drain_jobs("default")
+    drain_jobs(app, "default")
     assert len(requests.get(fake_wechat.base_url + "__fake__/messages", timeout=5).json()["messages"]) == 2

@@ -14,6 +14,15 @@ def _write_entries(n: int) -> None:
     db.session.commit()
 
 
+def _tampered(entries: int, *statements: str) -> audit.VerifyResult:
+    """Write entries, then change the tables behind the log's back and verify."""
+    _write_entries(entries)
+    for statement in statements:
+        db.session.execute(text(statement))
+    db.session.commit()
+    return audit.verify_chain()
+
+
 def test_intact_chain_verifies(app, ctx):
     _write_entries(5)
     result = audit.verify_chain()
@@ -42,14 +51,6 @@ def test_edit_with_recomputed_hash_breaks_the_next_link(app, ctx):
     db.session.commit()
     result = audit.verify_chain()
     assert not result.ok and result.broken_seq == 3 and "link" in (result.reason or "")
-
-
-def test_deleted_tail_is_reported(app, ctx):
-    _write_entries(3)
-    db.session.execute(text("DELETE FROM audit_log WHERE seq = 3"))
-    db.session.commit()
-    result = audit.verify_chain()
-    assert not result.ok and result.broken_seq == 3
 
 
 def test_cli_ok(app):
@@ -85,3 +86,80 @@ def test_concurrent_appends_keep_one_chain(app):
     with app.app_context():
         result = audit.verify_chain()
     assert result.ok and result.checked == 30
+
+
+# ---- attacks by someone who can write the database but holds neither the key nor the checkpoints
+
+
+def test_chain_is_keyed_a_plain_sha256_forgery_fails(app, ctx):
+    import hashlib
+
+    from models import AuditEntry
+
+    _write_entries(3)
+    forged = db.session.execute(db.select(AuditEntry).where(AuditEntry.seq == 3)).scalar_one()
+    forged.details = '{"n": 7}'
+    forged.hash = hashlib.sha256((forged.prev_hash + audit.canonical(forged)).encode()).hexdigest()
+    db.session.execute(text("UPDATE audit_head SET hash = :h WHERE id = 1"), {"h": forged.hash})
+    db.session.commit()
+    result = audit.verify_chain()
+    assert not result.ok and result.broken_seq == 3 and "content" in (result.reason or "")
+
+
+def test_tail_deleted(app, ctx):
+    result = _tampered(5, "DELETE FROM audit_log WHERE seq >= 4")
+    assert not result.ok and result.broken_seq == 4
+
+
+def test_tail_deleted_and_head_moved_back(app, ctx):
+    _write_entries(5)
+    kept = db.session.execute(text("SELECT hash FROM audit_log WHERE seq = 3")).scalar_one()
+    db.session.execute(text("DELETE FROM audit_log WHERE seq >= 4"))
+    db.session.execute(text("UPDATE audit_head SET seq = 3, hash = :h WHERE id = 1"), {"h": kept})
+    db.session.commit()
+    result = audit.verify_chain()
+    assert not result.ok and result.broken_seq == 4 and "checkpoint" in (result.reason or "")
+
+
+def test_head_deleted(app, ctx):
+    result = _tampered(3, "DELETE FROM audit_head")
+    assert not result.ok and "head" in (result.reason or "")
+
+
+def test_everything_deleted(app, ctx):
+    result = _tampered(3, "DELETE FROM audit_log", "DELETE FROM audit_head")
+    assert not result.ok and result.checked == 0
+
+
+def test_everything_deleted_and_head_reset_to_genesis(app):
+    with app.app_context():
+        _write_entries(3)
+        db.session.execute(text("DELETE FROM audit_log"))
+        db.session.execute(text("UPDATE audit_head SET seq = 0, hash = :g WHERE id = 1"), {"g": audit.GENESIS})
+        db.session.commit()
+    result = app.test_cli_runner().invoke(args=["audit", "verify"])
+    assert result.exit_code == 1 and "seq 1" in result.output and "checkpoint" in result.output
+
+
+def test_checkpoints_are_written_after_commit_only(app, ctx):
+    from pathlib import Path
+
+    path = Path(app.config["AUDIT_CHECKPOINT_PATH"])
+    _write_entries(2)
+    lines = path.read_text().splitlines()
+    audit.record("rolled.back", actor_user_id=None, object_type="thing", object_id=1)
+    db.session.rollback()
+    assert path.read_text().splitlines() == lines  # nothing for entries that never existed
+    assert audit.verify_chain().ok and audit.verify_chain().checkpoint_seq == 2
+
+
+def test_forged_checkpoint_line_is_reported(app, ctx):
+    import json
+    from pathlib import Path
+
+    _write_entries(2)
+    path = Path(app.config["AUDIT_CHECKPOINT_PATH"])
+    with path.open("a") as fh:
+        fh.write(json.dumps({"seq": 1, "hash": "0" * 64, "at": "2026-01-01T00:00:00", "sig": "f" * 64}) + "\n")
+    result = audit.verify_chain()
+    assert not result.ok and "signature" in (result.reason or "")

@@ -25,8 +25,11 @@ def test_seed_demo_enrolls_workers_in_each_state(app):
     result = runner.invoke(args=["seed-demo"])
     assert result.exit_code == 0, result.output
     with app.app_context():
-        assert states() == {"demo-worker-pending": ("pending", None), "demo-worker-rejected": ("rejected", None),
+        enrolled = {k: v for k, v in states().items() if k.startswith("demo-worker-")}
+        assert enrolled == {"demo-worker-pending": ("pending", None), "demo-worker-rejected": ("rejected", None),
                             "demo-worker-signed": ("active", "signed")}
+        # the attendance demo's crew (services/attendance/demo.py) works in the same team
+        assert {v for k, v in states().items() if k.startswith("demo-crew-")} == {("active", None)}
         entries = db.session.execute(select(func.count(AuditEntry.id))).scalar_one()
     assert runner.invoke(args=["seed-demo"]).exit_code == 0
     with app.app_context():

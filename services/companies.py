@@ -1,0 +1,58 @@
+"""Who may see a company, who may name it in a project, and the operator's verification."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from models import Company, Membership, MembershipStatus, ProjectCompany, db
+from models.base import utcnow
+from services import audit
+from services.errors import Conflict, NotFound
+
+
+def get_company(company_id: int) -> Company:
+    company = db.session.get(Company, company_id)
+    if company is None:
+        raise NotFound("COMPANY_NOT_FOUND", "企业不存在")
+    return company
+
+
+def _involved_in_my_projects(actor_id: int, company_id: int) -> bool:
+    return db.session.execute(
+        select(ProjectCompany.id)
+        .join(Membership, Membership.project_id == ProjectCompany.project_id)
+        .where(ProjectCompany.company_id == company_id, Membership.user_id == actor_id,
+               Membership.status == MembershipStatus.ACTIVE.value).limit(1)
+    ).first() is not None
+
+
+def read_company(actor_id: int, company_id: int) -> Company:
+    """Its registrant and the members of projects it takes part in; to anyone else it does not exist."""
+    company = db.session.get(Company, company_id)
+    if company is None or not (company.created_by == actor_id or _involved_in_my_projects(actor_id, company.id)):
+        raise NotFound("COMPANY_NOT_FOUND", "企业不存在")
+    return company
+
+
+def linkable_company(actor_id: int, company_id: int) -> Company:
+    """A project may name a company its creator can read, or a verified one (real, checked):
+    naming a stranger's unverified claim would be a way to read it."""
+    company = db.session.get(Company, company_id)
+    if company is not None and company.verified:
+        return company
+    return read_company(actor_id, company_id)
+
+
+def verify_company(company_id: int) -> Company:
+    """Operator's check done (营业执照 against the registry): this claim is the company."""
+    company = get_company(company_id)
+    other = db.session.execute(select(Company.id).where(
+        Company.uscc == company.uscc, Company.verified.is_(True), Company.id != company.id)).first()
+    if other:
+        raise Conflict("COMPANY_EXISTS", "该统一社会信用代码的企业已有认证记录", {"company_id": other[0]})
+    if not company.verified:
+        company.verified, company.verified_at = True, utcnow()
+        db.session.flush()
+        audit.record("company.verified", actor_user_id=None, object_type="company", object_id=company.id,
+                     details={"uscc": company.uscc})
+    return company
