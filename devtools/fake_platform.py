@@ -1,6 +1,6 @@
 """A fake government platform on 127.0.0.1, which the outbox's delivery really calls.
 
-- ``POST /``  the platform call (form fields as services/platform_push/protocol.py): the
+- ``POST /``  the platform call (form fields as ibisTime/xn-gchf sends them): the
   signature is verified and every AES field decrypted; one copy is kept per ``thirdSerialCode``.
 - ``POST /__fake__/mode {"mode": "accept" | "reject" | "timeout", "times": n}`` steers the next n
   calls (without ``times``: every later call); timeout sleeps past the client's timeout.
@@ -12,6 +12,9 @@ Run alone: ``python -m devtools.fake_platform --port 8901 --secret <32 chars>``.
 from __future__ import annotations
 
 import argparse
+import base64
+import hashlib
+import hmac
 import json
 import threading
 import time
@@ -20,7 +23,26 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
-from services.platform_push.protocol import decrypt_field, verify
+from cryptography.hazmat.primitives import padding
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+
+# the platform's side of the protocol, written again from the xn-gchf client rather than shared with
+# infra/platform_protocol.py: a mistake in our signing or encryption then fails here as it would there
+SIGNED_FIELDS = ("appid", "data", "format", "method", "nonce", "timestamp", "version")
+
+
+def verify(fields: dict[str, str], secret: str) -> bool:
+    text = "&".join(f"{k}={fields.get(k, '')}" for k in SIGNED_FIELDS) + f"&appsecret={secret}"
+    return hmac.compare_digest(hashlib.sha256(text.lower().encode()).hexdigest(), fields.get("sign", ""))
+
+
+def decrypt_field(value: str, secret: str) -> str:
+    key = secret.encode()
+    dec = Cipher(algorithms.AES(key), modes.CBC(key[:16])).decryptor()
+    unpadder = padding.PKCS7(128).unpadder()
+    raw = dec.update(base64.b64decode(value)) + dec.finalize()
+    return (unpadder.update(raw) + unpadder.finalize()).decode()
+
 
 ENCRYPTED = ("idCardNumber", "payRollBankCardNumber", "PayBankCardNumber")
 

@@ -41,7 +41,7 @@ def _user(openid: str, name: str) -> User:
 
 def _worker(project: Project, team: Team, n: int, rnd: random.Random) -> User:
     name = SURNAMES[n % len(SURNAMES)] + "工" + str(n)
-    user = _user(f"demo-worker-{project.id}-{n}", name)
+    user = _user(f"demo-site-{project.id}-{n}", name)
     number = f"4403041990{(n % 12) + 1:02d}{(n % 28) + 1:02d}{n:03d}X"[:18]
     profile = WorkerProfile(
         user_id=user.id, name_enc="", name_masked=name[0] + "*", id_number_enc="",

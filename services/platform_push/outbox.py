@@ -14,6 +14,7 @@ from datetime import timedelta
 import requests
 from sqlalchemy import and_, select
 
+from infra import platform_protocol as protocol
 from infra.jobs import enqueue
 from models import Contract, Membership, MembershipStatus, Role, Team, db
 from models.attendance import AttendanceDay
@@ -22,7 +23,7 @@ from models.oversight import PushEvent, PushStatus
 from models.payroll import PaymentStatus, Payroll, PayrollLine
 from services.authz import Action, authorize
 from services.days import SITE_TZ
-from services.platform_push import payloads, protocol
+from services.platform_push import payloads
 from services.settings import settings
 
 MAX_BACKOFF = timedelta(hours=1)

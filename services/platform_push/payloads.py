@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from infra.platform_protocol import encrypt_field
 from models import Company, Contract, Membership, Project, ProjectCompany, Team, WorkerProfile, db
 from models.attendance import AttendanceDay
 from models.oversight import PushEvent
@@ -17,7 +18,6 @@ from models.payroll import Payroll, PayrollLine
 from services.days import SITE_TZ
 from services.errors import NotFound
 from services.pii import decrypt_str, row_context
-from services.platform_push.protocol import encrypt_field
 
 ID_CARD = "01"  # 居民身份证
 DIRECTION = {"in": "01", "out": "02"}

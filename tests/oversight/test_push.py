@@ -10,12 +10,13 @@ from datetime import date, timedelta
 import pytest
 import requests
 
+from infra import platform_protocol as protocol
 from models import Membership, WorkerProfile, db
 from models.base import utcnow
 from models.oversight import PushEvent
 from services.oversight.settings import oversight_settings_from
 from services.pii import encrypt_str, row_context
-from services.platform_push import outbox, protocol
+from services.platform_push import outbox
 from tests.conftest import drain_jobs, settings_changed
 from tests.factories import bearer, make_project, make_team, make_user
 from tests.oversight import rows

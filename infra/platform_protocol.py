@@ -4,7 +4,7 @@ A form POST of appid, data (the JSON body), format, method, nonce, timestamp (yy
 Beijing time), version and sign = SHA-256 hex of
 ``appid=..&data=..&format=json&method=..&nonce=..&timestamp=..&version=1.0&appsecret=..``
 lower-cased. ID card and bank card numbers inside ``data`` are AES-256-CBC / PKCS#7 with the
-app secret as key and its first 16 characters as IV, base64. Both sides use this module.
+app secret as key and its first 16 characters as IV, base64. Both sides use this module (the outbox and devtools/fake_platform.py).
 """
 
 from __future__ import annotations
