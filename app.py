@@ -9,14 +9,17 @@ to call ``create_app`` never reads the environment.
 from __future__ import annotations
 
 import os
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import current_app, redirect
 from flask_migrate import Migrate
-from flask_openapi3 import Info, OpenAPI
+from flask_openapi3 import Info, Server
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import ROOT, load_config
+
+if TYPE_CHECKING:
+    from blueprints.contract import ContractAPI
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
@@ -24,14 +27,17 @@ migrate = Migrate()
 
 API_DESCRIPTION = (
     "SiteRoll 工地实名通小程序后端接口。认证：`Authorization: Bearer <token>`（由 /api/v1/auth/login 获取）。"
-    "错误统一为 `{\"error\": {\"code\", \"message\", \"details\"}}`。金额单位为分（整数），坐标为 GCJ-02。"
+    "错误统一为 `{\"error\": {\"code\", \"message\", \"details\"}}`，每个接口列出它可能返回的错误码。"
+    "POST 可带 `Idempotency-Key` 安全重发；列表用 `limit` / `cursor` 分页；GET 支持 `If-None-Match`（304）。"
+    "金额单位为分（整数），坐标为 GCJ-02。"
     "登录、项目码加入、接受邀请、查看手机号和人脸核验按用户和 IP 限制频率：超过时返回 429 `RATE_LIMITED`，"
     "回答头 `Retry-After` 为需等待的秒数。项目角色通过邀请获得（`/projects/{project_id}/invitations`）。"
 )
 
 
-def create_app(config: dict[str, Any] | None = None) -> OpenAPI:
+def create_app(config: dict[str, Any] | None = None) -> ContractAPI:
     from blueprints import limits, register_blueprints
+    from blueprints.contract import ContractAPI
     from blueprints.errors import validation_error_response
     from infra import jobs
     from models import db
@@ -39,11 +45,12 @@ def create_app(config: dict[str, Any] | None = None) -> OpenAPI:
     from services import audit_checkpoints, register_handlers
     from services.settings import Settings, build_settings, use_lookup
 
-    app = OpenAPI(
+    app = ContractAPI(
         __name__,
         instance_path=str(ROOT / "instance"),
         info=Info(title="SiteRoll 工地实名通 API", version="1.0.0", description=API_DESCRIPTION),
         security_schemes={"bearer": {"type": "http", "scheme": "bearer"}},
+        servers=[Server(url="/", description="本服务（与文档同源）")],
         validation_error_status=422,
         validation_error_model=ErrorResponse,
         validation_error_callback=validation_error_response,
@@ -71,9 +78,10 @@ def create_app(config: dict[str, Any] | None = None) -> OpenAPI:
     register_handlers()
     register_blueprints(app)
     limits.init_app(app)
-    if app.config["PROXY_FIX_X_FOR"]:
-        # behind N reverse proxies the caller's IP (per-IP limits, logs) is in X-Forwarded-For
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_FIX_X_FOR"])  # type: ignore[method-assign]
+    if proxies := app.config["PROXY_FIX_X_FOR"]:
+        # behind N reverse proxies: the caller's IP (per-IP limits, logs) is in X-Forwarded-For, and
+        # the public scheme and host (absolute URLs such as poll_url say https://) in X-Forwarded-Proto/Host
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)  # type: ignore[method-assign]
 
     @app.get("/api/v1/openapi.json", doc_ui=False)
     def openapi_json():

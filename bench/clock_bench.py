@@ -306,7 +306,8 @@ class Bench:
         names = [f"bench-face-{i}-{uuid.uuid4().hex[:6]}" for i in range(face_workers)]
         for name in names:
             self.procs.start(name, [sys.executable, "-m", "rq.cli", "worker", "-w", "workers.worker.SiteRollWorker",
-                                    "-u", self.args.redis_url, "--name", name, "face", "default"])
+                                    "--with-scheduler", "-u", self.args.redis_url, "--name", name, "face",
+                                    "default"])
         t0 = time.monotonic()
         while set(names) - {w.name for w in Worker.all(connection=redis)}:
             if time.monotonic() - t0 > 180:

@@ -10,12 +10,14 @@ def register_blueprints(app: OpenAPI) -> None:
         attendance,
         auth,
         contracts,
+        docs,
         enrollment,
         errors,
         face_review,
         faces,
         health,
         invitations,
+        mobile,
         org,
         oversight,
         oversight_pages,
@@ -24,8 +26,10 @@ def register_blueprints(app: OpenAPI) -> None:
         request_cycle,
     )
 
+    docs.register(app)
     errors.register(app)
     request_cycle.register(app)
+    mobile.register(app)
     app.register_api(auth.public)
     app.register_api(auth.bp)
     app.register_api(org.bp)

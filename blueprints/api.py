@@ -2,33 +2,34 @@
 
 from __future__ import annotations
 
+import base64
 import functools
 from collections.abc import Callable
 from typing import Any, ParamSpec, TypeVar
 
 from flask import g, request
-from flask_openapi3 import APIBlueprint, Tag
+from flask_openapi3 import Tag
 from pydantic import BaseModel
 
+from blueprints.contract import ContractBlueprint
 from models import User
-from schemas.common import ErrorResponse
+from schemas.common import ListQuery
 from services import auth
-from services.errors import Unauthenticated
+from services.errors import DomainError, Unauthenticated
+from services.pagination import Page, Paged
 
 BEARER = [{"bearer": []}]
-ERROR_STATUSES = (400, 401, 403, 404, 405, 409, 413, 415, 422, 429, 503)
-ERROR_RESPONSES: dict[int, Any] = {status: ErrorResponse for status in ERROR_STATUSES}
 
 
 def api_blueprint(name: str, import_name: str, tag: str, description: str, *, secured: bool = True,
-                  url_prefix: str = "/api/v1") -> APIBlueprint:
+                  url_prefix: str = "/api/v1") -> ContractBlueprint:
     """``secured``: every route needs a signed-in caller; mark each with ``@login_required``
-    (tests/api/test_auth.py checks that none is missing)."""
-    bp = APIBlueprint(
-        name, import_name, url_prefix=url_prefix,
+    (tests/api/test_auth.py checks that none is missing). Operation ids read
+    ``<tag>.<camelCaseViewName>`` (``faces.createCheck``); error codes: ``@raises`` (blueprints/contract.py)."""
+    bp = ContractBlueprint(
+        name, import_name, area=tag, url_prefix=url_prefix,
         abp_tags=[Tag(name=tag, description=description)],
         abp_security=BEARER if secured else [],
-        abp_responses=ERROR_RESPONSES,
     )
     bp.siteroll_secured = secured  # type: ignore[attr-defined]
     return bp
@@ -86,5 +87,26 @@ def not_replayed(view: Callable[..., Any]) -> Callable[..., Any]:
     return view
 
 
-def answer(model: BaseModel, status: int = 200) -> tuple[dict[str, Any], int]:
-    return model.model_dump(mode="json"), status
+def page_from(query: ListQuery) -> Page:
+    """The service-side page of a list request; a cursor we did not issue is a 422."""
+    after = None
+    if query.cursor:
+        try:
+            kind, _, value = base64.urlsafe_b64decode(query.cursor + "=" * (-len(query.cursor) % 4)).decode().partition(":")
+            after = int(value)
+        except (ValueError, UnicodeDecodeError):
+            kind = ""
+        if kind != "after" or after is None or after < 0:
+            raise DomainError("CURSOR_INVALID")
+    return Page(after=after, limit=query.limit)
+
+
+def next_cursor(paged: Paged[Any]) -> str | None:
+    if paged.next_after is None:
+        return None
+    return base64.urlsafe_b64encode(f"after:{paged.next_after}".encode()).decode().rstrip("=")
+
+
+def answer(model: BaseModel, status: int = 200, headers: dict[str, str] | None = None
+           ) -> tuple[dict[str, Any], int, dict[str, str]]:
+    return model.model_dump(mode="json"), status, headers or {}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Response, url_for
 
 from blueprints.api import actor_id, answer, api_blueprint, login_required, writes
+from blueprints.contract import raises
 from models.attendance import AttendanceDay, Clock, DayCorrection, Dispute
 from schemas.attendance import (
     ClockAccepted,
@@ -72,6 +73,8 @@ def position(body) -> clocks.Position:
 @bp.post("/attendance/clocks", responses={202: ClockAccepted},
          summary="打卡（先上传考勤自拍，再提交定位；请带 Idempotency-Key）")
 @login_required
+@raises("PROJECT_NOT_FOUND", "ENTRY_REFUSED", "CLOCK_SKEW", "CLOCK_TOO_LATE", "FACE_CHECK_NOT_FOUND",
+        "FACE_CHECK_KIND_INVALID", "FACE_CHECK_PROJECT_MISMATCH", "FACE_CHECK_USED", "FACE_CHECK_STALE")
 def create_clock(body: ClockIn):
     clock = clocks.record_clock(actor_id(), body.project_id, face_check_id=body.face_check_id, position=position(body),
                                 direction=body.direction, taken_at=body.taken_at, device_id=body.device_id)
@@ -82,6 +85,7 @@ def create_clock(body: ClockIn):
 
 @bp.get("/attendance/clocks/<int:clock_id>", responses={200: ClockOut}, summary="查询打卡结果（含原因与标记）")
 @login_required
+@raises("PROJECT_NOT_FOUND", "FORBIDDEN", "CLOCK_NOT_FOUND")
 def get_clock(path: ClockPath):
     view = access.clock_for(actor_id(), path.clock_id)
     return answer(clock_out(view.clock, fraud_detail=view.fraud_detail, evidence=view.evidence))
@@ -91,6 +95,7 @@ def get_clock(path: ClockPath):
         responses={200: None})
 @login_required
 @writes
+@raises("PROJECT_NOT_FOUND", "FORBIDDEN", "CLOCK_NOT_FOUND", "EVIDENCE_NOT_AVAILABLE")
 def get_clock_photo(path: ClockPath):
     photo = access.clock_photo(actor_id(), path.clock_id)
     mimetype = "image/png" if photo.startswith(b"\x89PNG") else "image/jpeg"
@@ -102,6 +107,8 @@ def get_clock_photo(path: ClockPath):
 @bp.post("/teams/<int:team_id>/witnessed-clocks", responses={201: ClockOut},
          summary="班组长见证打卡（不使用人脸识别的替代方式，标记 WITNESSED）")
 @login_required
+@raises("PROJECT_NOT_FOUND", "FORBIDDEN", "TEAM_NOT_FOUND", "NOT_TEAM_MEMBER", "WITNESS_NOT_ALLOWED",
+        "ENTRY_REFUSED", "CLOCK_SKEW", "CLOCK_TOO_LATE", "FACE_CHECK_USED")
 def create_witnessed_clock(path: TeamPath, body: WitnessedClockIn):
     clock = access.witness_clock(actor_id(), path.team_id, user_id=body.user_id, position=position(body),
                                  direction=body.direction, taken_at=body.taken_at, note=body.note)
@@ -125,6 +132,7 @@ def day_item(m: confirmation.MemberDay, fraud_detail: bool) -> TeamDayItem:
 @bp.get("/teams/<int:team_id>/days/<date>", responses={200: TeamDayOut},
         summary="班组某日考勤（班组长、劳资专管员）")
 @login_required
+@raises("PROJECT_NOT_FOUND", "FORBIDDEN", "TEAM_NOT_FOUND")
 def get_team_day(path: TeamDayPath):
     day = confirmation.team_day(actor_id(), path.team_id, path.date)
     return answer(TeamDayOut(team_id=day.team.id, date=day.date, locked=day.locked,
@@ -134,6 +142,8 @@ def get_team_day(path: TeamDayPath):
 @bp.post("/teams/<int:team_id>/days/<date>/confirm", responses={200: ConfirmOut},
          summary="确认班组某日考勤（可带更正，更正须写原因）")
 @login_required
+@raises("PROJECT_NOT_FOUND", "FORBIDDEN", "TEAM_NOT_FOUND", "ATTENDANCE_LOCKED", "DAY_IN_FUTURE",
+        "NOT_TEAM_MEMBER", "CORRECTION_REASON_REQUIRED", "DAY_STATUS_INVALID")
 def confirm_team_day(path: TeamDayPath, body: ConfirmIn):
     fixes = [confirmation.Correction(c.user_id, c.status, c.worked_minutes, c.reason) for c in body.corrections or []]
     rows = confirmation.confirm_days(actor_id(), path.team_id, path.date, body.user_ids, fixes)
@@ -144,6 +154,7 @@ def confirm_team_day(path: TeamDayPath, body: ConfirmIn):
 
 @bp.get("/me/attendance", responses={200: MyMonthOut}, summary="我的月度考勤（每天的状态、确认、更正与原因）")
 @login_required
+@raises("PROJECT_NOT_FOUND")
 def my_attendance(query: MonthQuery):
     items = []
     for d in mine.my_month(actor_id(), query.project_id, query.month):
@@ -161,6 +172,7 @@ def my_attendance(query: MonthQuery):
 
 @bp.post("/me/attendance/<date>/disputes", responses={201: DisputeOut}, summary="对某天考勤提出异议")
 @login_required
+@raises("PROJECT_NOT_FOUND", "DAY_IN_FUTURE", "DISPUTE_ALREADY_OPEN")
 def open_dispute(path: MyDayPath, body: DisputeIn):
     return answer(dispute_out(disputes.open_dispute(actor_id(), body.project_id, path.date, body.reason)), 201)
 
@@ -168,6 +180,7 @@ def open_dispute(path: MyDayPath, body: DisputeIn):
 @bp.post("/disputes/<int:dispute_id>/resolve", responses={200: DisputeOut},
          summary="答复考勤异议（班组长、劳资专管员）")
 @login_required
+@raises("PROJECT_NOT_FOUND", "FORBIDDEN", "DISPUTE_NOT_FOUND", "DISPUTE_ALREADY_RESOLVED")
 def resolve_dispute(path: DisputePath, body: ResolveIn):
     return answer(dispute_out(disputes.resolve_dispute(actor_id(), path.dispute_id, body.resolution)))
 
@@ -175,6 +188,7 @@ def resolve_dispute(path: DisputePath, body: ResolveIn):
 @bp.get("/teams/<int:team_id>/attendance.xlsx", summary="班组月度考勤表（Excel，中文表头）", responses={200: None})
 @login_required
 @writes
+@raises("PROJECT_NOT_FOUND", "FORBIDDEN", "TEAM_NOT_FOUND")
 def team_sheet(path: TeamPath, query: TeamMonthQuery):
     team, chunks = export.team_month_sheet(actor_id(), path.team_id, query.month)
     resp = Response(chunks, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from blueprints.api import actor_id, answer, api_blueprint, current_user, login_required, not_replayed, writes
+from blueprints.contract import raises
 from blueprints.limits import rate_limited
+from blueprints.mobile import etag
 from models import User
 from schemas.auth import (
     ConsentIn,
@@ -29,6 +31,7 @@ def user_out(user: User) -> UserOut:
          summary="用 wx.login 的 code 登录，返回 Bearer 令牌")
 @rate_limited("login")
 @not_replayed
+@raises("WECHAT_CODE_INVALID", "WECHAT_RATE_LIMITED", "WECHAT_NOT_CONFIGURED", "WECHAT_UNAVAILABLE", "WECHAT_ERROR")
 def login(body: LoginIn):
     user, issued = auth.login_with_wechat(body.code)
     return answer(LoginOut(token=issued.token, expires_in=issued.expires_in, user=user_out(user)))
@@ -36,12 +39,15 @@ def login(body: LoginIn):
 
 @bp.get("/me", responses={200: UserOut}, summary="当前用户及其在各项目中的身份")
 @login_required
+@etag
 def me():
     return answer(user_out(current_user()))
 
 
 @bp.post("/me/phone", responses={200: UserOut}, summary="用 getPhoneNumber 的 code 绑定手机号")
 @login_required
+@raises("WECHAT_PHONE_CODE_INVALID", "WECHAT_RATE_LIMITED", "WECHAT_NOT_CONFIGURED", "WECHAT_UNAVAILABLE", "WECHAT_ERROR",
+        "USER_NOT_FOUND")
 def bind_phone(body: PhoneIn):
     return answer(user_out(auth.bind_phone(actor_id(), body.code)))
 
@@ -55,8 +61,10 @@ def reveal_my_phone():
     return answer(PhoneRevealOut(phone=auth.reveal_phone(user, actor_id=user.id, purpose="self")))
 
 
-@bp.post("/me/consents", responses={201: ConsentOut}, summary="记录授权同意（人脸识别须单独同意）")
+@bp.post("/me/consents", responses={201: ConsentOut},
+         summary="记录授权同意（每类单独同意；version 须为 GET /consents/current 的当前版本）")
 @login_required
+@raises("CONSENT_KIND_INVALID", "CONSENT_VERSION_OUTDATED")
 def grant_consent(body: ConsentIn):
     return answer(ConsentOut.model_validate(consents.grant_consent(actor_id(), body.kind, body.version)), 201)
 
@@ -70,5 +78,6 @@ def withdraw_consent(path: ConsentKindPath):
 
 @bp.post("/auth/logout-all", responses={200: UserOut}, summary="注销所有已签发的令牌")
 @login_required
+@raises("USER_NOT_FOUND")
 def logout_all():
     return answer(user_out(auth.logout_everywhere(actor_id())))

@@ -5,6 +5,8 @@ from __future__ import annotations
 from flask import Response, current_app, url_for
 
 from blueprints.api import actor_id, answer, api_blueprint, login_required, writes
+from blueprints.contract import raises
+from blueprints.mobile import etag
 from schemas.common import ProjectPath
 from schemas.contracts import (
     ContractList,
@@ -34,6 +36,7 @@ def font_settings() -> FontSettings | None:
 @bp.get("/projects/<int:project_id>/contract-template", responses={200: TemplateOut},
         summary="项目合同模板（未编辑时为内置示范文本）")
 @login_required
+@raises("PROJECT_NOT_FOUND", "FORBIDDEN")
 def get_template(path: ProjectPath):
     return answer(TemplateOut.of(templates.get_template(actor_id(), path.project_id)))
 
@@ -41,6 +44,8 @@ def get_template(path: ProjectPath):
 @bp.put("/projects/<int:project_id>/contract-template", responses={200: TemplateOut},
         summary="编辑项目合同模板（劳资专管员、项目管理员；只影响之后生成的合同）")
 @login_required
+@raises("PROJECT_NOT_FOUND", "FORBIDDEN", "TEMPLATE_INVALID", "TEMPLATE_PLACEHOLDERS_INVALID",
+        "WAGE_AMOUNT_REQUIRED")
 def update_template(path: ProjectPath, body: TemplateIn):
     terms = templates.TemplateTerms(**body.model_dump(), is_default=False)
     return answer(TemplateOut.of(templates.update_template(actor_id(), path.project_id, terms)))
@@ -48,6 +53,7 @@ def update_template(path: ProjectPath, body: TemplateIn):
 
 @bp.get("/me/contracts", responses={200: ContractList}, summary="本人的劳动合同")
 @login_required
+@etag
 def my_contracts():
     return answer(ContractList(items=[ContractSummary.model_validate(c) for c in contracts.contracts_of(actor_id())]))
 
@@ -56,6 +62,8 @@ def my_contracts():
         summary="合同详情与全文（本人、劳资专管员；记录审计日志）")
 @login_required
 @writes
+@raises("CONTRACT_NOT_FOUND", "PROJECT_NOT_FOUND", "FORBIDDEN")
+@etag
 def get_contract(path: ContractPath):
     contract = contracts.get_contract(actor_id(), path.contract_id)
     return answer(ContractOut.of(contract, contracts.contract_text(contract, actor_id=actor_id(),
@@ -65,6 +73,7 @@ def get_contract(path: ContractPath):
 @bp.get("/contracts/<int:contract_id>/pdf", responses={200: None}, summary="合同 PDF（记录审计日志）")
 @login_required
 @writes
+@raises("CONTRACT_NOT_FOUND", "PROJECT_NOT_FOUND", "FORBIDDEN", "PDF_FONT_MISSING")
 def contract_pdf(path: ContractPath):
     contract = contracts.get_contract(actor_id(), path.contract_id)
     body = render_contract_pdf(contract, actor_id=actor_id(), font=font_settings())
@@ -75,6 +84,11 @@ def contract_pdf(path: ContractPath):
 @bp.post("/contracts/<int:contract_id>/sign", responses={202: SignAccepted},
          summary="签署合同：手写签名 + 自拍（人脸核验通过后合同生效）")
 @login_required
+@raises("CONTRACT_NOT_FOUND", "CONTRACT_ALREADY_SIGNED", "CONTRACT_SIGNING_IN_PROGRESS", "SIGNATURE_INVALID",
+        "CONSENT_REQUIRED", "PROJECT_NOT_FOUND", "PROJECT_REQUIRED", "FORBIDDEN", "NOT_ENROLLED",
+        "REENROLL_NEEDS_APPROVAL", "FACE_CHECK_KIND_INVALID", "FRAME_COUNT_INVALID", "IMAGE_TOO_LARGE",
+        "IMAGE_UNDECODABLE", "CHALLENGE_REQUIRED", "CHALLENGE_NOT_FOUND", "CHALLENGE_EXPIRED",
+        "CHALLENGE_REPLAYED", "CHALLENGE_FRAMES_INVALID")
 def sign(path: ContractPath, form: SignForm):
     limit = settings().faces.engine.max_bytes
     frames = [f.stream.read(limit + 1) for f in form.photo]
@@ -88,6 +102,8 @@ def sign(path: ContractPath, form: SignForm):
 @bp.post("/contracts/<int:contract_id>/terminate", responses={200: ContractOut},
          summary="解除合同（退场；劳资专管员、项目管理员）")
 @login_required
+@raises("CONTRACT_NOT_FOUND", "PROJECT_NOT_FOUND", "FORBIDDEN", "CONTRACT_TERMINATED",
+        "TERMINATION_DATE_INVALID")
 def terminate(path: ContractPath, body: TerminateIn):
     contract = contracts.terminate(actor_id(), path.contract_id, reason=body.reason, on=body.date)
     return answer(ContractOut.of(contract, contracts.contract_text(contract, actor_id=actor_id(),

@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from werkzeug.exceptions import BadRequest
 
 from blueprints.api import bearer_token
-from blueprints.errors import error_response
+from blueprints.errors import error_answer, error_response
 from models import db
 from models.base import read_only_transactions
 from services import auth, idempotency
@@ -32,8 +32,7 @@ def _check_body() -> Response | None:
     if not has_body:
         return None
     if request.mimetype not in BODY_TYPES:
-        return error_response(415, "UNSUPPORTED_MEDIA_TYPE", "请求内容类型不受支持，请使用 application/json",
-                              {"content_type": request.mimetype})
+        return error_answer("UNSUPPORTED_MEDIA_TYPE", {"content_type": request.mimetype})
     if request.mimetype == "application/json":
         return _check_json()
     return None
@@ -59,7 +58,8 @@ def _body_identity() -> bytes:
     boundary (and a new temp file name on the phone), so it is compared by fields and file bytes."""
     if request.mimetype != "multipart/form-data":
         return request.get_data(cache=True)
-    parts = [f"{k}={v}".encode() for k, v in sorted(request.form.items(multi=True))]
+    fields = sorted((str(k), str(v)) for k, v in request.form.items(multi=True))
+    parts = [f"{k}={v}".encode(errors="replace") for k, v in fields]
     for name, upload in sorted(request.files.items(multi=True), key=lambda item: item[0]):
         digest = hashlib.sha256(upload.stream.read()).hexdigest()
         upload.stream.seek(0)
@@ -140,9 +140,9 @@ def register(app: Flask) -> None:
             db.session.commit()
         except IntegrityError:
             db.session.rollback()
-            return error_response(409, "CONFLICT", "数据已被其他请求修改，请刷新后重试")
+            return error_answer("CONFLICT")
         except OperationalError:
             db.session.rollback()
             log.exception("commit failed")
-            return error_response(503, "DATABASE_BUSY", "系统繁忙，请稍后再试")
+            return error_answer("DATABASE_BUSY")
         return response

@@ -65,16 +65,40 @@ def _analyze(engine, path: Path, **kwargs: Any) -> dict[str, Any]:
 @click.argument("pairs_csv", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--images", type=click.Path(exists=True, file_okay=False, path_type=Path), required=True)
 @click.option("--threshold", type=float, default=None, help="default: the configured FACE_THRESHOLD")
+@click.option(
+    "--metric",
+    type=click.Choice(["euclidean", "cosine", "euclidean_l2"]),
+    default=None,
+    help="distance between descriptors (default: the engine's; give --threshold on its scale)",
+)
 @click.option("--degrade", is_flag=True, help="shrink/darken/recompress the 2nd image like a site selfie")
+@click.option(
+    "--frames",
+    type=click.IntRange(1, 5),
+    default=None,
+    help="also enroll each person with k = 1..N of their photos and verify the others (multi_frame)",
+)
 @click.option("--json", "as_json", is_flag=True, help="print one JSON object")
 @with_appcontext
 def eval_command(
-    pairs_csv: Path, images: Path, threshold: float | None, degrade: bool, as_json: bool
+    pairs_csv: Path,
+    images: Path,
+    threshold: float | None,
+    metric: str | None,
+    degrade: bool,
+    frames: int | None,
+    as_json: bool,
 ) -> None:
-    from services.faces.evaluation import evaluate_pairs
+    from services.faces.evaluation import evaluate_pairs, evaluate_templates
 
+    engine, cache = _engine(), {}
+    options: dict[str, Any] = {"threshold": threshold, "metric": metric, "degrade_second": degrade}
     try:
-        report = evaluate_pairs(_engine(), pairs_csv, images, threshold=threshold, degrade_second=degrade)
+        report = evaluate_pairs(engine, pairs_csv, images, cache=cache, **options)
+        if frames:
+            report["multi_frame"] = evaluate_templates(
+                engine, pairs_csv, images, max_frames=frames, cache=cache, **options
+            )
     except (ValueError, UnicodeDecodeError) as exc:
         click.echo(
             json.dumps({"error": str(exc)}, ensure_ascii=False) if as_json else f"error: {exc}",
@@ -101,10 +125,15 @@ def eval_command(
 def verify_command(a: Path, b: Path, as_json: bool) -> None:
     engine = _engine()
     first, second = _analyze(engine, a), _analyze(engine, b)
-    payload: dict[str, Any] = {"threshold": engine.settings.threshold, "model": engine.model_version}
+    settings = engine.settings
+    payload: dict[str, Any] = {
+        "threshold": settings.threshold,
+        "metric": settings.metric,
+        "model": engine.model_version,
+    }
     if first["ok"] and second["ok"]:
         match = match_templates(
-            second.pop("_embedding"), [first.pop("_embedding")], engine.settings.threshold
+            second.pop("_embedding"), [first.pop("_embedding")], settings.threshold, settings.metric
         )
         payload.update(same_person=match.matched, distance=round(match.distance, 4))
         payload["decision"] = "同一人" if match.matched else "不是同一人"

@@ -10,16 +10,16 @@ from schemas.common import FromRow, Strict
 
 
 class LoginIn(Strict):
-    code: str = Field(min_length=1, max_length=128, description="wx.login() 返回的临时登录凭证 code")
+    code: str = Field(min_length=1, max_length=128, title="登录凭证", description="wx.login() 返回的临时登录凭证 code")
 
 
 class PhoneIn(Strict):
-    code: str = Field(min_length=1, max_length=128, description="getPhoneNumber 按钮回调中的 code")
+    code: str = Field(min_length=1, max_length=128, title="手机号凭证", description="getPhoneNumber 按钮回调中的 code")
 
 
 class ConsentIn(Strict):
-    kind: Literal["privacy_policy", "biometric", "location", "financial"]
-    version: str = Field(min_length=1, max_length=32, description="用户阅读并同意的协议版本号")
+    kind: Literal["privacy_policy", "biometric", "location", "financial"] = Field(title="授权类型")
+    version: str = Field(min_length=1, max_length=32, title="协议版本", description="用户阅读并同意的协议版本号")
 
 
 class ConsentKindPath(BaseModel):

@@ -8,7 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from models import Training
-from schemas.common import FromRow, Strict
+from schemas.common import FromRow, ListQuery, Strict
 from services.enrollment.gate import Gate
 from services.enrollment.join import JoinPreview
 from services.enrollment.review import Application
@@ -98,10 +98,9 @@ class WorkerPath(BaseModel):
     user_id: int = Id
 
 
-class EnrollmentListQuery(BaseModel):
-    status: Literal["pending", "active", "rejected", "left"] | None = None
-    limit: int = Field(default=20, ge=1, le=100)
-    cursor: str | None = Field(default=None, max_length=32, description="上一页返回的 next_cursor")
+class EnrollmentListQuery(ListQuery):
+    status: Literal["pending", "active", "rejected", "left"] | None = Field(
+        default=None, title="报名状态", description="pending 待审核 / active 已通过 / rejected 已驳回 / left 已退场；不传为全部")
 
 
 class CompletenessOut(BaseModel):
@@ -213,7 +212,7 @@ class RulesOut(FromRow):
 
 
 class GateReason(BaseModel):
-    code: str = Field(description="NOT_ENROLLED / ENROLLMENT_PENDING / ENROLLMENT_REJECTED / LEFT_PROJECT / "
+    code: str = Field(description="NOT_IN_PROJECT / ENROLLMENT_PENDING / ENROLLMENT_REJECTED / LEFT_PROJECT / "
                                   "CONTRACT_NOT_SIGNED / CONTRACT_NOT_ACTIVE / TRAINING_INCOMPLETE / "
                                   "CONSENT_BIOMETRIC_MISSING / CONSENT_LOCATION_MISSING / BLACKLISTED")
     message: str

@@ -9,12 +9,12 @@ from flask_openapi3 import FileStorage
 from pydantic import BaseModel, Field
 
 from models.faces import FaceChallenge, FaceCheck
-from schemas.common import Strict
+from schemas.common import OptionalBody
 from services.faces.challenge import MOVEMENTS
 from services.faces.reasons import REASONS
 
 
-class ChallengeIn(Strict):
+class ChallengeIn(OptionalBody):
     project_id: int | None = Field(default=None, ge=1, le=2**53, description="在哪个项目进行核验（可选）")
 
 
@@ -36,12 +36,14 @@ class ChallengeOut(BaseModel):
 
 class FaceCheckForm(BaseModel):
     kind: Literal["enroll", "clock", "contract"] = Field(
-        description="enroll 录入 / clock 考勤 / contract 签约"
+        title="核验类型", description="enroll 录入 / clock 考勤 / contract 签约"
     )
     project_id: int | None = Field(default=None, ge=1, le=2**53)
     challenge_nonce: str | None = Field(default=None, max_length=64, description="动作验证时必填")
     frames: list[FileStorage] = Field(
-        description="JPG/PNG 照片：被动活体 1 张；动作验证 2–3 张（第 1 张正对镜头，其后为动作后）"
+        title="照片",
+        description="JPG/PNG 照片：被动活体 1 张（录入 enroll 可连拍 1–3 张，每张都保存为特征）；"
+        "动作验证 2–3 张（第 1 张正对镜头，其后为动作后）"
     )
 
 
@@ -52,7 +54,7 @@ class FaceCheckPath(BaseModel):
 class FaceCheckAccepted(BaseModel):
     check_id: int
     status: Literal["pending"]
-    poll_url: str
+    poll_url: str = Field(description="查询结果的完整地址（https://…），按 Retry-After 秒数间隔 GET 它")
 
 
 class FaceCheckOut(BaseModel):

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, Field
 
 from models import Company, Membership, Project, ProjectCompany, User
-from schemas.common import FromRow, Strict
+from schemas.common import FromRow, Listed, Strict
 from services.geo import MAX_POLYGON_POINTS, MAX_RADIUS_M, MIN_RADIUS_M
 
 Name = Annotated[str, Field(min_length=1, max_length=64)]
@@ -33,8 +33,8 @@ Geofence = Annotated[CircleFence | PolygonFence, Field(discriminator="type")]
 
 
 class CompanyIn(Strict):
-    name: str = Field(min_length=2, max_length=128)
-    uscc: str = Field(min_length=18, max_length=18, description="统一社会信用代码（18位）")
+    name: str = Field(min_length=2, max_length=128, title="企业名称")
+    uscc: str = Field(min_length=18, max_length=18, title="统一社会信用代码", description="统一社会信用代码（18位）")
 
 
 class CompanyOut(FromRow):
@@ -46,11 +46,11 @@ class CompanyOut(FromRow):
 
 
 class ProjectIn(Strict):
-    name: str = Field(min_length=2, max_length=128)
-    address: str = Field(min_length=2, max_length=256)
-    general_contractor_id: int = Field(ge=1, le=2**53, description="总包单位的企业 id")
-    wage_account_bank: str = Field(min_length=2, max_length=128, description="工资专用账户开户行")
-    wage_account_no: str = Field(min_length=8, max_length=40, description="工资专用账户账号")
+    name: str = Field(min_length=2, max_length=128, title="项目名称")
+    address: str = Field(min_length=2, max_length=256, title="项目地址")
+    general_contractor_id: int = Field(ge=1, le=2**53, title="总包单位", description="总包单位的企业 id")
+    wage_account_bank: str = Field(min_length=2, max_length=128, title="开户行", description="工资专用账户开户行")
+    wage_account_no: str = Field(min_length=8, max_length=40, title="工资专用账户账号", description="工资专用账户账号")
     geofence: Geofence
     liveness_mode: Literal["passive", "challenge"] = "passive"
 
@@ -95,13 +95,13 @@ class ParticipantOut(BaseModel):
                    company_verified=company.verified, role=link.role)
 
 
-class ParticipantList(BaseModel):
+class ParticipantList(Listed):
     items: list[ParticipantOut]
 
 
 class TeamIn(Strict):
-    name: Name
-    default_day_wage_fen: Fen
+    name: Name = Field(title="班组名称")
+    default_day_wage_fen: Fen = Field(title="日工资（分）")
     company_id: int | None = Field(default=None, ge=1, le=2**53)
     trade: str | None = Field(default=None, min_length=1, max_length=32, description="工种")
     leader_user_id: int | None = Field(default=None, ge=1, le=2**53)
@@ -125,7 +125,7 @@ class TeamOut(FromRow):
     default_day_wage_fen: int
 
 
-class TeamList(BaseModel):
+class TeamList(Listed):
     items: list[TeamOut]
 
 
@@ -151,12 +151,12 @@ class MemberOut(BaseModel):
                    role=m.role, team_id=m.team_id, status=m.status)
 
 
-class MemberList(BaseModel):
+class MemberList(Listed):
     items: list[MemberOut]
 
 
 class JoinIn(Strict):
-    join_code: str = Field(min_length=4, max_length=16, description="项目码，如 DEMO01")
+    join_code: str = Field(min_length=4, max_length=16, title="项目码", description="项目码，如 DEMO01")
     team_id: int | None = Field(default=None, ge=1, le=2**53)
 
 

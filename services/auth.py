@@ -36,9 +36,9 @@ def user_id_from_token(token: str) -> tuple[int, int]:
     try:
         data = _serializer().loads(token, max_age=settings().token_ttl_seconds)
     except SignatureExpired as exc:
-        raise Unauthenticated("TOKEN_EXPIRED", "登录已过期，请重新登录") from exc
+        raise Unauthenticated("TOKEN_EXPIRED") from exc
     except BadSignature as exc:
-        raise Unauthenticated("TOKEN_INVALID", "登录凭证无效，请重新登录") from exc
+        raise Unauthenticated("TOKEN_INVALID") from exc
     return int(data["uid"]), int(data["tv"])
 
 
@@ -46,7 +46,7 @@ def authenticate(token: str) -> User:
     uid, version = user_id_from_token(token)
     user = db.session.get(User, uid)
     if user is None or user.token_version != version:
-        raise Unauthenticated("TOKEN_REVOKED", "登录凭证已失效，请重新登录")
+        raise Unauthenticated("TOKEN_REVOKED")
     return user
 
 
@@ -72,7 +72,7 @@ def login_with_wechat(code: str) -> tuple[User, IssuedToken]:
 def _user(user_id: int) -> User:
     user = db.session.get(User, user_id)
     if user is None:
-        raise NotFound("USER_NOT_FOUND", "用户不存在")
+        raise NotFound("USER_NOT_FOUND")
     return user
 
 

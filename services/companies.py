@@ -13,7 +13,7 @@ from services.errors import Conflict, NotFound
 def get_company(company_id: int) -> Company:
     company = db.session.get(Company, company_id)
     if company is None:
-        raise NotFound("COMPANY_NOT_FOUND", "企业不存在")
+        raise NotFound("COMPANY_NOT_FOUND")
     return company
 
 
@@ -30,7 +30,7 @@ def read_company(actor_id: int, company_id: int) -> Company:
     """Its registrant and the members of projects it takes part in; to anyone else it does not exist."""
     company = db.session.get(Company, company_id)
     if company is None or not (company.created_by == actor_id or _involved_in_my_projects(actor_id, company.id)):
-        raise NotFound("COMPANY_NOT_FOUND", "企业不存在")
+        raise NotFound("COMPANY_NOT_FOUND")
     return company
 
 

@@ -29,11 +29,10 @@ def active_consent(user_id: int, kind: str) -> Consent | None:
 def grant_consent(actor_id: int, kind: str, version: str) -> Consent:
     text = CURRENT.get(kind)
     if text is None:
-        raise Unprocessable("CONSENT_KIND_INVALID", "授权类型不正确", {"kind": kind})
+        raise Unprocessable("CONSENT_KIND_INVALID", details={"kind": kind})
     if version != text.version:
         # a consent counts only for the text the person actually read
-        raise Unprocessable("CONSENT_VERSION_OUTDATED", "授权内容已更新，请阅读最新版本后再同意",
-                            {"kind": kind, "current_version": text.version})
+        raise Unprocessable("CONSENT_VERSION_OUTDATED", details={"kind": kind, "current_version": text.version})
     current = active_consent(actor_id, kind)
     if current is not None and current.version == version:
         return current

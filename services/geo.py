@@ -32,13 +32,12 @@ def normalize_geofence(fence: dict[str, Any]) -> dict[str, Any]:
     points = [fence["center"]] if fence["type"] == "circle" else fence["points"]
     for p in points:
         if not _in_china(p["lat"], p["lng"]):
-            raise Unprocessable("GEOFENCE_OUT_OF_RANGE", "电子围栏坐标不在中国境内，请确认使用 GCJ-02 坐标",
-                                {"lat": p["lat"], "lng": p["lng"]})
+            raise Unprocessable("GEOFENCE_OUT_OF_RANGE", details={"lat": p["lat"], "lng": p["lng"]})
     if fence["type"] == "circle":
         return {"type": "circle", "center": {"lat": fence["center"]["lat"], "lng": fence["center"]["lng"]},
                 "radius_m": int(fence["radius_m"])}
     if len({(p["lat"], p["lng"]) for p in points}) < 3:
-        raise Unprocessable("GEOFENCE_DEGENERATE", "多边形围栏至少需要三个不同的点")
+        raise Unprocessable("GEOFENCE_DEGENERATE")
     return {"type": "polygon", "points": [{"lat": p["lat"], "lng": p["lng"]} for p in points]}
 
 

@@ -39,7 +39,7 @@ def claim(user_id: int, key: str, method: str, path: str, fingerprint: str, ttl_
           ) -> IdempotencyRecord | StoredAnswer:
     """Claim the key for this request, or return the answer the first request stored."""
     if not 1 <= len(key) <= 128 or not key.isprintable():
-        raise Unprocessable("IDEMPOTENCY_KEY_INVALID", "Idempotency-Key 长度须为1到128个可见字符")
+        raise Unprocessable("IDEMPOTENCY_KEY_INVALID")
     # the path is kept for people reading the table; the fingerprint already covers all of it
     record = IdempotencyRecord(user_id=user_id, key=key, method=method, path=path[:255], request_hash=fingerprint)
     try:
@@ -56,9 +56,9 @@ def claim(user_id: int, key: str, method: str, path: str, fingerprint: str, ttl_
         db.session.flush()
         return claim(user_id, key, method, path, fingerprint, ttl_seconds)
     if existing.request_hash != fingerprint:
-        raise Unprocessable("IDEMPOTENCY_KEY_REUSED", "同一个 Idempotency-Key 不能用于不同的请求")
+        raise Unprocessable("IDEMPOTENCY_KEY_REUSED")
     if existing.status_code is None:
-        raise Conflict("IDEMPOTENCY_IN_PROGRESS", "相同请求正在处理中，请稍后再试")
+        raise Conflict("IDEMPOTENCY_IN_PROGRESS")
     body = pii.decrypt_str(existing.response_body, context=_body_context(existing)) if existing.response_body else ""
     return StoredAnswer(existing.status_code, body)
 

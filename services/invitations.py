@@ -41,18 +41,18 @@ def accept_invitation(actor_id: int, code: str) -> tuple[Membership, Project]:
     invitation = db.session.execute(
         select(Invitation).where(Invitation.code_hash == _code_hash(code.strip()))).scalar_one_or_none()
     if invitation is None:
-        raise NotFound("INVITATION_NOT_FOUND", "邀请码无效，请向项目管理员核对")
+        raise NotFound("INVITATION_NOT_FOUND")
     if invitation.accepted_at is not None:
-        raise Conflict("INVITATION_USED", "该邀请码已被使用")
+        raise Conflict("INVITATION_USED")
     now = utcnow()
     if invitation.expires_at <= now:
-        raise Unprocessable("INVITATION_EXPIRED", "邀请码已过期，请联系项目管理员重新邀请")
+        raise Unprocessable("INVITATION_EXPIRED")
     # one use, even when two phones accept at the same moment: only one conditional update wins
     claimed = db.session.execute(
         update(Invitation).where(Invitation.id == invitation.id, Invitation.accepted_at.is_(None))
         .values(accepted_at=now, accepted_by=actor_id))
     if claimed.rowcount != 1:
-        raise Conflict("INVITATION_USED", "该邀请码已被使用")
+        raise Conflict("INVITATION_USED")
     membership = hold_role(invitation.project_id, actor_id, invitation.role, invitation.team_id)
     if invitation.role == Role.TEAM_LEADER and invitation.team_id is not None:
         team = db.session.get(Team, invitation.team_id)

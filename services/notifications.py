@@ -16,6 +16,6 @@ from services.errors import NotFound
 def deliver_subscribe_message(user_id: int, template_id: str, data: dict[str, Any], page: str | None) -> None:
     user = db.session.get(User, user_id)
     if user is None:
-        raise NotFound("USER_NOT_FOUND", "用户不存在")
+        raise NotFound("USER_NOT_FOUND")
     payload = {key: {"value": value} for key, value in data.items()}
     wechat.send_subscribe_message(user.openid, template_id, payload, page)

@@ -27,6 +27,7 @@ from services.auth import reveal_phone
 from services.authz import Action, active_memberships_in, authorize, memberships_in, scope
 from services.companies import linkable_company
 from services.errors import Conflict, NotFound, ProjectNotFound, Unprocessable
+from services.pagination import Page, Paged, paged_rows
 
 JOIN_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud on site
 
@@ -35,7 +36,7 @@ def normalize_uscc(value: str) -> str:
     try:
         return uscc_std.validate(value)
     except StdnumError as exc:
-        raise Unprocessable("USCC_INVALID", "统一社会信用代码格式或校验位不正确", {"uscc": value}) from exc
+        raise Unprocessable("USCC_INVALID", details={"uscc": value}) from exc
 
 
 def _flush_unique(conflict: Conflict) -> None:
@@ -53,10 +54,10 @@ def create_company(actor_id: int, name: str, uscc: str) -> Company:
     taken = db.session.execute(select(Company.id).where(
         Company.uscc == code, or_(Company.verified.is_(True), Company.created_by == actor_id))).first()
     if taken:
-        raise Conflict("COMPANY_EXISTS", "该统一社会信用代码的企业已登记", {"uscc": code})
+        raise Conflict("COMPANY_EXISTS", details={"uscc": code})
     company = Company(name=name.strip(), uscc=code, created_by=actor_id, verified=False)
     db.session.add(company)
-    _flush_unique(Conflict("COMPANY_EXISTS", "该统一社会信用代码的企业已登记", {"uscc": code}))
+    _flush_unique(Conflict("COMPANY_EXISTS", details={"uscc": code}))
     audit.record("company.created", actor_user_id=actor_id, object_type="company", object_id=company.id,
                  details={"uscc": code})
     return company
@@ -72,7 +73,7 @@ def _new_join_code() -> str:
 def _normalize_account_no(value: str) -> str:
     digits = value.replace(" ", "").replace("-", "")
     if not digits.isdigit() or not 8 <= len(digits) <= 32:
-        raise Unprocessable("WAGE_ACCOUNT_INVALID", "工资专用账户账号应为8到32位数字")
+        raise Unprocessable("WAGE_ACCOUNT_INVALID")
     return digits
 
 
@@ -90,7 +91,7 @@ def create_project(actor_id: int, *, name: str, address: str, general_contractor
         geofence=geo.normalize_geofence(geofence), liveness_mode=liveness_mode, created_by=actor_id,
     )
     db.session.add(project)
-    _flush_unique(Conflict("JOIN_CODE_TAKEN", "项目码已被使用"))
+    _flush_unique(Conflict("JOIN_CODE_TAKEN"))
     project.wage_account_no_enc = pii.encrypt_str(account, context=wage_account_context(project))
     db.session.add(ProjectCompany(project_id=project.id, company_id=general_contractor_id,
                                   role=ParticipantRole.GENERAL_CONTRACTOR.value))
@@ -146,19 +147,18 @@ def add_participant(actor_id: int, project_id: int, company_id: int, role: str
     company = linkable_company(actor_id, company_id)
     link = ProjectCompany(project_id=project_id, company_id=company_id, role=role)
     db.session.add(link)
-    _flush_unique(Conflict("PARTICIPANT_EXISTS", "该企业已以此身份参建本项目"))
+    _flush_unique(Conflict("PARTICIPANT_EXISTS"))
     audit.record("project.participant_added", actor_user_id=actor_id, object_type="project",
                  object_id=project_id, details={"company_id": company_id, "role": role})
     return link, company
 
 
-def participants(actor_id: int, project_id: int) -> list[tuple[ProjectCompany, Company]]:
+def participants(actor_id: int, project_id: int, page: Page = Page()) -> Paged[tuple[ProjectCompany, Company]]:
     get_project(actor_id, project_id, Action.PARTICIPANT_VIEW)
-    rows = db.session.execute(
-        select(ProjectCompany, Company).join(Company, Company.id == ProjectCompany.company_id)
-        .where(ProjectCompany.project_id == project_id).order_by(ProjectCompany.id)
-    ).all()
-    return [(pc, c) for pc, c in rows]
+    query = (select(ProjectCompany, Company).join(Company, Company.id == ProjectCompany.company_id)
+             .where(ProjectCompany.project_id == project_id))
+    rows = paged_rows(query, ProjectCompany.id, page)
+    return Paged([(pc, c) for pc, c in rows.items], rows.next_after)
 
 
 def _check_team_company(project_id: int, company_id: int | None) -> None:
@@ -167,13 +167,13 @@ def _check_team_company(project_id: int, company_id: int | None) -> None:
     linked = db.session.execute(select(ProjectCompany.id).where(
         ProjectCompany.project_id == project_id, ProjectCompany.company_id == company_id)).first()
     if not linked:
-        raise Unprocessable("COMPANY_NOT_PARTICIPANT", "该企业不是本项目的参建单位")
+        raise Unprocessable("COMPANY_NOT_PARTICIPANT")
 
 
 def _check_leader(project_id: int, leader_user_id: int | None) -> None:
     # a leader sees their team's people: only someone already working in the project may be named
     if leader_user_id is not None and not active_memberships_in(leader_user_id, project_id):
-        raise Unprocessable("LEADER_NOT_MEMBER", "班组长须是本项目的在岗成员，请先邀请其加入项目")
+        raise Unprocessable("LEADER_NOT_MEMBER")
 
 
 def _make_leader(project_id: int, team: Team, previous_leader_id: int | None = None) -> None:
@@ -220,7 +220,7 @@ def create_team(actor_id: int, project_id: int, *, name: str, default_day_wage_f
     team = Team(project_id=project_id, name=name.strip(), default_day_wage_fen=default_day_wage_fen,
                 company_id=company_id, trade=trade, leader_user_id=leader_user_id)
     db.session.add(team)
-    _flush_unique(Conflict("TEAM_EXISTS", "本项目已有同名班组"))
+    _flush_unique(Conflict("TEAM_EXISTS"))
     _make_leader(project_id, team)
     db.session.flush()
     audit.record("team.created", actor_user_id=actor_id, object_type="team", object_id=team.id,
@@ -231,7 +231,7 @@ def create_team(actor_id: int, project_id: int, *, name: str, default_day_wage_f
 def get_team(actor_id: int, team_id: int, action: Action = Action.TEAM_VIEW) -> Team:
     team = db.session.get(Team, team_id)
     if team is None:
-        raise NotFound("TEAM_NOT_FOUND", "班组不存在")
+        raise NotFound("TEAM_NOT_FOUND")
     authorize(actor_id, action, team.project_id, team_id=team.id if action is Action.TEAM_VIEW else None)
     return team
 
@@ -246,7 +246,7 @@ def update_team(actor_id: int, team_id: int, changes: dict[str, Any]) -> Team:
     for key in ("name", "trade", "default_day_wage_fen", "company_id", "leader_user_id"):
         if key in changes:
             setattr(team, key, changes[key])
-    _flush_unique(Conflict("TEAM_EXISTS", "本项目已有同名班组"))
+    _flush_unique(Conflict("TEAM_EXISTS"))
     _make_leader(team.project_id, team, previous_leader)
     db.session.flush()
     details = {k: v for k, v in changes.items() if k != "name"}
@@ -256,18 +256,19 @@ def update_team(actor_id: int, team_id: int, changes: dict[str, Any]) -> Team:
     return team
 
 
-def teams(actor_id: int, project_id: int) -> list[Team]:
+def teams(actor_id: int, project_id: int, page: Page = Page()) -> Paged[Team]:
     reach = scope(actor_id, Action.TEAM_VIEW, project_id)
-    query = select(Team).where(Team.project_id == project_id).order_by(Team.id)
+    query = select(Team).where(Team.project_id == project_id)
     if not reach.whole_project:
         query = query.where(Team.id.in_(reach.team_ids or {-1}))
-    return list(db.session.execute(query).scalars())
+    rows = paged_rows(query, Team.id, page)
+    return Paged([t for (t,) in rows.items], rows.next_after)
 
 
-def members(actor_id: int, project_id: int) -> list[tuple[Membership, User]]:
+def members(actor_id: int, project_id: int, page: Page = Page()) -> Paged[tuple[Membership, User]]:
     reach = scope(actor_id, Action.MEMBER_VIEW, project_id)
     query = (select(Membership, User).join(User, User.id == Membership.user_id)
-             .where(Membership.project_id == project_id).order_by(Membership.id))
+             .where(Membership.project_id == project_id))
     if not reach.whole_project:
         conditions = []
         if reach.team_ids:
@@ -275,7 +276,8 @@ def members(actor_id: int, project_id: int) -> list[tuple[Membership, User]]:
         if reach.self_user_id is not None:
             conditions.append(Membership.user_id == reach.self_user_id)
         query = query.where(or_(*conditions))
-    return [(m, u) for m, u in db.session.execute(query).all()]
+    rows = paged_rows(query, Membership.id, page)
+    return Paged([(m, u) for m, u in rows.items], rows.next_after)
 
 
 def role_team(project_id: int, role: str, team_id: int | None) -> int | None:
@@ -284,7 +286,7 @@ def role_team(project_id: int, role: str, team_id: int | None) -> int | None:
         return None
     team = db.session.get(Team, team_id) if team_id is not None else None
     if team is None or team.project_id != project_id:
-        raise Unprocessable("TEAM_REQUIRED", "班组长和工人必须指定本项目的班组")
+        raise Unprocessable("TEAM_REQUIRED")
     return team.id
 
 
@@ -298,7 +300,7 @@ def hold_role(project_id: int, user_id: int, role: str, team_id: int | None) -> 
         db.session.add(membership)
     else:
         membership.team_id, membership.status = team_id, MembershipStatus.ACTIVE.value
-    _flush_unique(Conflict("MEMBERSHIP_CHANGED", "成员身份已被其他请求修改，请刷新后重试"))
+    _flush_unique(Conflict("MEMBERSHIP_CHANGED"))
     return membership
 
 
@@ -323,11 +325,11 @@ def join_project(actor_id: int, join_code: str, team_id: int | None) -> tuple[Me
     project = db.session.execute(
         select(Project).where(Project.join_code == join_code.strip().upper())).scalar_one_or_none()
     if project is None:
-        raise NotFound("JOIN_CODE_INVALID", "项目码不存在，请向项目部核对")
+        raise NotFound("JOIN_CODE_INVALID")
     if team_id is not None:
         team = db.session.get(Team, team_id)
         if team is None or team.project_id != project.id:
-            raise Unprocessable("TEAM_NOT_IN_PROJECT", "所选班组不属于该项目")
+            raise Unprocessable("TEAM_NOT_IN_PROJECT")
     existing = db.session.execute(select(Membership).where(
         Membership.project_id == project.id, Membership.user_id == actor_id,
         Membership.role == Role.WORKER.value)).scalar_one_or_none()
@@ -335,8 +337,7 @@ def join_project(actor_id: int, join_code: str, team_id: int | None) -> tuple[Me
         if team_id is None or existing.team_id == team_id:
             return existing, project
         if existing.status == MembershipStatus.ACTIVE.value:
-            raise Conflict("TEAM_CHANGE_NEEDS_REVIEW", "您已在本项目的班组中，调换班组请联系劳资专管员",
-                           {"team_id": existing.team_id})
+            raise Conflict("TEAM_CHANGE_NEEDS_REVIEW", details={"team_id": existing.team_id})
         previous, existing.team_id = existing.team_id, team_id
         db.session.flush()
         audit.record("project.join_updated", actor_user_id=actor_id, object_type="membership",
@@ -347,7 +348,7 @@ def join_project(actor_id: int, join_code: str, team_id: int | None) -> tuple[Me
         existing = Membership(project_id=project.id, user_id=actor_id, role=Role.WORKER.value)
         db.session.add(existing)
     existing.team_id, existing.status = team_id, MembershipStatus.PENDING.value
-    _flush_unique(Conflict("ALREADY_JOINED", "已提交加入申请，请勿重复提交"))
+    _flush_unique(Conflict("ALREADY_JOINED"))
     audit.record("project.joined", actor_user_id=actor_id, object_type="membership", object_id=existing.id,
                  details={"project_id": project.id, "team_id": team_id})
     return existing, project
@@ -357,5 +358,5 @@ def reveal_member_phone(actor_id: int, project_id: int, user_id: int) -> str | N
     authorize(actor_id, Action.MEMBER_PII_READ, project_id)
     subject = db.session.get(User, user_id)
     if subject is None or not memberships_in(user_id, project_id):
-        raise NotFound("MEMBER_NOT_FOUND", "该用户不是本项目成员")
+        raise NotFound("MEMBER_NOT_FOUND")
     return reveal_phone(subject, actor_id=actor_id, purpose=f"project:{project_id}")

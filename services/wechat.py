@@ -25,48 +25,50 @@ RATE_LIMITED = 45011
 def client() -> SiteRollWeChatClient:
     c = wechat_client()
     if c is None:
-        raise ServiceUnavailable("WECHAT_NOT_CONFIGURED", "微信登录暂未配置，请联系管理员")
+        raise ServiceUnavailable("WECHAT_NOT_CONFIGURED")
     return c
 
 
-def _call(fn, *args: Any) -> dict[str, Any]:
-    """Run one wechatpy call and turn WeChat's failures into domain errors."""
+def _call(fn, *args: Any, invalid_code: str) -> dict[str, Any]:
+    """Run one wechatpy call and turn WeChat's failures into domain errors.
+
+    ``invalid_code``: what a refused code means here (a login code or a phone-number code
+    need different advice on the phone)."""
     try:
         result = fn(*args)
     except APILimitedException as exc:
-        raise TooManyRequests("WECHAT_RATE_LIMITED", "微信接口繁忙，请稍后再试", {"errcode": exc.errcode}) from exc
+        raise TooManyRequests("WECHAT_RATE_LIMITED", details={"errcode": exc.errcode}) from exc
     except WeChatClientException as exc:
         if exc.errcode == RATE_LIMITED:  # the token fetch raises the plain class for it
-            raise TooManyRequests("WECHAT_RATE_LIMITED", "微信接口繁忙，请稍后再试", {"errcode": exc.errcode}) from exc
+            raise TooManyRequests("WECHAT_RATE_LIMITED", details={"errcode": exc.errcode}) from exc
         if exc.errcode in (INVALID_CODE, CODE_USED):
-            raise BadRequest("WECHAT_CODE_INVALID", "登录凭证无效或已过期，请重新进入小程序",
-                             {"errcode": exc.errcode}) from exc
+            raise BadRequest(invalid_code, details={"errcode": exc.errcode}) from exc
         if exc.errcode is None:
-            raise ServiceUnavailable("WECHAT_UNAVAILABLE", "微信服务暂时不可用，请稍后再试") from exc
+            raise ServiceUnavailable("WECHAT_UNAVAILABLE") from exc
         log.warning("wechat error %s %s", exc.errcode, exc.errmsg)
-        raise ServiceUnavailable("WECHAT_ERROR", "微信服务返回错误，请稍后再试", {"errcode": exc.errcode}) from exc
+        raise ServiceUnavailable("WECHAT_ERROR", details={"errcode": exc.errcode}) from exc
     except (requests.RequestException, ValueError) as exc:
-        raise ServiceUnavailable("WECHAT_UNAVAILABLE", "微信服务暂时不可用，请稍后再试") from exc
+        raise ServiceUnavailable("WECHAT_UNAVAILABLE") from exc
     if not isinstance(result, dict):
-        raise ServiceUnavailable("WECHAT_UNAVAILABLE", "微信服务暂时不可用，请稍后再试")
+        raise ServiceUnavailable("WECHAT_UNAVAILABLE")
     return result
 
 
 def code_to_session(code: str) -> dict[str, Any]:
-    result = _call(client().wxa.code_to_session, code)
+    result = _call(client().wxa.code_to_session, code, invalid_code="WECHAT_CODE_INVALID")
     if not result.get("openid"):
-        raise ServiceUnavailable("WECHAT_UNAVAILABLE", "微信服务暂时不可用，请稍后再试")
+        raise ServiceUnavailable("WECHAT_UNAVAILABLE")
     return result
 
 
 def phone_number(code: str) -> str:
-    result = _call(client().wxa.get_phone_number, code)
+    result = _call(client().wxa.get_phone_number, code, invalid_code="WECHAT_PHONE_CODE_INVALID")
     info = result.get("phone_info") or {}
     phone = info.get("purePhoneNumber") or info.get("phoneNumber")
     if not phone:
-        raise ServiceUnavailable("WECHAT_UNAVAILABLE", "微信服务暂时不可用，请稍后再试")
+        raise ServiceUnavailable("WECHAT_UNAVAILABLE")
     return str(phone)
 
 
 def send_subscribe_message(openid: str, template_id: str, data: dict[str, Any], page: str | None = None) -> None:
-    _call(client().wxa.send_subscribe_message, openid, template_id, data, page)
+    _call(client().wxa.send_subscribe_message, openid, template_id, data, page, invalid_code="WECHAT_ERROR")

@@ -17,7 +17,8 @@ def test_served_document_lists_the_api(client):
     login = spec["paths"]["/api/v1/auth/login"]["post"]
     assert not login.get("security")  # no bearer needed to log in
     assert spec["paths"]["/api/v1/me"]["get"]["security"] == [{"bearer": []}]
-    assert "ErrorResponse" in json.dumps(login["responses"]["422"])
+    assert "VALIDATION_FAILED" in json.dumps(login["responses"]["422"])
+    assert spec["servers"] and login["operationId"] == "auth.login"
     assert client.get("/docs/").status_code == 200
 
 

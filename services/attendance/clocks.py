@@ -132,9 +132,12 @@ def record_clock(user_id: int, project_id: int, *, face_check_id: int, position:
     if verdict.reject_reason:
         clock.status, clock.reason_code, clock.decided_at = ClockStatus.REJECTED.value, verdict.reject_reason, now
     _flush_new(clock)
+    # the check row before the audit head: the face job takes them in that order too (the other
+    # order deadlocked on MariaDB under load, found by bench/clock_bench.py)
+    still_pending = attach(check.id, PURPOSE, clock.id)
     audit.record("attendance.clock_recorded", actor_user_id=user_id, object_type="attendance_clock",
                  object_id=clock.id, details={"direction": direction, "status": clock.status, "flags": flags})
-    if not attach(check.id, PURPOSE, clock.id):
+    if not still_pending:
         decide(clock, db.session.get(FaceCheck, check.id, populate_existing=True))
     return clock
 

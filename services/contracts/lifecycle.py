@@ -115,13 +115,13 @@ def generate_contract(actor_id: int, membership_id: int, worker: WorkerParty) ->
 def get_contract(actor_id: int, contract_id: int) -> Contract:
     contract = db.session.get(Contract, contract_id)
     if contract is None:
-        raise NotFound("CONTRACT_NOT_FOUND", "合同不存在")
+        raise NotFound("CONTRACT_NOT_FOUND")
     if contract.user_id == actor_id:
         return contract  # one's own contract stays readable after 退场, when the membership is over
     try:
         authorize(actor_id, Action.CONTRACT_VIEW, contract.project_id, subject_user_id=contract.user_id)
     except NotFound as exc:
-        raise NotFound("CONTRACT_NOT_FOUND", "合同不存在") from exc
+        raise NotFound("CONTRACT_NOT_FOUND") from exc
     return contract
 
 
@@ -174,12 +174,12 @@ def terminate(actor_id: int, contract_id: int, *, reason: str, on: date) -> Cont
     """退场: ends the contract and the membership; the signed content itself stays as it was."""
     contract = db.session.get(Contract, contract_id)
     if contract is None:
-        raise NotFound("CONTRACT_NOT_FOUND", "合同不存在")
+        raise NotFound("CONTRACT_NOT_FOUND")
     authorize(actor_id, Action.CONTRACT_TERMINATE, contract.project_id)
     if contract.status == ContractStatus.TERMINATED.value:
-        raise Conflict("CONTRACT_TERMINATED", "合同已解除")
+        raise Conflict("CONTRACT_TERMINATED")
     if on < contract.term_start:
-        raise Unprocessable("TERMINATION_DATE_INVALID", "解除日期不能早于合同开始日期")
+        raise Unprocessable("TERMINATION_DATE_INVALID")
     contract.status = ContractStatus.TERMINATED.value
     contract.terminated_at, contract.termination_date = utcnow(), on
     contract.termination_reason, contract.terminated_by = reason, actor_id

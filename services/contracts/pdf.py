@@ -41,7 +41,7 @@ def available_font(preferred: FontSettings | None = None) -> FontSettings:
     for font in ((preferred,) if preferred else ()) + FALLBACK_FONTS:
         if Path(font.path).is_file():
             return font
-    raise ServiceUnavailable("PDF_FONT_MISSING", "合同 PDF 暂不可用，请联系管理员")
+    raise ServiceUnavailable("PDF_FONT_MISSING")
 
 
 class _ContractPDF(FPDF):

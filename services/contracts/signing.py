@@ -23,8 +23,8 @@ PURPOSE = "contract"  # face checks started here carry purpose "contract", purpo
 
 
 def _check_signature(png: bytes) -> None:
-    bad = Unprocessable("SIGNATURE_INVALID", "签名图片无效，请重新手写签名",
-                        {"fields": [{"loc": "signature", "type": "signature_invalid", "msg": "需为 PNG 图片"}]})
+    bad = Unprocessable("SIGNATURE_INVALID", details={
+        "fields": [{"loc": "signature", "type": "signature_invalid", "msg": "需为 PNG 图片"}]})
     if not png.startswith(PNG_MAGIC) or len(png) > SIGNATURE_MAX_BYTES:
         raise bad
     try:
@@ -40,13 +40,13 @@ def _check_signature(png: bytes) -> None:
 def sign_contract(actor_id: int, contract_id: int, signature: bytes, frames: list[bytes],
                   challenge_nonce: str | None = None) -> FaceCheck:
     """Store the signature (encrypted) and start the contract face check; 202 with its id."""
-    contract = db.session.get(Contract, contract_id)
+    contract = db.session.get(Contract, contract_id, with_for_update=True)  # one signature attempt at a time
     if contract is None or contract.user_id != actor_id:
-        raise NotFound("CONTRACT_NOT_FOUND", "合同不存在")
+        raise NotFound("CONTRACT_NOT_FOUND")
     if contract.status in (ContractStatus.SIGNED.value, ContractStatus.TERMINATED.value):
-        raise Conflict("CONTRACT_ALREADY_SIGNED", "合同已签署，不能修改", {"status": contract.status})
+        raise Conflict("CONTRACT_ALREADY_SIGNED", details={"status": contract.status})
     if contract.status == ContractStatus.SIGNING.value and _check_pending(contract.signing_check_id):
-        raise Conflict("CONTRACT_SIGNING_IN_PROGRESS", "正在核验签约人脸，请稍候查看结果")
+        raise Conflict("CONTRACT_SIGNING_IN_PROGRESS")
     _check_signature(signature)
     check = start_face_check(actor_id, FaceCheckKind.CONTRACT.value, frames, project_id=contract.project_id,
                              challenge_nonce=challenge_nonce, purpose=PURPOSE, purpose_id=contract.id)

@@ -54,7 +54,7 @@ def placeholders_in(body: str) -> set[str]:
     try:
         return {name for _, name, _, _ in string.Formatter().parse(body) if name is not None}
     except ValueError as exc:
-        raise Unprocessable("TEMPLATE_INVALID", "合同模板中的花括号不成对", {"fields": [
+        raise Unprocessable("TEMPLATE_INVALID", details={"fields": [
             {"loc": "body", "type": "template_braces", "msg": "花括号不成对"}]}) from exc
 
 
@@ -63,10 +63,10 @@ def update_template(actor_id: int, project_id: int, terms: TemplateTerms) -> Tem
     used = placeholders_in(terms.body)
     unknown, missing = sorted(used - PLACEHOLDERS), sorted(REQUIRED_PLACEHOLDERS - used)
     if unknown or missing:
-        raise Unprocessable("TEMPLATE_PLACEHOLDERS_INVALID", "合同模板的占位符不正确",
-                            {"unknown": unknown, "missing": missing, "allowed": sorted(PLACEHOLDERS)})
+        raise Unprocessable("TEMPLATE_PLACEHOLDERS_INVALID", details={
+            "unknown": unknown, "missing": missing, "allowed": sorted(PLACEHOLDERS)})
     if terms.wage_type != "day" and terms.wage_amount_fen is None:
-        raise Unprocessable("WAGE_AMOUNT_REQUIRED", "计件或计月工资须填写金额")
+        raise Unprocessable("WAGE_AMOUNT_REQUIRED")
     row = db.session.execute(select(ContractTemplate).where(ContractTemplate.project_id == project_id)
                              ).scalar_one_or_none()
     if row is None:

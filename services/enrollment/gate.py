@@ -36,7 +36,7 @@ EXTRA_CHECKS: list[Callable[[int, int, date], list[Reason]]] = []
 NON_FACE_ALTERNATIVES: list[Callable[[int, int, date], bool]] = []
 
 MESSAGES = {
-    "NOT_ENROLLED": "您尚未加入该项目，请扫描项目码报名",
+    "NOT_IN_PROJECT": "您尚未加入该项目，请扫描项目码报名",
     "ENROLLMENT_PENDING": "实名报名待劳资专管员审核",
     "ENROLLMENT_REJECTED": "实名报名未通过审核，请联系劳资专管员",
     "LEFT_PROJECT": "您已从该项目退场",
@@ -74,7 +74,7 @@ def entry_gate(user_id: int, project_id: int, on_day: date) -> Gate:
     """Every reason that applies, in the order the worker can fix them."""
     membership = _worker_membership(user_id, project_id)
     if membership is None:
-        return Gate(False, [_reason("NOT_ENROLLED")])
+        return Gate(False, [_reason("NOT_IN_PROJECT")])
     by_status = {MembershipStatus.PENDING.value: "ENROLLMENT_PENDING",
                  MembershipStatus.REJECTED.value: "ENROLLMENT_REJECTED",
                  MembershipStatus.LEFT.value: "LEFT_PROJECT"}

@@ -22,7 +22,7 @@ def preview(join_code: str) -> JoinPreview:
     project = db.session.execute(select(Project).where(Project.join_code == join_code.strip().upper())
                                  ).scalar_one_or_none()
     if project is None:
-        raise NotFound("JOIN_CODE_INVALID", "项目码不存在，请向项目部核对")
+        raise NotFound("JOIN_CODE_INVALID")
     contractor = db.session.execute(
         select(Company.name).join(ProjectCompany, ProjectCompany.company_id == Company.id)
         .where(ProjectCompany.project_id == project.id, ProjectCompany.role == "general_contractor").limit(1)

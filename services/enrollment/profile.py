@@ -46,7 +46,7 @@ def find_profile(user_id: int) -> WorkerProfile | None:
 def get_profile(user_id: int) -> WorkerProfile:
     profile = find_profile(user_id)
     if profile is None:
-        raise NotFound("PROFILE_NOT_FOUND", "尚未填写实名信息")
+        raise NotFound("PROFILE_NOT_FOUND")
     return profile
 
 
@@ -104,8 +104,7 @@ def _checked(data: ProfileInput, user: User, today: date) -> tuple[identity.Iden
 def save_profile(actor_id: int, data: ProfileInput) -> WorkerProfile:
     """Create or correct the caller's own profile. The ID number may belong to one account only."""
     user = db.session.get(User, actor_id)
-    if user is None:
-        raise NotFound("USER_NOT_FOUND", "用户不存在")
+    assert user is not None  # the signed-in caller
     require_consent(actor_id, "privacy_policy")
     if data.bank_card:
         require_consent(actor_id, "financial")
@@ -116,12 +115,12 @@ def save_profile(actor_id: int, data: ProfileInput) -> WorkerProfile:
     if holder is not None and holder != actor_id:
         audit.record("profile.duplicate_id_refused", actor_user_id=actor_id, object_type="user",
                      object_id=actor_id, details={"other_user_id": holder})
-        raise Conflict("ID_NUMBER_IN_USE", "该身份证号已在其他微信账号登记，请联系项目劳资专管员处理")
+        raise Conflict("ID_NUMBER_IN_USE")
     profile = find_profile(actor_id)
     created = profile is None
     if profile is not None and profile.id_number_bidx != bidx and _reviewed(actor_id):
         # the identity a labour manager approved (and a contract names) is corrected on site only
-        raise Conflict("PROFILE_LOCKED", "实名信息已通过审核，如需更正身份证号请联系劳资专管员")
+        raise Conflict("PROFILE_LOCKED")
     if profile is None:
         # ciphertexts are bound to the row id: the row gets it first
         profile = WorkerProfile(user_id=actor_id, name_enc="", name_masked="", id_number_enc="", id_number_masked="",
@@ -196,5 +195,5 @@ def worker_profile(actor_id: int, project_id: int, user_id: int) -> WorkerProfil
     """A worker's masked profile, for the labour manager of a project they applied to (or themselves)."""
     authorize(actor_id, Action.PROFILE_VIEW, project_id, subject_user_id=user_id)
     if not memberships_in(user_id, project_id):
-        raise NotFound("MEMBER_NOT_FOUND", "该用户不是本项目成员")
+        raise NotFound("MEMBER_NOT_FOUND")
     return get_profile(user_id)

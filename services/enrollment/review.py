@@ -17,7 +17,7 @@ from services.enrollment import identity
 from services.enrollment.profile import birth_date_of, find_profile, missing_items, reveal_field
 from services.enrollment.rules import rules_for
 from services.errors import Conflict, NotFound, Unprocessable
-from services.pagination import Page, page_by_id
+from services.pagination import Page, Paged, paged_rows
 
 APPROVAL_CONSENTS = ("privacy_policy", "biometric", "location", "financial")
 LIST_STATUSES = ("pending", "active", "rejected", "left")
@@ -92,30 +92,31 @@ def _application(membership: Membership) -> Application:
     return Application(membership, user, profile, team, completeness(membership, user, profile), reason)
 
 
-def list_applications(actor_id: int, project_id: int, status: str | None, *, limit: int,
-                      cursor: str | None) -> Page[Application]:
+def list_applications(actor_id: int, project_id: int, status: str | None, page: Page = Page()
+                      ) -> Paged[Application]:
     authorize(actor_id, Action.ENROLLMENT_REVIEW, project_id)
     query = select(Membership).where(Membership.project_id == project_id, Membership.role == Role.WORKER.value)
-    if status is not None:
-        if status not in LIST_STATUSES:
-            raise Unprocessable("STATUS_INVALID", "状态不正确", {"status": status})
+    if status is not None:  # one of LIST_STATUSES (the schema refuses others)
         query = query.where(Membership.status == status)
-    page = page_by_id(query, Membership.id, limit=limit, cursor=cursor)
-    return Page([_application(m) for m in page.items], page.next_cursor)
+    rows = paged_rows(query, Membership.id, page)
+    return Paged([_application(m) for (m,) in rows.items], rows.next_after)
 
 
 def worker_membership(membership_id: int) -> Membership:
     membership = db.session.get(Membership, membership_id)
     if membership is None or membership.role != Role.WORKER.value:
-        raise NotFound("ENROLLMENT_NOT_FOUND", "报名记录不存在")
+        raise NotFound("ENROLLMENT_NOT_FOUND")
     return membership
 
 
 def _decide(actor_id: int, membership_id: int) -> Membership:
     membership = worker_membership(membership_id)
     authorize(actor_id, Action.ENROLLMENT_REVIEW, membership.project_id)
+    # two reviewers at once: the second waits here, then finds it decided (one contract, not two)
+    db.session.execute(select(Membership.id).where(Membership.id == membership.id).with_for_update())
+    db.session.refresh(membership)
     if membership.status != MembershipStatus.PENDING.value:
-        raise Conflict("ENROLLMENT_NOT_PENDING", "该报名已处理", {"status": membership.status})
+        raise Conflict("ENROLLMENT_NOT_PENDING", details={"status": membership.status})
     return membership
 
 
@@ -125,7 +126,7 @@ def approve(actor_id: int, membership_id: int) -> Application:
     app = _application(membership)
     missing = app.completeness.missing
     if missing:
-        raise Unprocessable("ENROLLMENT_INCOMPLETE", "实名信息不完整，暂不能通过审核", {"missing": missing})
+        raise Unprocessable("ENROLLMENT_INCOMPLETE", details={"missing": missing})
     membership.status = MembershipStatus.ACTIVE.value
     flags = app.completeness.flags
     db.session.add(EnrollmentDecision(membership_id=membership.id, decision="approved", decided_by=actor_id,

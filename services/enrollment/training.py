@@ -38,9 +38,9 @@ def record_training(actor_id: int, project_id: int, user_id: int, *, level: str,
     authorize(actor_id, Action.TRAINING_MANAGE, project_id)
     _worker_membership(project_id, user_id)
     if level not in TRAINING_LEVELS:
-        raise Unprocessable("TRAINING_LEVEL_INVALID", "培训级别不正确", {"level": level})
+        raise Unprocessable("TRAINING_LEVEL_INVALID", details={"level": level})
     if trained_on > business_day():
-        raise Unprocessable("TRAINING_DATE_IN_FUTURE", "培训日期不能晚于今天")
+        raise Unprocessable("TRAINING_DATE_IN_FUTURE")
     row = Training(project_id=project_id, user_id=user_id, level=level, minutes=round(hours * 60),
                    trained_on=trained_on, note=note, recorded_by=actor_id)
     db.session.add(row)

@@ -49,7 +49,7 @@ def usable_reenrollment(user_id: int) -> FaceReenrollment | None:
 def admit_face_check(user_id: int, kind: str, project_id: int | None) -> FaceReenrollment | None:
     """Refuse a check the caller may not start; returns the approval a re-enrollment will use."""
     if kind in PROJECT_KINDS and project_id is None:
-        raise Unprocessable("PROJECT_REQUIRED", "考勤和签约核验必须指定项目", {"kind": kind})
+        raise Unprocessable("PROJECT_REQUIRED", details={"kind": kind})
     if project_id is not None:
         # active members only: a pending applicant may enroll (without a project), not clock in
         authorize(user_id, Action.FACE_CHECK, project_id, subject_user_id=user_id)
@@ -57,7 +57,7 @@ def admit_face_check(user_id: int, kind: str, project_id: int | None) -> FaceRee
         return None
     approval = usable_reenrollment(user_id)
     if approval is None:
-        raise Forbidden("REENROLL_NEEDS_APPROVAL", "您已完成人脸录入，重新录入需劳资专管员批准")
+        raise Forbidden("REENROLL_NEEDS_APPROVAL")
     return approval
 
 
@@ -93,5 +93,5 @@ def review_face_check(actor_id: int, project_id: int, check_id: int) -> FaceChec
         check.project_id == project_id
         or (check.project_id is None and bool(memberships_in(check.user_id, project_id))))
     if check is None or not in_project:
-        raise NotFound("FACE_CHECK_NOT_FOUND", "人脸核验记录不存在")
+        raise NotFound("FACE_CHECK_NOT_FOUND")
     return check

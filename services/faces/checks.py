@@ -30,9 +30,10 @@ from services.errors import Conflict, NotFound, ProjectNotFound, Unprocessable
 from services.faces import challenge as challenges
 from services.faces import handover
 from services.faces.admission import admit_face_check, link_reenrollment
-from services.faces.engine import JPEG_MAGIC, PNG_MAGIC, EngineSettings
+from services.faces.engine import EngineSettings
+from services.faces.imaging import check_upload
 from services.faces.reasons import REASONS, FaceRejected
-from services.faces.settings import FACE_QUEUE, JOB_RETRIES, JOB_TIMEOUT_SECONDS
+from services.faces.settings import ENROLL_MAX_FRAMES, FACE_QUEUE, JOB_RETRIES, JOB_TIMEOUT_SECONDS
 from services.pii import encrypt_bytes
 from services.settings import settings
 
@@ -57,10 +58,7 @@ def issue_challenge(actor_id: int, project_id: int | None = None) -> FaceChallen
 def validate_upload(frames: list[bytes], settings: EngineSettings) -> None:
     """Cheap checks at the request, so obviously bad uploads get a 422 now, not a failed job."""
     for index, data in enumerate(frames):
-        if len(data) > settings.max_bytes:
-            raise FaceRejected("IMAGE_TOO_LARGE", {"frame": index, "max_bytes": settings.max_bytes})
-        if not (data.startswith(JPEG_MAGIC) or data.startswith(PNG_MAGIC)):
-            raise FaceRejected("IMAGE_UNDECODABLE", {"frame": index})
+        check_upload(data, settings, frame=index)
 
 
 def liveness_mode_for(project_id: int | None, with_challenge: bool) -> str:
@@ -73,7 +71,7 @@ def liveness_mode_for(project_id: int | None, with_challenge: bool) -> str:
             raise ProjectNotFound()
         required = project.liveness_mode
     if required == "challenge" and not with_challenge:
-        raise Unprocessable("CHALLENGE_REQUIRED", "该项目需要完成动作验证，请先获取动作指令")
+        raise Unprocessable("CHALLENGE_REQUIRED")
     return "challenge" if with_challenge else "passive"
 
 
@@ -82,7 +80,7 @@ def usable_challenge(user_id: int, nonce: str, at: datetime) -> FaceChallenge:
         select(FaceChallenge).where(FaceChallenge.nonce == nonce, FaceChallenge.user_id == user_id)
     ).scalar_one_or_none()
     if row is None:
-        raise NotFound("CHALLENGE_NOT_FOUND", "动作验证不存在，请重新开始")
+        raise NotFound("CHALLENGE_NOT_FOUND")
     if row.used_at is not None:
         raise Conflict("CHALLENGE_REPLAYED", REASONS["CHALLENGE_REPLAYED"])
     if challenges.is_expired(row.expires_at, at):
@@ -119,16 +117,17 @@ def start_face_check(
         raise ValueError(f"no face check hand-over registered for purpose {purpose!r}")
     require_consent(actor_id, "biometric")
     if kind not in {k.value for k in FaceCheckKind}:
-        raise Unprocessable("FACE_CHECK_KIND_INVALID", "检查类型不正确", {"kind": kind})
+        raise Unprocessable("FACE_CHECK_KIND_INVALID", details={"kind": kind})
     approval = admit_face_check(actor_id, kind, project_id)
     mode = liveness_mode_for(project_id, challenge_nonce is not None)
-    expected = (
-        (challenges.ChallengeSettings.min_frames, challenges.ChallengeSettings.max_frames)
-        if mode == "challenge"
-        else (1, 1)
-    )
+    if mode == "challenge":
+        expected = (challenges.ChallengeSettings.min_frames, challenges.ChallengeSettings.max_frames)
+    else:
+        # an enrollment may be a short burst: every usable frame becomes a template
+        expected = (1, ENROLL_MAX_FRAMES if kind == FaceCheckKind.ENROLL else 1)
     if not expected[0] <= len(frames) <= expected[1]:
-        code = "CHALLENGE_FRAMES_INVALID" if mode == "challenge" else "IMAGE_UNDECODABLE"
+        # two frames without a nonce is a client that skipped the challenge, not a bad photo
+        code = "CHALLENGE_FRAMES_INVALID" if mode == "challenge" else "FRAME_COUNT_INVALID"
         raise FaceRejected(code, {"frames": len(frames), "expected": list(expected)})
     validate_upload(frames, settings().faces.engine)
     now = utcnow()
@@ -183,5 +182,5 @@ def start_face_check(
 def get_face_check(actor_id: int, check_id: int) -> FaceCheck:
     check = db.session.get(FaceCheck, check_id)
     if check is None or check.user_id != actor_id:
-        raise NotFound("FACE_CHECK_NOT_FOUND", "人脸核验记录不存在")
+        raise NotFound("FACE_CHECK_NOT_FOUND")
     return check

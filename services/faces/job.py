@@ -178,9 +178,15 @@ def write_result(attempt: Attempt, outcome: Outcome, engine: FaceEngine) -> str 
     )
     if guard.rowcount != 1:
         return None
-    template_id = None
+    template_ids: list[int] = []
     if outcome.passed and kind == FaceCheckKind.ENROLL and outcome.embedding is not None:
-        template_id = _replace_templates(user_id, check_id, outcome.embedding, engine, now)
+        template_ids = _replace_templates(
+            user_id, check_id, outcome.template_embeddings or [outcome.embedding], engine, now
+        )
+    elif outcome.passed and kind == FaceCheckKind.CONTRACT and outcome.embedding is not None:
+        template_ids = [_add_contract_template(user_id, check_id, outcome.embedding, engine, now)]
+    template_id = template_ids[0] if template_ids else None
+    if template_id is not None:
         db.session.execute(update(FaceCheck).where(FaceCheck.id == check_id).values(template_id=template_id))
     if kind == FaceCheckKind.ENROLL:
         purge_frames(select(FaceEvidence.id).where(FaceEvidence.check_id == check_id), now)
@@ -190,22 +196,14 @@ def write_result(attempt: Attempt, outcome: Outcome, engine: FaceEngine) -> str 
         object_type="face_check",
         object_id=check_id,
         details={"status": outcome.status, "reason": outcome.reason_code, "template_id": template_id,
-                 "biometric_read": attempt.biometric_read},
+                 "template_ids": template_ids, "biometric_read": attempt.biometric_read},
     )
     # the asking area takes the result in this same transaction (it flushes; the job commits)
     handover.hand_over(db.session.get(FaceCheck, check_id, populate_existing=True))
     return outcome.status
 
 
-def _replace_templates(
-    user_id: int, check_id: int, embedding: np.ndarray, engine: FaceEngine, now: datetime
-) -> int:
-    """Re-enrollment retires the old templates (kept for the record) and adds the new one."""
-    db.session.execute(
-        update(FaceTemplate)
-        .where(FaceTemplate.user_id == user_id, FaceTemplate.status == TemplateStatus.ACTIVE.value)
-        .values(status=TemplateStatus.RETIRED.value, retired_at=now)
-    )
+def _new_template(user_id: int, check_id: int, embedding: np.ndarray, engine: FaceEngine, now: datetime) -> int:
     template = FaceTemplate(
         user_id=user_id,
         source_check_id=check_id,
@@ -221,3 +219,34 @@ def _replace_templates(
     db.session.add(template)
     db.session.flush()
     return template.id
+
+
+def _retire(user_id: int, now: datetime, *, from_kind: str | None = None) -> None:
+    condition = (FaceTemplate.user_id == user_id) & (FaceTemplate.status == TemplateStatus.ACTIVE.value)
+    if from_kind is not None:
+        condition &= FaceTemplate.source_check_id.in_(select(FaceCheck.id).where(FaceCheck.kind == from_kind))
+    db.session.execute(
+        update(FaceTemplate)
+        .where(condition)
+        .values(status=TemplateStatus.RETIRED.value, retired_at=now)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def _replace_templates(
+    user_id: int, check_id: int, embeddings: list[np.ndarray], engine: FaceEngine, now: datetime
+) -> list[int]:
+    """Re-enrollment retires the old templates (kept for the record) and keeps one per usable
+    frame of the new enrollment: a check matches the closest of them."""
+    _retire(user_id, now)
+    return [_new_template(user_id, check_id, e, engine, now) for e in embeddings]
+
+
+def _add_contract_template(
+    user_id: int, check_id: int, embedding: np.ndarray, engine: FaceEngine, now: datetime
+) -> int:
+    """A contract-signing selfie that matched the enrolled templates joins them: a recent photo
+    taken where the worker works. Only the latest one is kept, so the templates cannot drift
+    away from the enrollment one match at a time."""
+    _retire(user_id, now, from_kind=FaceCheckKind.CONTRACT.value)
+    return _new_template(user_id, check_id, embedding, engine, now)

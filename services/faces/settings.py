@@ -13,6 +13,9 @@ from services.faces.engine import EngineSettings
 FACE_QUEUE = "face"
 JOB_RETRIES = 3  # RQ retries after the first attempt; the last failing attempt writes "error"
 JOB_TIMEOUT_SECONDS = 60
+# frames of a passive enrollment burst; each usable one is kept as a template (issue 15:
+# enrolling with 2-3 photos instead of 1 cuts false rejects, bench/README.md)
+ENROLL_MAX_FRAMES = 3
 
 
 @dataclass(frozen=True)

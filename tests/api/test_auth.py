@@ -53,14 +53,14 @@ def test_wechat_rate_limit_maps_to_429(client, fake_wechat):
     set_mode(fake_wechat, "rate_limit")
     resp = client.post("/api/v1/auth/login", json={"code": "fake:busy"})
     assert resp.status_code == 429
-    assert resp.get_json()["error"]["code"] == "WECHAT_RATE_LIMITED"
+    assert resp.get_json()["error"]["code"] == "WECHAT_RATE_LIMITED" and resp.headers["Retry-After"] == "5"
 
 
 def test_wechat_down_maps_to_503(client, fake_wechat):
     set_mode(fake_wechat, "down")
     resp = client.post("/api/v1/auth/login", json={"code": "fake:nobody"})
     assert resp.status_code == 503
-    assert resp.get_json()["error"]["code"] == "WECHAT_UNAVAILABLE"
+    assert resp.get_json()["error"]["code"] == "WECHAT_UNAVAILABLE" and resp.headers["Retry-After"] == "5"
 
 
 def test_wechat_unreachable_maps_to_503(app_config, app):
@@ -113,7 +113,10 @@ def test_bind_phone_masks_and_encrypts(client, app):
 def test_bad_phone_code(client):
     headers = login(client, "phone-owner")
     resp = client.post("/api/v1/me/phone", json={"code": "garbage"}, headers=headers)
-    assert resp.status_code == 400 and resp.get_json()["error"]["code"] == "WECHAT_CODE_INVALID"
+    error = resp.get_json()["error"]
+    # a phone-number code has its own advice: tap the button again, not "re-enter the mini-program"
+    assert resp.status_code == 400 and error["code"] == "WECHAT_PHONE_CODE_INVALID"
+    assert "手机号" in error["message"] and "重新进入小程序" not in error["message"]
 
 
 def test_consents_are_recorded_and_withdrawn(client):

@@ -23,7 +23,7 @@ def reasons(client, site: Site, who: str = "worker") -> list[str]:
 
 
 def test_not_enrolled_pending_rejected(client, site):
-    assert reasons(client, site) == ["NOT_ENROLLED"]
+    assert reasons(client, site) == ["NOT_IN_PROJECT"]
     membership_id = apply(client, site)
     assert reasons(client, site) == ["ENROLLMENT_PENDING"]
     client.post(f"/api/v1/enrollments/{membership_id}/reject", json={"reason": "信息有误"},

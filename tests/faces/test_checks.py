@@ -69,7 +69,7 @@ def test_enroll_then_clock_in(app, ctx, engine) -> None:
     assert (enroll.status, enroll.reason_code) == ("passed", None)
     assert enroll.model_name == "Dlib" and enroll.model_version == engine.model_version
     assert enroll.anti_spoof_real is True and enroll.anti_spoof_score > 0.5
-    assert enroll.threshold == 0.6 and enroll.timings["total"] > 0 and enroll.attempts == 1
+    assert enroll.threshold == engine.settings.threshold and enroll.timings["total"] > 0 and enroll.attempts == 1
     (template,) = templates_of(user.id)
     assert enroll.template_id == template.id and template.status == "active"
     assert b"img1" not in template.embedding_enc.encode() and len(template_embedding(template)) == 128

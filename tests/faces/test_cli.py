@@ -48,3 +48,25 @@ def test_verify_and_liveness(app, engine) -> None:
     assert fake.exit_code == 1 and json.loads(fake.output)["live"] is False
     live = runner.invoke(args=["faces", "liveness", str(FACES / "spoof_sample_image_T1.jpg"), "--json"])
     assert live.exit_code == 0 and json.loads(live.output)["anti_spoof_score"] > 0.9
+
+
+def test_eval_counts_refusals_per_gate_and_measures_multi_frame(app, engine, tmp_path) -> None:
+    pairs = tmp_path / "pairs.csv"
+    # img1, img2, img4 are one person; couple.jpg is refused (two faces of a size)
+    pairs.write_text(
+        "img1,img2,same\nimg1.jpg,img2.jpg,1\nimg2.jpg,img4.jpg,1\nimg1.jpg,img3.jpg,0\nimg3.jpg,couple.jpg,0\n"
+    )
+    result = app.test_cli_runner().invoke(
+        args=["faces", "eval", str(pairs), "--images", str(FACES), "--frames", "2", "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert {"pairs", "accuracy", "far", "frr", "false_accepts", "false_rejects", "threshold"} <= set(report)
+    assert {"rejected_images", "roc", "refusals_by_gate"} <= set(report)
+    assert report["refusals_by_gate"] == {"FACE_MULTIPLE": 1}
+    assert report["rejected_images"] == {"couple.jpg": "FACE_MULTIPLE"}
+    one, two = report["multi_frame"]["by_frames"]
+    # person {1,2,4}: 3 single-photo enrollments x 2 others; 3 two-photo ones x 1 other
+    assert (one["frames"], one["enrollments"], one["genuine"]) == (1, 3, 6)
+    assert (two["frames"], two["enrollments"], two["genuine"]) == (2, 3, 3)
+    assert one["false_accepts"] == two["false_accepts"] == 0

@@ -1,14 +1,29 @@
-"""The checks on what a worker types, without HTTP: ID numbers, ages, phones, cards, names."""
+"""Enrollment rules without HTTP: the checks on what a worker types, and concurrent approvals."""
 
 from __future__ import annotations
 
+import threading
 from datetime import date
 
 import pytest
+from sqlalchemy import func, select
 
-from services.enrollment import identity
+from models import Contract, Membership, Role, User, db
+from services.consents import grant_consent
+from services.enrollment import identity, review
 from services.enrollment.identity import InvalidField
-from tests.factories import bank_card, id_number
+from services.enrollment.profile import ProfileInput, save_profile
+from services.errors import Conflict
+from tests.factories import (
+    add_member,
+    bank_card,
+    id_number,
+    make_face_template,
+    make_project,
+    make_team,
+    make_user,
+    years_ago,
+)
 
 TODAY = date(2026, 11, 27)
 
@@ -51,3 +66,46 @@ def test_phone_and_card():
 
 def test_masked_names():
     assert [identity.mask_name(n) for n in ("张三", "欧阳娜娜", "李")] == ["张*", "欧***", "*"]
+
+
+def test_two_reviewers_approving_at_once_make_one_contract(app):
+    """The membership row lock (MariaDB) / write lock (SQLite) lets one approval through."""
+    with app.app_context():
+        admin, labour, worker = make_user("admin"), make_user("labour"), make_user("worker")
+        project = make_project(admin)
+        team = make_team(admin, project)
+        add_member(project, labour, Role.LABOUR_MANAGER)
+        for kind in review.APPROVAL_CONSENTS:
+            grant_consent(worker.id, kind, "v1")
+        save_profile(worker.id, ProfileInput(name="张三", id_number=id_number(years_ago(30)), trade="钢筋工",
+                                             phone="13800138000", bank_card=bank_card(), bank_name="建设银行",
+                                             emergency_contact={"name": "李四", "phone": "13900139000"}))
+        make_face_template(db.session.get(User, worker.id))
+        pending = Membership(project_id=project.id, user_id=worker.id, role="worker", team_id=team.id,
+                             status="pending")
+        db.session.add(pending)
+        db.session.commit()
+        ids = {"admin": admin.id, "labour": labour.id, "membership": pending.id}
+
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def approve(reviewer: str) -> None:
+        with app.app_context():
+            barrier.wait()
+            try:
+                review.approve(ids[reviewer], ids["membership"])
+                db.session.commit()
+                outcomes.append("approved")
+            except Conflict as exc:
+                db.session.rollback()
+                outcomes.append(exc.code)
+
+    threads = [threading.Thread(target=approve, args=(who,)) for who in ("admin", "labour")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert sorted(outcomes) == ["ENROLLMENT_NOT_PENDING", "approved"]
+    with app.app_context():
+        assert db.session.execute(select(func.count(Contract.id))).scalar_one() == 1

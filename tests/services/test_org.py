@@ -59,8 +59,8 @@ def test_team_leader_gets_the_role_for_that_team_and_sees_only_it(ctx):
     team = make_team(admin, project, leader=leader)
     make_team(admin, project, name="木工班")
     assert roles_of(leader.id, project.id) == {Role.TEAM_LEADER.value}
-    assert [t.id for t in org.teams(leader.id, project.id)] == [team.id]
-    assert len(org.teams(admin.id, project.id)) == 2
+    assert [t.id for t in org.teams(leader.id, project.id).items] == [team.id]
+    assert len(org.teams(admin.id, project.id).items) == 2
     with pytest.raises(Conflict):
         make_team(admin, project, name=team.name)
 

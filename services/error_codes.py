@@ -1,0 +1,291 @@
+"""The error catalogue: every code the API can answer, in one place.
+
+Each entry: the HTTP status, the short Chinese message shown to the worker, when it happens
+and what the mini-program should do, and how to retry. Services raise by code
+(``raise DomainError("PROJECT_NOT_FOUND")``), routes declare the codes they can answer
+(blueprints/contract.py), the OpenAPI document lists them per response, and the table in
+miniprogram_api_docs/README.md is generated from here (``flask --app app openapi guide``).
+
+``status=None`` marks a face-check result reason: it never is an HTTP error, it arrives as
+``reason_code`` in the polled result.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Retry = Literal["never", "fix", "same_key", "new_key", "login", "restart"]
+
+RETRY_TEXT: dict[str, str] = {
+    "never": "不要自动重试",
+    "fix": "按提示修改后再提交，用新的 Idempotency-Key",
+    "same_key": "稍后原样重发，用同一个 Idempotency-Key",
+    "new_key": "重新拍照/操作后再提交，用新的 Idempotency-Key",
+    "login": "重新 wx.login 并登录后重发",
+    "restart": "重新开始流程（如重新获取动作指令），用新的 Idempotency-Key",
+}
+
+
+@dataclass(frozen=True)
+class ErrorCode:
+    code: str
+    status: int | None
+    message: str
+    when: str
+    action: str
+    retry: Retry
+    area: str = "common"
+    retry_after: int | None = None  # seconds, sent as Retry-After with the error
+
+
+def _codes(*entries: ErrorCode) -> dict[str, ErrorCode]:
+    catalogue: dict[str, ErrorCode] = {}
+    for entry in entries:
+        assert entry.code not in catalogue, entry.code
+        catalogue[entry.code] = entry
+    return catalogue
+
+
+E = ErrorCode
+CATALOGUE: dict[str, ErrorCode] = _codes(
+    # ---- every endpoint: the request itself
+    E("BAD_REQUEST", 400, "请求格式不正确", "请求无法解析（如 multipart 格式损坏）", "检查请求的拼装方式", "fix"),
+    E("INVALID_JSON", 400, "请求体不是合法的 JSON", "Content-Type 为 JSON 但请求体无法解析", "检查请求体的序列化", "fix"),
+    E("JSON_TOO_DEEP", 400, "请求体嵌套层级过深", "JSON 嵌套了成千上万层", "检查请求体的序列化", "fix"),
+    E("HTTP_ERROR", 400, "请求无法处理", "其他少见的 HTTP 层错误", "记录 X-Request-Id 并反馈", "never"),
+    E("UNAUTHENTICATED", 401, "未登录或登录已过期，请重新登录", "缺少或格式错误的 Authorization 头",
+      "重新 wx.login() 并登录，无需打扰用户", "login"),
+    E("TOKEN_EXPIRED", 401, "登录已过期，请重新登录", "令牌超过有效期（expires_in）", "重新 wx.login() 并登录", "login"),
+    E("TOKEN_INVALID", 401, "登录凭证无效，请重新登录", "令牌签名不对（被改动或来自其他环境）", "重新 wx.login() 并登录",
+      "login"),
+    E("TOKEN_REVOKED", 401, "登录凭证已失效，请重新登录", "用户已“注销所有令牌”或账号被重置", "重新 wx.login() 并登录",
+      "login"),
+    E("FORBIDDEN", 403, "没有权限进行此操作", "是项目成员，但当前角色不允许此操作", "提示用户联系项目管理员", "never"),
+    E("NOT_FOUND", 404, "请求的资源不存在", "路径不存在（拼写错误或接口版本不对）", "检查请求路径", "never"),
+    E("METHOD_NOT_ALLOWED", 405, "不支持该请求方法", "路径存在，但不支持该 HTTP 方法", "按文档使用 GET/POST/PATCH",
+      "never"),
+    E("CONFLICT", 409, "数据已被其他请求修改，请刷新后重试", "并发修改同一数据，提交时发生唯一性冲突",
+      "重新读取最新数据后再提交", "fix"),
+    E("PAYLOAD_TOO_LARGE", 413, "上传内容过大", "JSON 请求体超过 256 KB，或照片上传超过 8 MB（details.max_bytes）",
+      "压缩照片（≤1280 像素，质量约 80）后重传", "new_key"),
+    E("UNSUPPORTED_MEDIA_TYPE", 415, "请求内容类型不受支持，请使用 application/json",
+      "Content-Type 不是 application/json 或 multipart/form-data", "设置正确的 Content-Type", "fix"),
+    E("VALIDATION_FAILED", 422, "提交的内容不符合要求，请检查后重试",
+      "字段缺失、类型或范围不对；details.fields[] 逐项给出 loc、type 和中文 msg", "在对应字段旁显示 msg，修改后再提交",
+      "fix"),
+    E("CURSOR_INVALID", 422, "分页参数无效，请从第一页重新加载", "cursor 不是本接口返回的 next_cursor",
+      "去掉 cursor 从第一页重新加载", "fix"),
+    E("RATE_LIMITED", 429, "操作过于频繁，请稍后再试",
+      "同一用户或同一 IP 在短时间内请求过多（登录、加入项目、接受邀请、查看手机号、人脸核验）",
+      "展示 message，按 Retry-After（= details.retry_after_seconds）秒禁用该按钮；自动重试只会继续被拒绝", "never"),
+    E("TOO_MANY_REQUESTS", 429, "请求过于频繁，请稍后再试", "超过频率限制", "按 Retry-After 秒数等待后重发", "same_key", retry_after=5),
+    E("INTERNAL_ERROR", 500, "服务器开小差了，请稍后再试", "服务器内部错误（已记录日志）",
+      "提示稍后再试；反馈时附上 X-Request-Id", "same_key"),
+    E("SERVICE_UNAVAILABLE", 503, "服务暂时不可用，请稍后再试", "依赖的服务暂不可用", "等几秒后原样重发", "same_key", retry_after=5),
+    E("DATABASE_BUSY", 503, "系统繁忙，请稍后再试", "数据库繁忙，本次提交未生效", "等几秒后原样重发", "same_key", retry_after=2),
+    # ---- Idempotency-Key (every POST with a token)
+    E("IDEMPOTENCY_KEY_INVALID", 422, "Idempotency-Key 长度须为1到128个可见字符", "Idempotency-Key 为空、过长或含不可见字符",
+      "每次用户操作生成一个 UUID 作为 key", "fix"),
+    E("IDEMPOTENCY_KEY_REUSED", 422, "同一个 Idempotency-Key 不能用于不同的请求",
+      "同一个 key 用于内容不同的请求（例如重拍后的新照片）", "新内容（重拍、改字段）要用新的 key", "new_key"),
+    E("IDEMPOTENCY_IN_PROGRESS", 409, "相同请求正在处理中，请稍后再试", "同一个 key 的第一次请求还没处理完",
+      "1–2 秒后用同一个 key 重发，会得到第一次的回答", "same_key", retry_after=1),
+    # ---- auth, WeChat, consents
+    E("WECHAT_CODE_INVALID", 400, "登录凭证无效或已过期，请重新进入小程序", "wx.login 的 code 无效、已用过或已过期（5 分钟）",
+      "重新调用 wx.login() 取新 code 再登录", "login", "auth"),
+    E("WECHAT_PHONE_CODE_INVALID", 400, "手机号授权已失效，请重新点击获取手机号",
+      "getPhoneNumber 的 code 无效、已用过或已过期", "让用户重新点击“获取手机号”按钮，用新 code 提交", "fix", "auth"),
+    E("WECHAT_RATE_LIMITED", 429, "微信接口繁忙，请稍后再试", "微信接口限流", "等几秒后重试", "same_key", "auth", retry_after=5),
+    E("WECHAT_NOT_CONFIGURED", 503, "微信登录暂未配置，请联系管理员", "服务端未配置小程序 AppID/Secret", "联系后端管理员",
+      "never", "auth"),
+    E("WECHAT_UNAVAILABLE", 503, "微信服务暂时不可用，请稍后再试", "微信接口超时或无法连接", "等几秒后重试", "same_key",
+      "auth", retry_after=5),
+    E("WECHAT_ERROR", 503, "微信服务返回错误，请稍后再试", "微信接口返回了未预期的错误码（details.errcode）",
+      "稍后重试；持续出现请反馈", "same_key", "auth", retry_after=10),
+    E("CONSENT_REQUIRED", 403, "请先阅读并同意相关授权", "未同意所需授权（details.kind，如 biometric 人脸识别）",
+      "展示授权说明，同意后 POST /me/consents，再重试原操作", "fix", "auth"),
+    E("USER_NOT_FOUND", 404, "用户不存在", "指定的用户 id 不存在", "检查 user_id", "never", "org"),
+    # ---- org
+    E("USCC_INVALID", 422, "统一社会信用代码格式或校验位不正确", "统一社会信用代码不是 18 位或校验位错误",
+      "请用户核对营业执照上的代码", "fix", "org"),
+    E("COMPANY_EXISTS", 409, "该统一社会信用代码的企业已登记", "同一统一社会信用代码的企业已存在（details.uscc）",
+      "直接使用已登记的企业", "never", "org"),
+    E("COMPANY_NOT_FOUND", 404, "企业不存在", "企业 id 不存在", "检查 company_id", "never", "org"),
+    E("WAGE_ACCOUNT_INVALID", 422, "工资专用账户账号应为8到32位数字", "工资专用账户账号不是 8–32 位数字",
+      "请用户核对开户许可证上的账号", "fix", "org"),
+    E("JOIN_CODE_TAKEN", 409, "项目码已被使用", "生成的项目码与已有项目冲突（极少见）", "原样重试", "same_key", "org", retry_after=1),
+    E("PROJECT_NOT_FOUND", 404, "项目不存在或您不是该项目成员", "项目不存在，或调用者不是该项目成员（不暴露项目是否存在）",
+      "返回项目列表；工人需先凭项目码加入", "never", "org"),
+    E("PARTICIPANT_EXISTS", 409, "该企业已以此身份参建本项目", "该企业已以同一身份加入项目", "无需重复添加", "never", "org"),
+    E("COMPANY_NOT_PARTICIPANT", 422, "该企业不是本项目的参建单位", "班组所属企业不是本项目的参建单位",
+      "先添加参建单位，或选择其他企业", "fix", "org"),
+    E("LEADER_NOT_MEMBER", 422, "班组长须是本项目的在岗成员，请先邀请其加入项目",
+      "leader_user_id 不是本项目的在岗成员", "先邀请其加入项目，或选择其他人", "fix", "org"),
+    E("MEMBERSHIP_CHANGED", 409, "成员身份已被其他请求修改，请刷新后重试", "两个请求同时修改同一成员", "刷新成员列表后再提交",
+      "fix", "org"),
+    E("TEAM_CHANGE_NEEDS_REVIEW", 409, "您已在本项目的班组中，调换班组请联系劳资专管员",
+      "已在岗的工人用项目码申请换班组", "提示联系劳资专管员", "never", "org"),
+    E("ALREADY_JOINED", 409, "已提交加入申请，请勿重复提交", "同一项目的加入申请已在审核中", "提示等待审核", "never", "org"),
+    E("INVITATION_NOT_FOUND", 404, "邀请码无效，请向项目管理员核对", "邀请码不存在", "请用户核对邀请码", "fix", "org"),
+    E("INVITATION_USED", 409, "该邀请码已被使用", "邀请码已被接受过", "请项目管理员重新邀请", "never", "org"),
+    E("INVITATION_EXPIRED", 422, "邀请码已过期，请联系项目管理员重新邀请", "邀请码超过有效期", "请项目管理员重新邀请",
+      "never", "org"),
+    E("TEAM_EXISTS", 409, "本项目已有同名班组", "同一项目内班组重名", "换一个班组名称", "fix", "org"),
+    E("TEAM_NOT_FOUND", 404, "班组不存在", "班组不存在，或不在调用者可见的项目中", "刷新班组列表", "never", "org"),
+    E("TEAM_REQUIRED", 422, "班组长和工人必须指定本项目的班组", "授予班组长/工人角色时没有给出本项目的班组",
+      "选择班组后再提交", "fix", "org"),
+    E("JOIN_CODE_INVALID", 404, "项目码不存在，请向项目部核对", "项目码不存在", "请工人向项目部核对项目码", "fix", "org"),
+    E("TEAM_NOT_IN_PROJECT", 422, "所选班组不属于该项目", "team_id 不属于项目码对应的项目", "重新选择班组", "fix", "org"),
+    E("MEMBER_NOT_FOUND", 404, "该用户不是本项目成员", "查看的用户不是本项目成员", "刷新成员列表", "never", "org"),
+    E("GEOFENCE_OUT_OF_RANGE", 422, "电子围栏坐标不在中国境内，请确认使用 GCJ-02 坐标",
+      "围栏坐标不在中国境内（常见原因：经纬度写反，或用了 WGS-84 以外的坐标）", "用 wx.getLocation({type: 'gcj02'}) 取点",
+      "fix", "org"),
+    E("GEOFENCE_DEGENERATE", 422, "多边形围栏至少需要三个不同的点", "多边形的点重复或共线", "重新圈定围栏", "fix", "org"),
+    # ---- faces: refused at upload
+    E("FACE_CHECK_KIND_INVALID", 422, "检查类型不正确", "kind 不是 enroll / clock / contract", "修正 kind", "fix", "faces"),
+    E("FACE_CHECK_NOT_FOUND", 404, "人脸核验记录不存在", "核验 id 不存在或不是本人的核验", "不要再轮询该 id", "never",
+      "faces"),
+    E("FRAME_COUNT_INVALID", 422, "照片张数不对：考勤和签约只传 1 张，录入 1–3 张；动作验证请先获取动作指令",
+      "被动活体（未带 challenge_nonce）的照片张数不对（details.expected 给出范围）",
+      "按 details.expected 重传；要做动作验证先 POST /faces/challenges", "fix", "faces"),
+    E("IMAGE_UNDECODABLE", 422, "照片无法识别，请重新拍照上传（仅支持 JPG/PNG）", "文件不是 JPG/PNG 或已损坏",
+      "重新拍照上传 JPG", "new_key", "faces"),
+    E("IMAGE_TOO_LARGE", 422, "照片太大，请重新拍照上传", "单张照片超过上限或像素过多",
+      "wx.compressImage 压缩到长边 ≤1280、质量约 80 后重传", "new_key", "faces"),
+    E("PROJECT_REQUIRED", 422, "考勤和签约核验必须指定项目", "kind 为 clock / contract 时没有 project_id",
+      "带上 project_id 再提交", "fix", "faces"),
+    E("REENROLL_NEEDS_APPROVAL", 403, "您已完成人脸录入，重新录入需劳资专管员批准", "已有人脸登记的工人再次 enroll",
+      "提示联系劳资专管员批准后再录入", "never", "faces"),
+    E("NOT_ENROLLED", 422, "尚未录入人脸，请先完成人脸登记", "考勤/签约核验前没有有效的人脸登记", "先做 kind=enroll 的核验",
+      "fix", "faces"),
+    E("CHALLENGE_REQUIRED", 422, "该项目需要完成动作验证，请先获取动作指令", "项目 liveness_mode=challenge，但没有带 challenge_nonce",
+      "POST /faces/challenges，按提示拍 2–3 张后重传", "restart", "faces"),
+    E("CHALLENGE_NOT_FOUND", 404, "动作验证不存在，请重新开始", "challenge_nonce 不存在或不属于本人", "重新获取动作指令",
+      "restart", "faces"),
+    E("CHALLENGE_EXPIRED", 422, "动作验证已过期，请重新开始", "动作指令超过有效期（约 90 秒）才上传；也可能作为核验结果出现",
+      "重新获取动作指令并重拍", "restart", "faces"),
+    E("CHALLENGE_REPLAYED", 409, "动作验证已使用过，请重新开始", "同一个 nonce 已用于另一次核验；也可能作为核验结果出现",
+      "重新获取动作指令并重拍，不要原样重试", "restart", "faces"),
+    E("CHALLENGE_FRAMES_INVALID", 422, "动作验证需要上传 2–3 张照片，请重新开始", "动作验证上传的照片不是 2–3 张",
+      "第 1 张正对镜头，按提示做动作后再拍 1–2 张", "restart", "faces"),
+    # ---- faces: result reasons (arrive as reason_code in the polled result)
+    E("FACE_NOT_FOUND", None, "未检测到人脸，请正对镜头重拍", "照片中没有检测到人脸", "提示后重拍", "new_key", "faces"),
+    E("FACE_MULTIPLE", None, "照片中有多张人脸，请单独拍摄", "照片中有不止一张人脸", "提示后重拍", "new_key", "faces"),
+    E("FACE_TOO_SMALL", None, "人脸太小，请靠近镜头重拍", "人脸在画面中太小", "提示后重拍", "new_key", "faces"),
+    E("IMAGE_TOO_DARK", None, "光线太暗，请到明亮处重拍", "照片太暗", "提示后重拍", "new_key", "faces"),
+    E("IMAGE_TOO_BLURRY", None, "照片模糊，请保持手机稳定后重拍", "照片模糊", "提示后重拍", "new_key", "faces"),
+    E("FACE_NOT_FRONTAL", None, "请正对镜头，不要侧脸、仰头或低头", "第 1 张不是正脸", "提示后重拍", "new_key", "faces"),
+    E("SPOOF_SUSPECTED", None, "未通过活体检测，请本人对着镜头重拍，或完成动作验证", "疑似翻拍、打印或屏幕照片",
+      "本人重拍，或改用动作验证", "new_key", "faces"),
+    E("FACE_MISMATCH", None, "人脸与登记信息不一致，请本人重试", "与登记的人脸不一致", "本人重拍", "new_key", "faces"),
+    E("CHALLENGE_NOT_PERFORMED", None, "未检测到指定动作，请按提示转头或抬头/低头后重试", "后几张照片没有做出指定动作",
+      "重新获取动作指令并重拍", "restart", "faces"),
+    E("ENROLL_FACE_CHANGED", None, "录入的几张照片不是同一人，请本人重新拍摄", "录入连拍的几张照片不是同一人",
+      "本人重新连拍", "new_key", "faces"),
+    E("CHALLENGE_FACE_CHANGED", None, "动作验证过程中人脸不一致，请本人完成验证", "几张照片不是同一个人",
+      "重新获取动作指令，本人完成", "restart", "faces"),
+    E("CONSENT_WITHDRAWN", None, "您已撤回人脸识别授权，本次照片未做处理", "上传后、核验前撤回了人脸识别授权",
+      "如需继续请重新同意授权；或改用项目部提供的非人脸方式", "never", "faces"),
+    E("ENGINE_ERROR", None, "人脸服务暂时不可用，请稍后重试", "人脸服务故障（status=error）", "稍后重新上传（新的 key）",
+      "new_key", "faces"),
+    # ---- enrollment (issue 16)
+    E("CONSENT_KIND_INVALID", 422, "授权类型不正确", "kind 不是 privacy_policy / biometric / location / financial",
+      "按 GET /consents/current 返回的 kind 提交", "fix", "enrollment"),
+    E("CONSENT_VERSION_OUTDATED", 422, "授权内容已更新，请阅读最新版本后再同意",
+      "提交的 version 不是当前版本（details.current_version）", "重新拉取 GET /consents/current 展示全文后再同意", "fix",
+      "enrollment"),
+    E("PROFILE_NOT_FOUND", 404, "尚未填写实名信息", "该用户还没有提交实名信息", "引导工人填写实名信息", "never",
+      "enrollment"),
+    E("ID_NUMBER_IN_USE", 409, "该身份证号已在其他微信账号登记，请联系项目劳资专管员处理",
+      "同一身份证号已由另一个微信账号登记（盲索引比对）", "提示工人找劳资专管员，不要换号重试", "never", "enrollment"),
+    E("PROFILE_LOCKED", 409, "实名信息已通过审核，如需更正身份证号请联系劳资专管员",
+      "审核通过后又提交了不同的身份证号", "提示工人到项目部现场更正", "never", "enrollment"),
+    E("AGE_UNDER_16", 422, "未满16周岁，依法不得招用", "身份证号推出的年龄未满 16 周岁", "不能报名", "never", "enrollment"),
+    E("AGE_UNDER_18", 422, "未满18周岁，不得从事施工现场作业", "身份证号推出的年龄未满 18 周岁", "不能报名", "never",
+      "enrollment"),
+    E("ENROLLMENT_NOT_FOUND", 404, "报名记录不存在", "id 不是工人报名（membership）", "刷新审核列表", "never", "enrollment"),
+    E("ENROLLMENT_NOT_PENDING", 409, "该报名已处理", "报名已通过或已驳回（details.status）", "刷新审核列表", "never",
+      "enrollment"),
+    E("ENROLLMENT_INCOMPLETE", 422, "实名信息不完整，暂不能通过审核",
+      "缺实名信息、授权、人脸录入或班组（details.missing 列出缺项）", "提示工人补齐 details.missing 后再审核", "fix",
+      "enrollment"),
+    E("TRAINING_LEVEL_INVALID", 422, "培训级别不正确", "level 不是 company / project / team", "修改后再提交", "fix",
+      "enrollment"),
+    E("TRAINING_DATE_IN_FUTURE", 422, "培训日期不能晚于今天", "date 晚于今天（北京时间）", "修改日期后再提交", "fix",
+      "enrollment"),
+    # ---- contracts (issue 16)
+    E("TEMPLATE_INVALID", 422, "合同模板中的花括号不成对", "正文里的 { } 不成对", "修改正文后再提交", "fix", "contracts"),
+    E("TEMPLATE_PLACEHOLDERS_INVALID", 422, "合同模板的占位符不正确",
+      "用了未知占位符或缺少必需占位符（details.unknown / missing / allowed）", "按 details 修改正文", "fix", "contracts"),
+    E("WAGE_AMOUNT_REQUIRED", 422, "计件或计月工资须填写金额", "wage_type 为 piece / month 但没有 wage_amount_fen",
+      "填写金额（分）", "fix", "contracts"),
+    E("CONTRACT_NOT_FOUND", 404, "合同不存在", "合同不存在，或不是本人的 / 无权查看", "刷新合同列表", "never", "contracts"),
+    E("CONTRACT_ALREADY_SIGNED", 409, "合同已签署，不能修改", "合同已签署或已解除（details.status）", "刷新合同状态",
+      "never", "contracts"),
+    E("CONTRACT_SIGNING_IN_PROGRESS", 409, "正在核验签约人脸，请稍候查看结果", "上一次签署的人脸核验尚未出结果",
+      "轮询上次返回的 poll_url", "never", "contracts"),
+    E("CONTRACT_TERMINATED", 409, "合同已解除", "合同已解除，不能再次解除", "刷新合同状态", "never", "contracts"),
+    E("TERMINATION_DATE_INVALID", 422, "解除日期不能早于合同开始日期", "date 早于合同开始日期", "修改日期后再提交", "fix",
+      "contracts"),
+    E("SIGNATURE_INVALID", 422, "签名图片无效，请重新手写签名", "signature 不是 PNG、过大（>512 KB）或尺寸不合理",
+      "让工人重新手写签名，用 canvas 导出 PNG", "new_key", "contracts"),
+    E("PDF_FONT_MISSING", 503, "合同 PDF 暂不可用，请联系管理员", "服务器缺少中文字体（fonts-wqy-zenhei）",
+      "稍后重试并联系管理员", "never", "contracts"),
+    # ---- attendance
+    E("CLOCK_SKEW", 422, "手机时间与北京时间相差过大，请校准手机时间后重试", "taken_at 比服务器时间晚 5 分钟以上",
+      "提示工人校准手机时间", "fix", "attendance"),
+    E("CLOCK_TOO_LATE", 422, "离线打卡超过期限未上传，已不能补传，请联系班组长", "taken_at 早于项目允许的补传期限（默认 24 小时）",
+      "联系班组长见证补录", "never", "attendance"),
+    E("FACE_CHECK_PROJECT_MISMATCH", 422, "该自拍属于其他项目", "face_check_id 是在另一个项目上传的", "在本项目重新拍照",
+      "new_key", "attendance"),
+    E("FACE_CHECK_USED", 409, "该自拍已用于其他打卡，请重新拍照", "face_check_id 已被另一次打卡使用", "重新拍照上传后再打卡",
+      "new_key", "attendance"),
+    E("FACE_CHECK_STALE", 422, "自拍时间与打卡时间相差过大，请重新拍照打卡", "自拍上传早于 taken_at 10 分钟以上",
+      "重新拍照上传后再打卡", "new_key", "attendance"),
+    E("CLOCK_NOT_FOUND", 404, "打卡记录不存在", "打卡编号不存在", "刷新列表", "never", "attendance"),
+    E("ENTRY_REFUSED", 403, "暂不能在该项目打卡", "入场条件不满足（details.reasons 与 gate 接口一致）",
+      "展示 details.reasons 的 message", "never", "attendance"),
+    E("ATTENDANCE_LOCKED", 409, "该月工资已审批，考勤已锁定，不能再修改", "该月工资表已审批", "不要重试", "never",
+      "attendance"),
+    E("CORRECTION_REASON_REQUIRED", 422, "更正考勤必须填写原因", "corrections 中缺少 reason", "填写更正原因", "fix",
+      "attendance"),
+    E("DAY_STATUS_INVALID", 422, "考勤状态不正确", "status 不是 present / half / absent / missing_out", "修正 status", "fix",
+      "attendance"),
+    E("DAY_IN_FUTURE", 422, "不能操作尚未到来的日期", "日期晚于今天（考勤日）", "选择今天或以前的日期", "fix", "attendance"),
+    E("NOT_TEAM_MEMBER", 422, "所列工人不是本班组成员", "user_id 不是本班组在岗工人", "刷新班组成员后再提交", "fix",
+      "attendance"),
+    E("DISPUTE_NOT_FOUND", 404, "异议不存在", "异议编号不存在", "刷新列表", "never", "attendance"),
+    E("DISPUTE_ALREADY_OPEN", 409, "这一天已有待处理的异议", "同一天已有未答复的异议", "等待班组长答复", "never",
+      "attendance"),
+    E("DISPUTE_ALREADY_RESOLVED", 409, "该异议已处理", "异议已答复", "刷新异议状态", "never", "attendance"),
+    E("WITNESS_NOT_ALLOWED", 422, "该工人应使用人脸打卡", "工人已同意人脸识别且当天人脸打卡失败不足 2 次",
+      "让工人先用人脸打卡", "never", "attendance"),
+    E("EVIDENCE_NOT_AVAILABLE", 404, "考勤照片已过保留期或不存在", "照片已按保留期删除，或是见证打卡", "不要重试", "never",
+      "attendance"),
+)
+
+# the code each bare HTTP status maps to when nothing more specific is known
+HTTP_DEFAULTS: dict[int, str] = {
+    400: "BAD_REQUEST", 401: "UNAUTHENTICATED", 403: "FORBIDDEN", 404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED",
+    409: "CONFLICT", 413: "PAYLOAD_TOO_LARGE", 415: "UNSUPPORTED_MEDIA_TYPE", 422: "VALIDATION_FAILED",
+    429: "TOO_MANY_REQUESTS", 500: "INTERNAL_ERROR", 503: "SERVICE_UNAVAILABLE",
+}
+
+
+def lookup(code: str) -> ErrorCode:
+    try:
+        return CATALOGUE[code]
+    except KeyError:
+        raise ValueError(f"unregistered error code {code!r}: add it to services/error_codes.py") from None
+
+
+def face_reasons() -> dict[str, str]:
+    """code -> message of everything a face check can end with (services/faces/reasons.py)."""
+    return {c.code: c.message for c in CATALOGUE.values() if c.area == "faces" and (
+        c.status is None or c.code in FACE_UPLOAD_AND_RESULT)}
+
+
+# refused at upload when seen there, and also stored as a result reason by the job
+FACE_UPLOAD_AND_RESULT = frozenset({"IMAGE_UNDECODABLE", "IMAGE_TOO_LARGE", "NOT_ENROLLED", "CHALLENGE_EXPIRED",
+                                    "CHALLENGE_REPLAYED", "CHALLENGE_FRAMES_INVALID"})
