@@ -18,7 +18,6 @@ as a response would stream them. No thresholds: it prints figures.
 from __future__ import annotations
 
 import argparse
-import base64
 import json
 import os
 import resource
@@ -85,8 +84,7 @@ def seed(n_workers: int, n_days: int, month: str) -> dict[str, int]:
     project = org.create_project(staff["admin"].id, name="压测项目", address="深圳市", general_contractor_id=company.id,
                                  wage_account_bank="测试银行", wage_account_no="6222020200112233445",
                                  geofence={"type": "circle", "center": {"lat": 22.5, "lng": 114.0}, "radius_m": 300})
-    team = org.create_team(staff["admin"].id, project.id, name="钢筋班", default_day_wage_fen=35000,
-                           leader_user_id=staff["leader"].id)
+    team = org.create_team(staff["admin"].id, project.id, name="钢筋班", default_day_wage_fen=35000)
     for who, role in (("labour", Role.LABOUR_MANAGER), ("approver", Role.PAYROLL_APPROVER)):
         db.session.add(Membership(project_id=project.id, user_id=staff[who].id, role=role.value))
     db.session.flush()
@@ -169,12 +167,12 @@ def main() -> int:
         parser.error("--database-url (MariaDB) is required")
 
     from app import create_app
+    from config import new_keys
     from models import db
 
     url = bench_database(args.database_url)
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "JOBS_MODE": "inprocess", "WECHAT_APPID": "", "WECHAT_SECRET": "",
-                      "PII_KEYS": "b1:" + base64.b64encode(b"k" * 32).decode(),
-                      "BLIND_INDEX_KEY": base64.b64encode(b"i" * 32).decode(), "SECRET_KEY": "bench"})
+                      **new_keys()})
     results: dict = {"workers": args.workers, "days": args.days}
     with app.app_context():
         db.create_all()

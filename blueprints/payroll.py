@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from flask import Response
 
-from blueprints.api import actor_id, answer, api_blueprint, login_required, writes
+from blueprints.api import actor_id, answer, api_blueprint, login_required, next_cursor, page_from, writes
+from blueprints.contract import raises
 from blueprints.contracts import font_settings
-from schemas.common import ProjectPath, TeamPath
+from blueprints.mobile import etag
+from schemas.common import ListQuery, ProjectPath, TeamPath
 from schemas.payroll import (
     BankResultsForm,
     BankResultsOut,
@@ -58,6 +60,7 @@ def download(chunks, mimetype: str, filename: str) -> Response:
 @bp.post("/projects/<int:project_id>/payrolls", responses={201: PayrollOut},
          summary="生成（或重新生成）月度工资表草稿（劳资专管员；只计已确认考勤，问题列在 blockers）")
 @login_required
+@raises("FORBIDDEN", "MONTH_IN_FUTURE", "PAYROLL_NOT_DRAFT", "PROJECT_NOT_FOUND")
 def create_payroll(path: ProjectPath, body: PayrollIn):
     return answer(PayrollOut.of(build.build_payroll(actor_id(), path.project_id, body.month)), 201)
 
@@ -65,60 +68,73 @@ def create_payroll(path: ProjectPath, body: PayrollIn):
 @bp.get("/projects/<int:project_id>/payrolls", responses={200: PayrollList},
         summary="项目的工资表（状态与合计；监理、建设单位可看）")
 @login_required
-def list_payrolls(path: ProjectPath):
-    rows = reading.project_payrolls(actor_id(), path.project_id)
-    return answer(PayrollList(items=[PayrollOut.of(p, detailed=False) for p in rows]))
+@raises("FORBIDDEN", "PROJECT_NOT_FOUND")
+@etag
+def list_payrolls(path: ProjectPath, query: ListQuery):
+    paged = reading.project_payrolls(actor_id(), path.project_id, page_from(query))
+    return answer(PayrollList(items=[PayrollOut.of(p, detailed=False) for p in paged.items],
+                              next_cursor=next_cursor(paged)))
 
 
 @bp.get("/payrolls/<int:payroll_id>", responses={200: PayrollDetail},
         summary="工资表详情与明细 lines（分页）；监理、建设单位只看状态与合计")
 @login_required
+@raises("FORBIDDEN", "PAYROLL_NOT_FOUND", "PROJECT_NOT_FOUND")
+@etag
 def get_payroll(path: PayrollPath, query: LinesQuery):
-    view = reading.payroll_view(actor_id(), path.payroll_id, limit=query.limit, cursor=query.cursor)
+    view = reading.payroll_view(actor_id(), path.payroll_id, page_from(query))
     out = PayrollOut.of(view.payroll, detailed=view.detailed)
     return answer(PayrollDetail(**out.model_dump(), lines=[LineOut.of(x) for x in view.lines.items],
-                                next_cursor=view.lines.next_cursor))
+                                next_cursor=next_cursor(view.lines)))
 
 
 @bp.post("/payrolls/<int:payroll_id>/deferrals", responses={200: PayrollOut},
          summary="将某工人顺延到下月发放（须写原因；其问题不再阻止本月提交）")
 @login_required
-def defer(path: PayrollPath, body: DeferIn):
+@raises("FORBIDDEN", "MONTH_IN_FUTURE", "NOT_IN_PAYROLL", "PAYROLL_NOT_DRAFT", "PAYROLL_NOT_FOUND", "PROJECT_NOT_FOUND")
+def defer_worker(path: PayrollPath, body: DeferIn):
     return answer(PayrollOut.of(approval.defer_worker(actor_id(), path.payroll_id, body.user_id, body.reason)))
 
 
 @bp.post("/payrolls/<int:payroll_id>/submit", responses={200: PayrollOut}, summary="提交审批（有未解决问题时拒绝）")
 @login_required
-def submit(path: PayrollPath):
+@raises("FORBIDDEN", "MONTH_IN_FUTURE", "PAYROLL_BLOCKED", "PAYROLL_NOT_DRAFT", "PAYROLL_NOT_FOUND",
+        "PROJECT_NOT_FOUND")
+def submit_payroll(path: PayrollPath):
     return answer(PayrollOut.of(approval.submit_payroll(actor_id(), path.payroll_id)))
 
 
 @bp.post("/payrolls/<int:payroll_id>/approve", responses={200: PayrollOut},
          summary="审批通过（工资审批人，且不是制表人；锁定当月考勤）")
 @login_required
-def approve(path: PayrollPath):
+@raises("FORBIDDEN", "PAYROLL_NOT_FOUND", "PAYROLL_NOT_SUBMITTED", "PAYROLL_SELF_APPROVAL", "PAYROLL_STALE",
+        "PROJECT_NOT_FOUND")
+def approve_payroll(path: PayrollPath):
     return answer(PayrollOut.of(approval.approve_payroll(actor_id(), path.payroll_id)))
 
 
 @bp.post("/payrolls/<int:payroll_id>/reject", responses={200: PayrollOut}, summary="退回（工资审批人，须写原因）")
 @login_required
-def reject(path: PayrollPath, body: PayrollRejectIn):
+@raises("FORBIDDEN", "PAYROLL_NOT_FOUND", "PAYROLL_NOT_SUBMITTED", "PAYROLL_SELF_APPROVAL", "PROJECT_NOT_FOUND")
+def reject_payroll(path: PayrollPath, body: PayrollRejectIn):
     return answer(PayrollOut.of(approval.reject_payroll(actor_id(), path.payroll_id, body.reason)))
 
 
 @bp.get("/payrolls/<int:payroll_id>/bank-file", responses={200: None},
         summary="专户代发文件 CSV（未发放的明细；重复生成不变；明文卡号读取记录审计）")
 @login_required
+@raises("FORBIDDEN", "PAYROLL_NOT_APPROVED", "PAYROLL_NOT_FOUND", "PROJECT_NOT_FOUND")
 @writes
-def bank_file_csv(path: PayrollPath):
+def get_bank_file(path: PayrollPath):
     payroll, chunks = bank.bank_file(actor_id(), path.payroll_id, "csv")
     return download(chunks, "text/csv", f"payroll-{payroll.id}-bank.csv")
 
 
 @bp.get("/payrolls/<int:payroll_id>/bank-file.xlsx", responses={200: None}, summary="专户代发文件（Excel）")
 @login_required
+@raises("FORBIDDEN", "PAYROLL_NOT_APPROVED", "PAYROLL_NOT_FOUND", "PROJECT_NOT_FOUND")
 @writes
-def bank_file_xlsx(path: PayrollPath):
+def get_bank_file_xlsx(path: PayrollPath):
     payroll, chunks = bank.bank_file(actor_id(), path.payroll_id, "xlsx")
     return download(chunks, XLSX, f"payroll-{payroll.id}-bank.xlsx")
 
@@ -126,23 +142,27 @@ def bank_file_xlsx(path: PayrollPath):
 @bp.post("/payrolls/<int:payroll_id>/bank-results", responses={200: BankResultsOut},
          summary="导入银行回单 CSV（line_ref,status,amount_fen,reason；重复导入不变，金额或编号不符整份拒绝）")
 @login_required
-def bank_results(path: PayrollPath, form: BankResultsForm):
+@raises("BANK_RESULTS_INVALID", "BANK_RESULTS_MISMATCH", "FORBIDDEN", "PAYROLL_NOT_APPROVED", "PAYROLL_NOT_FOUND",
+        "PROJECT_NOT_FOUND")
+def import_bank_results(path: PayrollPath, form: BankResultsForm):
     outcome = bank.import_results(actor_id(), path.payroll_id, form.file.stream.read(RESULTS_MAX_BYTES + 1))
     return answer(BankResultsOut(paid=outcome.paid, failed=outcome.failed, unchanged=outcome.unchanged))
 
 
 @bp.get("/payrolls/<int:payroll_id>/wage-sheet.xlsx", responses={200: None}, summary="工资表 Excel（含签字确认）")
 @login_required
+@raises("FORBIDDEN", "PAYROLL_NOT_FOUND", "PROJECT_NOT_FOUND")
 @writes
-def wage_sheet_xlsx(path: PayrollPath):
+def get_wage_sheet_xlsx(path: PayrollPath):
     payroll, chunks = sheets.wage_sheet_xlsx(actor_id(), path.payroll_id)
     return download(chunks, XLSX, f"wage-sheet-{payroll.month}-{payroll.id}.xlsx")
 
 
 @bp.get("/payrolls/<int:payroll_id>/wage-sheet.pdf", responses={200: None}, summary="工资表 PDF（含工人手写签名）")
 @login_required
+@raises("FORBIDDEN", "PAYROLL_NOT_FOUND", "PDF_FONT_MISSING", "PROJECT_NOT_FOUND")
 @writes
-def wage_sheet_pdf(path: PayrollPath):
+def get_wage_sheet_pdf(path: PayrollPath):
     payroll, body = sheets.wage_sheet_pdf(actor_id(), path.payroll_id, font_settings())
     return download(body, "application/pdf", f"wage-sheet-{payroll.month}-{payroll.id}.pdf")
 
@@ -150,28 +170,33 @@ def wage_sheet_pdf(path: PayrollPath):
 @bp.post("/projects/<int:project_id>/payroll-deductions", responses={201: DeductionCreated},
          summary="录入扣款（借支等，须写原因；劳资专管员）")
 @login_required
-def add_deduction(path: ProjectPath, body: DeductionIn):
+@raises("ATTENDANCE_LOCKED", "FORBIDDEN", "MONTH_IN_FUTURE", "NOT_PROJECT_WORKER", "PROJECT_NOT_FOUND")
+def create_deduction(path: ProjectPath, body: DeductionIn):
     row = inputs.add_deduction(actor_id(), path.project_id, **body.model_dump())
     return answer(DeductionCreated.model_validate(row), 201)
 
 
 @bp.get("/projects/<int:project_id>/payroll-rules", responses={200: PayrollRulesOut}, summary="项目加班计薪规则")
 @login_required
-def get_rules(path: ProjectPath):
+@raises("FORBIDDEN", "PROJECT_NOT_FOUND")
+@etag
+def get_payroll_rules(path: ProjectPath):
     row = inputs.get_rules(actor_id(), path.project_id)
     return answer(PayrollRulesOut.model_validate(row))
 
 
 @bp.put("/projects/<int:project_id>/payroll-rules", responses={200: PayrollRulesOut}, summary="设置项目加班计薪规则")
 @login_required
-def put_rules(path: ProjectPath, body: PayrollRulesIn):
+@raises("FORBIDDEN", "PROJECT_NOT_FOUND")
+def update_payroll_rules(path: ProjectPath, body: PayrollRulesIn):
     row = inputs.set_rules(actor_id(), path.project_id, **body.model_dump())
     return answer(PayrollRulesOut.model_validate(row))
 
 
 @bp.post("/teams/<int:team_id>/piece-work", responses={201: PieceWorkOut}, summary="录入计件数量（班组长；工人确认后计薪）")
 @login_required
-def enter_piece_work(path: TeamPath, body: PieceWorkIn):
+@raises("ATTENDANCE_LOCKED", "DAY_IN_FUTURE", "FORBIDDEN", "NOT_TEAM_MEMBER", "PROJECT_NOT_FOUND", "TEAM_NOT_FOUND")
+def create_piece_work(path: TeamPath, body: PieceWorkIn):
     row = inputs.enter_piece_work(actor_id(), path.team_id, user_id=body.user_id, work_date=body.date,
                                   item=body.item, quantity_milli=round(body.quantity * 1000))
     return answer(PieceWorkOut.of(row), 201)
@@ -182,26 +207,33 @@ def enter_piece_work(path: TeamPath, body: PieceWorkIn):
 
 @bp.get("/me/piece-work", responses={200: PieceWorkList}, summary="我的计件记录（待确认与已确认）")
 @login_required
-def my_piece_work(query: PieceQuery):
-    rows = inputs.my_piece_work(actor_id(), query.project_id, query.month)
-    return answer(PieceWorkList(items=[PieceWorkOut.of(x) for x in rows]))
+@raises()
+@etag
+def list_my_piece_work(query: PieceQuery):
+    paged = inputs.my_piece_work(actor_id(), query.project_id, query.month, page_from(query))
+    return answer(PieceWorkList(items=[PieceWorkOut.of(x) for x in paged.items], next_cursor=next_cursor(paged)))
 
 
 @bp.post("/piece-work/<int:piece_id>/confirm", responses={200: PieceWorkOut}, summary="工人确认计件数量")
 @login_required
+@raises("ATTENDANCE_LOCKED", "PIECE_WORK_ALREADY_CONFIRMED", "PIECE_WORK_NOT_FOUND")
 def confirm_piece_work(path: PiecePath):
     return answer(PieceWorkOut.of(inputs.confirm_piece_work(actor_id(), path.piece_id)))
 
 
 @bp.get("/me/payslips", responses={200: PayslipList}, summary="我的工资条")
 @login_required
-def my_payslips(query: PayslipQuery):
-    rows = slips.my_payslips(actor_id(), query.project_id)
-    return answer(PayslipList(items=[PayslipSummary.of(x, p) for x, p in rows]))
+@raises()
+@etag
+def list_my_payslips(query: PayslipQuery):
+    paged = slips.my_payslips(actor_id(), query.project_id, page_from(query))
+    return answer(PayslipList(items=[PayslipSummary.of(x, p) for x, p in paged.items], next_cursor=next_cursor(paged)))
 
 
 @bp.get("/payslips/<int:payslip_id>", responses={200: PayslipOut}, summary="工资条详情（本人）")
 @login_required
+@raises("PAYSLIP_NOT_FOUND")
+@etag
 def get_payslip(path: PayslipPath):
     return answer(PayslipOut.of(*slips.get_payslip(actor_id(), path.payslip_id)))
 
@@ -209,6 +241,7 @@ def get_payslip(path: PayslipPath):
 @bp.post("/payslips/<int:payslip_id>/confirm", responses={200: PayslipOut},
          summary="签字确认工资条（手写签名 PNG，multipart 字段 signature）")
 @login_required
+@raises("PAYSLIP_ALREADY_CONFIRMED", "PAYSLIP_NOT_FOUND", "SIGNATURE_INVALID")
 def confirm_payslip(path: PayslipPath, form: SignatureForm):
     png = form.signature.stream.read(slips.SIGNATURE_MAX_BYTES + 1)
     return answer(PayslipOut.of(*slips.confirm_payslip(actor_id(), path.payslip_id, png)))
@@ -216,6 +249,7 @@ def confirm_payslip(path: PayslipPath, form: SignatureForm):
 
 @bp.post("/payslips/<int:payslip_id>/dispute", responses={200: PayslipOut}, summary="对工资条提出异议")
 @login_required
+@raises("PAYSLIP_ALREADY_CONFIRMED", "PAYSLIP_NOT_FOUND")
 def dispute_payslip(path: PayslipPath, body: PayslipDisputeIn):
     return answer(PayslipOut.of(*slips.dispute_payslip(actor_id(), path.payslip_id, body.reason)))
 
@@ -223,5 +257,6 @@ def dispute_payslip(path: PayslipPath, body: PayslipDisputeIn):
 @bp.post("/me/payslip-subscription", responses={200: SubscriptionOut},
          summary="记录一次工资条订阅消息授权（wx.requestSubscribeMessage 同意后调用）")
 @login_required
-def subscribe():
+@raises()
+def create_payslip_subscription():
     return answer(SubscriptionOut(remaining=slips.subscribe(actor_id()).remaining))

@@ -9,7 +9,7 @@ from flask_openapi3 import FileStorage
 from pydantic import BaseModel, Field
 
 from models.payroll import Payroll, PayrollLine, PieceWork
-from schemas.common import FromRow, Strict
+from schemas.common import FromRow, Listed, ListQuery, Strict
 
 Id = Field(ge=1, le=2**53)
 MONTH_PATTERN = r"^20\d{2}-(0[1-9]|1[0-2])$"
@@ -44,9 +44,8 @@ class PayrollRejectIn(Strict):
     reason: str = Field(min_length=2, max_length=200)
 
 
-class LinesQuery(BaseModel):
-    limit: int = Field(default=50, ge=1, le=100)
-    cursor: str | None = Field(default=None, max_length=32, description="上一页返回的 next_cursor")
+class LinesQuery(ListQuery):
+    """The lines of one payroll, a page at a time."""
 
 
 class Blocker(BaseModel):
@@ -138,7 +137,7 @@ class PayrollDetail(PayrollOut):
     next_cursor: str | None = Field(description="下一页的 cursor；为 null 表示没有更多")
 
 
-class PayrollList(BaseModel):
+class PayrollList(Listed):
     items: list[PayrollOut]
 
 
@@ -203,16 +202,16 @@ class PieceWorkOut(BaseModel):
                    confirmed_at=x.confirmed_at)
 
 
-class PieceWorkList(BaseModel):
+class PieceWorkList(Listed):
     items: list[PieceWorkOut]
 
 
-class PieceQuery(BaseModel):
+class PieceQuery(ListQuery):
     project_id: int = Id
     month: str = Field(pattern=MONTH_PATTERN)
 
 
-class PayslipQuery(BaseModel):
+class PayslipQuery(ListQuery):
     project_id: int | None = Field(default=None, ge=1, le=2**53)
 
 
@@ -230,7 +229,7 @@ class PayslipSummary(BaseModel):
                    payment_status=x.payment_status)
 
 
-class PayslipList(BaseModel):
+class PayslipList(Listed):
     items: list[PayslipSummary]
 
 

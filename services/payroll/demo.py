@@ -110,12 +110,12 @@ def seed_payroll_demo(project_id: int, team_id: int) -> int:
     _payroll, chunks = bank.bank_file(labour, payroll.id)
     rows = b"".join(chunks).decode().splitlines()[1:]
     results = ["line_ref,status,amount_fen,reason"]
-    paid_lines = {line.id for uid in ids[:2] for line, _p in slips.my_payslips(uid, project_id)}
+    paid_lines = {line.id for uid in ids[:2] for line, _p in slips.my_payslips(uid, project_id).items}
     for row in rows:
         ref, amount = row.split(",")[0], row.split(",")[5]
         if int(ref.split("-")[1]) in paid_lines:  # SR<payroll>-<line>-<attempt>
             results.append(f"{ref},paid,{amount},")
     bank.import_results(labour, payroll.id, "\n".join(results).encode())
-    slip_id = next(line.id for line, _p in slips.my_payslips(ids[0], project_id))
+    slip_id = next(line.id for line, _p in slips.my_payslips(ids[0], project_id).items)
     slips.confirm_payslip(ids[0], slip_id, signature_png())
     return payroll.id

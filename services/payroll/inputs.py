@@ -15,6 +15,7 @@ from services.attendance.locks import month_of, refuse_if_locked
 from services.authz import Action, authorize
 from services.days import business_day
 from services.errors import Conflict, NotFound, Unprocessable
+from services.pagination import Page, Paged, paged_rows
 from services.payroll.build import check_month
 
 
@@ -92,10 +93,11 @@ def confirm_piece_work(actor_id: int, piece_id: int) -> PieceWork:
     return row
 
 
-def my_piece_work(actor_id: int, project_id: int, month: str) -> list[PieceWork]:
+def my_piece_work(actor_id: int, project_id: int, month: str, page: Page = Page()) -> Paged[PieceWork]:
     from services.attendance.locks import month_bounds
 
     first, after = month_bounds(month)
-    return list(db.session.execute(select(PieceWork).where(
+    paged = paged_rows(select(PieceWork).where(
         PieceWork.user_id == actor_id, PieceWork.project_id == project_id, PieceWork.work_date >= first,
-        PieceWork.work_date < after).order_by(PieceWork.work_date, PieceWork.id)).scalars())
+        PieceWork.work_date < after), PieceWork.id, page)
+    return Paged([row[0] for row in paged.items], paged.next_after)

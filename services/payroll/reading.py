@@ -7,10 +7,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from models import db
 from models.payroll import Payroll, PayrollLine
 from services.authz import Action, authorize
-from services.pagination import Page, page_by_id
+from services.pagination import Page, Paged, paged_rows
 from services.payroll.access import payroll_for, sees_lines
 
 
@@ -18,18 +17,18 @@ from services.payroll.access import payroll_for, sees_lines
 class PayrollView:
     payroll: Payroll
     detailed: bool  # lines and blockers shown (payroll staff)
-    lines: Page[PayrollLine]
+    lines: Paged[PayrollLine]
 
 
-def project_payrolls(actor_id: int, project_id: int) -> list[Payroll]:
+def project_payrolls(actor_id: int, project_id: int, page: Page = Page()) -> Paged[Payroll]:
     authorize(actor_id, Action.PAYROLL_STATUS, project_id)
-    return list(db.session.execute(select(Payroll).where(Payroll.project_id == project_id)
-                                   .order_by(Payroll.month.desc())).scalars())
+    paged = paged_rows(select(Payroll).where(Payroll.project_id == project_id), Payroll.id, page)
+    return Paged([row[0] for row in paged.items], paged.next_after)
 
 
-def payroll_view(actor_id: int, payroll_id: int, *, limit: int, cursor: str | None) -> PayrollView:
+def payroll_view(actor_id: int, payroll_id: int, page: Page = Page()) -> PayrollView:
     payroll = payroll_for(actor_id, payroll_id, Action.PAYROLL_STATUS)
     if not sees_lines(actor_id, payroll):
-        return PayrollView(payroll, False, Page([], None))
-    query = select(PayrollLine).where(PayrollLine.payroll_id == payroll.id)
-    return PayrollView(payroll, True, page_by_id(query, PayrollLine.id, limit=limit, cursor=cursor))
+        return PayrollView(payroll, False, Paged([], None))
+    paged = paged_rows(select(PayrollLine).where(PayrollLine.payroll_id == payroll.id), PayrollLine.id, page)
+    return PayrollView(payroll, True, Paged([row[0] for row in paged.items], paged.next_after))

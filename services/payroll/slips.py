@@ -13,6 +13,7 @@ from services import audit, pii
 from services.contracts.signing import SIGNATURE_MAX_BYTES  # noqa: F401  (the same limit for slips)
 from services.contracts.signing import _check_signature as check_signature_png
 from services.errors import Conflict
+from services.pagination import Page, Paged, paged_rows
 from services.payroll.access import own_slip
 
 MAX_SUBSCRIPTIONS = 20  # WeChat keeps one send per acceptance; more than this is a client loop
@@ -22,12 +23,13 @@ def signature_context(line_id: int) -> str:
     return f"payroll_lines.signature:{line_id}"
 
 
-def my_payslips(actor_id: int, project_id: int | None) -> list[tuple[PayrollLine, Payroll]]:
+def my_payslips(actor_id: int, project_id: int | None, page: Page = Page()) -> Paged[tuple[PayrollLine, Payroll]]:
     query = select(PayrollLine, Payroll).join(Payroll, Payroll.id == PayrollLine.payroll_id).where(
         PayrollLine.user_id == actor_id, Payroll.status == PayrollStatus.APPROVED.value)
     if project_id is not None:
         query = query.where(Payroll.project_id == project_id)
-    return [(line, payroll) for line, payroll in db.session.execute(query.order_by(Payroll.month.desc()))]
+    paged = paged_rows(query, PayrollLine.id, page)
+    return Paged([(line, payroll) for line, payroll in paged.items], paged.next_after)
 
 
 def get_payslip(actor_id: int, line_id: int) -> tuple[PayrollLine, Payroll]:
