@@ -27,7 +27,7 @@ def _viewer(path: str) -> int:
         raise _Redirect(path)
     held = session.get(SESSION_KEY) or {}
     if not held or held.get("exp", 0) < time.time():
-        raise Unauthenticated("DASHBOARD_LINK_EXPIRED", "看板链接已过期，请在小程序中重新打开")
+        raise Unauthenticated("DASHBOARD_LINK_EXPIRED")
     return int(held["u"])
 
 

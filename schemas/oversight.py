@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from schemas.common import Strict
+from schemas.common import Listed, ListQuery, Strict
 
 
 class DashboardLinkIn(Strict):
@@ -38,7 +38,7 @@ class ListEntryPath(BaseModel):
     entry_id: int = Field(ge=1, le=2**53)
 
 
-class WarningQuery(BaseModel):
+class WarningQuery(ListQuery):
     status: Literal["open", "acknowledged", "closed"] | None = None
 
 
@@ -62,7 +62,7 @@ class WarningOut(BaseModel):
     last_seen_at: datetime
 
 
-class WarningList(BaseModel):
+class WarningList(Listed):
     items: list[WarningOut]
     score: int
 
@@ -101,7 +101,7 @@ class FindingOut(BaseModel):
     answered_at: datetime | None
 
 
-class FindingList(BaseModel):
+class FindingList(Listed):
     items: list[FindingOut]
 
 
@@ -137,7 +137,7 @@ class ListEntryOut(BaseModel):
     lifted_at: datetime | None
 
 
-class ListEntryList(BaseModel):
+class ListEntryList(Listed):
     items: list[ListEntryOut]
 
 
@@ -175,11 +175,11 @@ class PushEventOut(BaseModel):
     created_at: datetime
 
 
-class PushQuery(BaseModel):
+class PushQuery(ListQuery):
     status: Literal["pending", "delivered", "dead"] | None = None
 
 
-class PushEventList(BaseModel):
+class PushEventList(Listed):
     items: list[PushEventOut]
 
 
@@ -204,5 +204,5 @@ class DepositOut(BaseModel):
     created_at: datetime
 
 
-class DepositList(BaseModel):
+class DepositList(Listed):
     items: list[DepositOut]

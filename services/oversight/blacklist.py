@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import Select, or_, select
 
 from models import Company, Membership, ProjectCompany, Role, Team, db
 from models.base import utcnow
@@ -19,6 +19,7 @@ from services import audit
 from services.days import business_day
 from services.enrollment.gate import EXTRA_CHECKS, Reason
 from services.errors import Conflict, Forbidden, NotFound, Unprocessable
+from services.pagination import Page, Paged, paged_rows
 
 PARTY_TYPES = ("company", "team")
 EVIDENCE_TYPES = ("warning", "finding", "payroll", "unpaid_wages", "document")
@@ -27,7 +28,7 @@ EVIDENCE_TYPES = ("warning", "finding", "payroll", "unpaid_wages", "document")
 def regulator_of(user_id: int) -> Regulator:
     row = db.session.get(Regulator, user_id)
     if row is None:
-        raise Forbidden("NOT_A_REGULATOR", "仅监管部门账号可以进行此操作")
+        raise Forbidden("NOT_A_REGULATOR")
     return row
 
 
@@ -43,7 +44,7 @@ def _party_name(party_type: str, party_id: int) -> str:
     model = Company if party_type == "company" else Team
     party = db.session.get(model, party_id)
     if party is None:
-        raise NotFound("PARTY_NOT_FOUND", "企业或班组不存在", {"party_type": party_type, "party_id": party_id})
+        raise NotFound("PARTY_NOT_FOUND", details={"party_type": party_type, "party_id": party_id})
     return party.name
 
 
@@ -51,12 +52,12 @@ def list_party(actor_id: int, *, party_type: str, party_id: int, color: str, rea
                evidence: list[dict], period_start: date, period_end: date | None) -> ListEntry:
     regulator = regulator_of(actor_id)
     if party_type not in PARTY_TYPES or color not in (ListColor.RED, ListColor.BLACK):
-        raise Unprocessable("LIST_ENTRY_INVALID", "榜单类型不正确", {"party_type": party_type, "color": color})
+        raise Unprocessable("LIST_ENTRY_INVALID", details={"party_type": party_type, "color": color})
     if period_end is not None and period_end < period_start:
-        raise Unprocessable("LIST_PERIOD_INVALID", "结束日期不能早于开始日期")
+        raise Unprocessable("LIST_PERIOD_INVALID")
     bad = [e for e in evidence if e.get("type") not in EVIDENCE_TYPES]
     if bad:
-        raise Unprocessable("LIST_EVIDENCE_INVALID", "证据类型不正确", {"allowed": list(EVIDENCE_TYPES)})
+        raise Unprocessable("LIST_EVIDENCE_INVALID", details={"allowed": list(EVIDENCE_TYPES)})
     row = ListEntry(party_type=party_type, party_id=party_id, party_name=_party_name(party_type, party_id),
                     color=color, reason=reason, evidence=evidence, period_start=period_start, period_end=period_end,
                     decided_by=actor_id, decided_by_authority=regulator.authority)
@@ -71,9 +72,9 @@ def lift_entry(actor_id: int, entry_id: int, note: str) -> ListEntry:
     regulator_of(actor_id)
     row = db.session.get(ListEntry, entry_id)
     if row is None:
-        raise NotFound("LIST_ENTRY_NOT_FOUND", "榜单记录不存在")
+        raise NotFound("LIST_ENTRY_NOT_FOUND")
     if row.lifted_at is not None:
-        raise Conflict("LIST_ENTRY_LIFTED", "该记录已移出榜单")
+        raise Conflict("LIST_ENTRY_LIFTED")
     row.lifted_at, row.lifted_by, row.lift_note = utcnow(), actor_id, note
     db.session.flush()
     audit.record("oversight.lifted", actor_user_id=actor_id, object_type=row.party_type, object_id=row.party_id,
@@ -81,14 +82,22 @@ def lift_entry(actor_id: int, entry_id: int, note: str) -> ListEntry:
     return row
 
 
-def current_entries(on_day: date | None = None, color: str | None = None) -> list[ListEntry]:
-    """What the public list shows today: not lifted, in its period."""
-    day = on_day or business_day()
+def _current(day: date, color: str | None) -> Select:
     query = select(ListEntry).where(ListEntry.lifted_at.is_(None), ListEntry.period_start <= day,
                                     or_(ListEntry.period_end.is_(None), ListEntry.period_end >= day))
-    if color:
-        query = query.where(ListEntry.color == color)
+    return query.where(ListEntry.color == color) if color else query
+
+
+def current_entries(on_day: date | None = None, color: str | None = None) -> list[ListEntry]:
+    """What the public list shows today: not lifted, in its period."""
+    query = _current(on_day or business_day(), color)
     return list(db.session.execute(query.order_by(ListEntry.color, ListEntry.decided_at.desc())).scalars())
+
+
+def public_entries(page: Page = Page()) -> Paged[ListEntry]:
+    """The public list, a page at a time."""
+    paged = paged_rows(_current(business_day(), None), ListEntry.id, page)
+    return Paged([row[0] for row in paged.items], paged.next_after)
 
 
 @dataclass(frozen=True)

@@ -147,7 +147,7 @@ def project_dashboard(actor_id: int, project_id: int, today: date | None = None)
 def visible_company_projects(actor_id: int, company_id: int) -> list[Project]:
     """The company's projects where the caller holds an oversight role; none: 404."""
     if db.session.get(Company, company_id) is None:
-        raise NotFound("COMPANY_NOT_FOUND", "企业不存在或您无权查看")
+        raise NotFound("COMPANY_NOT_FOUND")
     roles = tuple(r.value for r in authz.POLICY[Action.OVERSIGHT_VIEW])
     projects = list(db.session.execute(
         select(Project).join(ProjectCompany, and_(ProjectCompany.project_id == Project.id,
@@ -156,7 +156,7 @@ def visible_company_projects(actor_id: int, company_id: int) -> list[Project]:
                                Membership.role.in_(roles), Membership.status == MembershipStatus.ACTIVE.value))
         .distinct().order_by(Project.id)).scalars())
     if not projects:
-        raise NotFound("COMPANY_NOT_FOUND", "企业不存在或您无权查看")
+        raise NotFound("COMPANY_NOT_FOUND")
     return projects
 
 

@@ -13,16 +13,17 @@ from services import audit
 from services.authz import Action, authorize
 from services.days import business_day
 from services.errors import Conflict, Unprocessable
+from services.pagination import Page, Paged, paged_rows
 
 
 def record_deposit(actor_id: int, project_id: int, *, amount_fen: int, deposited_on: date,
                    reference: str) -> WageDeposit:
     authorize(actor_id, Action.DEPOSIT_RECORD, project_id)
     if deposited_on > business_day():
-        raise Unprocessable("DEPOSIT_DATE_IN_FUTURE", "存入日期不能晚于今天")
+        raise Unprocessable("DEPOSIT_DATE_IN_FUTURE")
     if db.session.execute(select(WageDeposit.id).where(WageDeposit.project_id == project_id,
                                                        WageDeposit.reference == reference)).first():
-        raise Conflict("DEPOSIT_EXISTS", "该银行流水号已登记", {"reference": reference})
+        raise Conflict("DEPOSIT_EXISTS", details={"reference": reference})
     row = WageDeposit(project_id=project_id, amount_fen=amount_fen, deposited_on=deposited_on, reference=reference,
                       recorded_by=actor_id)
     db.session.add(row)
@@ -32,7 +33,7 @@ def record_deposit(actor_id: int, project_id: int, *, amount_fen: int, deposited
     return row
 
 
-def project_deposits(actor_id: int, project_id: int) -> list[WageDeposit]:
+def project_deposits(actor_id: int, project_id: int, page: Page = Page()) -> Paged[WageDeposit]:
     authorize(actor_id, Action.OVERSIGHT_VIEW, project_id)
-    return list(db.session.execute(select(WageDeposit).where(WageDeposit.project_id == project_id)
-                                   .order_by(WageDeposit.deposited_on.desc(), WageDeposit.id.desc())).scalars())
+    paged = paged_rows(select(WageDeposit).where(WageDeposit.project_id == project_id), WageDeposit.id, page)
+    return Paged([row[0] for row in paged.items], paged.next_after)

@@ -29,8 +29,7 @@ CONTRACT_STATUS = {"unsigned": "未签署", "signing": "签署中", "signed": "�
 
 def _check_range(date_from: date, date_to: date) -> None:
     if date_to < date_from or (date_to - date_from).days >= MAX_DAYS:
-        raise Unprocessable("DATE_RANGE_INVALID", "日期范围不正确（结束不早于开始，最长一年）",
-                            {"max_days": MAX_DAYS})
+        raise Unprocessable("DATE_RANGE_INVALID", details={"max_days": MAX_DAYS})
 
 
 def _reach(actor_id: int, project_id: int) -> Scope:

@@ -12,6 +12,7 @@ from models.oversight import Finding, FindingStatus
 from services import audit
 from services.authz import Action, authorize
 from services.errors import Conflict, NotFound, Unprocessable
+from services.pagination import Page, Paged, paged_rows
 
 ITEMS = {"to_post_rate": "到岗率", "attendance_accuracy": "考勤准确性", "wage_records": "工资发放记录",
          "other": "其他"}
@@ -21,7 +22,7 @@ def record_finding(actor_id: int, project_id: int, *, month: str, item: str, des
                    rectify_by: date | None) -> Finding:
     authorize(actor_id, Action.FINDING_RECORD, project_id)
     if item not in ITEMS:
-        raise Unprocessable("FINDING_ITEM_INVALID", "检查项不正确", {"allowed": list(ITEMS)})
+        raise Unprocessable("FINDING_ITEM_INVALID", details={"allowed": list(ITEMS)})
     row = Finding(project_id=project_id, month=month, item=item, description=description, rectify_by=rectify_by,
                   created_by=actor_id)
     db.session.add(row)
@@ -34,10 +35,10 @@ def record_finding(actor_id: int, project_id: int, *, month: str, item: str, des
 def answer_finding(actor_id: int, finding_id: int, answer: str) -> Finding:
     row = db.session.get(Finding, finding_id)
     if row is None:
-        raise NotFound("FINDING_NOT_FOUND", "检查记录不存在")
+        raise NotFound("FINDING_NOT_FOUND")
     authorize(actor_id, Action.FINDING_ANSWER, row.project_id)
     if row.status != FindingStatus.OPEN.value:
-        raise Conflict("FINDING_ANSWERED", "该整改通知已回复")
+        raise Conflict("FINDING_ANSWERED")
     row.status, row.answer, row.answered_by, row.answered_at = FindingStatus.ANSWERED.value, answer, actor_id, utcnow()
     db.session.flush()
     audit.record("oversight.finding_answered", actor_user_id=actor_id, object_type="finding", object_id=row.id,
@@ -45,7 +46,7 @@ def answer_finding(actor_id: int, finding_id: int, answer: str) -> Finding:
     return row
 
 
-def project_findings(actor_id: int, project_id: int) -> list[Finding]:
+def project_findings(actor_id: int, project_id: int, page: Page = Page()) -> Paged[Finding]:
     authorize(actor_id, Action.OVERSIGHT_VIEW, project_id)
-    return list(db.session.execute(select(Finding).where(Finding.project_id == project_id)
-                                   .order_by(Finding.created_at.desc(), Finding.id.desc())).scalars())
+    paged = paged_rows(select(Finding).where(Finding.project_id == project_id), Finding.id, page)
+    return Paged([row[0] for row in paged.items], paged.next_after)

@@ -37,8 +37,8 @@ def page_target(path: str) -> dict[str, int]:
     for pattern in PAGE_PATTERNS:
         if m := pattern.match(path):
             return {k: int(v) for k, v in m.groupdict().items()}
-    raise Unprocessable("DASHBOARD_PATH_INVALID", "看板地址不正确",
-                        {"allowed": ["/dashboards/projects/{pid}", "/dashboards/companies/{cid}", "/dashboards/regulator"]})
+    raise Unprocessable("DASHBOARD_PATH_INVALID", details={"allowed": [
+        "/dashboards/projects/{pid}", "/dashboards/companies/{cid}", "/dashboards/regulator"]})
 
 
 def issue_link(actor_id: int, path: str) -> Link:
@@ -57,9 +57,9 @@ def redeem_link(token: str, path: str) -> int:
     try:
         data = _serializer().loads(token, max_age=settings().oversight.link_ttl_seconds)
     except SignatureExpired as exc:
-        raise Unauthenticated("DASHBOARD_LINK_EXPIRED", "看板链接已过期，请在小程序中重新打开") from exc
+        raise Unauthenticated("DASHBOARD_LINK_EXPIRED") from exc
     except BadSignature as exc:
-        raise Unauthenticated("DASHBOARD_LINK_INVALID", "看板链接无效") from exc
+        raise Unauthenticated("DASHBOARD_LINK_INVALID") from exc
     if data.get("p") != path:
-        raise Unauthenticated("DASHBOARD_LINK_INVALID", "看板链接无效")
+        raise Unauthenticated("DASHBOARD_LINK_INVALID")
     return int(data["u"])

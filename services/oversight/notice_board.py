@@ -44,7 +44,7 @@ class Board:
 def board(project_id: int) -> Board:
     project = db.session.get(Project, project_id)
     if project is None:
-        raise NotFound("PROJECT_NOT_FOUND", "项目不存在")
+        raise NotFound("PROJECT_NOT_FOUND")
     row = db.session.get(NoticeBoard, project_id)
     contractor = db.session.execute(
         select(Company.name).join(ProjectCompany, ProjectCompany.company_id == Company.id)

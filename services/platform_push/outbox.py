@@ -23,6 +23,7 @@ from models.oversight import PushEvent, PushStatus
 from models.payroll import PaymentStatus, Payroll, PayrollLine
 from services.authz import Action, authorize
 from services.days import SITE_TZ
+from services.pagination import Page, Paged, paged_rows
 from services.platform_push import payloads
 from services.settings import settings
 
@@ -122,9 +123,10 @@ def enqueue_due(limit: int = 500) -> int:
     return len(due)
 
 
-def project_events(actor_id: int, project_id: int, status: str | None) -> list[PushEvent]:
+def project_events(actor_id: int, project_id: int, status: str | None, page: Page = Page()) -> Paged[PushEvent]:
     authorize(actor_id, Action.PUSH_VIEW, project_id)
     query = select(PushEvent).where(PushEvent.project_id == project_id)
     if status:
         query = query.where(PushEvent.status == status)
-    return list(db.session.execute(query.order_by(PushEvent.id.desc()).limit(500)).scalars())
+    paged = paged_rows(query, PushEvent.id, page)
+    return Paged([row[0] for row in paged.items], paged.next_after)

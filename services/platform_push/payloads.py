@@ -47,7 +47,7 @@ def _person(user_id: int, secret: str) -> dict[str, str]:
     """The worker's name and ID number (decrypted here, sent AES-encrypted: a legal reporting duty)."""
     p = db.session.execute(select(WorkerProfile).where(WorkerProfile.user_id == user_id)).scalar_one_or_none()
     if p is None:
-        raise NotFound("PROFILE_NOT_FOUND", "工人实名信息不存在")
+        raise NotFound("PROFILE_NOT_FOUND")
     number = decrypt_str(p.id_number_enc, context=row_context("worker_profiles", "id_number_enc", p.id))
     name = decrypt_str(p.name_enc, context=row_context("worker_profiles", "name_enc", p.id))
     out = {"workerName": name, "idCardType": ID_CARD, "idCardNumber": encrypt_field(number, secret)}

@@ -123,7 +123,7 @@ def test_refresh_keeps_one_row_and_closes_what_stopped_holding(site):
     assert warnings.refresh_warnings([project.id], TODAY)["new"] == 0
     rows.day(project, gone, team, rows.days_ago(1, TODAY))
     assert warnings.refresh_warnings([project.id], TODAY)["resolved"] >= 1
-    listed = {w.rule: w.status for w in warnings.project_warnings(admin.id, project.id)}
+    listed = {w.rule: w.status for w in warnings.project_warnings(admin.id, project.id).items}
     assert listed["LONG_ABSENCE"] == "closed"
     db.session.rollback()
 

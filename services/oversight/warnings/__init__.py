@@ -18,6 +18,7 @@ from services.days import business_day
 from services.errors import Conflict, NotFound, Unprocessable
 from services.oversight.warnings import pay, people  # noqa: F401
 from services.oversight.warnings.base import DEFAULTS, RULES, Batch, Hit, Rule, thresholds_for
+from services.pagination import Page, Paged, paged_rows
 
 ALL_RULES: list[Rule] = [*people.RULES, *pay.RULES]
 BATCH_SIZE = 50  # one pass over the days per batch; 50 projects keep its GROUP BY in memory
@@ -72,18 +73,20 @@ def refresh_warnings(project_ids: Iterable[int] | None = None, today: date | Non
     return totals
 
 
-def project_warnings(actor_id: int, project_id: int, status: str | None = None) -> list[RiskWarning]:
+def project_warnings(actor_id: int, project_id: int, status: str | None = None,
+                     page: Page = Page()) -> Paged[RiskWarning]:
     authorize(actor_id, Action.OVERSIGHT_VIEW, project_id)
     query = select(RiskWarning).where(RiskWarning.project_id == project_id)
     if status:
         query = query.where(RiskWarning.status == status)
-    return list(db.session.execute(query.order_by(RiskWarning.since.desc(), RiskWarning.id)).scalars())
+    paged = paged_rows(query, RiskWarning.id, page)
+    return Paged([row[0] for row in paged.items], paged.next_after)
 
 
 def _warning(actor_id: int, warning_id: int) -> RiskWarning:
     row = db.session.get(RiskWarning, warning_id)
     if row is None:
-        raise NotFound("WARNING_NOT_FOUND", "预警不存在")
+        raise NotFound("WARNING_NOT_FOUND")
     authorize(actor_id, Action.WARNING_HANDLE, row.project_id)
     return row
 
@@ -91,7 +94,7 @@ def _warning(actor_id: int, warning_id: int) -> RiskWarning:
 def acknowledge_warning(actor_id: int, warning_id: int, note: str) -> RiskWarning:
     row = _warning(actor_id, warning_id)
     if row.status != WarningStatus.OPEN.value:
-        raise Conflict("WARNING_NOT_OPEN", "只有未处理的预警可以确认", {"status": row.status})
+        raise Conflict("WARNING_NOT_OPEN", details={"status": row.status})
     row.status, row.note, row.acknowledged_by, row.acknowledged_at = "acknowledged", note, actor_id, utcnow()
     db.session.flush()
     audit.record("oversight.warning_acknowledged", actor_user_id=actor_id, object_type="warning",
@@ -102,7 +105,7 @@ def acknowledge_warning(actor_id: int, warning_id: int, note: str) -> RiskWarnin
 def close_warning(actor_id: int, warning_id: int, note: str) -> RiskWarning:
     row = _warning(actor_id, warning_id)
     if row.status == WarningStatus.CLOSED.value:
-        raise Conflict("WARNING_CLOSED", "预警已关闭")
+        raise Conflict("WARNING_CLOSED")
     row.status, row.note, row.closed_by, row.closed_at = WarningStatus.CLOSED.value, note, actor_id, utcnow()
     db.session.flush()
     audit.record("oversight.warning_closed", actor_user_id=actor_id, object_type="warning", object_id=row.id,
@@ -119,7 +122,7 @@ def set_thresholds(actor_id: int, project_id: int, values: dict[str, float]) -> 
     authorize(actor_id, Action.WARNING_HANDLE, project_id)
     unknown = sorted(set(values) - set(DEFAULTS))
     if unknown:
-        raise Unprocessable("THRESHOLD_UNKNOWN", "未知的预警阈值", {"keys": unknown})
+        raise Unprocessable("THRESHOLD_UNKNOWN", details={"keys": unknown})
     row = db.session.get(WarningThresholds, project_id)
     if row is None:
         row = WarningThresholds(project_id=project_id, values={})
