@@ -240,3 +240,19 @@ def test_wage_deposits_feed_the_owner_view(client, world):
     assert wages["deposits_fen"] == 1_200_000_000 and wages["approved_payroll_fen"] == 0
     board = client.get(f"/api/v1/projects/{world['project']}/dashboard", headers=world["h"]["owner"]).get_json()
     assert board["payroll"] is None and board["checklist"]["wage_records"]["status"] is None
+
+
+def test_deposits_page_by_cursor_and_errors_come_from_the_catalogue(client, world):
+    url = f"/api/v1/projects/{world['project']}/wage-deposits"
+    for n in range(3):
+        body = {"amount_fen": 100 + n, "deposited_on": business_day().isoformat(), "reference": f"PAGE-{n}"}
+        assert client.post(url, json=body, headers=world["h"]["labour"]).status_code == 201
+    first = client.get(url, query_string={"limit": 2}, headers=world["h"]["owner"]).get_json()
+    assert [d["amount_fen"] for d in first["items"]] == [100, 101] and first["next_cursor"]
+    rest = client.get(url, query_string={"limit": 2, "cursor": first["next_cursor"]}, headers=world["h"]["owner"])
+    assert [d["amount_fen"] for d in rest.get_json()["items"]] == [102] and rest.get_json()["next_cursor"] is None
+    assert err(client.get(url, query_string={"cursor": "bogus"}, headers=world["h"]["owner"])) == "CURSOR_INVALID"
+    again = client.post(url, json={"amount_fen": 1, "deposited_on": business_day().isoformat(), "reference": "PAGE-0"},
+                        headers=world["h"]["labour"])
+    assert again.status_code == 409 and again.get_json()["error"]["message"] == "该银行流水号已登记"
+    assert again.get_json()["error"]["details"] == {"reference": "PAGE-0"}
