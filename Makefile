@@ -8,7 +8,7 @@ TF_KERAS := tf-keras==2.21.0
 STAMP  := $(VENV)/.installed
 export TF_CPP_MIN_LOG_LEVEL := 3
 
-.PHONY: install demo serve test test-mariadb lint format openapi services services-stop worker clean
+.PHONY: install demo serve test test-mariadb lint format openapi services services-stop worker clean vendor-echarts
 
 install: $(STAMP)
 	@$(BIN)/python -m services.faces.weights
@@ -55,6 +55,16 @@ services-stop:
 
 worker:
 	$(BIN)/rq worker -w workers.worker.SiteRollWorker --with-scheduler -u "$$SITEROLL_REDIS_URL" face default
+
+# Apache ECharts for the dashboard pages, served by the app (no CDN): the minified dist file is
+# committed under static/vendor/; this target refreshes it from npm.
+ECHARTS_VERSION ?= 5.6.0
+vendor-echarts:
+	@tmp=$$(mktemp -d) && cd $$tmp && npm pack --silent echarts@$(ECHARTS_VERSION) >/dev/null \
+	  && tar -xzf echarts-$(ECHARTS_VERSION).tgz package/dist/echarts.min.js package/LICENSE \
+	  && cp package/dist/echarts.min.js $(CURDIR)/static/vendor/echarts.min.js \
+	  && cp package/LICENSE $(CURDIR)/static/vendor/echarts.LICENSE && rm -rf $$tmp
+	@echo "static/vendor/echarts.min.js is ECharts $(ECHARTS_VERSION)"
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .ruff_cache

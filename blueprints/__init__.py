@@ -19,6 +19,9 @@ def register_blueprints(app: OpenAPI) -> None:
         invitations,
         mobile,
         org,
+        oversight,
+        oversight_pages,
+        oversight_public,
         payroll,
         request_cycle,
     )
@@ -37,4 +40,8 @@ def register_blueprints(app: OpenAPI) -> None:
     app.register_api(contracts.bp)
     app.register_api(face_review.bp)
     app.register_api(attendance.bp)
+    app.register_api(oversight.bp)
+    app.register_api(oversight_public.public)
+    app.register_api(oversight_public.bp)
+    app.register_blueprint(oversight_pages.bp)
     app.register_api(payroll.bp)

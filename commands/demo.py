@@ -8,6 +8,7 @@ from infra.jobs import wait_idle
 from models import db
 from services.attendance.demo import seed_attendance
 from services.demo import DEMO_LOGINS, DEMO_WORKERS, JOIN_CODE, seed_demo, seed_workers, sign_demo_contract
+from services.oversight.demo import seed_oversight_demo
 from services.payroll.demo import seed_payroll_demo
 from workers.faces import face_check_job
 
@@ -45,12 +46,16 @@ def seed_demo_command() -> None:
     db.session.commit()
     click.echo(f"demo payroll {payroll_id}: last month approved; demo-worker1 paid and signed, demo-worker2 paid, "
                "demo-worker3 in the bank batch")
+    seed_oversight_demo(ids.project_id, ids.company_id)  # last: its warnings read everything seeded above
+    db.session.commit()
     click.echo(f"demo project {ids.project_id} (join code {JOIN_CODE}), team {ids.team_id}")
     click.echo("demo logins (POST /api/v1/auth/login {\"code\": \"fake:<openid>\"}):")
     for openid, role in DEMO_LOGINS.items():
         click.echo(f"  fake:{openid:<22} {role.value}")
     for openid in DEMO_WORKERS:
         click.echo(f"  fake:{openid:<22} worker ({openid.removeprefix('demo-worker-')})")
+    click.echo("  fake:demo-owner             owner (建设单位) of both demo projects")
+    click.echo("  fake:demo-regulator         regulator (监管): GET /api/v1/regulator/dashboard")
     for n in (1, 2, 3):
         click.echo(f"  fake:{f'demo-worker{n}':<22} worker with last month's pay slip")
     click.echo("  fake:<anything>             a new worker; join with code DEMO01")

@@ -32,6 +32,16 @@ from models.org import (  # noqa: E402
     Role,
     Team,
 )
+from models.oversight import (  # noqa: E402, F401
+    Finding,
+    ListEntry,
+    NoticeBoard,
+    PushEvent,
+    Regulator,
+    RiskWarning,
+    WageDeposit,
+    WarningThresholds,
+)
 from models.payroll import (  # noqa: E402, F401
     Payroll,
     PayrollDeduction,

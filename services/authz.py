@@ -43,6 +43,14 @@ class Action(StrEnum):
     ATTENDANCE_CONFIRM = "attendance.confirm"  # confirm / correct days, witnessed clocks, answer disputes
     ATTENDANCE_EVIDENCE = "attendance.evidence"  # the clock's selfie, each view audited
     ATTENDANCE_FRAUD_DETAIL = "attendance.fraud_detail"  # whose face a buddy punch matched
+    OVERSIGHT_VIEW = "oversight.view"  # dashboard, warnings, findings, notice-board details
+    WARNING_HANDLE = "oversight.warning_handle"  # acknowledge / close a warning, set thresholds
+    FINDING_RECORD = "oversight.finding_record"  # the supervisor's findings and rectification notices
+    FINDING_ANSWER = "oversight.finding_answer"
+    OVERSIGHT_EXPORT = "oversight.export"  # roster, attendance and wage sheets (Excel)
+    PUSH_VIEW = "oversight.push_view"  # the platform outbox and its dead letters
+    NOTICE_BOARD_MANAGE = "oversight.notice_board_manage"
+    DEPOSIT_RECORD = "oversight.deposit_record"  # deposits into the wage account, from the bank statement
     PAYROLL_PREPARE = "payroll.prepare"  # build, defer, submit, deductions, disburse (bank file / results)
     PAYROLL_APPROVE = "payroll.approve"  # approve / reject (never one's own: services/payroll/approval.py)
     PAYROLL_LINES = "payroll.lines"  # the lines with names and amounts, the wage sheet
@@ -89,6 +97,16 @@ POLICY: dict[Action, dict[Role, Reach]] = {
     Action.ATTENDANCE_CONFIRM: {R.LABOUR_MANAGER: Reach.PROJECT, R.TEAM_LEADER: Reach.TEAM},
     Action.ATTENDANCE_EVIDENCE: {R.LABOUR_MANAGER: Reach.PROJECT, R.TEAM_LEADER: Reach.TEAM},
     Action.ATTENDANCE_FRAUD_DETAIL: {R.LABOUR_MANAGER: Reach.PROJECT},
+    Action.OVERSIGHT_VIEW: OVERSIGHT,
+    Action.WARNING_HANDLE: {R.PROJECT_ADMIN: Reach.PROJECT, R.LABOUR_MANAGER: Reach.PROJECT},
+    Action.FINDING_RECORD: {R.SUPERVISOR: Reach.PROJECT},
+    Action.FINDING_ANSWER: {R.PROJECT_ADMIN: Reach.PROJECT, R.LABOUR_MANAGER: Reach.PROJECT},
+    Action.OVERSIGHT_EXPORT: {R.PROJECT_ADMIN: Reach.PROJECT, R.LABOUR_MANAGER: Reach.PROJECT,
+                              R.PAYROLL_APPROVER: Reach.PROJECT, R.SUPERVISOR: Reach.PROJECT,
+                              R.TEAM_LEADER: Reach.TEAM},
+    Action.PUSH_VIEW: {R.PROJECT_ADMIN: Reach.PROJECT, R.LABOUR_MANAGER: Reach.PROJECT},
+    Action.NOTICE_BOARD_MANAGE: {R.PROJECT_ADMIN: Reach.PROJECT, R.LABOUR_MANAGER: Reach.PROJECT},
+    Action.DEPOSIT_RECORD: {R.PROJECT_ADMIN: Reach.PROJECT, R.LABOUR_MANAGER: Reach.PROJECT},
     Action.PAYROLL_PREPARE: {R.LABOUR_MANAGER: Reach.PROJECT},
     Action.PAYROLL_APPROVE: {R.PAYROLL_APPROVER: Reach.PROJECT},
     Action.PAYROLL_LINES: {R.LABOUR_MANAGER: Reach.PROJECT, R.PAYROLL_APPROVER: Reach.PROJECT},

@@ -14,6 +14,7 @@ from typing import Any
 
 from services.audit_checkpoints import AuditSettings, audit_settings_from
 from services.faces.settings import FaceSettings, face_settings_from
+from services.oversight.settings import OversightSettings, oversight_settings_from
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,7 @@ class Settings:
     keyring: KeyRing
     faces: FaceSettings
     audit: AuditSettings
+    oversight: OversightSettings
 
 
 def build_settings(cfg: Mapping[str, Any]) -> Settings:
@@ -55,6 +57,7 @@ def build_settings(cfg: Mapping[str, Any]) -> Settings:
         keyring=parse_keyring(cfg["PII_KEYS"], cfg["BLIND_INDEX_KEY"]),
         faces=face_settings_from(cfg),
         audit=audit_settings_from(cfg),
+        oversight=oversight_settings_from(cfg),
     )
 
 

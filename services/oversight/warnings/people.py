@@ -1,0 +1,226 @@
+"""Warning rules read from enrollment and attendance: one grouped query per rule and batch."""
+
+from __future__ import annotations
+
+import statistics
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import and_, case, func, select
+
+from models import Contract, Membership, MembershipStatus, Role, Training, db
+from models.attendance import AttendanceDay, Clock
+from models.enrollment import EnrollmentRules
+from services.days import business_day
+from services.enrollment.rules import DEFAULTS as ENROLLMENT_DEFAULTS
+from services.oversight.warnings.base import FRAUD_FLAG_CODES, Batch, Hit
+
+WORKED = ("present", "half")
+
+
+@dataclass(frozen=True)
+class DayGroup:
+    """attendance_days of one (project, worker, team, confirmer), summed in one pass for every rule."""
+
+    project_id: int
+    user_id: int
+    team_id: int | None
+    confirmed_by: int | None
+    first_day: date
+    last_day: date
+    last_worked: date | None
+    first_recent_worked: date | None  # since the onboarding window opened
+    recent_worked: int
+    recent_confirmed: int  # since the corrections window opened
+    recent_corrected: int
+
+
+def day_groups(batch: Batch) -> list[DayGroup]:
+    """One scan of the batch's attendance days (the expensive part of a run), cached on the batch."""
+    if "day_groups" in batch.cache:
+        return batch.cache["day_groups"]
+    d = AttendanceDay
+    worked = d.status.in_(WORKED)
+    onboard, corr = batch.start("onboarding_window_days"), batch.start("corrections_window_days")
+    rows = db.session.execute(
+        select(d.project_id, d.user_id, d.team_id, d.confirmed_by, func.min(d.business_date), func.max(d.business_date),
+               func.max(case((worked, d.business_date))),
+               func.min(case((and_(worked, d.business_date >= onboard), d.business_date))),
+               func.sum(case((and_(worked, d.business_date >= onboard), 1), else_=0)),
+               func.sum(case((and_(d.confirmed_by.is_not(None), d.business_date >= corr), 1), else_=0)),
+               func.sum(case((and_(d.corrected.is_(True), d.business_date >= corr), 1), else_=0)))
+        .where(d.project_id.in_(batch.project_ids), d.business_date >= batch.start("hop_window_days"))
+        .group_by(d.project_id, d.user_id, d.team_id, d.confirmed_by)).all()
+    groups = [DayGroup(*r[:8], int(r[8] or 0), int(r[9] or 0), int(r[10] or 0)) for r in rows]
+    batch.cache["day_groups"] = groups
+    return groups
+
+
+def _active_workers(batch: Batch):
+    return (select(Membership.project_id, Membership.user_id, Membership.created_at)
+            .where(Membership.project_id.in_(batch.project_ids), Membership.role == Role.WORKER.value,
+                   Membership.status == MembershipStatus.ACTIVE.value))
+
+
+def team_hopping(batch: Batch) -> list[Hit]:
+    """Teams clocked for on this project, plus other projects joined, within the window."""
+    spans: dict[tuple[int, int], list[dict]] = defaultdict(list)
+    by_team: dict[tuple[int, int, int], list[date]] = {}
+    for g in day_groups(batch):
+        if g.team_id is not None:
+            span = by_team.setdefault((g.project_id, g.user_id, g.team_id), [g.first_day, g.last_day])
+            span[0], span[1] = min(span[0], g.first_day), max(span[1], g.last_day)
+    for (p, u, team_id), (first, last) in by_team.items():
+        if batch.within(p, "hop_window_days", last):
+            spans[(p, u)].append({"team_id": team_id, "from": first, "to": last})
+    workers = _active_workers(batch).subquery()
+    elsewhere = db.session.execute(
+        select(workers.c.project_id, workers.c.user_id, Membership.project_id, Membership.created_at)
+        .join(Membership, and_(Membership.user_id == workers.c.user_id, Membership.project_id != workers.c.project_id,
+                               Membership.role == Role.WORKER.value))
+        .where(Membership.created_at >= batch.start_at("hop_window_days"))).all()
+    for p, u, other_project, joined in elsewhere:
+        spans[(p, u)].append({"project_id": other_project, "from": business_day(joined), "to": None})
+    hits = []
+    for (p, u), moves in spans.items():
+        if len(moves) >= batch.t(p, "hop_teams"):
+            moves.sort(key=lambda m: m["from"])
+            hits.append(Hit(p, "TEAM_HOPPING", f"user:{u}", moves[0]["from"], {
+                "user_id": u, "teams": len(moves), "window_days": int(batch.t(p, "hop_window_days")),
+                "spans": [{k: v.isoformat() if isinstance(v, date) else v for k, v in m.items()} for m in moves]}))
+    return hits
+
+
+def long_absence(batch: Batch) -> list[Hit]:
+    last_worked: dict[tuple[int, int], date] = {}
+    for g in day_groups(batch):
+        if g.last_worked is not None:
+            key = (g.project_id, g.user_id)
+            last_worked[key] = max(last_worked.get(key, g.last_worked), g.last_worked)
+    rows = [(p, u, created, last_worked.get((p, u))) for p, u, created in db.session.execute(_active_workers(batch)).all()]
+    hits = []
+    for project_id, user_id, created_at, last_day in rows:
+        since = (last_day + timedelta(days=1)) if last_day else business_day(created_at)
+        absent = (batch.today - since).days + 1
+        if absent > batch.t(project_id, "absence_days"):
+            hits.append(Hit(project_id, "LONG_ABSENCE", f"user:{user_id}", since, {
+                "user_id": user_id, "last_worked_on": last_day.isoformat() if last_day else None,
+                "days_absent": absent, "threshold_days": int(batch.t(project_id, "absence_days"))}))
+    return hits
+
+
+def _required_minutes(project_ids: list[int]) -> dict[int, dict[str, int]]:
+    base = {lvl: h * 60 for lvl, h in ENROLLMENT_DEFAULTS.training_hours.items()}
+    out = {p: dict(base) for p in project_ids}
+    for r in db.session.execute(select(EnrollmentRules).where(EnrollmentRules.project_id.in_(project_ids))).scalars():
+        out[r.project_id] = {"company": r.company_training_hours * 60, "project": r.project_training_hours * 60,
+                             "team": r.team_training_hours * 60}
+    return out
+
+
+def no_contract_or_training(batch: Batch) -> list[Hit]:
+    recent: dict[tuple[int, int], list] = {}
+    for g in day_groups(batch):
+        if g.first_recent_worked is not None:
+            entry = recent.setdefault((g.project_id, g.user_id), [g.first_recent_worked, 0])
+            entry[0], entry[1] = min(entry[0], g.first_recent_worked), entry[1] + g.recent_worked
+    worked = [(p, u, first, n) for (p, u), (first, n) in recent.items()]
+    signed = {(p, u): s for p, u, s in db.session.execute(
+        select(Contract.project_id, Contract.user_id, func.min(Contract.term_start))
+        .where(Contract.project_id.in_(batch.project_ids), Contract.signed_at.is_not(None))
+        .group_by(Contract.project_id, Contract.user_id)).all()}
+    trained: dict[tuple[int, int], dict[str, int]] = defaultdict(dict)
+    for p, u, level, minutes in db.session.execute(
+            select(Training.project_id, Training.user_id, Training.level, func.sum(Training.minutes))
+            .where(Training.project_id.in_(batch.project_ids))
+            .group_by(Training.project_id, Training.user_id, Training.level)).all():
+        trained[(p, u)][level] = int(minutes or 0)
+    required = _required_minutes(batch.project_ids)
+    hits = []
+    for project_id, user_id, first_day, days in worked:
+        missing = []
+        contract_from = signed.get((project_id, user_id))
+        if contract_from is None or contract_from > first_day:
+            missing.append("contract")
+        done = trained.get((project_id, user_id), {})
+        short = [lvl for lvl, need in required[project_id].items() if done.get(lvl, 0) < need]
+        if short:
+            missing.append("training")
+        if missing:
+            hits.append(Hit(project_id, "NO_CONTRACT_OR_TRAINING", f"user:{user_id}", first_day, {
+                "user_id": user_id, "missing": missing, "days_worked": int(days),
+                "training_levels_short": short, "contract_from": contract_from.isoformat() if contract_from else None}))
+    return hits
+
+
+def fraud_flags(batch: Batch) -> list[Hit]:
+    rows = db.session.execute(
+        select(Clock.project_id, Clock.user_id, Clock.flags, Clock.business_date)
+        .where(Clock.project_id.in_(batch.project_ids), Clock.status == "flagged",
+               Clock.taken_at >= batch.start_at("fraud_window_days"))).all()
+    seen: dict[tuple[int, int], dict] = {}
+    for project_id, user_id, flags, day in rows:
+        codes = [f for f in flags or [] if f in FRAUD_FLAG_CODES]
+        if not codes or not batch.within(project_id, "fraud_window_days", day):
+            continue
+        entry = seen.setdefault((project_id, user_id), {"clocks": 0, "flags": defaultdict(int), "since": day})
+        entry["clocks"] += 1
+        entry["since"] = min(entry["since"], day)
+        for c in codes:
+            entry["flags"][c] += 1
+    return [Hit(p, "FRAUD_FLAGS", f"user:{u}", e["since"], {
+        "user_id": u, "flagged_clocks": e["clocks"], "flags": dict(e["flags"]),
+        "threshold": int(batch.t(p, "fraud_flags"))})
+        for (p, u), e in seen.items() if e["clocks"] >= batch.t(p, "fraud_flags")]
+
+
+def leader_corrections(batch: Batch) -> list[Hit]:
+    # corrections are made while confirming (services/attendance/confirmation.py), so the
+    # confirmer of a corrected day is the leader who corrected it
+    totals: dict[tuple[int, int], list[int]] = {}
+    for g in day_groups(batch):
+        if g.confirmed_by is not None and g.recent_confirmed:
+            t = totals.setdefault((g.project_id, g.confirmed_by), [0, 0])
+            t[0], t[1] = t[0] + g.recent_corrected, t[1] + g.recent_confirmed
+    by_project: dict[int, dict[int, tuple[int, int, date | None]]] = defaultdict(dict)
+    for (p, leader), (n, days) in totals.items():
+        by_project[p][leader] = (n, days, None)
+    rates_everywhere = [n / d for leaders in by_project.values() for n, d, _ in leaders.values() if d]
+    hits = []
+    for p, leaders in by_project.items():
+        for leader, (n, days, _first) in leaders.items():
+            if n < batch.t(p, "corrections_min"):
+                continue
+            peers = [c / d for other, (c, d, _) in leaders.items() if other != leader and d]
+            if len(peers) < 2:  # too few peers on the project: compare with every leader in the run
+                peers = [r for r in rates_everywhere if r != n / days] or [0.0]
+            median = statistics.median(peers)
+            rate = n / days
+            if rate > batch.t(p, "corrections_factor") * median:
+                since = batch.today - timedelta(days=int(batch.t(p, "corrections_window_days")))
+                hits.append(Hit(p, "LEADER_CORRECTIONS", f"user:{leader}", since, {
+                    "leader_user_id": leader, "corrections": n, "days_confirmed": days,
+                    "rate": round(rate, 3), "peer_median_rate": round(median, 3),
+                    "factor": batch.t(p, "corrections_factor")}))
+    return hits
+
+
+def shared_face(batch: Batch) -> list[Hit]:
+    rows = db.session.execute(
+        select(Clock.project_id, Clock.buddy_user_id, Clock.user_id, func.min(Clock.business_date))
+        .where(Clock.project_id.in_(batch.project_ids), Clock.buddy_user_id.is_not(None),
+               Clock.taken_at >= batch.start_at("face_window_days"))
+        .group_by(Clock.project_id, Clock.buddy_user_id, Clock.user_id)).all()
+    accounts: dict[tuple[int, int], dict[int, date]] = defaultdict(dict)
+    for p, owner, user_id, first in rows:
+        accounts[(p, owner)][user_id] = first
+    hits = []
+    for (p, owner), users in accounts.items():
+        if len(users) >= batch.t(p, "face_accounts"):
+            hits.append(Hit(p, "SHARED_FACE", f"face:{owner}", min(users.values()), {
+                "template_owner_user_id": owner, "accounts": sorted(users), "threshold": int(batch.t(p, "face_accounts"))}))
+    return hits
+
+
+RULES = [team_hopping, long_absence, no_contract_or_training, fraud_flags, leader_corrections, shared_face]
