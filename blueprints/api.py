@@ -7,7 +7,7 @@ import functools
 from collections.abc import Callable
 from typing import Any, ParamSpec, TypeVar
 
-from flask import g, request
+from flask import Response, g, request
 from flask_openapi3 import Tag
 from pydantic import BaseModel
 
@@ -110,3 +110,13 @@ def next_cursor(paged: Paged[Any]) -> str | None:
 def answer(model: BaseModel, status: int = 200, headers: dict[str, str] | None = None
            ) -> tuple[dict[str, Any], int, dict[str, str]]:
     return model.model_dump(mode="json"), status, headers or {}
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def download(body: Any, mimetype: str, filename: str) -> Response:
+    """A file to save (bytes or streamed chunks); the request cycle marks every API answer no-store."""
+    resp = Response(body, mimetype=mimetype)
+    resp.headers["Content-Disposition"] = f"attachment; filename={filename}"
+    return resp

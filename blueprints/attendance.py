@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Response, url_for
 
-from blueprints.api import actor_id, answer, api_blueprint, login_required, writes
+from blueprints.api import XLSX, actor_id, answer, api_blueprint, download, login_required, writes
 from blueprints.contract import raises
 from models.attendance import AttendanceDay, Clock, DayCorrection, Dispute
 from schemas.attendance import (
@@ -99,9 +99,7 @@ def get_clock(path: ClockPath):
 def get_clock_photo(path: ClockPath):
     photo = access.clock_photo(actor_id(), path.clock_id)
     mimetype = "image/png" if photo.startswith(b"\x89PNG") else "image/jpeg"
-    resp = Response(photo, mimetype=mimetype)
-    resp.headers["Cache-Control"] = "private, no-store"
-    return resp
+    return Response(photo, mimetype=mimetype)
 
 
 @bp.post("/teams/<int:team_id>/witnessed-clocks", responses={201: ClockOut},
@@ -191,6 +189,4 @@ def resolve_dispute(path: DisputePath, body: ResolveIn):
 @raises("PROJECT_NOT_FOUND", "FORBIDDEN", "TEAM_NOT_FOUND")
 def team_sheet(path: TeamPath, query: TeamMonthQuery):
     team, chunks = export.team_month_sheet(actor_id(), path.team_id, query.month)
-    resp = Response(chunks, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    resp.headers["Content-Disposition"] = f"attachment; filename=attendance-team{team.id}-{query.month}.xlsx"
-    return resp
+    return download(chunks, XLSX, f"attendance-team{team.id}-{query.month}.xlsx")

@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Response
-
-from blueprints.api import actor_id, answer, api_blueprint, login_required, next_cursor, page_from, writes
+from blueprints.api import (
+    XLSX,
+    actor_id,
+    answer,
+    api_blueprint,
+    download,
+    login_required,
+    next_cursor,
+    page_from,
+    writes,
+)
 from blueprints.contract import raises
 from blueprints.mobile import etag
 from models.oversight import Finding, PushEvent, RiskWarning
@@ -36,7 +44,6 @@ from services.platform_push import outbox as push
 bp = api_blueprint("oversight", __name__, "oversight",
                    "监督：各方看板、风险预警、监理检查与整改、花名册/考勤/工资表导出、政府平台推送")
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def warning_out(w: RiskWarning) -> WarningOut:
@@ -165,13 +172,6 @@ def list_push_events(path: ProjectPath, query: PushQuery):
     return answer(PushEventList(items=[push_out(e) for e in paged.items], next_cursor=next_cursor(paged)))
 
 
-def _xlsx(data: bytes, filename: str) -> Response:
-    resp = Response(data, mimetype=XLSX)
-    resp.headers["Content-Disposition"] = f"attachment; filename={filename}"
-    resp.headers["Cache-Control"] = "private, no-store"
-    return resp
-
-
 @bp.get("/projects/<int:project_id>/exports/roster.xlsx", responses={200: None},
         summary="花名册（Excel；身份证号脱敏；日期范围内在册的工人）")
 @login_required
@@ -179,7 +179,7 @@ def _xlsx(data: bytes, filename: str) -> Response:
 @writes
 def export_roster(path: ProjectPath, query: RangeQuery):
     data = exports.roster(actor_id(), path.project_id, query.date_from, query.date_to)
-    return _xlsx(data, f"roster-{path.project_id}-{query.date_from}-{query.date_to}.xlsx")
+    return download(data, XLSX, f"roster-{path.project_id}-{query.date_from}-{query.date_to}.xlsx")
 
 
 @bp.get("/projects/<int:project_id>/exports/attendance.xlsx", responses={200: None},
@@ -189,7 +189,7 @@ def export_roster(path: ProjectPath, query: RangeQuery):
 @writes
 def export_attendance(path: ProjectPath, query: RangeQuery):
     data = exports.attendance(actor_id(), path.project_id, query.date_from, query.date_to)
-    return _xlsx(data, f"attendance-{path.project_id}-{query.date_from}-{query.date_to}.xlsx")
+    return download(data, XLSX, f"attendance-{path.project_id}-{query.date_from}-{query.date_to}.xlsx")
 
 
 @bp.get("/projects/<int:project_id>/exports/wages.xlsx", responses={200: None},
@@ -199,4 +199,4 @@ def export_attendance(path: ProjectPath, query: RangeQuery):
 @writes
 def export_wages(path: ProjectPath, query: RangeQuery):
     data = exports.wages(actor_id(), path.project_id, query.date_from, query.date_to)
-    return _xlsx(data, f"wages-{path.project_id}-{query.date_from}-{query.date_to}.xlsx")
+    return download(data, XLSX, f"wages-{path.project_id}-{query.date_from}-{query.date_to}.xlsx")

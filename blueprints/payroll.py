@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Response
-
-from blueprints.api import actor_id, answer, api_blueprint, login_required, next_cursor, page_from, writes
+from blueprints.api import (
+    XLSX,
+    actor_id,
+    answer,
+    api_blueprint,
+    download,
+    login_required,
+    next_cursor,
+    page_from,
+    writes,
+)
 from blueprints.contract import raises
 from blueprints.contracts import font_settings
 from blueprints.mobile import etag
@@ -44,14 +52,7 @@ from services.payroll.bank import RESULTS_MAX_BYTES
 
 bp = api_blueprint("payroll", __name__, "payroll", "工资：月度工资表、复核审批、专户代发、工资条签字、工资表导出")
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-
-def download(chunks, mimetype: str, filename: str) -> Response:
-    resp = Response(chunks, mimetype=mimetype)
-    resp.headers["Content-Disposition"] = f"attachment; filename={filename}"
-    resp.headers["Cache-Control"] = "private, no-store"
-    return resp
 
 
 # ---------------------------------------------------------------- the payroll office
