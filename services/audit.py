@@ -5,6 +5,9 @@ tables cannot forge a consistent chain. What they can still do is cut it: delete
 move the head row back. So every commit that appended entries also appends a signed checkpoint
 (sequence, hash, time) to a file outside the database (services/audit_checkpoints.py), and
 verification holds the chain against the newest checkpoint.
+
+``record`` only buffers; the transaction's entries are chained and written when it commits
+(services/audit_buffer.py), so the head row lock is held for the commit, not the request.
 """
 
 from __future__ import annotations
@@ -15,10 +18,12 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
+from sqlalchemy.orm import Session
 
 from models import AuditEntry, AuditHead, db
 from models.base import utcnow
+from services import audit_buffer
 from services.audit_checkpoints import AuditSettings, Checkpoint, checkpoint_reader, pending_checkpoint
 from services.settings import settings
 
@@ -56,7 +61,7 @@ def _create_head() -> None:
     if db.session.get_bind().dialect.name == "sqlite":
         # BEGIN IMMEDIATE already admits one writer at a time: create it in this transaction
         with db.session.begin_nested():
-            db.session.add(AuditHead(id=1, seq=0, hash=GENESIS))
+            db.session.execute(insert(AuditHead.__table__).values(id=1, seq=0, hash=GENESIS))
         return
     # Elsewhere on its own connection, committed at once: racing appenders that created it
     # inside their own transactions would deadlock upgrading their duplicate-key locks.
@@ -64,36 +69,51 @@ def _create_head() -> None:
         conn.execute(insert(AuditHead).prefix_with("IGNORE").values(id=1, seq=0, hash=GENESIS))
 
 
-def _locked_head() -> AuditHead:
-    locked = select(AuditHead).where(AuditHead.id == 1).with_for_update()
-    head = db.session.execute(locked).scalar_one_or_none()
+_HEAD = select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == 1).with_for_update()
+
+
+def _locked_head(session: Session) -> tuple[int, str]:
+    head = session.execute(_HEAD).one_or_none()
     if head is None:
         _create_head()
-        head = db.session.execute(locked).scalar_one()
-    return head
+        head = session.execute(_HEAD).one()
+    return int(head.seq), str(head.hash)
 
 
 def record(action: str, *, actor_user_id: int | None, object_type: str, object_id: int | str | None,
            details: dict[str, Any] | None = None) -> AuditEntry:
-    """Append one entry in the caller's transaction (the head row lock serialises appenders)."""
-    head = _locked_head()
+    """Append one entry to the caller's transaction. It is chained (seq, hash) when the transaction
+    commits, or earlier if the transaction reads the log (services/audit_buffer.py)."""
     entry = AuditEntry(
-        seq=head.seq + 1,
         occurred_at=utcnow(),
         actor_user_id=actor_user_id,
         action=action,
         object_type=object_type,
         object_id=None if object_id is None else str(object_id),
         details=json.dumps(details or {}, sort_keys=True, ensure_ascii=False),
-        prev_hash=head.hash,
     )
-    settings = _settings()
-    entry.hash = chain_hash(head.hash, entry, settings.key)
-    head.seq, head.hash = entry.seq, entry.hash
-    db.session.add(entry)
-    db.session.flush()
-    pending_checkpoint(db.session(), settings, entry.seq, entry.hash)
+    audit_buffer.add(db.session(), entry)
     return entry
+
+
+def chain(session: Session, entries: list[AuditEntry]) -> None:
+    """Link the transaction's entries to the head and write them: the head row is locked from here
+    to the commit, a few round trips (lock, one multi-row insert, head update), never the request."""
+    seq, prev = _locked_head(session)
+    settings = _settings()
+    rows = []
+    for entry in entries:
+        seq += 1
+        entry.seq, entry.prev_hash = seq, prev
+        entry.hash = prev = chain_hash(prev, entry, settings.key)
+        rows.append({c: getattr(entry, c) for c in _COLUMNS})
+    session.execute(insert(AuditEntry.__table__), rows)
+    session.execute(update(AuditHead.__table__).where(AuditHead.id == 1).values(seq=seq, hash=prev))
+    pending_checkpoint(session, settings, seq, prev)
+
+
+_COLUMNS = ("seq", "occurred_at", "actor_user_id", "action", "object_type", "object_id", "details", "prev_hash",
+            "hash")
 
 
 @dataclass

@@ -106,12 +106,15 @@ _hooks_installed = False
 
 
 def install_session_hooks() -> None:
-    """Once per process (db.session is one scoped session for every app)."""
+    """Once per process (db.session is one scoped session for every app); the audit buffer's too."""
     global _hooks_installed
     if _hooks_installed:
         return
     _hooks_installed = True
     from models import db
+    from services import audit_buffer
+
+    audit_buffer.install_session_hooks(db.session)
 
     @event.listens_for(db.session, "after_commit")
     def _after_commit(session: Session) -> None:

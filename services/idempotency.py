@@ -12,8 +12,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import delete, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import bindparam, delete, insert, select, update
 
 from models import IdempotencyRecord, db
 from models.base import utcnow
@@ -27,6 +26,13 @@ class StoredAnswer:
     body: str
 
 
+@dataclass(frozen=True)
+class Claim:
+    """This request holds the key (its row, inserted in the request's transaction)."""
+
+    id: int
+
+
 def request_fingerprint(method: str, path: str, body: bytes) -> str:
     return hashlib.sha256(method.encode() + b" " + path.encode() + b"\n" + body).hexdigest()
 
@@ -35,43 +41,44 @@ def _expired_before(ttl_seconds: int):
     return utcnow() - timedelta(seconds=ttl_seconds)
 
 
+_TABLE = IdempotencyRecord.__table__
+# one round trip, no savepoint: a key already there (committed, or waited for) is skipped, not an error
+_CLAIM = insert(_TABLE).prefix_with("IGNORE", dialect="mysql").prefix_with("OR IGNORE", dialect="sqlite")
+_EXISTING = select(IdempotencyRecord.id, IdempotencyRecord.request_hash, IdempotencyRecord.status_code,
+                   IdempotencyRecord.response_body, IdempotencyRecord.created_at).where(
+    IdempotencyRecord.user_id == bindparam("user_id"), IdempotencyRecord.key == bindparam("key"))
+
+
 def claim(user_id: int, key: str, method: str, path: str, fingerprint: str, ttl_seconds: int
-          ) -> IdempotencyRecord | StoredAnswer:
+          ) -> Claim | StoredAnswer:
     """Claim the key for this request, or return the answer the first request stored."""
     if not 1 <= len(key) <= 128 or not key.isprintable():
         raise Unprocessable("IDEMPOTENCY_KEY_INVALID")
     # the path is kept for people reading the table; the fingerprint already covers all of it
-    record = IdempotencyRecord(user_id=user_id, key=key, method=method, path=path[:255], request_hash=fingerprint)
-    try:
-        with db.session.begin_nested():
-            db.session.add(record)
-            db.session.flush()
-        return record
-    except IntegrityError:
-        pass
-    existing = db.session.execute(select(IdempotencyRecord).where(
-        IdempotencyRecord.user_id == user_id, IdempotencyRecord.key == key)).scalar_one()
+    inserted = db.session.execute(_CLAIM.values(user_id=user_id, key=key, method=method, path=path[:255],
+                                                request_hash=fingerprint, created_at=utcnow()))
+    if inserted.rowcount == 1:
+        return Claim(int(inserted.inserted_primary_key[0]))
+    existing = db.session.execute(_EXISTING, {"user_id": user_id, "key": key}).one()
     if existing.created_at < _expired_before(ttl_seconds):
-        db.session.delete(existing)
-        db.session.flush()
+        db.session.execute(delete(IdempotencyRecord).where(IdempotencyRecord.id == existing.id))
         return claim(user_id, key, method, path, fingerprint, ttl_seconds)
     if existing.request_hash != fingerprint:
         raise Unprocessable("IDEMPOTENCY_KEY_REUSED")
     if existing.status_code is None:
         raise Conflict("IDEMPOTENCY_IN_PROGRESS")
-    body = pii.decrypt_str(existing.response_body, context=_body_context(existing)) if existing.response_body else ""
+    body = pii.decrypt_str(existing.response_body, context=_body_context(existing.id)) if existing.response_body else ""
     return StoredAnswer(existing.status_code, body)
 
 
-def _body_context(record: IdempotencyRecord) -> str:
-    return pii.row_context("idempotency_keys", "response_body", record.id)
+def _body_context(record_id: int) -> str:
+    return pii.row_context("idempotency_keys", "response_body", record_id)
 
 
-def store_answer(record: IdempotencyRecord, status: int, body: bytes) -> None:
+def store_answer(claimed: Claim, status: int, body: bytes) -> None:
     """Kept encrypted: answers carry personal data (names, masked ids, invitation codes)."""
-    record.status_code = status
-    record.response_body = pii.encrypt_str(body.decode("utf-8"), context=_body_context(record))
-    db.session.flush()
+    db.session.execute(update(_TABLE).where(_TABLE.c.id == claimed.id).values(
+        status_code=status, response_body=pii.encrypt_str(body.decode("utf-8"), context=_body_context(claimed.id))))
 
 
 def purge_expired(ttl_seconds: int) -> int:

@@ -163,3 +163,63 @@ def test_forged_checkpoint_line_is_reported(app, ctx):
         fh.write(json.dumps({"seq": 1, "hash": "0" * 64, "at": "2026-01-01T00:00:00", "sig": "f" * 64}) + "\n")
     result = audit.verify_chain()
     assert not result.ok and "signature" in (result.reason or "")
+
+
+# ---- entries wait in the transaction and join the chain at its commit
+
+
+def test_a_savepoint_rolled_back_takes_its_entries_with_it(app, ctx):
+    audit.record("kept.before", actor_user_id=None, object_type="thing", object_id=1)
+    savepoint = db.session.begin_nested()
+    audit.record("dropped", actor_user_id=None, object_type="thing", object_id=2)
+    savepoint.rollback()
+    with db.session.begin_nested():
+        audit.record("kept.released", actor_user_id=None, object_type="thing", object_id=3)
+    db.session.commit()
+    actions = db.session.execute(text("SELECT action FROM audit_log ORDER BY seq")).scalars().all()
+    assert actions == ["kept.before", "kept.released"]
+    assert audit.verify_chain().ok
+
+
+def test_the_transaction_reads_its_own_entries(app, ctx):
+    from models import AuditEntry
+
+    audit.record("seen", actor_user_id=7, object_type="thing", object_id=1)
+    entry = db.session.execute(db.select(AuditEntry).where(AuditEntry.action == "seen")).scalar_one()
+    assert entry.seq == 1 and entry.actor_user_id == 7
+    audit.record("after.the.read", actor_user_id=7, object_type="thing", object_id=2)
+    db.session.commit()
+    result = audit.verify_chain()
+    assert result.ok and result.checked == 2 and result.checkpoint_seq == 2
+
+
+def test_an_open_transaction_does_not_hold_up_other_appenders(app):
+    """The head row is locked at commit, not at record(): a slow request no longer queues every
+    other writer behind it, and whoever commits first comes first in the chain."""
+    import threading
+
+    recorded, other_done = threading.Event(), threading.Event()
+    errors: list[BaseException] = []
+
+    def slow() -> None:
+        try:
+            with app.app_context():
+                audit.record("slow", actor_user_id=1, object_type="thing", object_id=1)
+                recorded.set()
+                assert other_done.wait(30), "the other appender was held up"
+                db.session.commit()
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+
+    thread = threading.Thread(target=slow)
+    thread.start()
+    assert recorded.wait(30)
+    with app.app_context():
+        audit.record("quick", actor_user_id=2, object_type="thing", object_id=2)
+        db.session.commit()
+    other_done.set()
+    thread.join(60)
+    assert not errors
+    with app.app_context():
+        actions = db.session.execute(text("SELECT action FROM audit_log ORDER BY seq")).scalars().all()
+        assert actions == ["quick", "slow"] and audit.verify_chain().ok
