@@ -161,9 +161,11 @@ def active_memberships_in(user_id: int, project_id: int) -> list[Membership]:
     ).scalars())
 
 
-def scope(user_id: int, action: Action, project_id: int) -> Scope:
-    """The caller's reach; raises NotFound for outsiders and Forbidden for members without the action."""
-    memberships = active_memberships_in(user_id, project_id)
+def scope(user_id: int, action: Action, project_id: int, *, memberships: list[Membership] | None = None) -> Scope:
+    """The caller's reach; raises NotFound for outsiders and Forbidden for members without the action.
+    ``memberships``: the caller's active ones in the project, when the caller read them in its own query."""
+    if memberships is None:
+        memberships = active_memberships_in(user_id, project_id)
     if not memberships:
         raise ProjectNotFound()
     rules = POLICY[action]
@@ -185,9 +187,9 @@ def scope(user_id: int, action: Action, project_id: int) -> Scope:
 
 
 def authorize(user_id: int, action: Action, project_id: int, *, team_id: int | None = None,
-              subject_user_id: int | None = None) -> Scope:
+              subject_user_id: int | None = None, memberships: list[Membership] | None = None) -> Scope:
     """Allow or refuse one action on one object (a project, a team in it, a person in it)."""
-    s = scope(user_id, action, project_id)
+    s = scope(user_id, action, project_id, memberships=memberships)
     if team_id is None and subject_user_id is None:
         if not s.whole_project:
             raise Forbidden()

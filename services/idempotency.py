@@ -55,8 +55,8 @@ def claim(user_id: int, key: str, method: str, path: str, fingerprint: str, ttl_
     if not 1 <= len(key) <= 128 or not key.isprintable():
         raise Unprocessable("IDEMPOTENCY_KEY_INVALID")
     # the path is kept for people reading the table; the fingerprint already covers all of it
-    inserted = db.session.execute(_CLAIM.values(user_id=user_id, key=key, method=method, path=path[:255],
-                                                request_hash=fingerprint, created_at=utcnow()))
+    inserted = db.session.execute(_CLAIM, {"user_id": user_id, "key": key, "method": method, "path": path[:255],
+                                           "request_hash": fingerprint, "created_at": utcnow()})
     if inserted.rowcount == 1:
         return Claim(int(inserted.inserted_primary_key[0]))
     existing = db.session.execute(_EXISTING, {"user_id": user_id, "key": key}).one()

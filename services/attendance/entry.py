@@ -13,29 +13,19 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select
-
-from models import Contract, ContractStatus, db
-from services.enrollment.gate import entry_gate
+from services.enrollment.gate import Facts, decide_gate
 from services.errors import Forbidden
 
 BIOMETRIC_REASON = "CONSENT_BIOMETRIC_MISSING"
 
 
-def _term_ended(user_id: int, project_id: int, on_day: date) -> bool:
-    contract = db.session.execute(select(Contract).where(
-        Contract.user_id == user_id, Contract.project_id == project_id).order_by(Contract.id.desc()).limit(1)
-    ).scalar_one_or_none()
-    return (contract is not None and contract.status == ContractStatus.SIGNED.value
-            and contract.term_end is not None and on_day > contract.term_end)
-
-
-def check_entry(user_id: int, project_id: int, on_day: date, *, witnessed: bool = False) -> list[str]:
-    """Raise the gate's refusal, or return the flags the clock carries."""
-    reasons = [r for r in entry_gate(user_id, project_id, on_day).reasons
+def check_entry(facts: Facts, user_id: int, project_id: int, on_day: date, *, witnessed: bool = False) -> list[str]:
+    """Raise the gate's refusal, or return the flags the clock carries (``facts``: gate.facts_query's row)."""
+    reasons = [r for r in decide_gate(facts, user_id, project_id, on_day).reasons
                if not (witnessed and r.code == BIOMETRIC_REASON)]
     flags = []
-    if any(r.code == "CONTRACT_NOT_ACTIVE" for r in reasons) and _term_ended(user_id, project_id, on_day):
+    ended = facts.contract_term_ended_on
+    if any(r.code == "CONTRACT_NOT_ACTIVE" for r in reasons) and ended is not None and on_day > ended:
         reasons = [r for r in reasons if r.code != "CONTRACT_NOT_ACTIVE"]
         flags.append("AFTER_CONTRACT_END")
     if reasons:

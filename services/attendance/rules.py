@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from models import db
@@ -24,9 +25,18 @@ class Rules:
     merge_window_minutes: int = 5
 
 
+RULE_COLUMNS = (AttendanceRules.day_starts_minute, AttendanceRules.full_day_minutes,
+                AttendanceRules.half_day_minutes, AttendanceRules.late_upload_hours,
+                AttendanceRules.merge_window_minutes)
+
+
 def rules_for(project_id: int) -> Rules:
-    row = db.session.get(AttendanceRules, project_id)
-    if row is None:
+    return rules_from(db.session.get(AttendanceRules, project_id))
+
+
+def rules_from(row: Any) -> Rules:
+    """From the rules row, or any row carrying RULE_COLUMNS (None in them: the project has no rules row)."""
+    if row is None or row.day_starts_minute is None:
         return Rules()
     return Rules(row.day_starts_minute, row.full_day_minutes, row.half_day_minutes, row.late_upload_hours,
                  row.merge_window_minutes)

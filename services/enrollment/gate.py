@@ -10,12 +10,26 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Join, bindparam, func, outerjoin, select
+from sqlalchemy.orm import aliased
 
-from models import Contract, ContractStatus, Membership, MembershipStatus, Role, db
-from services.consents import has_current_consent
-from services.enrollment.training import training_shortfall
+from models import (
+    Consent,
+    Contract,
+    ContractStatus,
+    EnrollmentRules,
+    Membership,
+    MembershipStatus,
+    Project,
+    Role,
+    Training,
+    db,
+)
+from services.consent_texts import CURRENT
+from services.enrollment.rules import DEFAULTS, TRAINING_LEVELS
+from services.enrollment.training import LevelHours, shortfall_message
 
 
 @dataclass(frozen=True)
@@ -51,43 +65,123 @@ def _reason(code: str, message: str | None = None) -> Reason:
     return Reason(code, message or MESSAGES[code])
 
 
-def _worker_membership(user_id: int, project_id: int) -> Membership | None:
-    return db.session.execute(select(Membership).where(
-        Membership.user_id == user_id, Membership.project_id == project_id,
-        Membership.role == Role.WORKER.value)).scalar_one_or_none()
+@dataclass(frozen=True)
+class Facts:
+    """What the gate decides on, read in one query (``FACTS_QUERY``)."""
+
+    membership_id: int | None
+    membership_status: str | None
+    contract_status: str | None  # the membership's newest contract
+    term_start: date | None
+    term_end: date | None
+    termination_date: date | None
+    training: list[LevelHours]
+    consent_versions: dict[str, str | None]  # kind -> version of the standing consent
+
+    @property
+    def contract_term_ended_on(self) -> date | None:
+        """The end of a signed contract's term (attendance keeps clocks after it, flagged)."""
+        return self.term_end if self.contract_status == ContractStatus.SIGNED.value else None
 
 
-def _contract_reasons(membership: Membership, on_day: date) -> list[Reason]:
-    contract = db.session.execute(select(Contract).where(
-        Contract.membership_id == membership.id).order_by(Contract.id.desc()).limit(1)).scalar_one_or_none()
-    if contract is None or contract.status in (ContractStatus.UNSIGNED.value, ContractStatus.SIGNING.value):
+CONSENT_KINDS = ("biometric", "location")
+
+
+# built once: the statement is the same for every worker and project, only the parameters change
+USER = bindparam("gate_user_id")
+PROJECT = bindparam("gate_project_id")
+
+
+def _standing_consent(kind: str) -> Any:
+    # as services.consents.active_consent: the newest consent of the kind not withdrawn
+    return (select(Consent.version).where(Consent.user_id == USER, Consent.kind == kind,
+                                          Consent.withdrawn_at.is_(None))
+            .order_by(Consent.id.desc()).limit(1).scalar_subquery().label(f"gate_consent_{kind}"))
+
+
+def _trained_minutes(level: str) -> Any:
+    return (select(func.coalesce(func.sum(Training.minutes), 0)).where(
+        Training.project_id == PROJECT, Training.user_id == USER, Training.level == level)
+        .scalar_subquery().label(f"gate_trained_{level}"))
+
+
+def _from_clause() -> Join:
+    other = aliased(Contract)
+    newest = (select(func.max(other.id)).where(other.membership_id == Membership.id)
+              .correlate(Membership).scalar_subquery())
+    return (outerjoin(Project, Membership, (Membership.project_id == Project.id) & (Membership.user_id == USER)
+                      & (Membership.role == Role.WORKER.value))
+            .outerjoin(Contract, (Contract.membership_id == Membership.id) & (Contract.id == newest))
+            .outerjoin(EnrollmentRules, EnrollmentRules.project_id == Project.id))
+
+
+FACTS_COLUMNS = (Membership.id.label("gate_membership_id"), Membership.status.label("gate_membership_status"),
+                 Contract.status.label("gate_contract_status"), Contract.term_start, Contract.term_end,
+                 Contract.termination_date, EnrollmentRules.company_training_hours,
+                 EnrollmentRules.project_training_hours, EnrollmentRules.team_training_hours,
+                 *(_trained_minutes(level) for level in TRAINING_LEVELS),
+                 *(_standing_consent(kind) for kind in CONSENT_KINDS))
+# the project (filtered by PROJECT) and the worker's membership, newest contract and enrollment rules
+FACTS_FROM = _from_clause()
+# one row per existing project; attendance selects FACTS_COLUMNS with its own (one query for a clock)
+FACTS_QUERY = select(*FACTS_COLUMNS).select_from(FACTS_FROM).where(Project.id == PROJECT)
+
+
+def facts_params(user_id: int, project_id: int) -> dict[str, int]:
+    return {"gate_user_id": user_id, "gate_project_id": project_id}
+
+
+def facts_from(row: Any | None) -> Facts:
+    if row is None or row.gate_membership_id is None:
+        return Facts(None, None, None, None, None, None, [], {})
+    required = DEFAULTS.training_hours if row.company_training_hours is None else {
+        "company": row.company_training_hours, "project": row.project_training_hours,
+        "team": row.team_training_hours}
+    training = [LevelHours(level, required[level], int(getattr(row, f"gate_trained_{level}") or 0))
+                for level in TRAINING_LEVELS]
+    return Facts(row.gate_membership_id, row.gate_membership_status, row.gate_contract_status, row.term_start,
+                 row.term_end, row.termination_date, training,
+                 {kind: getattr(row, f"gate_consent_{kind}") for kind in CONSENT_KINDS})
+
+
+def _contract_reasons(facts: Facts, on_day: date) -> list[Reason]:
+    if facts.contract_status in (None, ContractStatus.UNSIGNED.value, ContractStatus.SIGNING.value):
         return [_reason("CONTRACT_NOT_SIGNED")]
-    if contract.status == ContractStatus.TERMINATED.value and (
-            contract.termination_date is None or contract.termination_date <= on_day):
+    if facts.contract_status == ContractStatus.TERMINATED.value and (
+            facts.termination_date is None or facts.termination_date <= on_day):
         return [_reason("CONTRACT_NOT_ACTIVE", "劳动合同已解除")]
-    if on_day < contract.term_start or (contract.term_end is not None and on_day > contract.term_end):
+    if on_day < facts.term_start or (facts.term_end is not None and on_day > facts.term_end):
         return [_reason("CONTRACT_NOT_ACTIVE")]
     return []
 
 
-def entry_gate(user_id: int, project_id: int, on_day: date) -> Gate:
+def _consented(facts: Facts, kind: str) -> bool:
+    # as services.consents.has_current_consent: a consent counts for the current text only
+    return facts.consent_versions.get(kind) == CURRENT[kind].version
+
+
+def decide_gate(facts: Facts, user_id: int, project_id: int, on_day: date) -> Gate:
     """Every reason that applies, in the order the worker can fix them."""
-    membership = _worker_membership(user_id, project_id)
-    if membership is None:
+    if facts.membership_id is None:
         return Gate(False, [_reason("NOT_IN_PROJECT")])
     by_status = {MembershipStatus.PENDING.value: "ENROLLMENT_PENDING",
                  MembershipStatus.REJECTED.value: "ENROLLMENT_REJECTED",
                  MembershipStatus.LEFT.value: "LEFT_PROJECT"}
-    if membership.status in by_status:
-        return Gate(False, [_reason(by_status[membership.status])])
-    reasons = _contract_reasons(membership, on_day)
-    if (shortfall := training_shortfall(project_id, user_id)) is not None:
+    if facts.membership_status in by_status:
+        return Gate(False, [_reason(by_status[facts.membership_status])])
+    reasons = _contract_reasons(facts, on_day)
+    if (shortfall := shortfall_message(facts.training)) is not None:
         reasons.append(_reason("TRAINING_INCOMPLETE", shortfall))
-    if not has_current_consent(user_id, "biometric") and not any(
+    if not _consented(facts, "biometric") and not any(
             alt(user_id, project_id, on_day) for alt in NON_FACE_ALTERNATIVES):
         reasons.append(_reason("CONSENT_BIOMETRIC_MISSING"))
-    if not has_current_consent(user_id, "location"):
+    if not _consented(facts, "location"):
         reasons.append(_reason("CONSENT_LOCATION_MISSING"))
     for check in EXTRA_CHECKS:
         reasons.extend(check(user_id, project_id, on_day))
     return Gate(not reasons, reasons)
+
+
+def entry_gate(user_id: int, project_id: int, on_day: date) -> Gate:
+    row = db.session.connection().execute(FACTS_QUERY, facts_params(user_id, project_id)).one_or_none()
+    return decide_gate(facts_from(row), user_id, project_id, on_day)

@@ -68,9 +68,9 @@ def hours_by_level(project_id: int, user_id: int) -> list[LevelHours]:
     return [LevelHours(level, required[level], int(done.get(level) or 0)) for level in TRAINING_LEVELS]
 
 
-def training_shortfall(project_id: int, user_id: int) -> str | None:
+def shortfall_message(levels: list[LevelHours]) -> str | None:
     """A Chinese sentence naming the levels not yet done, or None when every level is met."""
-    short = [h for h in hours_by_level(project_id, user_id) if not h.met]
+    short = [h for h in levels if not h.met]
     if not short:
         return None
     parts = [f"{LEVEL_NAMES[h.level]} {h.done_minutes / 60:g}/{h.required_hours} 学时" for h in short]

@@ -46,13 +46,15 @@ def usable_reenrollment(user_id: int) -> FaceReenrollment | None:
     ).scalar_one_or_none()
 
 
-def admit_face_check(user_id: int, kind: str, project_id: int | None) -> FaceReenrollment | None:
-    """Refuse a check the caller may not start; returns the approval a re-enrollment will use."""
+def admit_face_check(user_id: int, kind: str, project_id: int | None, *,
+                     memberships: list[Membership] | None = None) -> FaceReenrollment | None:
+    """Refuse a check the caller may not start; returns the approval a re-enrollment will use.
+    ``memberships``: the caller's active ones in the project, if already read."""
     if kind in PROJECT_KINDS and project_id is None:
         raise Unprocessable("PROJECT_REQUIRED", details={"kind": kind})
     if project_id is not None:
         # active members only: a pending applicant may enroll (without a project), not clock in
-        authorize(user_id, Action.FACE_CHECK, project_id, subject_user_id=user_id)
+        authorize(user_id, Action.FACE_CHECK, project_id, subject_user_id=user_id, memberships=memberships)
     if kind != FaceCheckKind.ENROLL or not (_is_approved_worker(user_id) and _is_enrolled(user_id)):
         return None
     approval = usable_reenrollment(user_id)

@@ -7,12 +7,13 @@ the job (``workers.faces.face_check_job``, whose body is services/faces/job.py).
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import exists, insert, select
 
 from infra.jobs import enqueue
-from models import Project, db
+from models import Consent, Membership, MembershipStatus, Project, db
 from models.base import utcnow
 from models.faces import (
     FaceChallenge,
@@ -61,15 +62,45 @@ def validate_upload(frames: list[bytes], settings: EngineSettings) -> None:
         check_upload(data, settings, frame=index)
 
 
-def liveness_mode_for(project_id: int | None, with_challenge: bool) -> str:
+@dataclass(frozen=True)
+class Admission:
+    """What a check is admitted on, read in one query (``admission_facts``)."""
+
+    consented: bool  # a biometric consent stands
+    enrolled: bool  # an active template exists
+    project_found: bool
+    liveness_mode: str | None  # the project's
+    memberships: list[Membership]  # the caller's active ones in the project
+
+
+def admission_facts(actor_id: int, project_id: int | None) -> Admission:
+    consented = exists().where(Consent.user_id == actor_id, Consent.kind == "biometric",
+                               Consent.withdrawn_at.is_(None)).label("consented")
+    enrolled = exists().where(FaceTemplate.user_id == actor_id,
+                              FaceTemplate.status == TemplateStatus.ACTIVE.value).label("enrolled")
+    if project_id is None:
+        row = db.session.execute(select(consented, enrolled)).one()
+        return Admission(bool(row.consented), bool(row.enrolled), False, None, [])
+    rows = db.session.execute(
+        select(consented, enrolled, Project.liveness_mode, Membership).select_from(Project)
+        .outerjoin(Membership, (Membership.project_id == Project.id) & (Membership.user_id == actor_id)
+                   & (Membership.status == MembershipStatus.ACTIVE.value))
+        .where(Project.id == project_id)).all()
+    if not rows:
+        return Admission(False, False, False, None, [])
+    first = rows[0]
+    return Admission(bool(first.consented), bool(first.enrolled), True, first.liveness_mode,
+                     [r.Membership for r in rows if r.Membership is not None])
+
+
+def liveness_mode_for(project_id: int | None, with_challenge: bool, admission: Admission) -> str:
     # a challenge is always welcome (it is how a worker proves a passive false reject wrong);
     # a project in challenge mode requires one
     required = "passive"
     if project_id is not None:
-        project = db.session.get(Project, project_id)
-        if project is None:
+        if not admission.project_found:
             raise ProjectNotFound()
-        required = project.liveness_mode
+        required = admission.liveness_mode
     if required == "challenge" and not with_challenge:
         raise Unprocessable("CHALLENGE_REQUIRED")
     return "challenge" if with_challenge else "passive"
@@ -115,11 +146,13 @@ def start_face_check(
     """
     if purpose is not None and not handover.is_registered(purpose):
         raise ValueError(f"no face check hand-over registered for purpose {purpose!r}")
-    require_consent(actor_id, "biometric")
+    admission = admission_facts(actor_id, project_id)
+    if not admission.consented:
+        require_consent(actor_id, "biometric")  # raises CONSENT_REQUIRED
     if kind not in {k.value for k in FaceCheckKind}:
         raise Unprocessable("FACE_CHECK_KIND_INVALID", details={"kind": kind})
-    approval = admit_face_check(actor_id, kind, project_id)
-    mode = liveness_mode_for(project_id, challenge_nonce is not None)
+    approval = admit_face_check(actor_id, kind, project_id, memberships=admission.memberships)
+    mode = liveness_mode_for(project_id, challenge_nonce is not None, admission)
     if mode == "challenge":
         expected = (challenges.ChallengeSettings.min_frames, challenges.ChallengeSettings.max_frames)
     else:
@@ -132,7 +165,7 @@ def start_face_check(
     validate_upload(frames, settings().faces.engine)
     now = utcnow()
     challenge = usable_challenge(actor_id, challenge_nonce, now) if challenge_nonce else None
-    if kind != FaceCheckKind.ENROLL and not active_templates(actor_id):
+    if kind != FaceCheckKind.ENROLL and not admission.enrolled:
         raise FaceRejected("NOT_ENROLLED")
 
     check = FaceCheck(
@@ -149,18 +182,11 @@ def start_face_check(
     db.session.add(check)
     db.session.flush()
     link_reenrollment(approval, check.id)
-    for index, data in enumerate(frames):
-        db.session.add(
-            FaceEvidence(
-                check_id=check.id,
-                frame_index=index,
-                photo_enc=encrypt_bytes(data, context=f"face_evidence:{check.id}"),
-                sha256=hashlib.sha256(data).hexdigest(),
-                size_bytes=len(data),
-                created_at=now,
-            )
-        )
-    db.session.flush()
+    # one statement for every frame; nothing in this request reads them back
+    db.session.execute(insert(FaceEvidence.__table__), [
+        {"check_id": check.id, "frame_index": index, "photo_enc": encrypt_bytes(data, context=f"face_evidence:{check.id}"),
+         "sha256": hashlib.sha256(data).hexdigest(), "size_bytes": len(data), "created_at": now}
+        for index, data in enumerate(frames)])
     audit.record(
         "face.check_started",
         actor_user_id=actor_id,

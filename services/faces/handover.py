@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
 
 from models import db
 from models.faces import FaceCheck, FaceCheckStatus
@@ -57,13 +57,18 @@ def attach(check_id: int, purpose: str, purpose_id: int) -> bool:
     """
     if not is_registered(purpose):
         raise ValueError(f"no face check hand-over registered for purpose {purpose!r}")
-    unclaimed = (FaceCheck.id == check_id) & FaceCheck.purpose.is_(None)
-    pending = db.session.execute(update(FaceCheck).where(
-        unclaimed, FaceCheck.status == FaceCheckStatus.PENDING.value).values(purpose=purpose, purpose_id=purpose_id))
-    if pending.rowcount == 1:
+    params = {"check_id": check_id, "purpose": purpose, "purpose_id": purpose_id}
+    if db.session.execute(_ATTACH_PENDING, params).rowcount == 1:
         return True
-    db.session.execute(update(FaceCheck).where(unclaimed).values(purpose=purpose, purpose_id=purpose_id))
+    db.session.execute(_ATTACH, params)
     return False
+
+
+# on the table, built once (a FaceCheck already in the session is not refreshed: reload it)
+_CHECKS = FaceCheck.__table__
+_ATTACH = (update(_CHECKS).where(_CHECKS.c.id == bindparam("check_id"), _CHECKS.c.purpose.is_(None))
+           .values(purpose=bindparam("purpose"), purpose_id=bindparam("purpose_id")))
+_ATTACH_PENDING = _ATTACH.where(_CHECKS.c.status == FaceCheckStatus.PENDING.value)
 
 
 def hand_over(check: FaceCheck) -> None:

@@ -118,6 +118,13 @@ def test_face_check_must_be_own_clock_kind_unused_and_recent(app, client, worker
     assert post(fresh).status_code == 202
     assert error(post(fresh, direction="out"))["code"] == "FACE_CHECK_USED"
     assert post(fresh, who="stranger").status_code == 404  # not a member: nothing to see
+    # two requests that both read the check unclaimed (the claim cleared here stands in for that
+    # race): the later INSERT meets the unique index, answered 409 without a savepoint
+    with app.app_context():
+        db.session.execute(update(FaceCheck).where(FaceCheck.id == fresh).values(purpose=None))
+        db.session.commit()
+    raced = post(fresh, direction="out")
+    assert raced.status_code == 409 and error(raced)["code"] == "FACE_CHECK_USED"
 
 
 def test_idempotent_repeat_and_merge_window(app, client, worker_site) -> None:
