@@ -18,7 +18,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from models import AuditEntry, AuditHead, db
@@ -107,11 +107,15 @@ def chain(session: Session, entries: list[AuditEntry]) -> None:
         entry.seq, entry.prev_hash = seq, prev
         entry.hash = prev = chain_hash(prev, entry, settings.key)
         rows.append({c: getattr(entry, c) for c in _COLUMNS})
-    session.execute(insert(AuditEntry.__table__), rows)
-    session.execute(update(AuditHead.__table__).where(AuditHead.id == 1).values(seq=seq, hash=prev))
+    session.execute(_INSERT_ENTRIES, rows)
+    session.execute(_MOVE_HEAD, {"new_seq": seq, "new_hash": prev})
     pending_checkpoint(session, settings, seq, prev)
 
 
+_INSERT_ENTRIES = insert(AuditEntry.__table__)
+_HEAD_TABLE = AuditHead.__table__
+_MOVE_HEAD = update(_HEAD_TABLE).where(_HEAD_TABLE.c.id == 1).values(seq=bindparam("new_seq"),
+                                                                     hash=bindparam("new_hash"))
 _COLUMNS = ("seq", "occurred_at", "actor_user_id", "action", "object_type", "object_id", "details", "prev_hash",
             "hash")
 

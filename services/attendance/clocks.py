@@ -111,6 +111,7 @@ def _mergeable(user_id: int, project_id: int, direction: str, taken_at: datetime
 
 
 _CLOCK_TABLE = Clock.__table__
+_INSERT_CLOCK = insert(_CLOCK_TABLE)
 
 
 def _insert_new(clock: Clock) -> None:
@@ -127,7 +128,7 @@ def _insert_new(clock: Clock) -> None:
             setattr(clock, column.key, value)
         values[column.key] = value
     try:
-        result = db.session.execute(insert(_CLOCK_TABLE).values(values))
+        result = db.session.execute(_INSERT_CLOCK, values)
     except IntegrityError:
         raise Conflict("FACE_CHECK_USED", "该自拍已用于其他打卡，请重新拍照") from None
     clock.id = int(result.inserted_primary_key[0])

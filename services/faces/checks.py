@@ -10,7 +10,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import exists, insert, select
+from sqlalchemy import bindparam, exists, insert, select
 
 from infra.jobs import enqueue
 from models import Consent, Membership, MembershipStatus, Project, db
@@ -73,19 +73,25 @@ class Admission:
     memberships: list[Membership]  # the caller's active ones in the project
 
 
+_ACTOR = bindparam("actor_id")
+_CONSENTED = exists().where(Consent.user_id == _ACTOR, Consent.kind == "biometric",
+                            Consent.withdrawn_at.is_(None)).label("consented")
+_ENROLLED = exists().where(FaceTemplate.user_id == _ACTOR,
+                           FaceTemplate.status == TemplateStatus.ACTIVE.value).label("enrolled")
+# built once; one row per active membership of the caller in the project (one with None: none)
+_ADMISSION_IN_PROJECT = (
+    select(_CONSENTED, _ENROLLED, Project.liveness_mode, Membership).select_from(Project)
+    .outerjoin(Membership, (Membership.project_id == Project.id) & (Membership.user_id == _ACTOR)
+               & (Membership.status == MembershipStatus.ACTIVE.value))
+    .where(Project.id == bindparam("project_id")))
+_ADMISSION = select(_CONSENTED, _ENROLLED)
+
+
 def admission_facts(actor_id: int, project_id: int | None) -> Admission:
-    consented = exists().where(Consent.user_id == actor_id, Consent.kind == "biometric",
-                               Consent.withdrawn_at.is_(None)).label("consented")
-    enrolled = exists().where(FaceTemplate.user_id == actor_id,
-                              FaceTemplate.status == TemplateStatus.ACTIVE.value).label("enrolled")
     if project_id is None:
-        row = db.session.execute(select(consented, enrolled)).one()
+        row = db.session.execute(_ADMISSION, {"actor_id": actor_id}).one()
         return Admission(bool(row.consented), bool(row.enrolled), False, None, [])
-    rows = db.session.execute(
-        select(consented, enrolled, Project.liveness_mode, Membership).select_from(Project)
-        .outerjoin(Membership, (Membership.project_id == Project.id) & (Membership.user_id == actor_id)
-                   & (Membership.status == MembershipStatus.ACTIVE.value))
-        .where(Project.id == project_id)).all()
+    rows = db.session.execute(_ADMISSION_IN_PROJECT, {"actor_id": actor_id, "project_id": project_id}).all()
     if not rows:
         return Admission(False, False, False, None, [])
     first = rows[0]

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, and_, bindparam, or_, select
 
 from models import Company, Membership, ProjectCompany, Role, Team, db
 from models.base import utcnow
@@ -82,7 +83,7 @@ def lift_entry(actor_id: int, entry_id: int, note: str) -> ListEntry:
     return row
 
 
-def _current(day: date, color: str | None) -> Select:
+def _current(day: Any, color: str | None) -> Select:
     query = select(ListEntry).where(ListEntry.lifted_at.is_(None), ListEntry.period_start <= day,
                                     or_(ListEntry.period_end.is_(None), ListEntry.period_end >= day))
     return query.where(ListEntry.color == color) if color else query
@@ -116,20 +117,23 @@ def _joined_at(party_type: str, party_id: int, project_id: int, team: Team | Non
     return min(joined) if joined else None
 
 
+_NAMES_THE_TEAM = or_(and_(ListEntry.party_type == "team", ListEntry.party_id == Team.id),
+                      and_(ListEntry.party_type == "company", ListEntry.party_id == Team.company_id))
+# built once (the entry gate asks it on every clock): the current black entries naming the
+# worker's team or its company, with the team; most workers have none, so nothing more is read
+_BARRING = (_current(bindparam("on_day"), ListColor.BLACK.value).add_columns(Team).join(Team, _NAMES_THE_TEAM)
+            .join(Membership, Membership.team_id == Team.id)
+            .where(Membership.user_id == bindparam("user_id"), Membership.project_id == bindparam("project_id"),
+                   Membership.role == Role.WORKER.value)
+            .order_by(ListEntry.decided_at.desc()))
+
+
 def bars_for(user_id: int, project_id: int, on_day: date) -> list[Bar]:
     """Black-list entries that bar this worker here: their team, or their team's company, was
     listed before it joined this project."""
-    team_id = db.session.execute(select(Membership.team_id).where(
-        Membership.user_id == user_id, Membership.project_id == project_id,
-        Membership.role == Role.WORKER.value)).scalar_one_or_none()
-    team = db.session.get(Team, team_id) if team_id else None
-    if team is None:
-        return []
-    parties = [("team", team.id)] + ([("company", team.company_id)] if team.company_id else [])
     out = []
-    for entry in current_entries(on_day, ListColor.BLACK.value):
-        if (entry.party_type, entry.party_id) not in parties:
-            continue
+    for entry, team in db.session.execute(_BARRING, {"on_day": on_day, "user_id": user_id,
+                                                     "project_id": project_id}).all():
         joined = _joined_at(entry.party_type, entry.party_id, project_id, team)
         if joined is not None and joined >= entry.decided_at:
             out.append(Bar(entry, joined))
