@@ -112,6 +112,7 @@ def chain(session: Session, entries: list[AuditEntry]) -> None:
     pending_checkpoint(session, settings, seq, prev)
 
 
+audit_buffer.chain_with(chain)
 _INSERT_ENTRIES = insert(AuditEntry.__table__)
 _HEAD_TABLE = AuditHead.__table__
 _MOVE_HEAD = update(_HEAD_TABLE).where(_HEAD_TABLE.c.id == 1).values(seq=bindparam("new_seq"),

@@ -13,6 +13,7 @@ log (a query, ``flask audit verify``, a test) first chains what is waiting, so i
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import event
@@ -36,12 +37,22 @@ def waiting(session: Session) -> bool:
     return bool(session.info.get(_KEY))
 
 
-def chain_waiting(session: Session) -> None:
-    from services import audit
+_chain: Callable[[Session, list[AuditEntry]], None] | None = None
 
+
+def chain_with(chain: Callable[[Session, list[AuditEntry]], None]) -> None:
+    """services/audit.py hands its ``chain`` over here (this module never imports it: no cycle)."""
+    global _chain
+    _chain = chain
+
+
+def chain_waiting(session: Session) -> None:
     waiting_entries = session.info.pop(_KEY, None)
-    if waiting_entries:
-        audit.chain(session, [entry for _where, entry in waiting_entries])
+    if not waiting_entries:
+        return
+    if _chain is None:  # entries come through audit.record, whose module hands the chain over on import
+        raise RuntimeError("audit entries are waiting but services.audit was never imported")
+    _chain(session, [entry for _where, entry in waiting_entries])
 
 
 def _inside(where: SessionTransaction | None, ended: SessionTransaction) -> bool:

@@ -96,7 +96,7 @@ def _check_usable_face_check(row: Any, user_id: int, project_id: int, taken_at: 
                             {"window_minutes": int(FACE_CHECK_WINDOW.total_seconds() // 60)})
 
 
-_MERGEABLE = (select(Clock).where(
+_MERGEABLE = (select(Clock.id).where(
     Clock.user_id == bindparam("user_id"), Clock.project_id == bindparam("project_id"),
     Clock.direction == bindparam("direction"), Clock.status.in_(COUNTED_CLOCK_STATUSES),
     Clock.taken_at.between(bindparam("earliest"), bindparam("latest"))).order_by(Clock.id).limit(1).with_for_update())
@@ -105,9 +105,10 @@ _MERGEABLE = (select(Clock).where(
 def _mergeable(user_id: int, project_id: int, direction: str, taken_at: datetime, rules: Rules) -> Clock | None:
     """A counted clock of the same worker and direction a moment ago: the repeat tap is folded into it."""
     window = timedelta(minutes=rules.merge_window_minutes)
-    return db.session.execute(_MERGEABLE, {"user_id": user_id, "project_id": project_id, "direction": direction,
-                                           "earliest": taken_at - window, "latest": taken_at + window}
-                              ).scalar_one_or_none()
+    found = db.session.connection().execute(_MERGEABLE, {
+        "user_id": user_id, "project_id": project_id, "direction": direction, "earliest": taken_at - window,
+        "latest": taken_at + window}).scalar_one_or_none()
+    return None if found is None else db.session.get(Clock, found, populate_existing=True)  # locked: as it stands
 
 
 _CLOCK_TABLE = Clock.__table__
@@ -123,13 +124,15 @@ def _insert_new(clock: Clock) -> None:
         if column.key == "id":
             continue
         value = getattr(clock, column.key)
-        if value is None and column.default is not None and column.default.is_scalar:
-            value = column.default.arg
+        if value is None and column.default is not None:  # what the ORM would have filled in
+            value = column.default.arg(None) if column.default.is_callable else column.default.arg
             setattr(clock, column.key, value)
         values[column.key] = value
     try:
         result = db.session.execute(_INSERT_CLOCK, values)
-    except IntegrityError:
+    except IntegrityError as exc:
+        if "face_check_id" not in str(exc.orig):
+            raise
         raise Conflict("FACE_CHECK_USED", "该自拍已用于其他打卡，请重新拍照") from None
     clock.id = int(result.inserted_primary_key[0])
     make_transient_to_detached(clock)
