@@ -72,6 +72,7 @@ def create_app(config: dict[str, Any] | None = None) -> ContractAPI:
     os.environ.setdefault("SITEROLL_SHARED_DIR", str(app.config["SHARED_DIR"]))
 
     db.init_app(app)
+    _tune_pool(app)
     audit_checkpoints.install_session_hooks()
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True)
     jobs.init_app(app)
@@ -95,6 +96,15 @@ def create_app(config: dict[str, Any] | None = None) -> ContractAPI:
 
     register_commands(app)
     return app
+
+
+def _tune_pool(app: ContractAPI) -> None:
+    from models import db, pool
+
+    with app.app_context():
+        engine = db.engine
+    if engine.dialect.name == "mysql" and app.config["SQLALCHEMY_ENGINE_OPTIONS"].get("pool_reset_on_return", "x") is None:
+        pool.install(engine, app.config["DB_IDLE_PING_SECONDS"])
 
 
 def __getattr__(name: str) -> Any:

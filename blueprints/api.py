@@ -12,7 +12,6 @@ from flask_openapi3 import Tag
 from pydantic import BaseModel
 
 from blueprints.contract import ContractBlueprint
-from models import User
 from schemas.common import ListQuery
 from services import auth
 from services.errors import DomainError, Unauthenticated
@@ -43,7 +42,7 @@ def bearer_token() -> str | None:
     return token.strip()
 
 
-def current_user() -> User:
+def current_user() -> auth.Caller:
     user = g.get("siteroll_user")
     if user is None:
         token = bearer_token()

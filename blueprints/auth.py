@@ -23,7 +23,7 @@ bp = api_blueprint("auth", __name__, "auth", "微信登录与个人信息")
 public = api_blueprint("auth_public", __name__, "auth", "微信登录与个人信息", secured=False)
 
 
-def user_out(user: User) -> UserOut:
+def user_out(user: User | auth.Caller) -> UserOut:
     return UserOut.of(user, org.projects_of(user.id), consents.consents_of(user.id))
 
 
@@ -56,9 +56,9 @@ def bind_phone(body: PhoneIn):
 @rate_limited("pii")
 @writes
 @login_required
+@raises("USER_NOT_FOUND")
 def reveal_my_phone():
-    user = current_user()
-    return answer(PhoneRevealOut(phone=auth.reveal_phone(user, actor_id=user.id, purpose="self")))
+    return answer(PhoneRevealOut(phone=auth.reveal_own_phone(actor_id())))
 
 
 @bp.post("/me/consents", responses={201: ConsentOut},

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from models import User, db
 from models.base import utcnow
@@ -42,12 +42,26 @@ def user_id_from_token(token: str) -> tuple[int, int]:
     return int(data["uid"]), int(data["tv"])
 
 
-def authenticate(token: str) -> User:
+@dataclass(frozen=True)
+class Caller:
+    """The signed-in user as every request needs them: who, and what /me shows of them."""
+
+    id: int
+    display_name: str | None
+    phone_masked: str | None
+
+
+# built once: every request runs it, and building a statement costs more than the lookup
+_CALLER = select(User.id, User.token_version, User.display_name, User.phone_masked).where(User.id == bindparam("uid"))
+
+
+def authenticate(token: str) -> Caller:
+    """The token's user, if the token is still theirs (logout-all bumps the version): one indexed row."""
     uid, version = user_id_from_token(token)
-    user = db.session.get(User, uid)
-    if user is None or user.token_version != version:
+    row = db.session.connection().execute(_CALLER, {"uid": uid}).first()
+    if row is None or row.token_version != version:
         raise Unauthenticated("TOKEN_REVOKED")
-    return user
+    return Caller(row.id, row.display_name, row.phone_masked)
 
 
 def login_with_wechat(code: str) -> tuple[User, IssuedToken]:
@@ -86,6 +100,10 @@ def bind_phone(actor_id: int, phone_code: str) -> User:
     db.session.flush()
     audit.record("user.phone_bound", actor_user_id=user.id, object_type="user", object_id=user.id)
     return user
+
+
+def reveal_own_phone(actor_id: int) -> str | None:
+    return reveal_phone(_user(actor_id), actor_id=actor_id, purpose="self")
 
 
 def reveal_phone(subject: User, *, actor_id: int, purpose: str) -> str | None:
