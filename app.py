@@ -11,7 +11,8 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING, Any
 
-from flask import current_app, redirect
+from flask import Flask, Request, current_app, redirect
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from flask_migrate import Migrate
 from flask_openapi3 import Info, Server
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -33,6 +34,16 @@ API_DESCRIPTION = (
     "登录、项目码加入、接受邀请、查看手机号和人脸核验按用户和 IP 限制频率：超过时返回 429 `RATE_LIMITED`，"
     "回答头 `Retry-After` 为需等待的秒数。项目角色通过邀请获得（`/projects/{project_id}/invitations`）。"
 )
+
+
+class LazyCookieSessions(SecureCookieSessionInterface):
+    """Only the dashboard pages keep a cookie session; the API (bearer tokens) never sends one.
+    Flask would build the signing serializer for every request anyway: skip it when there is no cookie."""
+
+    def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
+        if self.get_cookie_name(app) not in request.cookies:
+            return self.session_class()
+        return super().open_session(app, request)
 
 
 def create_app(config: dict[str, Any] | None = None) -> ContractAPI:
@@ -58,6 +69,7 @@ def create_app(config: dict[str, Any] | None = None) -> ContractAPI:
         doc_url="/openapi.json",
     )
     app.config.from_mapping(load_config(app.instance_path, config))
+    app.session_interface = LazyCookieSessions()
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.json.sort_keys = False  # type: ignore[attr-defined]
     # services read typed settings (key ring parsed once) through services.settings.settings()
