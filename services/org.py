@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-from sqlalchemy import Row, bindparam, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 from stdnum.cn import uscc as uscc_std
 from stdnum.exceptions import ValidationError as StdnumError
@@ -128,22 +128,6 @@ def update_project(actor_id: int, project_id: int, changes: dict[str, Any]) -> P
     audit.record("project.updated", actor_user_id=actor_id, object_type="project", object_id=project.id,
                  details={"fields": sorted(k for k, v in changes.items() if v is not None)})
     return project
-
-
-# /me runs it on every app start and poll: built once, only the columns it shows
-_PROJECTS_OF = (
-    select(Membership.id, Membership.project_id, Project.name.label("project_name"), Membership.role,
-           Membership.team_id, Team.name.label("team_name"), Membership.status)
-    .join(Project, Project.id == Membership.project_id)
-    .outerjoin(Team, Team.id == Membership.team_id)
-    .where(Membership.user_id == bindparam("user_id"), Membership.status != MembershipStatus.LEFT.value)
-    .order_by(Membership.project_id, Membership.id)
-)
-
-
-def projects_of(user_id: int) -> list[Row]:
-    """The user's memberships (not left) with project and team names, as plain rows."""
-    return list(db.session.connection().execute(_PROJECTS_OF, {"user_id": user_id}))
 
 
 def add_participant(actor_id: int, project_id: int, company_id: int, role: str
