@@ -74,10 +74,11 @@ def require_consent(user_id: int, kind: str) -> Consent:
     return consent
 
 
-_CONSENTS_OF = (select(Consent.kind, Consent.version, Consent.granted_at)
-                .where(Consent.user_id == bindparam("user_id"), Consent.withdrawn_at.is_(None)).order_by(Consent.id))
+_CONSENTS_OF = (select(Consent.id, Consent.kind, Consent.version, Consent.granted_at)
+                .where(Consent.user_id == bindparam("user_id"), Consent.withdrawn_at.is_(None)))
 
 
 def consents_of(user_id: int) -> list[Row]:
-    """The user's standing consents (kind, version, granted_at), as plain rows."""
-    return list(db.session.connection().execute(_CONSENTS_OF, {"user_id": user_id}))
+    """The user's standing consents (kind, version, granted_at), as plain rows, oldest first."""
+    # sorted here: ORDER BY would cost MariaDB a filesort on every /me
+    return sorted(db.session.connection().execute(_CONSENTS_OF, {"user_id": user_id}), key=lambda c: c.id)
