@@ -8,7 +8,8 @@ transaction's last lock, so no transaction can hold the head while it waits for 
 
 The entries are still part of the transaction they describe: a rollback (also of the savepoint
 they were recorded in) drops them, and a statement of the same transaction that touches the
-log (a query, ``flask audit verify``, a test) first chains what is waiting, so it sees them.
+log (a query, ``flask audit verify``, a test) first chains what is waiting, so it sees them
+(through ``db.session``; a statement sent on ``db.session.connection()`` is not looked at).
 """
 
 from __future__ import annotations
