@@ -357,7 +357,10 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             bench.flush_redis()
         except Exception as exc:  # the figures matter more than the cleanup
             log(f"could not flush Redis: {exc}")
-        shutil.rmtree(tmp, ignore_errors=True)
+        if args.keep_tmp:
+            log(f"kept {tmp} (server and worker logs in it)")
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
 
 
 def print_report(report: dict[str, Any]) -> None:
@@ -383,6 +386,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--warmup", type=int, default=100)
     parser.add_argument("--time-limit", type=float, default=60.0, help="seconds per target")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--keep-tmp", action="store_true", help="keep the temp dir with the servers' and workers' logs")
     args = parser.parse_args(argv)
     with sigterm_as_interrupt():
         try:
