@@ -130,13 +130,15 @@ def no_contract_or_training(batch: Batch) -> list[Hit]:
         select(Contract.project_id, Contract.user_id, func.min(Contract.term_start))
         .where(Contract.project_id.in_(batch.project_ids), Contract.signed_at.is_not(None))
         .group_by(Contract.project_id, Contract.user_id)).all()}
-    trained: dict[tuple[int, int], dict[str, int]] = defaultdict(dict)
-    for p, u, level, minutes in db.session.execute(
-            select(Training.project_id, Training.user_id, Training.level, func.sum(Training.minutes))
-            .where(Training.project_id.in_(batch.project_ids))
-            .group_by(Training.project_id, Training.user_id, Training.level)).all():
-        trained[(p, u)][level] = int(minutes or 0)
     required = _required_minutes(batch.project_ids)
+    levels = sorted({lvl for need in required.values() for lvl in need})
+    # one row per worker, a column per level (a row per level tripled what crossed the wire)
+    trained = {(p, u): {lvl: int(m or 0) for lvl, m in zip(levels, minutes, strict=True)}
+               for p, u, *minutes in db.session.execute(
+                   select(Training.project_id, Training.user_id,
+                          *(func.sum(case((Training.level == lvl, Training.minutes), else_=0)) for lvl in levels))
+                   .where(Training.project_id.in_(batch.project_ids))
+                   .group_by(Training.project_id, Training.user_id)).all()}
     hits = []
     for project_id, user_id, first_day, days in worked:
         missing = []
