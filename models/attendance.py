@@ -126,7 +126,6 @@ class AttendanceDay(Base):
     corrected: Mapped[bool] = mapped_column(default=False)
     confirmed_at: Mapped[datetime | None]
     confirmed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    locked_at: Mapped[datetime | None]  # the month's payroll was approved
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
