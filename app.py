@@ -11,7 +11,8 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING, Any
 
-from flask import current_app, redirect
+from flask import Flask, Request, current_app, redirect
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from flask_migrate import Migrate
 from flask_openapi3 import Info, Server
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -33,6 +34,16 @@ API_DESCRIPTION = (
     "登录、项目码加入、接受邀请、查看手机号和人脸核验按用户和 IP 限制频率：超过时返回 429 `RATE_LIMITED`，"
     "回答头 `Retry-After` 为需等待的秒数。项目角色通过邀请获得（`/projects/{project_id}/invitations`）。"
 )
+
+
+class LazyCookieSessions(SecureCookieSessionInterface):
+    """Only the dashboard pages keep a cookie session; the API (bearer tokens) never sends one.
+    Flask would build the signing serializer for every request anyway: skip it when there is no cookie."""
+
+    def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
+        if self.get_cookie_name(app) not in request.cookies:
+            return self.session_class()
+        return super().open_session(app, request)
 
 
 def create_app(config: dict[str, Any] | None = None) -> ContractAPI:
@@ -58,6 +69,7 @@ def create_app(config: dict[str, Any] | None = None) -> ContractAPI:
         doc_url="/openapi.json",
     )
     app.config.from_mapping(load_config(app.instance_path, config))
+    app.session_interface = LazyCookieSessions()
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.json.sort_keys = False  # type: ignore[attr-defined]
     # services read typed settings (key ring parsed once) through services.settings.settings()
@@ -72,6 +84,7 @@ def create_app(config: dict[str, Any] | None = None) -> ContractAPI:
     os.environ.setdefault("SITEROLL_SHARED_DIR", str(app.config["SHARED_DIR"]))
 
     db.init_app(app)
+    _tune_pool(app)
     audit_checkpoints.install_session_hooks()
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True)
     jobs.init_app(app)
@@ -95,6 +108,15 @@ def create_app(config: dict[str, Any] | None = None) -> ContractAPI:
 
     register_commands(app)
     return app
+
+
+def _tune_pool(app: ContractAPI) -> None:
+    from models import db, pool
+
+    with app.app_context():
+        engine = db.engine
+    if engine.dialect.name == "mysql" and app.config["SQLALCHEMY_ENGINE_OPTIONS"].get("pool_reset_on_return", "x") is None:
+        pool.install(engine, app.config["DB_IDLE_PING_SECONDS"])
 
 
 def __getattr__(name: str) -> Any:

@@ -30,6 +30,7 @@ ENV_KEYS = {
     "SITEROLL_WECHAT_SECRET": "WECHAT_SECRET",
     "SITEROLL_WECHAT_API_BASE": "WECHAT_API_BASE",
     "SITEROLL_TOKEN_TTL": "TOKEN_TTL_SECONDS",
+    "SITEROLL_DB_IDLE_PING_SECONDS": "DB_IDLE_PING_SECONDS",
     "SITEROLL_SHARED_DIR": "SHARED_DIR",
     "DEEPFACE_HOME": "FACE_DEEPFACE_HOME",
     "SITEROLL_FACE_WARM_UP": "FACE_WARM_UP_ON_START",
@@ -79,6 +80,8 @@ DEFAULTS: dict[str, Any] = {
     "IDEMPOTENCY_TTL_SECONDS": 48 * 3600,
     "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
     "SQLALCHEMY_ENGINE_OPTIONS": {},
+    # MariaDB: a pooled connection idle this long is pinged before use (models/pool.py)
+    "DB_IDLE_PING_SECONDS": 10,
     "SHARED_DIR": str(ROOT.parent / "shared"),
     "FACE_DEEPFACE_HOME": None,
     "FACE_EVIDENCE_RETENTION_DAYS": 90,
@@ -175,11 +178,13 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
     if not cfg.get("FACE_DEEPFACE_HOME"):
         cfg["FACE_DEEPFACE_HOME"] = str(inst / "deepface")
     cfg["TOKEN_TTL_SECONDS"] = int(cfg["TOKEN_TTL_SECONDS"])
+    cfg["DB_IDLE_PING_SECONDS"] = float(cfg["DB_IDLE_PING_SECONDS"])
 
     uri: str = cfg["SQLALCHEMY_DATABASE_URI"]
     options = dict(cfg.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
     if uri.startswith("mysql"):
-        options.setdefault("pool_pre_ping", True)
+        # no ping and no ROLLBACK on every checkout/return: models/pool.py does both only when needed
+        options.setdefault("pool_reset_on_return", None)
         options.setdefault("pool_recycle", 1800)
         options.setdefault("isolation_level", "READ COMMITTED")
     elif uri.startswith("sqlite"):

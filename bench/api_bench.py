@@ -160,16 +160,25 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             (app_port, ME_PATH, {"Authorization": f"Bearer {token}"}),
             (bare_port, BARE_PATH, {}),
         ]
-        results: list[Result] = []
         for port, path, headers in targets:
-            deadline = time.monotonic() + args.time_limit / len(targets)  # an equal share each
-            warm = drive(port, path, headers, args.warmup, args.concurrency, deadline, stop_load)
+            warm = drive(port, path, headers, args.warmup, args.concurrency, time.monotonic() + 30, stop_load)
             if warm.errors:
                 log(f"warm-up of GET {path}: {warm.errors} errors, e.g. {warm.error_samples[:2]}")
-            log(f"GET {path}: {args.requests} requests, concurrency {args.concurrency}")
-            results.append(drive(port, path, headers, args.requests, args.concurrency, deadline, stop_load))
-
-        me, bare = results
+        # Rounds alternate the two targets, so a neighbour's load on this shared machine falls on
+        # both alike; the median of the per-round ratios is the figure to read.
+        rounds: list[tuple[Result, Result]] = []
+        share = args.time_limit / (len(targets) * args.rounds)  # an equal share each
+        for number in range(1, args.rounds + 1):
+            pair = []
+            for port, path, headers in targets:
+                log(f"round {number}: GET {path}: {args.requests} requests, concurrency {args.concurrency}")
+                pair.append(drive(port, path, headers, args.requests, args.concurrency,
+                                  time.monotonic() + share, stop_load))
+            rounds.append((pair[0], pair[1]))
+        results = [r for pair in rounds for r in pair]
+        by_ratio = sorted(rounds, key=lambda pair: _ratio(pair[1].req_per_s, pair[0].req_per_s) or 0.0)
+        me, bare = by_ratio[len(by_ratio) // 2]  # the median round
+        ratios = [_ratio(b.req_per_s, m.req_per_s) or 0.0 for m, b in by_ratio]
         return {
             "workers": args.workers,
             "worker_class": "sync",
@@ -180,7 +189,10 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             "redis": bool(args.redis_url),
             "cpus": os.cpu_count(),
             "results": [asdict(r) for r in results],
-            "ratio_bare_over_me_req_per_s": _ratio(bare.req_per_s, me.req_per_s),
+            "rounds": args.rounds,
+            "ratio_bare_over_me_req_per_s": ratios[len(ratios) // 2],
+            "me_percent_of_bare_median": round(100 / ratios[len(ratios) // 2], 1) if ratios[len(ratios) // 2] else None,
+            "ratio_bare_over_me_per_round": ratios,
             "ratio_me_over_bare_p50": _ratio(me.p50_ms, bare.p50_ms),
         }
     finally:
@@ -214,8 +226,10 @@ def print_table(report: dict[str, Any]) -> None:
     print(fmt.format(*("-" * w for w in widths)))
     for row in rows:
         print(fmt.format(*row))
-    print(f"ratio req/s bare / me: {_fmt(report['ratio_bare_over_me_req_per_s'])}x; "
-          f"p50 me / bare: {_fmt(report['ratio_me_over_bare_p50'])}x")
+    print(f"rounds {report['rounds']} (me, bare alternating); ratio req/s bare / me per round: "
+          f"{', '.join(_fmt(r) for r in report['ratio_bare_over_me_per_round'])}")
+    print(f"median ratio req/s bare / me: {_fmt(report['ratio_bare_over_me_req_per_s'])}x = me at "
+          f"{report['me_percent_of_bare_median']} % of bare")
     for r in report["results"]:
         if r["aborted"]:
             print(f"{r['target']}: time limit reached after {r['requests']} requests")
@@ -228,6 +242,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--requests", type=int, default=2000, help="measured requests per target (2000)")
     p.add_argument("--concurrency", type=int, default=8, help="client threads, one connection each (8)")
     p.add_argument("--workers", type=int, default=2, help="gunicorn sync workers per server (2)")
+    p.add_argument("--rounds", type=int, default=3, help="alternating rounds of both targets (3)")
     p.add_argument("--warmup", type=int, default=100, help="uncounted requests per target first (100)")
     p.add_argument("--time-limit", type=float, default=120.0,
                    help="seconds of load in all, split equally between the two targets (120)")
@@ -236,7 +251,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--json", action="store_true", help="print one JSON object instead of the table")
     p.add_argument("--keep-tmp", action="store_true", help="keep the temp dir (database, gunicorn logs)")
     args = p.parse_args(argv)
-    for name in ("requests", "concurrency", "workers"):
+    for name in ("requests", "concurrency", "workers", "rounds"):
         if getattr(args, name) < 1:
             p.error(f"--{name} must be at least 1")
     if args.warmup < 0 or args.time_limit <= 0:

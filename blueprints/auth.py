@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from blueprints.api import actor_id, answer, api_blueprint, current_user, login_required, not_replayed, writes
+from blueprints.api import (
+    actor_id,
+    answer,
+    api_blueprint,
+    current_user,
+    login_required,
+    not_replayed,
+    with_memberships,
+    writes,
+)
 from blueprints.contract import raises
 from blueprints.limits import rate_limited
 from blueprints.mobile import etag
@@ -17,14 +26,17 @@ from schemas.auth import (
     PhoneRevealOut,
     UserOut,
 )
-from services import auth, consents, org
+from services import auth, consents
 
 bp = api_blueprint("auth", __name__, "auth", "微信登录与个人信息")
 public = api_blueprint("auth_public", __name__, "auth", "微信登录与个人信息", secured=False)
 
 
-def user_out(user: User) -> UserOut:
-    return UserOut.of(user, org.projects_of(user.id), consents.consents_of(user.id))
+def user_out(user: User | auth.Caller) -> UserOut:
+    memberships = user.memberships if isinstance(user, auth.Caller) else None
+    if memberships is None:  # a User, or a caller checked without them
+        memberships = auth.memberships_of(user.id)
+    return UserOut.of(user, memberships, consents.consents_of(user.id))
 
 
 @public.post("/auth/login", responses={200: LoginOut},
@@ -39,6 +51,7 @@ def login(body: LoginIn):
 
 @bp.get("/me", responses={200: UserOut}, summary="当前用户及其在各项目中的身份")
 @login_required
+@with_memberships
 @etag
 def me():
     return answer(user_out(current_user()))
@@ -56,9 +69,9 @@ def bind_phone(body: PhoneIn):
 @rate_limited("pii")
 @writes
 @login_required
+@raises("USER_NOT_FOUND")
 def reveal_my_phone():
-    user = current_user()
-    return answer(PhoneRevealOut(phone=auth.reveal_phone(user, actor_id=user.id, purpose="self")))
+    return answer(PhoneRevealOut(phone=auth.reveal_own_phone(actor_id())))
 
 
 @bp.post("/me/consents", responses={201: ConsentOut},

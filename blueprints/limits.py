@@ -71,6 +71,9 @@ def init_app(app: Flask) -> Limiter:
         in_memory_fallback_enabled=True, swallow_errors=True,
     )
     app.extensions["siteroll_limiter"] = limiter
+    # every limit here is a route's own (checked inside its wrapper, below); the limiter's
+    # before_request hook would only look for app-wide limits we do not have, on every request
+    app.before_request_funcs[None].remove(limiter._check_request_limit)
     for endpoint, view in list(app.view_functions.items()):
         name = getattr(view, "siteroll_rate_limit", None)
         if name is None:

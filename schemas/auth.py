@@ -1,11 +1,10 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from models import Consent, Membership, Project, Team, User
 from schemas.common import FromRow, Strict
 
 
@@ -37,9 +36,10 @@ class MembershipOut(BaseModel):
     status: str = Field(description="pending（待审核）/ active / left（已退场）")
 
     @classmethod
-    def of(cls, m: Membership, p: Project, t: Team | None) -> MembershipOut:
-        return cls(id=m.id, project_id=p.id, project_name=p.name, role=m.role, team_id=m.team_id,
-                   team_name=t.name if t else None, status=m.status)
+    def of(cls, row: Any) -> MembershipOut:
+        """From a row of services.org.projects_of."""
+        return cls(id=row.id, project_id=row.project_id, project_name=row.project_name, role=row.role,
+                   team_id=row.team_id, team_name=row.team_name, status=row.status)
 
 
 class ConsentOut(FromRow):
@@ -56,11 +56,11 @@ class UserOut(BaseModel):
     consents: list[ConsentOut]
 
     @classmethod
-    def of(cls, user: User, memberships: list[tuple[Membership, Project, Team | None]],
-           consents: list[Consent]) -> UserOut:
+    def of(cls, user: Any, memberships: list[Any], consents: list[Any]) -> UserOut:
+        """``user``: a User or services.auth.Caller; rows of projects_of and consents_of."""
         return cls(id=user.id, display_name=user.display_name, phone_masked=user.phone_masked,
-                   memberships=[MembershipOut.of(*row) for row in memberships],
-                   consents=[ConsentOut.model_validate(c) for c in consents])
+                   memberships=[MembershipOut.of(row) for row in memberships],
+                   consents=[ConsentOut(kind=c.kind, version=c.version, granted_at=c.granted_at) for c in consents])
 
 
 class LoginOut(BaseModel):

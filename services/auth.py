@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import select
+from sqlalchemy import Row, and_, bindparam, select
 
-from models import User, db
+from models import Membership, MembershipStatus, Project, Team, User, db
 from models.base import utcnow
 from services import audit, pii, wechat
 from services.errors import NotFound, Unauthenticated
@@ -42,12 +44,74 @@ def user_id_from_token(token: str) -> tuple[int, int]:
     return int(data["uid"]), int(data["tv"])
 
 
-def authenticate(token: str) -> User:
+class MembershipRow(NamedTuple):
+    id: int
+    project_id: int
+    project_name: str
+    role: str
+    team_id: int | None
+    team_name: str | None
+    status: str
+
+
+@dataclass(frozen=True)
+class Caller:
+    """The signed-in user as every request needs them: who, and what /me shows of them.
+    ``memberships`` (not left) only when the route asked for them with the token check."""
+
+    id: int
+    display_name: str | None
+    phone_masked: str | None
+    memberships: tuple[MembershipRow, ...] | None = None
+
+
+# Built once: every request runs one of these, and building a statement costs more than the lookup.
+_CALLER_COLUMNS = (User.id, User.token_version, User.display_name, User.phone_masked)
+_MEMBERSHIP_COLUMNS = (Membership.id.label("membership_id"), Membership.project_id,
+                       Project.name.label("project_name"), Membership.role, Membership.team_id,
+                       Team.name.label("team_name"), Membership.status)
+_CALLER = select(*_CALLER_COLUMNS).where(User.id == bindparam("uid"))
+# /me: the token check and the memberships in one round trip (one row per membership)
+_CALLER_WITH_MEMBERSHIPS = (
+    select(*_CALLER_COLUMNS, *_MEMBERSHIP_COLUMNS).select_from(User)
+    .outerjoin(Membership, and_(Membership.user_id == User.id, Membership.status != MembershipStatus.LEFT.value))
+    .outerjoin(Project, Project.id == Membership.project_id)
+    .outerjoin(Team, Team.id == Membership.team_id)
+    .where(User.id == bindparam("uid"))
+)
+_MEMBERSHIPS_OF = (
+    select(*_MEMBERSHIP_COLUMNS)
+    .join(Project, Project.id == Membership.project_id)
+    .outerjoin(Team, Team.id == Membership.team_id)
+    .where(Membership.user_id == bindparam("uid"), Membership.status != MembershipStatus.LEFT.value)
+)
+
+
+def authenticate(token: str, *, with_memberships: bool = False) -> Caller:
+    """The token's user, if the token is still theirs (logout-all bumps the version): one indexed read."""
     uid, version = user_id_from_token(token)
-    user = db.session.get(User, uid)
-    if user is None or user.token_version != version:
+    query = _CALLER_WITH_MEMBERSHIPS if with_memberships else _CALLER
+    rows = db.session.connection().execute(query, {"uid": uid}).all()
+    if not rows or rows[0].token_version != version:
         raise Unauthenticated("TOKEN_REVOKED")
-    return user
+    first = rows[0]
+    memberships = _in_order(r for r in rows if r.membership_id is not None) if with_memberships else None
+    return Caller(first.id, first.display_name, first.phone_masked, memberships)
+
+
+def memberships_of(user_id: int) -> tuple[MembershipRow, ...]:
+    """The user's memberships (not left) with project and team names."""
+    return _in_order(db.session.connection().execute(_MEMBERSHIPS_OF, {"uid": user_id}))
+
+
+def _in_order(rows: Iterable[Row]) -> tuple[MembershipRow, ...]:
+    # sorted here: a handful of rows, and ORDER BY would cost MariaDB a temporary table per request
+    return tuple(sorted((_membership(r) for r in rows), key=lambda m: (m.project_id, m.id)))
+
+
+def _membership(row: Row) -> MembershipRow:
+    return MembershipRow(row.membership_id, row.project_id, row.project_name, row.role, row.team_id, row.team_name,
+                         row.status)
 
 
 def login_with_wechat(code: str) -> tuple[User, IssuedToken]:
@@ -86,6 +150,10 @@ def bind_phone(actor_id: int, phone_code: str) -> User:
     db.session.flush()
     audit.record("user.phone_bound", actor_user_id=user.id, object_type="user", object_id=user.id)
     return user
+
+
+def reveal_own_phone(actor_id: int) -> str | None:
+    return reveal_phone(_user(actor_id), actor_id=actor_id, purpose="self")
 
 
 def reveal_phone(subject: User, *, actor_id: int, purpose: str) -> str | None:

@@ -130,17 +130,6 @@ def update_project(actor_id: int, project_id: int, changes: dict[str, Any]) -> P
     return project
 
 
-def projects_of(user_id: int) -> list[tuple[Membership, Project, Team | None]]:
-    rows = db.session.execute(
-        select(Membership, Project, Team)
-        .join(Project, Project.id == Membership.project_id)
-        .outerjoin(Team, Team.id == Membership.team_id)
-        .where(Membership.user_id == user_id, Membership.status != MembershipStatus.LEFT.value)
-        .order_by(Membership.project_id, Membership.id)
-    ).all()
-    return [(m, p, t) for m, p, t in rows]
-
-
 def add_participant(actor_id: int, project_id: int, company_id: int, role: str
                     ) -> tuple[ProjectCompany, Company]:
     get_project(actor_id, project_id, Action.PARTICIPANT_MANAGE)
