@@ -83,8 +83,8 @@ def load(url: str, projects: int, workers: int, days: int) -> None:
     n_users = projects * (workers + TEAMS_PER_PROJECT)
     ld.insert("users", ("id", "openid", "display_name", "token_version", "created_at"),
               ((i, f"bench-{i}", None, 0, now) for i in range(1, n_users + 1)))
-    ld.insert("companies", ("id", "name", "uscc", "created_at"),
-              ((c, f"公司{c}", f"9144030000000{c:05d}", now) for c in range(1, projects // 10 + 2)))
+    ld.insert("companies", ("id", "name", "uscc", "verified", "created_at"),
+              ((c, f"公司{c}", f"9144030000000{c:05d}", True, now) for c in range(1, projects // 10 + 2)))
     ld.insert("projects", ("id", "name", "address", "join_code", "wage_account_bank", "wage_account_no_enc",
                            "wage_account_no_masked", "geofence", "liveness_mode", "created_at"),
               ((p, f"项目{p}", "深圳", f"B{p:05d}", "银行", "x", "x", "{}", "passive", now) for p in range(1, projects + 1)))

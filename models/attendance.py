@@ -104,7 +104,10 @@ class AttendanceDay(Base):
     __table_args__ = (
         UniqueConstraint("project_id", "user_id", "business_date", name="uq_attendance_day"),
         Index("ix_attendance_days_team_date", "team_id", "business_date"),
-        Index("ix_attendance_days_project_date", "project_id", "business_date"),
+        # a project's days in a date range, index-only for the readers that scan many of them (payroll's
+        # build, the warning rules): every column they read, after the (project, date) range they ask for
+        Index("ix_attendance_days_project_date_cover", "project_id", "business_date", "user_id", "team_id",
+              "confirmed_by", "status", "corrected", "confirmed_at", "worked_minutes"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -123,7 +126,6 @@ class AttendanceDay(Base):
     corrected: Mapped[bool] = mapped_column(default=False)
     confirmed_at: Mapped[datetime | None]
     confirmed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    locked_at: Mapped[datetime | None]  # the month's payroll was approved
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

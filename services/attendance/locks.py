@@ -3,18 +3,19 @@
 Payroll (issue 18) calls ``lock_month(project_id, "YYYY-MM")`` in the transaction that approves
 the payroll, and may ask ``is_locked(project_id, day_or_month)``. Attendance refuses every
 change to a locked day (confirmation, correction, recomputation from a late clock) with
-409 ``ATTENDANCE_LOCKED``.
+409 ``ATTENDANCE_LOCKED``. The lock row is the whole lock: the days themselves are not stamped
+(stamping every day of a month was most of a large payroll's approval, bench/README.md "Payroll").
 """
 
 from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from models import db
-from models.attendance import AttendanceDay, AttendanceMonthLock
+from models.attendance import AttendanceMonthLock
 from models.base import utcnow
 from services import audit
 from services.errors import Conflict
@@ -54,10 +55,6 @@ def lock_month(project_id: int, month: str, *, actor_user_id: int | None = None,
     except IntegrityError:
         return db.session.execute(select(AttendanceMonthLock).where(
             AttendanceMonthLock.project_id == project_id, AttendanceMonthLock.month == month)).scalar_one()
-    first, after = month_bounds(month)
-    db.session.execute(update(AttendanceDay).where(
-        AttendanceDay.project_id == project_id, AttendanceDay.business_date >= first,
-        AttendanceDay.business_date < after).values(locked_at=now))
     audit.record("attendance.month_locked", actor_user_id=actor_user_id, object_type="project",
                  object_id=project_id, details={"month": month, "reference": reference})
     return lock

@@ -182,3 +182,15 @@ def test_payroll_above_deposits(site):
                                reference="T2", recorded_by=admin.id))
     db.session.flush()
     assert hits(project, "PAYROLL_ABOVE_DEPOSITS") == []
+
+
+def test_onboarding_window_wider_than_the_hop_window(site):
+    """Each rule reads its own window: days before the hop window still count for onboarding."""
+    project, team, admin, _leader = site
+    bare = rows.worker(project, team)
+    rows.day(project, bare, team, rows.days_ago(50, TODAY))
+    warnings.set_thresholds(admin.id, project.id, {"hop_window_days": 20, "onboarding_window_days": 60})
+    found = hits(project, "NO_CONTRACT_OR_TRAINING")
+    assert [(h.subject_key, h.since) for h in found] == [(f"user:{bare.id}", rows.days_ago(50, TODAY))]
+    warnings.set_thresholds(admin.id, project.id, {"onboarding_window_days": 40})
+    assert hits(project, "NO_CONTRACT_OR_TRAINING") == []

@@ -97,3 +97,29 @@ def test_without_the_idle_ping_the_dropped_connection_fails_once():
             assert conn.execute(text("SELECT 1")).scalar() == 1
     finally:
         engine.dispose()
+
+
+def test_a_raw_select_for_update_is_rolled_back_on_return():
+    # PyMySQL's status flags do not change after a SELECT: the pool must not trust them alone
+    engine = _engine(10)
+    other = create_engine(TEST_DATABASE_URL, pool_size=1, max_overflow=0)
+    try:
+        with engine.connect() as conn:
+            conn.exec_driver_sql("CREATE TABLE IF NOT EXISTS pool_lock_probe (id INT PRIMARY KEY) ENGINE=InnoDB")
+            conn.exec_driver_sql("DELETE FROM pool_lock_probe")
+            conn.exec_driver_sql("INSERT INTO pool_lock_probe VALUES (1)")
+            conn.commit()
+        raw = engine.raw_connection()
+        cur = raw.cursor()
+        cur.execute("SELECT id FROM pool_lock_probe WHERE id = 1 FOR UPDATE")
+        cur.fetchall()
+        raw.close()  # back in the pool: its row lock must not stay with it
+        with other.connect() as conn:
+            conn.exec_driver_sql("SET SESSION innodb_lock_wait_timeout = 1")
+            conn.exec_driver_sql("UPDATE pool_lock_probe SET id = 2 WHERE id = 1")  # waits 1 s, then fails, if locked
+            conn.rollback()
+    finally:
+        with engine.connect() as conn:
+            conn.exec_driver_sql("DROP TABLE IF EXISTS pool_lock_probe")
+        engine.dispose()
+        other.dispose()

@@ -14,6 +14,7 @@ from models import ContractTemplate, Team, db
 from models.attendance import AttendanceDay
 from models.oversight import WageDeposit
 from models.payroll import PaymentStatus, Payroll, PayrollLine, PayrollStatus
+from services.attendance.locks import month_bounds
 from services.oversight.warnings.base import Batch, Hit
 
 SETTLED = (PaymentStatus.PAID.value, PaymentStatus.NOTHING_DUE.value)
@@ -50,20 +51,14 @@ def _months_back(today: date, n: int) -> list[str]:
 def unpaid_past_pay_day(batch: Batch) -> list[Hit]:
     """Confirmed days of a month whose pay day passed, without an approved payroll or with lines unpaid."""
     pay_days = _pay_days(batch.project_ids)
-    months = _months_back(batch.today, 3)
-    first = date(int(months[-1][:4]), int(months[-1][5:7]), 1)
-    worked: dict[tuple[int, str], tuple[int, int]] = {}
-    for p, y, m, days, people in db.session.execute(
-            select(AttendanceDay.project_id, func.extract("year", AttendanceDay.business_date),
-                   func.extract("month", AttendanceDay.business_date), func.count(),
-                   func.count(func.distinct(AttendanceDay.user_id)))
-            .where(AttendanceDay.project_id.in_(batch.project_ids), AttendanceDay.business_date >= first,
-                   AttendanceDay.confirmed_at.is_not(None), AttendanceDay.status.in_(("present", "half")))
-            .group_by(AttendanceDay.project_id, func.extract("year", AttendanceDay.business_date),
-                      func.extract("month", AttendanceDay.business_date))).all():
-        worked[(p, f"{int(y):04d}-{int(m):02d}")] = (int(days), int(people))
+    due = {(p, month): pay_day_of(month, pay_days[p]) for p in batch.project_ids
+           for month in _months_back(batch.today, 3)}
+    due = {key: day for key, day in due.items()
+           if batch.today > day + timedelta(days=int(batch.t(key[0], "unpaid_grace_days")))}
+    if not due:
+        return []
     payrolls = {(r.project_id, r.month): r for r in db.session.execute(select(Payroll).where(
-        Payroll.project_id.in_(batch.project_ids), Payroll.month.in_(months))).scalars()}
+        Payroll.project_id.in_(sorted({p for p, _m in due})), Payroll.month.in_(sorted({m for _p, m in due})))).scalars()}
     unpaid: dict[int, tuple[int, int]] = {}
     approved_ids = [r.id for r in payrolls.values() if r.status == PayrollStatus.APPROVED.value]
     if approved_ids:
@@ -72,22 +67,33 @@ def unpaid_past_pay_day(batch: Batch) -> list[Hit]:
                                                      PayrollLine.payment_status.not_in(SETTLED))
                                               .group_by(PayrollLine.payroll_id)).all():
             unpaid[pid] = (int(n), int(fen or 0))
+    # a month approved and paid in full needs no counting: only the others' days are read
+    settled = {key for key, r in payrolls.items() if r.status == PayrollStatus.APPROVED.value and r.id not in unpaid}
+    open_months = sorted({key for key in due if key not in settled}, key=lambda key: key[1])
+    if not open_months:
+        return []
+    first = month_bounds(open_months[0][1])[0]
+    after = month_bounds(open_months[-1][1])[1]
+    year, month = func.extract("year", AttendanceDay.business_date), func.extract("month", AttendanceDay.business_date)
     hits = []
-    for (p, month), (days, people) in worked.items():
-        due = pay_day_of(month, pay_days[p])
-        if batch.today <= due + timedelta(days=int(batch.t(p, "unpaid_grace_days"))):
+    for p, y, m, days, people in db.session.execute(
+            select(AttendanceDay.project_id, year, month, func.count(), func.count(func.distinct(AttendanceDay.user_id)))
+            .where(AttendanceDay.project_id.in_(sorted({p for p, _m in open_months})), AttendanceDay.business_date >= first,
+                   AttendanceDay.business_date < after, AttendanceDay.confirmed_at.is_not(None),
+                   AttendanceDay.status.in_(("present", "half")))
+            .group_by(AttendanceDay.project_id, year, month)).all():
+        key = (p, f"{int(y):04d}-{int(m):02d}")
+        if key not in due or key in settled:
             continue
-        payroll = payrolls.get((p, month))
+        payroll = payrolls.get(key)
         if payroll is None or payroll.status != PayrollStatus.APPROVED.value:
-            evidence = {"month": month, "pay_day": due.isoformat(), "days_worked": days, "workers": people,
-                        "payroll_status": payroll.status if payroll else None}
-        elif payroll.id in unpaid:
-            n, fen = unpaid[payroll.id]
-            evidence = {"month": month, "pay_day": due.isoformat(), "payroll_id": payroll.id,
-                        "unpaid_lines": n, "unpaid_fen": fen}
+            evidence = {"month": key[1], "pay_day": due[key].isoformat(), "days_worked": int(days),
+                        "workers": int(people), "payroll_status": payroll.status if payroll else None}
         else:
-            continue
-        hits.append(Hit(p, "UNPAID_PAST_PAY_DAY", f"month:{month}", due + timedelta(days=1), evidence))
+            n, fen = unpaid[payroll.id]
+            evidence = {"month": key[1], "pay_day": due[key].isoformat(), "payroll_id": payroll.id,
+                        "unpaid_lines": n, "unpaid_fen": fen}
+        hits.append(Hit(p, "UNPAID_PAST_PAY_DAY", f"month:{key[1]}", due[key] + timedelta(days=1), evidence))
     return hits
 
 
