@@ -15,7 +15,8 @@ DB is flushed at the start and the end (use one of your own). gunicorn (sync wor
    vs ``POST /raw/clock`` (JSON parse + one raw insert + enqueue);
 3. the face queue emptied, 2 real face workers (``rq worker -w workers.worker.SiteRollWorker``)
    started and warm, then 50 clock-ins (selfie + clock) sent at once: from the selfie's arrival
-   (``face_checks.created_at``) to the decided clock (``attendance_clocks.decided_at``), p50/p95/max.
+   (``face_checks.created_at``) to the decided clock (``attendance_clocks.decided_at``), p50/p95/max;
+   then ``flask audit verify`` holds the chain all of them appended to against its checkpoints.
 
 ``GET /api/v1/me`` against bare JSON is bench/api_bench.py (run it with and without --database-url).
 Prints figures; no thresholds. Every process it starts is stopped on the way out.
@@ -297,6 +298,13 @@ class Bench:
             t.join()
         return ids, errors[:5]
 
+    def audit_verify(self) -> str:
+        """The chain after all of the above (web workers and face workers appending at once)."""
+        try:
+            return run_flask(["audit", "verify"], self.env).strip().splitlines()[0]
+        except BenchError as exc:
+            return f"BROKEN: {exc}"
+
     def decided_phase(self, count: int = 50, face_workers: int = 2) -> dict[str, Any]:
         from redis import Redis
         from rq import Queue, Worker
@@ -349,7 +357,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             "results": [asdict(r) for r in results],
             "selfie_vs_raw": round(selfie.req_per_s / raw_selfie.req_per_s, 2) if raw_selfie.req_per_s else None,
             "clock_vs_raw": round(clock.req_per_s / raw_clock.req_per_s, 2) if raw_clock.req_per_s else None,
-            "decided": decided,
+            "decided": decided, "audit": bench.audit_verify(),
         }
     finally:
         bench.procs.stop_all()
@@ -374,6 +382,7 @@ def print_report(report: dict[str, Any]) -> None:
             print(f"    e.g. {sample}")
     print(f"selfie / raw: {report['selfie_vs_raw']}x; clock / raw: {report['clock_vs_raw']}x")
     print(f"upload -> decided clock: {json.dumps(report['decided'], ensure_ascii=False)}")
+    print(report["audit"])
 
 
 def main(argv: list[str] | None = None) -> int:

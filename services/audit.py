@@ -22,7 +22,7 @@ from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from models import AuditEntry, AuditHead, db
-from models.base import utcnow
+from models.base import read_only_transactions, utcnow
 from services import audit_buffer
 from services.audit_checkpoints import AuditSettings, Checkpoint, checkpoint_reader, pending_checkpoint
 from services.settings import settings
@@ -84,6 +84,9 @@ def record(action: str, *, actor_user_id: int | None, object_type: str, object_i
            details: dict[str, Any] | None = None) -> AuditEntry:
     """Append one entry to the caller's transaction. It is chained (seq, hash) when the transaction
     commits, or earlier if the transaction reads the log (services/audit_buffer.py)."""
+    if read_only_transactions.get():
+        # as the request cycle's flush guard did when record() flushed: the entry is a write
+        raise RuntimeError("a read-only request tried to write an audit entry: mark its route with @writes")
     entry = AuditEntry(
         occurred_at=utcnow(),
         actor_user_id=actor_user_id,

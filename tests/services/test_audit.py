@@ -223,3 +223,17 @@ def test_an_open_transaction_does_not_hold_up_other_appenders(app):
     with app.app_context():
         actions = db.session.execute(text("SELECT action FROM audit_log ORDER BY seq")).scalars().all()
         assert actions == ["quick", "slow"] and audit.verify_chain().ok
+
+
+def test_a_read_only_request_may_not_record(app, ctx):
+    """record() no longer flushes, so it refuses by itself what the flush guard used to refuse."""
+    import pytest
+
+    from models.base import read_only_transactions
+
+    token = read_only_transactions.set(True)
+    try:
+        with pytest.raises(RuntimeError, match="@writes"):
+            audit.record("sneaky.read", actor_user_id=1, object_type="thing", object_id=1)
+    finally:
+        read_only_transactions.reset(token)
