@@ -115,8 +115,10 @@ def _tune_pool(app: ContractAPI) -> None:
 
     with app.app_context():
         engine = db.engine
-    if engine.dialect.name == "mysql" and app.config["SQLALCHEMY_ENGINE_OPTIONS"].get("pool_reset_on_return", "x") is None:
+    options = app.config["SQLALCHEMY_ENGINE_OPTIONS"]
+    if engine.dialect.name == "mysql" and options.get("pool_reset_on_return", "x") is None:
         pool.install(engine, app.config["DB_IDLE_PING_SECONDS"])
+        app.extensions[pool.READ_ENGINE] = pool.read_engine(engine, options, app.config["DB_IDLE_PING_SECONDS"])
 
 
 def __getattr__(name: str) -> Any:

@@ -3,8 +3,9 @@
 from flask_sqlalchemy import SQLAlchemy
 
 from models.base import Base
+from models.pool import ReadSession
 
-db = SQLAlchemy(model_class=Base)
+db = SQLAlchemy(model_class=Base, session_options={"class_": ReadSession})
 
 from models.attendance import (  # noqa: E402, F401
     AttendanceDay,

@@ -14,6 +14,10 @@ SQLAlchemy's defaults cost every request a ``ping`` on checkout (``pool_pre_ping
 
 A connection that broke while busy still fails its statement; SQLAlchemy then invalidates the
 pool and the request answers 503 ``DATABASE_BUSY``, which the phone retries.
+
+Read-only requests (GET without ``@writes``: mostly the phones' polls) run on a second pool whose
+connections are in autocommit mode: each SELECT ends its own transaction, so the request needs
+no COMMIT round trip at the end (``ReadSession`` picks that pool while the request is read-only).
 """
 
 from __future__ import annotations
@@ -21,13 +25,52 @@ from __future__ import annotations
 import time
 from typing import Any
 
+import pymysql
+from flask import current_app
+from flask_sqlalchemy.session import Session
 from pymysql.constants import SERVER_STATUS
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DisconnectionError
+
+from models.base import read_only_transactions
 
 CHECKED_IN_AT = "siteroll_checked_in_at"
 CLEAN = "siteroll_transaction_ended"
+READ_ENGINE = "siteroll_read_engine"
+
+
+class AutocommitConnection(pymysql.connections.Connection):
+    """In autocommit mode there is never a transaction to end: COMMIT and ROLLBACK would only
+    cost a round trip. Used by the read-only pool alone."""
+
+    def commit(self) -> None:
+        pass
+
+    def rollback(self) -> None:
+        pass
+
+
+class ReadSession(Session):
+    """``db.session``: while a request is read-only, every statement goes to the autocommit pool."""
+
+    def get_bind(self, mapper: Any = None, clause: Any = None, bind: Engine | Connection | None = None,
+                 **kwargs: Any) -> Engine | Connection:
+        if bind is None and read_only_transactions.get():
+            reads = current_app.extensions.get(READ_ENGINE)
+            if reads is not None:
+                return reads
+        return super().get_bind(mapper, clause, bind, **kwargs)
+
+
+def read_engine(engine: Engine, options: dict[str, Any], idle_ping_seconds: float) -> Engine:
+    """A second MariaDB pool like ``engine``'s, whose connections run every statement in autocommit."""
+    cargs, cparams = engine.dialect.create_connect_args(engine.url)
+    cparams["autocommit"] = True
+    reads = create_engine(engine.url, **{**options, "isolation_level": "AUTOCOMMIT", "pool_reset_on_return": None},
+                          creator=lambda: AutocommitConnection(*cargs, **cparams))
+    install(reads, idle_ping_seconds)
+    return reads
 
 
 def install(engine: Engine, idle_ping_seconds: float) -> None:

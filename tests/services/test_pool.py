@@ -38,13 +38,28 @@ def commands(monkeypatch) -> Iterator[list[str]]:
     yield seen
 
 
-def test_a_request_costs_its_statements_and_one_commit(app, client, commands):
+def test_a_read_only_request_costs_its_selects_alone(app, client, commands):
     token = client.post("/api/v1/auth/login", json={"code": "fake:pool-user"}).get_json()["token"]
+    client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})  # the read pool's first connection
     commands.clear()
     resp = client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
     assert resp.status_code == 200
-    assert commands[-1] == "COMMIT" and "ROLLBACK" not in commands
-    assert all(s.startswith("SELECT") for s in commands[:-1]), commands  # no ping, no reset
+    # the caller with memberships, the consents: no ping, no COMMIT (autocommit pool), no reset
+    assert len(commands) == 2 and all(s.startswith("SELECT") for s in commands), commands
+
+
+def test_a_writing_request_commits_once_and_is_not_reset(app, client, commands):
+    token = client.post("/api/v1/auth/login", json={"code": "fake:pool-writer"}).get_json()["token"]
+    client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})  # the read pool's first connection
+    commands.clear()
+    resp = client.post("/api/v1/me/consents", json={"kind": "location", "version": "v1"},
+                       headers={"Authorization": f"Bearer {token}"})
+    assert resp.status_code == 201, resp.get_json()
+    assert commands[-1] == "COMMIT" and commands.count("COMMIT") == 1 and "ROLLBACK" not in commands, commands
+    commands.clear()  # and what it wrote is there for the next, read-only request
+    mine = client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}).get_json()
+    assert [c["kind"] for c in mine["consents"]] == ["location"]
+    assert "COMMIT" not in commands
 
 
 def test_an_open_transaction_is_rolled_back_on_return():
