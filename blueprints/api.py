@@ -42,13 +42,13 @@ def bearer_token() -> str | None:
     return token.strip()
 
 
-def current_user(*, with_memberships: bool = False) -> auth.Caller:
+def current_user(*, with_profile: bool = False) -> auth.Caller:
     user = g.get("siteroll_user")
     if user is None:
         token = bearer_token()
         if token is None:
             raise Unauthenticated()
-        user = auth.authenticate(token, with_memberships=with_memberships)
+        user = auth.authenticate(token, with_profile=with_profile)
         g.siteroll_user = user
     return user
 
@@ -60,11 +60,11 @@ T = TypeVar("T")
 def login_required(view: Callable[P, T]) -> Callable[P, T]:
     """The route needs a signed-in caller (401 otherwise); put it under the route decorator."""
 
-    memberships = getattr(view, "siteroll_caller_memberships", False)
+    profile = getattr(view, "siteroll_caller_profile", False)
 
     @functools.wraps(view)
     def signed_in(*args: P.args, **kwargs: P.kwargs) -> T:
-        current_user(with_memberships=memberships)
+        current_user(with_profile=profile)
         return view(*args, **kwargs)
 
     signed_in.siteroll_login_required = True  # type: ignore[attr-defined]
@@ -76,10 +76,10 @@ def actor_id() -> int:
     return current_user().id
 
 
-def with_memberships(view: Callable[P, T]) -> Callable[P, T]:
-    """The route shows the caller's memberships: load them with the token check (one query, not two).
-    Put it under ``@login_required``."""
-    view.siteroll_caller_memberships = True  # type: ignore[attr-defined]
+def with_profile(view: Callable[P, T]) -> Callable[P, T]:
+    """The route shows the caller's memberships and consents: load them with the token check (one
+    round trip, not three). Put it under ``@login_required``."""
+    view.siteroll_caller_profile = True  # type: ignore[attr-defined]
     return view
 
 

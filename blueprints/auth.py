@@ -9,7 +9,7 @@ from blueprints.api import (
     current_user,
     login_required,
     not_replayed,
-    with_memberships,
+    with_profile,
     writes,
 )
 from blueprints.contract import raises
@@ -33,10 +33,9 @@ public = api_blueprint("auth_public", __name__, "auth", "微信登录与个人�
 
 
 def user_out(user: User | auth.Caller) -> UserOut:
-    memberships = user.memberships if isinstance(user, auth.Caller) else None
-    if memberships is None:  # a User, or a caller checked without them
-        memberships = auth.memberships_of(user.id)
-    return UserOut.of(user, memberships, consents.consents_of(user.id))
+    if isinstance(user, auth.Caller) and user.memberships is not None and user.consents is not None:
+        return UserOut.of(user, user.memberships, user.consents)
+    return UserOut.of(user, auth.memberships_of(user.id), consents.consents_of(user.id))
 
 
 @public.post("/auth/login", responses={200: LoginOut},
@@ -51,7 +50,7 @@ def login(body: LoginIn):
 
 @bp.get("/me", responses={200: UserOut}, summary="当前用户及其在各项目中的身份")
 @login_required
-@with_memberships
+@with_profile
 @etag
 def me():
     return answer(user_out(current_user()))

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import NamedTuple
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import Row, and_, bindparam, select
+from sqlalchemy import Row, and_, bindparam, null, select, type_coerce, union_all
 
-from models import Membership, MembershipStatus, Project, Team, User, db
-from models.base import utcnow
+from models import Consent, Membership, MembershipStatus, Project, Team, User, db
+from models.base import UTCDateTime, utcnow
 from services import audit, pii, wechat
 from services.errors import NotFound, Unauthenticated
 from services.settings import settings
@@ -54,15 +55,23 @@ class MembershipRow(NamedTuple):
     status: str
 
 
+class ConsentRow(NamedTuple):
+    kind: str
+    version: str
+    granted_at: datetime
+
+
 @dataclass(frozen=True)
 class Caller:
     """The signed-in user as every request needs them: who, and what /me shows of them.
-    ``memberships`` (not left) only when the route asked for them with the token check."""
+    ``memberships`` (not left) and standing ``consents`` only when the route asked for its
+    profile with the token check (``@with_profile``)."""
 
     id: int
     display_name: str | None
     phone_masked: str | None
     memberships: tuple[MembershipRow, ...] | None = None
+    consents: tuple[ConsentRow, ...] | None = None
 
 
 # Built once: every request runs one of these, and building a statement costs more than the lookup.
@@ -71,13 +80,21 @@ _MEMBERSHIP_COLUMNS = (Membership.id.label("membership_id"), Membership.project_
                        Project.name.label("project_name"), Membership.role, Membership.team_id,
                        Team.name.label("team_name"), Membership.status)
 _CALLER = select(*_CALLER_COLUMNS).where(User.id == bindparam("uid"))
-# /me: the token check and the memberships in one round trip (one row per membership)
-_CALLER_WITH_MEMBERSHIPS = (
-    select(*_CALLER_COLUMNS, *_MEMBERSHIP_COLUMNS).select_from(User)
+# /me, which every app start and resume calls: the token check, the memberships and the consents in
+# one round trip. Two kinds of rows in one result: the user's row once per membership (or once,
+# without), then one per standing consent; each kind leaves the other's columns NULL.
+_NO_CONSENT = (null().label("consent_id"), null().label("consent_kind"), null().label("consent_version"),
+               type_coerce(null(), UTCDateTime()).label("granted_at"))
+_NO_MEMBERSHIP = tuple(null().label(c.key) for c in _MEMBERSHIP_COLUMNS)
+_CALLER_WITH_PROFILE = union_all(
+    select(*_CALLER_COLUMNS, *_MEMBERSHIP_COLUMNS, *_NO_CONSENT).select_from(User)
     .outerjoin(Membership, and_(Membership.user_id == User.id, Membership.status != MembershipStatus.LEFT.value))
     .outerjoin(Project, Project.id == Membership.project_id)
     .outerjoin(Team, Team.id == Membership.team_id)
-    .where(User.id == bindparam("uid"))
+    .where(User.id == bindparam("uid")),
+    select(*_CALLER_COLUMNS, *_NO_MEMBERSHIP, Consent.id, Consent.kind, Consent.version, Consent.granted_at)
+    .join(Consent, Consent.user_id == User.id)
+    .where(User.id == bindparam("uid"), Consent.withdrawn_at.is_(None)),
 )
 _MEMBERSHIPS_OF = (
     select(*_MEMBERSHIP_COLUMNS)
@@ -87,16 +104,19 @@ _MEMBERSHIPS_OF = (
 )
 
 
-def authenticate(token: str, *, with_memberships: bool = False) -> Caller:
+def authenticate(token: str, *, with_profile: bool = False) -> Caller:
     """The token's user, if the token is still theirs (logout-all bumps the version): one indexed read."""
     uid, version = user_id_from_token(token)
-    query = _CALLER_WITH_MEMBERSHIPS if with_memberships else _CALLER
-    rows = db.session.connection().execute(query, {"uid": uid}).all()
+    rows = db.session.connection().execute(_CALLER_WITH_PROFILE if with_profile else _CALLER, {"uid": uid}).all()
     if not rows or rows[0].token_version != version:
         raise Unauthenticated("TOKEN_REVOKED")
     first = rows[0]
-    memberships = _in_order(r for r in rows if r.membership_id is not None) if with_memberships else None
-    return Caller(first.id, first.display_name, first.phone_masked, memberships)
+    if not with_profile:
+        return Caller(first.id, first.display_name, first.phone_masked)
+    consents = sorted((r for r in rows if r.consent_id is not None), key=lambda r: r.consent_id)
+    return Caller(first.id, first.display_name, first.phone_masked,
+                  _in_order(r for r in rows if r.membership_id is not None),
+                  tuple(ConsentRow(r.consent_kind, r.consent_version, r.granted_at) for r in consents))
 
 
 def memberships_of(user_id: int) -> tuple[MembershipRow, ...]:
