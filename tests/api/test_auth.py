@@ -135,3 +135,40 @@ def test_every_route_of_a_secured_blueprint_requires_login(app):
     assert len(endpoints) > 10
     missing = [e for e in endpoints if not getattr(app.view_functions[e], "siteroll_login_required", False)]
     assert missing == []
+
+
+def test_me_in_one_query_answers_what_the_separate_queries_do(app, client):
+    """/me reads the caller, memberships and consents in one UNION (services.auth, @with_profile)."""
+    from models import Consent, MembershipStatus, Role
+    from models.base import utcnow
+    from services import auth, consents
+    from tests.factories import USCCS, add_member, make_company, make_project, make_team, make_user
+
+    with app.app_context():
+        admin, worker = make_user("me-admin"), make_user("me-worker", "王五")
+        first = make_project(admin)
+        second = make_project(admin, company=make_company(admin, USCCS[1], "第二建设集团"))
+        add_member(second, worker, Role.WORKER, make_team(admin, second))
+        add_member(first, worker, Role.WORKER)
+        add_member(first, make_user("me-other"), Role.WORKER)
+        gone = add_member(first, worker, Role.TEAM_LEADER)
+        gone.status = MembershipStatus.LEFT.value
+        for kind, withdrawn in (("location", None), ("biometric", utcnow()), ("privacy_policy", None)):
+            db.session.add(Consent(user_id=worker.id, kind=kind, version="v1", granted_at=utcnow(), withdrawn_at=withdrawn))
+        db.session.commit()
+        worker_id = worker.id
+        token = issue(worker)
+        caller = auth.authenticate(token, with_profile=True)
+        assert caller.memberships == auth.memberships_of(worker_id)
+        assert [m.project_id for m in caller.memberships] == [first.id, second.id]  # left ones not shown
+        assert list(caller.consents) == [(c.kind, c.version, c.granted_at) for c in consents.consents_of(worker_id)]
+        assert [c.kind for c in caller.consents] == ["location", "privacy_policy"]
+        assert caller.consents[0].granted_at.tzinfo is not None
+    me = client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}).get_json()
+    assert me["display_name"] == "王五" and len(me["memberships"]) == 2 and len(me["consents"]) == 2
+
+
+def issue(user):
+    from services.auth import issue_token
+
+    return issue_token(user).token
