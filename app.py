@@ -116,7 +116,8 @@ def _tune_pool(app: ContractAPI) -> None:
     with app.app_context():
         engine = db.engine
     options = app.config["SQLALCHEMY_ENGINE_OPTIONS"]
-    if engine.dialect.name == "mysql" and options.get("pool_reset_on_return", "x") is None:
+    # config.py asks MariaDB for pool_reset_on_return=None: models/pool.py then does the resets
+    if engine.dialect.name == "mysql" and "pool_reset_on_return" in options and options["pool_reset_on_return"] is None:
         pool.install(engine, app.config["DB_IDLE_PING_SECONDS"])
         app.extensions[pool.READ_ENGINE] = pool.read_engine(engine, options, app.config["DB_IDLE_PING_SECONDS"])
 

@@ -34,8 +34,8 @@ public = api_blueprint("auth_public", __name__, "auth", "微信登录与个人�
 
 def user_out(user: User | auth.Caller) -> UserOut:
     if isinstance(user, auth.Caller) and user.memberships is not None and user.consents is not None:
-        return UserOut.of(user, user.memberships, user.consents)
-    return UserOut.of(user, auth.memberships_of(user.id), consents.consents_of(user.id))
+        return UserOut.of(user, user.memberships, user.consents)  # read with the token check (@with_profile)
+    return UserOut.of(user, *auth.profile(user.id))
 
 
 @public.post("/auth/login", responses={200: LoginOut},

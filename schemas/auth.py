@@ -37,7 +37,7 @@ class MembershipOut(BaseModel):
 
     @classmethod
     def of(cls, row: Any) -> MembershipOut:
-        """From a row of services.org.projects_of."""
+        """From a services.auth.MembershipRow."""
         return cls(id=row.id, project_id=row.project_id, project_name=row.project_name, role=row.role,
                    team_id=row.team_id, team_name=row.team_name, status=row.status)
 
@@ -57,7 +57,7 @@ class UserOut(BaseModel):
 
     @classmethod
     def of(cls, user: Any, memberships: list[Any], consents: list[Any]) -> UserOut:
-        """``user``: a User or services.auth.Caller; rows of projects_of and consents_of."""
+        """``user``: a User or services.auth.Caller; services.auth.profile's memberships and consents."""
         return cls(id=user.id, display_name=user.display_name, phone_masked=user.phone_masked,
                    memberships=[MembershipOut.of(row) for row in memberships],
                    consents=[ConsentOut(kind=c.kind, version=c.version, granted_at=c.granted_at) for c in consents])

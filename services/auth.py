@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import NamedTuple
@@ -80,9 +80,10 @@ _MEMBERSHIP_COLUMNS = (Membership.id.label("membership_id"), Membership.project_
                        Project.name.label("project_name"), Membership.role, Membership.team_id,
                        Team.name.label("team_name"), Membership.status)
 _CALLER = select(*_CALLER_COLUMNS).where(User.id == bindparam("uid"))
-# /me, which every app start and resume calls: the token check, the memberships and the consents in
-# one round trip. Two kinds of rows in one result: the user's row once per membership (or once,
-# without), then one per standing consent; each kind leaves the other's columns NULL.
+# The user's profile (/me, which every app start and resume calls; also the answer of login and of
+# the /me writes): the user, the memberships and the consents in one round trip, with the token check
+# when it is also the authentication. Two kinds of rows in one result: the user's row once per
+# membership (or once, without), then one per standing consent; each kind leaves the other's columns NULL.
 _NO_CONSENT = (null().label("consent_id"), null().label("consent_kind"), null().label("consent_version"),
                type_coerce(null(), UTCDateTime()).label("granted_at"))
 _NO_MEMBERSHIP = tuple(null().label(c.key) for c in _MEMBERSHIP_COLUMNS)
@@ -96,12 +97,6 @@ _CALLER_WITH_PROFILE = union_all(
     .join(Consent, Consent.user_id == User.id)
     .where(User.id == bindparam("uid"), Consent.withdrawn_at.is_(None)),
 )
-_MEMBERSHIPS_OF = (
-    select(*_MEMBERSHIP_COLUMNS)
-    .join(Project, Project.id == Membership.project_id)
-    .outerjoin(Team, Team.id == Membership.team_id)
-    .where(Membership.user_id == bindparam("uid"), Membership.status != MembershipStatus.LEFT.value)
-)
 
 
 def authenticate(token: str, *, with_profile: bool = False) -> Caller:
@@ -113,25 +108,21 @@ def authenticate(token: str, *, with_profile: bool = False) -> Caller:
     first = rows[0]
     if not with_profile:
         return Caller(first.id, first.display_name, first.phone_masked)
-    consents = sorted((r for r in rows if r.consent_id is not None), key=lambda r: r.consent_id)
-    return Caller(first.id, first.display_name, first.phone_masked,
-                  _in_order(r for r in rows if r.membership_id is not None),
-                  tuple(ConsentRow(r.consent_kind, r.consent_version, r.granted_at) for r in consents))
+    return Caller(first.id, first.display_name, first.phone_masked, *_profile(rows))
 
 
-def memberships_of(user_id: int) -> tuple[MembershipRow, ...]:
-    """The user's memberships (not left) with project and team names."""
-    return _in_order(db.session.connection().execute(_MEMBERSHIPS_OF, {"uid": user_id}))
+def profile(user_id: int) -> tuple[tuple[MembershipRow, ...], tuple[ConsentRow, ...]]:
+    """The user's memberships (not left, with project and team names) and standing consents."""
+    return _profile(db.session.connection().execute(_CALLER_WITH_PROFILE, {"uid": user_id}).all())
 
 
-def _in_order(rows: Iterable[Row]) -> tuple[MembershipRow, ...]:
+def _profile(rows: Sequence[Row]) -> tuple[tuple[MembershipRow, ...], tuple[ConsentRow, ...]]:
     # sorted here: a handful of rows, and ORDER BY would cost MariaDB a temporary table per request
-    return tuple(sorted((_membership(r) for r in rows), key=lambda m: (m.project_id, m.id)))
-
-
-def _membership(row: Row) -> MembershipRow:
-    return MembershipRow(row.membership_id, row.project_id, row.project_name, row.role, row.team_id, row.team_name,
-                         row.status)
+    memberships = sorted((MembershipRow(r.membership_id, r.project_id, r.project_name, r.role, r.team_id,
+                                        r.team_name, r.status) for r in rows if r.membership_id is not None),
+                         key=lambda m: (m.project_id, m.id))
+    consents = sorted((r for r in rows if r.consent_id is not None), key=lambda r: r.consent_id)
+    return tuple(memberships), tuple(ConsentRow(r.consent_kind, r.consent_version, r.granted_at) for r in consents)
 
 
 def login_with_wechat(code: str) -> tuple[User, IssuedToken]:

@@ -3,7 +3,7 @@ sensitive personal information and need their own consent (个人信息保护法
 
 from __future__ import annotations
 
-from sqlalchemy import Row, bindparam, select
+from sqlalchemy import select
 
 from models import Consent, db
 from models.base import utcnow
@@ -73,12 +73,3 @@ def require_consent(user_id: int, kind: str) -> Consent:
         raise Forbidden("CONSENT_REQUIRED", f"请先阅读并同意《{KINDS.get(kind, kind)}》", {"kind": kind})
     return consent
 
-
-_CONSENTS_OF = (select(Consent.id, Consent.kind, Consent.version, Consent.granted_at)
-                .where(Consent.user_id == bindparam("user_id"), Consent.withdrawn_at.is_(None)))
-
-
-def consents_of(user_id: int) -> list[Row]:
-    """The user's standing consents (kind, version, granted_at), as plain rows, oldest first."""
-    # sorted here: ORDER BY would cost MariaDB a filesort on every /me
-    return sorted(db.session.connection().execute(_CONSENTS_OF, {"user_id": user_id}), key=lambda c: c.id)

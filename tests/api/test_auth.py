@@ -137,11 +137,11 @@ def test_every_route_of_a_secured_blueprint_requires_login(app):
     assert missing == []
 
 
-def test_me_in_one_query_answers_what_the_separate_queries_do(app, client):
+def test_me_in_one_query_answers_the_profile(app, client):
     """/me reads the caller, memberships and consents in one UNION (services.auth, @with_profile)."""
     from models import Consent, MembershipStatus, Role
     from models.base import utcnow
-    from services import auth, consents
+    from services import auth
     from tests.factories import USCCS, add_member, make_company, make_project, make_team, make_user
 
     with app.app_context():
@@ -159,10 +159,11 @@ def test_me_in_one_query_answers_what_the_separate_queries_do(app, client):
         worker_id = worker.id
         token = issue(worker)
         caller = auth.authenticate(token, with_profile=True)
-        assert caller.memberships == auth.memberships_of(worker_id)
+        assert (caller.memberships, caller.consents) == auth.profile(worker_id)
         assert [m.project_id for m in caller.memberships] == [first.id, second.id]  # left ones not shown
-        assert list(caller.consents) == [(c.kind, c.version, c.granted_at) for c in consents.consents_of(worker_id)]
-        assert [c.kind for c in caller.consents] == ["location", "privacy_policy"]
+        assert [(m.role, m.status, m.team_name) for m in caller.memberships] == [
+            ("worker", "active", None), ("worker", "active", "钢筋班")]
+        assert [(c.kind, c.version) for c in caller.consents] == [("location", "v1"), ("privacy_policy", "v1")]
         assert caller.consents[0].granted_at.tzinfo is not None
     me = client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}).get_json()
     assert me["display_name"] == "王五" and len(me["memberships"]) == 2 and len(me["consents"]) == 2
