@@ -74,16 +74,9 @@ def _touches_audit(statement: Any) -> bool:
     return any(getattr(t, "name", None) in _TABLES for t in tables)
 
 
-_installed = False
-
-
 def install_session_hooks(session: Any) -> None:
-    """Once per process, on the scoped session every app shares."""
-    global _installed
-    if _installed:
-        return
-    _installed = True
-
+    """On the scoped session every app shares; called once per process by
+    services.audit_checkpoints.install_session_hooks (which keeps the once)."""
     @event.listens_for(session, "before_commit")
     def _before_commit(s: Session) -> None:
         if s.in_nested_transaction():
