@@ -65,6 +65,9 @@ class TradeList(BaseModel):
 class EmergencyContactIn(Strict):
     name: str = Field(min_length=1, max_length=30)
     phone: str = Field(min_length=5, max_length=20)
+    address: str | None = Field(default=None, min_length=2, max_length=128, title="紧急联系人联系地址")
+    relationship: str | None = Field(default=None, min_length=1, max_length=16, title="与本人关系",
+                                     description="如 配偶、父亲、子女、朋友")
 
 
 class ProfileIn(Strict):
@@ -77,6 +80,10 @@ class ProfileIn(Strict):
     bank_name: str | None = Field(default=None, min_length=2, max_length=64, description="开户银行")
     trade: str = Field(min_length=1, max_length=32, description="工种，取自 GET /api/v1/trades")
     emergency_contact: EmergencyContactIn | None = None
+    address: str | None = Field(default=None, min_length=4, max_length=128, title="住址",
+                                description="户籍地址或现住址（劳动合同写明，审核通过前必填）")
+    draws_pension: bool = Field(default=False, title="已领取养老金",
+                                description="已依法享受基本养老保险待遇：将签订用工书面协议而非劳动合同")
 
 
 class ProfileOut(FromRow):
@@ -90,6 +97,8 @@ class ProfileOut(FromRow):
     bank_name: str | None
     trade: str
     emergency_contact_masked: str | None
+    address_masked: str | None = Field(description="脱敏住址（只显示省市）")
+    draws_pension: bool
     updated_at: dt.datetime
 
 

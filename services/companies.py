@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from models import Company, Membership, MembershipStatus, ProjectCompany, db
+from models import Company, Membership, MembershipStatus, ProjectCompany, Role, db
 from models.base import utcnow
 from services import audit
-from services.errors import Conflict, NotFound
+from services.errors import Conflict, Forbidden, NotFound, Unprocessable
+
+# 《劳动合同法》第十七条（一）: 用人单位的名称、住所和法定代表人或者主要负责人; the model adds 电话
+PARTICULARS = ("legal_representative", "address", "phone")
 
 
 def get_company(company_id: int) -> Company:
@@ -56,3 +59,40 @@ def verify_company(company_id: int) -> Company:
         audit.record("company.verified", actor_user_id=None, object_type="company", object_id=company.id,
                      details={"uscc": company.uscc})
     return company
+
+
+def _project_admin_where_involved(actor_id: int, company_id: int) -> bool:
+    return db.session.execute(
+        select(ProjectCompany.id)
+        .join(Membership, Membership.project_id == ProjectCompany.project_id)
+        .where(ProjectCompany.company_id == company_id, Membership.user_id == actor_id,
+               Membership.role == Role.PROJECT_ADMIN.value,
+               Membership.status == MembershipStatus.ACTIVE.value).limit(1)
+    ).first() is not None
+
+
+def update_particulars(actor_id: int, company_id: int, changes: dict[str, str]) -> Company:
+    """甲方's particulars for its contracts: by its registrant, or a project admin of a project it takes part in."""
+    company = read_company(actor_id, company_id)
+    if company.created_by != actor_id and not _project_admin_where_involved(actor_id, company.id):
+        raise Forbidden()
+    before = {k: getattr(company, k) for k in PARTICULARS}
+    for key in PARTICULARS:
+        if key in changes:
+            setattr(company, key, changes[key].strip() if changes[key] else None)
+    db.session.flush()
+    audit.record("company.particulars_updated", actor_user_id=actor_id, object_type="company",
+                 object_id=company.id, details={"changed": sorted(k for k in PARTICULARS
+                                                                  if getattr(company, k) != before[k])})
+    return company
+
+
+def missing_particulars(company: Company) -> list[str]:
+    return [k for k in PARTICULARS if not (getattr(company, k) or "").strip()]
+
+
+def require_particulars(company: Company) -> None:
+    """A contract cannot name an employer whose particulars are incomplete (422 listing them)."""
+    if missing := missing_particulars(company):
+        raise Unprocessable("EMPLOYER_PARTICULARS_INCOMPLETE", details={
+            "company_id": company.id, "company_name": company.name, "missing": missing})

@@ -48,14 +48,15 @@ def _flush_unique(conflict: Conflict) -> None:
         raise conflict from exc
 
 
-def create_company(actor_id: int, name: str, uscc: str) -> Company:
-    """Registers a claim, unverified until an operator checks it; a verified USCC is taken."""
+def create_company(actor_id: int, name: str, uscc: str, **particulars: str | None) -> Company:
+    """Registers a claim, unverified until an operator checks it; a verified USCC is taken.
+    ``particulars``: legal_representative, address, phone (the contract's 甲方 block) when known."""
     code = normalize_uscc(uscc)
     taken = db.session.execute(select(Company.id).where(
         Company.uscc == code, or_(Company.verified.is_(True), Company.created_by == actor_id))).first()
     if taken:
         raise Conflict("COMPANY_EXISTS", details={"uscc": code})
-    company = Company(name=name.strip(), uscc=code, created_by=actor_id, verified=False)
+    company = Company(name=name.strip(), uscc=code, created_by=actor_id, verified=False, **particulars)
     db.session.add(company)
     _flush_unique(Conflict("COMPANY_EXISTS", details={"uscc": code}))
     audit.record("company.created", actor_user_id=actor_id, object_type="company", object_id=company.id,
@@ -279,16 +280,20 @@ def role_team(project_id: int, role: str, team_id: int | None) -> int | None:
     return team.id
 
 
-def hold_role(project_id: int, user_id: int, role: str, team_id: int | None) -> Membership:
-    """Give (or give back) a role, active at once; racing twins end as a 409, not a 500."""
+def hold_role(project_id: int, user_id: int, role: str, team_id: int | None, company_id: int | None = None
+              ) -> Membership:
+    """Give (or give back) a role, active at once; racing twins end as a 409, not a 500.
+    ``company_id``: the company an employer_signatory signs for."""
     membership = db.session.execute(select(Membership).where(
         Membership.project_id == project_id, Membership.user_id == user_id, Membership.role == role)
     ).scalar_one_or_none()
     if membership is None:
-        membership = Membership(project_id=project_id, user_id=user_id, role=role, team_id=team_id)
+        membership = Membership(project_id=project_id, user_id=user_id, role=role, team_id=team_id,
+                                company_id=company_id)
         db.session.add(membership)
     else:
         membership.team_id, membership.status = team_id, MembershipStatus.ACTIVE.value
+        membership.company_id = company_id
     _flush_unique(Conflict("MEMBERSHIP_CHANGED"))
     return membership
 

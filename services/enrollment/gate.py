@@ -145,7 +145,9 @@ def facts_from(row: Any | None) -> Facts:
 
 
 def _contract_reasons(facts: Facts, on_day: date) -> list[Reason]:
-    if facts.contract_status in (None, ContractStatus.UNSIGNED.value, ContractStatus.SIGNING.value):
+    if facts.contract_status == ContractStatus.WORKER_SIGNED.value:  # in force only once both signed (§16)
+        return [_reason("CONTRACT_NOT_SIGNED", "您已签署，合同待用人单位签署后生效")]
+    if facts.contract_status not in (ContractStatus.SIGNED.value, ContractStatus.TERMINATED.value):
         return [_reason("CONTRACT_NOT_SIGNED")]
     if facts.contract_status == ContractStatus.TERMINATED.value and (
             facts.termination_date is None or facts.termination_date <= on_day):

@@ -1,0 +1,107 @@
+"""The employer's side of a contract, and the status both sides lead to.
+
+《劳动合同法》第十六条: "劳动合同由用人单位与劳动者协商一致，并经用人单位与劳动者在劳动合同文本上签字或者盖章
+生效。" So a contract (and a 变更协议) is in force only when the worker has signed (services/contracts/signing.py)
+and an authorised signatory of the employer company (role ``employer_signatory``, held for one company in one
+project) has signed: unsigned → worker_signed / employer_signed → signed. The second signature seals it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from models import Contract, ContractStatus, db
+from models.base import utcnow
+from services import audit, pii
+from services.authz import Action, authorize
+from services.contracts.lifecycle import _context, content_hash, signs_for
+from services.contracts.signing import _check_signature
+from services.contracts.status import Signable, settle_status
+from services.errors import Conflict, Forbidden, NotFound
+
+def signatory_company(actor_id: int, project_id: int) -> int:
+    """The company the caller signs for; 404 to outsiders, 403 to members without the role."""
+    authorize(actor_id, Action.CONTRACT_EMPLOYER_SIGN, project_id)
+    company_id = signs_for(actor_id, project_id)
+    if company_id is None:
+        raise Forbidden()
+    return company_id
+
+
+def put_employer_signature(actor_id: int, record: Signable, object_type: str, signature: bytes,
+                           hasher: Callable[[Signable], str]) -> None:
+    if record.status == ContractStatus.TERMINATED.value:
+        raise Conflict("CONTRACT_TERMINATED")
+    if record.employer_signed_at is not None:
+        raise Conflict("CONTRACT_EMPLOYER_ALREADY_SIGNED", details={"status": record.status})
+    context = (_context(record.id, "employer_signature") if object_type == "contract"
+               else pii.row_context("contract_amendments", "employer_signature_enc", record.id))
+    record.employer_signature_enc = pii.encrypt_bytes(signature, context=context)
+    record.employer_signature_sha256 = hashlib.sha256(signature).hexdigest()
+    record.employer_signer_id, record.employer_signed_at = actor_id, utcnow()
+    db.session.flush()
+    audit.record(f"{object_type}.employer_signed", actor_user_id=actor_id, object_type=object_type,
+                 object_id=record.id, details={"company_id": record.employer_company_id,
+                                               "signature_sha256": record.employer_signature_sha256})
+    if record.status != ContractStatus.SIGNING.value:  # else the worker's face check settles it
+        settle_status(record, object_type, hasher)
+
+
+def employer_sign(actor_id: int, contract_id: int, signature: bytes) -> Contract:
+    """The employer's authorised signatory signs one contract of their company (handwritten PNG)."""
+    contract = db.session.get(Contract, contract_id, with_for_update=True)
+    if contract is None:
+        raise NotFound("CONTRACT_NOT_FOUND")
+    company_id = signatory_company(actor_id, contract.project_id)
+    if contract.employer_company_id != company_id:
+        raise NotFound("CONTRACT_NOT_FOUND")  # another company's contract: not theirs to see
+    _check_signature(signature)
+    put_employer_signature(actor_id, contract, "contract", signature, content_hash)
+    return contract
+
+
+@dataclass(frozen=True)
+class Skipped:
+    contract_id: int
+    code: str
+
+
+def employer_sign_many(actor_id: int, project_id: int, contract_ids: list[int], signature: bytes
+                       ) -> tuple[list[Contract], list[Skipped]]:
+    """One signature on many contracts of the signatory's company in the project; any other id is skipped
+    (CONTRACT_NOT_FOUND: not this company's or not this project's) and said so."""
+    company_id = signatory_company(actor_id, project_id)
+    _check_signature(signature)
+    ids = sorted(set(contract_ids))
+    rows = {c.id: c for c in db.session.execute(
+        select(Contract).where(Contract.id.in_(ids), Contract.project_id == project_id,
+                               Contract.employer_company_id == company_id)
+        .order_by(Contract.id).with_for_update()).scalars()}
+    signed, skipped = [], []
+    for contract_id in ids:
+        contract = rows.get(contract_id)
+        if contract is None:
+            skipped.append(Skipped(contract_id, "CONTRACT_NOT_FOUND"))
+            continue
+        try:
+            put_employer_signature(actor_id, contract, "contract", signature, content_hash)
+        except Conflict as exc:
+            skipped.append(Skipped(contract_id, exc.code))
+            continue
+        signed.append(contract)
+    audit.record("contract.employer_batch_signed", actor_user_id=actor_id, object_type="project",
+                 object_id=project_id, details={"company_id": company_id, "signed": [c.id for c in signed],
+                                                "skipped": [s.contract_id for s in skipped]})
+    return signed, skipped
+
+
+def employer_signature_png(record: Signable, object_type: str = "contract") -> bytes | None:
+    if record.employer_signature_enc is None:
+        return None
+    context = (_context(record.id, "employer_signature") if object_type == "contract"
+               else pii.row_context("contract_amendments", "employer_signature_enc", record.id))
+    return pii.decrypt_bytes(record.employer_signature_enc, context=context)
