@@ -132,12 +132,22 @@ class EnrollmentOut(BaseModel):
     status: Literal["pending", "active", "rejected", "left"]
     reject_reason: str | None
     completeness: CompletenessOut
+    contract_id: int | None = Field(default=None, description="最新一份合同（审核通过时生成）")
+    contract_kind: Literal["labour_contract", "service_agreement"] | None = Field(
+        default=None, description="labour_contract 劳动合同 / service_agreement 用工书面协议（劳务协议）")
+    contract_kind_reason: Literal["retirement_age", "pension"] | None = Field(
+        default=None, description="签用工书面协议的原因：retirement_age 已达法定退休年龄 / pension 已领取养老金")
+    contract_status: str | None = None
     created_at: dt.datetime
 
     @classmethod
     def of(cls, a: Application) -> EnrollmentOut:
         c = a.completeness
+        k = a.contract
         return cls(
+            contract_id=k.id if k else None, contract_kind=k.kind if k else None,  # type: ignore[arg-type]
+            contract_kind_reason=k.kind_reason if k else None,  # type: ignore[arg-type]
+            contract_status=k.status if k else None,
             id=a.membership.id, user_id=a.user.id, name_masked=a.profile.name_masked if a.profile else None,
             team_id=a.membership.team_id, team_name=a.team.name if a.team else None,
             status=a.membership.status,  # type: ignore[arg-type]

@@ -23,6 +23,7 @@ from services.contracts.signing import _check_signature
 from services.contracts.status import Signable, settle_status
 from services.errors import Conflict, Forbidden, NotFound
 
+
 def signatory_company(actor_id: int, project_id: int) -> int:
     """The company the caller signs for; 404 to outsiders, 403 to members without the role."""
     authorize(actor_id, Action.CONTRACT_EMPLOYER_SIGN, project_id)
@@ -105,3 +106,18 @@ def employer_signature_png(record: Signable, object_type: str = "contract") -> b
     context = (_context(record.id, "employer_signature") if object_type == "contract"
                else pii.row_context("contract_amendments", "employer_signature_enc", record.id))
     return pii.decrypt_bytes(record.employer_signature_enc, context=context)
+
+
+def project_contracts(actor_id: int, project_id: int, status: str | None) -> list[Contract]:
+    """The project's contracts, masked: the employer's signatory sees its own company's (what it has to
+    sign); the labour manager and the project admin see all."""
+    company_id = signs_for(actor_id, project_id)
+    query = select(Contract).where(Contract.project_id == project_id)
+    if company_id is not None:
+        authorize(actor_id, Action.CONTRACT_EMPLOYER_SIGN, project_id)
+        query = query.where(Contract.employer_company_id == company_id)
+    else:
+        authorize(actor_id, Action.CONTRACT_VIEW, project_id)
+    if status is not None:
+        query = query.where(Contract.status == status)
+    return list(db.session.execute(query.order_by(Contract.id).limit(500)).scalars())
