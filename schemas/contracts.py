@@ -8,7 +8,7 @@ from typing import Literal
 from flask_openapi3 import FileStorage
 from pydantic import BaseModel, Field
 
-from models import Contract
+from models import Contract, ContractAmendment
 from schemas.common import FromRow, Strict
 from services.contracts.model_text import LABOUR_CLAUSES
 from services.contracts.templates import PLACEHOLDERS, REQUIRED_PLACEHOLDERS, TemplateTerms
@@ -163,3 +163,53 @@ class BatchSignedOut(BaseModel):
 class TerminateIn(Strict):
     reason: str = Field(min_length=2, max_length=256, description="解除（退场）原因")
     date: dt.date = Field(description="解除日期")
+
+
+class AmendmentPath(BaseModel):
+    amendment_id: int = Field(ge=1, le=2**53)
+
+
+class AmendmentIn(Strict):
+    wage_type: WageType | None = Field(default=None, description="不填：不变")
+    wage_amount_fen: int | None = Field(default=None, ge=1, le=10_000_000, description="新的工资标准（分）；不填：不变")
+    pay_day: int | None = Field(default=None, ge=1, le=31, description="新的发薪日；不填：不变")
+    term_end: dt.date | None = Field(default=None, description="新的终止日期（续订）；不填：不变")
+    effective_from: dt.date = Field(description="变更自哪天起执行")
+
+
+class AmendmentOut(BaseModel):
+    id: int
+    contract_id: int
+    status: Status = Field(description=STATUS_TEXT)
+    title: str
+    wage_type: WageType
+    wage_amount_fen: int
+    pay_day: int
+    term_end: dt.date | None
+    effective_from: dt.date
+    text: str = Field(description="变更协议全文（查看记入审计日志）")
+    worker_signed_at: dt.datetime | None
+    employer_signed_at: dt.datetime | None
+    signed_at: dt.datetime | None
+    content_sha256: str | None = Field(description="双方签署后内容的 SHA-256，已记入审计链")
+    created_at: dt.datetime
+
+    @classmethod
+    def of(cls, a: ContractAmendment, text: str) -> AmendmentOut:
+        return cls.model_validate({**{k: getattr(a, k) for k in cls.model_fields if k != "text"}, "text": text})
+
+
+class AmendmentSummary(FromRow):
+    id: int
+    contract_id: int
+    status: Status
+    wage_type: WageType
+    wage_amount_fen: int
+    pay_day: int
+    term_end: dt.date | None
+    effective_from: dt.date
+    signed_at: dt.datetime | None
+
+
+class AmendmentList(BaseModel):
+    items: list[AmendmentSummary]

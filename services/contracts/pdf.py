@@ -15,8 +15,8 @@ from fpdf import FPDF
 
 from models import Contract, ContractStatus
 from services.contracts.lifecycle import contract_text, signature_png
-from services.contracts.parties import employer_signature_png
 from services.contracts.model_text import WAGE_TYPE_LABELS, WAGE_UNITS
+from services.contracts.parties import employer_signature_png
 from services.contracts.templates import yuan
 from services.days import SITE_TZ
 from services.errors import ServiceUnavailable

@@ -35,6 +35,7 @@ REQUIRED_PLACEHOLDERS = frozenset({
     "id_number", "worker_address", "term", "project_address", "hours", "wage_amount", "pay_day", "wage_card",
     "hazards",
 })
+SERVICE_REQUIRED = REQUIRED_PLACEHOLDERS - {"hours"}  # no working-hours clause: not a labour relation
 HOURS_SYSTEMS = ("standard", "comprehensive", "flexible")
 TERM_TYPES = ("task", "fixed", "open")
 
@@ -95,8 +96,9 @@ def missing_clauses(body: str, kind: str = ContractKind.LABOUR_CONTRACT.value) -
 def validate_template(terms: TemplateTerms, kind: str = ContractKind.LABOUR_CONTRACT.value) -> None:
     """Every rule a template must meet, in one place (braces, placeholders, clauses, terms)."""
     used = placeholders_in(terms.body)
-    allowed = PLACEHOLDERS if kind == ContractKind.LABOUR_CONTRACT.value else SERVICE_PLACEHOLDERS
-    unknown, missing = sorted(used - allowed), sorted(REQUIRED_PLACEHOLDERS - used)
+    labour = kind == ContractKind.LABOUR_CONTRACT.value
+    allowed, required = (PLACEHOLDERS, REQUIRED_PLACEHOLDERS) if labour else (SERVICE_PLACEHOLDERS, SERVICE_REQUIRED)
+    unknown, missing = sorted(used - allowed), sorted(required - used)
     if unknown or missing:
         raise Unprocessable("TEMPLATE_PLACEHOLDERS_INVALID", details={
             "unknown": unknown, "missing": missing, "allowed": sorted(allowed)})

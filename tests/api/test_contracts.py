@@ -15,8 +15,8 @@ from services.days import business_day
 from services.enrollment.gate import entry_gate
 from tests.api.enrollment_site import Site, apply, error
 from tests.conftest import drain_jobs
-from tests.factories import bearer, make_user, profile_body
 from tests.faces.photos import face_bytes
+from tests.factories import bearer, make_user, profile_body
 
 pytestmark = pytest.mark.slow
 
