@@ -108,7 +108,8 @@ def _signatures(pdf: FPDF, contract: Contract) -> None:
         pdf.add_page()
     pdf.set_font("cjk", size=11)
     half = pdf.epw / 2
-    pdf.cell(half, 8, "甲方（用人单位）：", new_x="RIGHT")
+    labour = contract.kind != "service_agreement"
+    pdf.cell(half, 8, "甲方（用人单位）：" if labour else "甲方（用工单位）：", new_x="RIGHT")
     pdf.cell(0, 8, "乙方（建筑工人）：", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("cjk", size=9)
     pdf.cell(half, 6, contract.employer_name, new_x="LMARGIN", new_y="NEXT")
@@ -137,7 +138,7 @@ def _signatures(pdf: FPDF, contract: Contract) -> None:
                      "该摘要已记入不可篡改的审计日志，可用于核对本合同内容和双方签名是否被改动。"):
             pdf.multi_cell(0, 5.5, line, new_x="LMARGIN", new_y="NEXT")
     else:
-        pdf.multi_cell(0, 5.5, "本合同尚未生效：乙方在小程序中阅读全文后手写签名并完成人脸核验，"
+        pdf.multi_cell(0, 5.5, f"本{'合同' if labour else '协议'}尚未生效：乙方在小程序中阅读全文后手写签名并完成人脸核验，"
                                "甲方授权签署人签署后生效。", new_x="LMARGIN", new_y="NEXT")
     if contract.status == ContractStatus.TERMINATED.value:
         pdf.multi_cell(0, 5.5, f"合同已于 {contract.termination_date} 解除：{contract.termination_reason}",
