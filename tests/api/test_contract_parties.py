@@ -195,7 +195,7 @@ def test_a_supplementary_agreement_is_signed_by_both_and_the_original_stays_seal
     worker, labour = site.headers["worker"], site.headers["labour"]
     _, contract_id = approved_worker(app, client, site)
     url = f"/api/v1/contracts/{contract_id}/amendments"
-    change = {"wage_amount_fen": 40000, "effective_from": "2027-01-01"}
+    change = {"wage_amount_fen": 40000, "term_end": "2030-12-31", "effective_from": "2027-01-01"}
     assert error(client.post(url, json=change, headers=labour))["code"] == "CONTRACT_NOT_IN_FORCE"
     signer = employer_signatory(app, client, site)
     sign(client, worker, contract_id, "img2.jpg")
@@ -232,3 +232,8 @@ def test_a_supplementary_agreement_is_signed_by_both_and_the_original_stays_seal
     assert [(a["status"], a["wage_amount_fen"]) for a in listed] == [("signed", 40000)]
     result = app.test_cli_runner().invoke(args=["audit", "verify"])
     assert result.exit_code == 0, result.output
+    with app.app_context():  # the renewal's end date is the one the gate keeps
+        from services.enrollment.gate import entry_gate
+        codes = {d: [r.code for r in entry_gate(site.users["worker"], site.project_id, d).reasons]
+                 for d in (date(2030, 12, 31), date(2031, 1, 1))}
+        assert "CONTRACT_NOT_ACTIVE" not in codes[date(2030, 12, 31)] and "CONTRACT_NOT_ACTIVE" in codes[date(2031, 1, 1)]

@@ -9,8 +9,8 @@ import pytest
 
 from models import Membership, Role, User, db
 from services import contracts
-from services.contracts import model_text
 from services.consents import grant_consent
+from services.contracts import model_text
 from services.enrollment.profile import ProfileInput, save_profile
 from tests.api.test_org_authz import OVERSIGHT, ROLES, World, check, expect, run
 from tests.factories import id_number, make_face_template, years_ago
