@@ -128,7 +128,9 @@ def employer_sign(path: ContractPath, form: EmployerSignForm):
 @bp.post("/projects/<int:project_id>/contracts/employer-sign", responses={200: BatchSignedOut},
          summary="用人单位批量签署（只签本企业的合同，其余列入 skipped）")
 @login_required
-@raises("PROJECT_NOT_FOUND", "FORBIDDEN", "SIGNATURE_INVALID")
+# the last three come back per contract in `skipped`, not as the answer's error
+@raises("PROJECT_NOT_FOUND", "FORBIDDEN", "SIGNATURE_INVALID", "CONTRACT_NOT_FOUND", "CONTRACT_EMPLOYER_ALREADY_SIGNED",
+        "CONTRACT_TERMINATED")
 def employer_sign_batch(path: ProjectPath, form: BatchEmployerSignForm):
     signature = form.signature.stream.read(SIGNATURE_MAX_BYTES + 1)
     signed, skipped = parties.employer_sign_many(actor_id(), path.project_id, form.contract_ids, signature)

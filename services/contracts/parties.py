@@ -33,12 +33,24 @@ def signatory_company(actor_id: int, project_id: int) -> int:
     return company_id
 
 
+def refusal(record: Signable) -> str | None:
+    """Why the employer may not sign this record now (an error code), or None."""
+    if record.status == ContractStatus.TERMINATED.value:
+        return "CONTRACT_TERMINATED"
+    if record.employer_signed_at is not None:
+        return "CONTRACT_EMPLOYER_ALREADY_SIGNED"
+    return None
+
+
 def put_employer_signature(actor_id: int, record: Signable, object_type: str, signature: bytes,
                            hasher: Callable[[Signable], str]) -> None:
-    if record.status == ContractStatus.TERMINATED.value:
-        raise Conflict("CONTRACT_TERMINATED")
-    if record.employer_signed_at is not None:
-        raise Conflict("CONTRACT_EMPLOYER_ALREADY_SIGNED", details={"status": record.status})
+    if (code := refusal(record)) is not None:
+        raise Conflict(code, details={"status": record.status})
+    _apply_employer_signature(actor_id, record, object_type, signature, hasher)
+
+
+def _apply_employer_signature(actor_id: int, record: Signable, object_type: str, signature: bytes,
+                              hasher: Callable[[Signable], str]) -> None:
     context = (_context(record.id, "employer_signature") if object_type == "contract"
                else pii.row_context("contract_amendments", "employer_signature_enc", record.id))
     record.employer_signature_enc = pii.encrypt_bytes(signature, context=context)
@@ -85,14 +97,11 @@ def employer_sign_many(actor_id: int, project_id: int, contract_ids: list[int], 
     signed, skipped = [], []
     for contract_id in ids:
         contract = rows.get(contract_id)
-        if contract is None:
-            skipped.append(Skipped(contract_id, "CONTRACT_NOT_FOUND"))
+        code = "CONTRACT_NOT_FOUND" if contract is None else refusal(contract)
+        if code is not None or contract is None:
+            skipped.append(Skipped(contract_id, code or "CONTRACT_NOT_FOUND"))
             continue
-        try:
-            put_employer_signature(actor_id, contract, "contract", signature, content_hash)
-        except Conflict as exc:
-            skipped.append(Skipped(contract_id, exc.code))
-            continue
+        _apply_employer_signature(actor_id, contract, "contract", signature, content_hash)
         signed.append(contract)
     audit.record("contract.employer_batch_signed", actor_user_id=actor_id, object_type="project",
                  object_id=project_id, details={"company_id": company_id, "signed": [c.id for c in signed],
