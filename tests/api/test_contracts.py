@@ -63,12 +63,12 @@ def approved_worker(app, client, site: Site) -> tuple[int, int]:
     return membership_id, contract_id
 
 
-def employer_signatory(app, client, site: Site) -> dict[str, str]:
-    """An employer_signatory of the general contractor (the team has no company of its own), by invitation."""
+def employer_signatory(app, client, site: Site, contract_id: int | None = None) -> dict[str, str]:
+    """An employer_signatory, by invitation, of the contract's employer (else of the general contractor)."""
     with app.app_context():
-        company_id = db.session.execute(select(ProjectCompany.company_id).where(
-            ProjectCompany.project_id == site.project_id)).scalar_one()
-        signer = bearer(make_user("signer"))
+        company_id = db.session.get(Contract, contract_id).employer_company_id if contract_id else db.session.execute(
+            select(ProjectCompany.company_id).where(ProjectCompany.project_id == site.project_id)).scalar_one()
+        signer = bearer(make_user())
         db.session.commit()
     resp = client.post(f"/api/v1/projects/{site.project_id}/invitations",
                        json={"role": "employer_signatory", "company_id": company_id}, headers=site.headers["admin"])
