@@ -100,16 +100,16 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table('contract_amendments', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_contract_amendments_contract_id'))
-    op.drop_table('contract_amendments')
+    op.drop_table('contract_amendments')  # its index goes with it (MariaDB keeps it for the foreign key until then)
     with op.batch_alter_table('contract_templates', schema=None, table_kwargs=SQLITE) as batch_op:
         for column in ('hours_approval_no', 'hours_system', 'term_type'):
             batch_op.drop_column(column)
     with op.batch_alter_table('contracts', schema=None, table_kwargs=SQLITE) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_contracts_employer_company_id'))
+        # the foreign keys first: MariaDB will not drop an index a foreign key uses
         batch_op.drop_constraint('fk_contracts_employer_signer_id', type_='foreignkey')
         batch_op.drop_constraint('fk_contracts_employer_company_id', type_='foreignkey')
+    with op.batch_alter_table('contracts', schema=None, table_kwargs=SQLITE) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_contracts_employer_company_id'))
         for column in ('employer_signed_at', 'employer_signature_sha256', 'employer_signature_enc',
                        'employer_signer_id', 'worker_signed_at', 'employer_company_id', 'kind_reason', 'kind'):
             batch_op.drop_column(column)
