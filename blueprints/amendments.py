@@ -78,8 +78,8 @@ def sign_amendment(path: AmendmentPath, form: SignForm):
          summary="用人单位签署变更协议（授权签署人手写签名）")
 @login_required
 @raises("AMENDMENT_NOT_FOUND", "PROJECT_NOT_FOUND", "FORBIDDEN", "SIGNATURE_INVALID",
-        "CONTRACT_EMPLOYER_ALREADY_SIGNED", "CONTRACT_TERMINATED")
+        "CONTRACT_EMPLOYER_ALREADY_SIGNED", "CONTRACT_TERMINATED", "COMPANY_SEAL_MISSING")
 def employer_sign_amendment(path: AmendmentPath, form: EmployerSignForm):
-    signature = form.signature.stream.read(SIGNATURE_MAX_BYTES + 1)
-    amendment = amendments.employer_sign_amendment(actor_id(), path.amendment_id, signature)
+    signature = form.signature.stream.read(SIGNATURE_MAX_BYTES + 1) if form.signature else None
+    amendment = amendments.employer_sign_amendment(actor_id(), path.amendment_id, signature, use_seal=form.use_seal)
     return answer(AmendmentOut.of(amendment, amendments.amendment_text(amendment, actor_id=actor_id())))

@@ -117,10 +117,10 @@ def list_project_contracts(path: ProjectPath, query: ProjectContractsQuery):
          summary="用人单位签署（授权签署人手写签名；工人也已签署时合同生效）")
 @login_required
 @raises("CONTRACT_NOT_FOUND", "PROJECT_NOT_FOUND", "FORBIDDEN", "SIGNATURE_INVALID",
-        "CONTRACT_EMPLOYER_ALREADY_SIGNED", "CONTRACT_TERMINATED")
+        "CONTRACT_EMPLOYER_ALREADY_SIGNED", "CONTRACT_TERMINATED", "COMPANY_SEAL_MISSING")
 def employer_sign(path: ContractPath, form: EmployerSignForm):
-    signature = form.signature.stream.read(SIGNATURE_MAX_BYTES + 1)
-    contract = parties.employer_sign(actor_id(), path.contract_id, signature)
+    signature = form.signature.stream.read(SIGNATURE_MAX_BYTES + 1) if form.signature else None
+    contract = parties.employer_sign(actor_id(), path.contract_id, signature, use_seal=form.use_seal)
     return answer(ContractOut.of(contract, contracts.contract_text(contract, actor_id=actor_id(),
                                                                    purpose="contract_employer_sign")))
 
@@ -130,10 +130,11 @@ def employer_sign(path: ContractPath, form: EmployerSignForm):
 @login_required
 # the last three come back per contract in `skipped`, not as the answer's error
 @raises("PROJECT_NOT_FOUND", "FORBIDDEN", "SIGNATURE_INVALID", "CONTRACT_NOT_FOUND", "CONTRACT_EMPLOYER_ALREADY_SIGNED",
-        "CONTRACT_TERMINATED")
+        "CONTRACT_TERMINATED", "COMPANY_SEAL_MISSING")
 def employer_sign_batch(path: ProjectPath, form: BatchEmployerSignForm):
-    signature = form.signature.stream.read(SIGNATURE_MAX_BYTES + 1)
-    signed, skipped = parties.employer_sign_many(actor_id(), path.project_id, form.contract_ids, signature)
+    signature = form.signature.stream.read(SIGNATURE_MAX_BYTES + 1) if form.signature else None
+    signed, skipped = parties.employer_sign_many(actor_id(), path.project_id, form.contract_ids, signature,
+                                                 use_seal=form.use_seal)
     return answer(BatchSignedOut(signed=[ContractSummary.model_validate(c) for c in signed],
                                  skipped=[SkippedOut(contract_id=s.contract_id, code=s.code) for s in skipped]))
 

@@ -107,6 +107,7 @@ class Contract(Base):
     employer_signature_enc: Mapped[str | None] = mapped_column(MediumText)
     employer_signature_sha256: Mapped[str | None] = mapped_column(String(64))
     employer_signed_at: Mapped[datetime | None]
+    employer_sign_method: Mapped[str | None] = mapped_column(String(16))  # handwritten | seal
 
 
 class ContractAmendment(Base):
@@ -138,5 +139,6 @@ class ContractAmendment(Base):
     employer_signature_enc: Mapped[str | None] = mapped_column(MediumText)
     employer_signature_sha256: Mapped[str | None] = mapped_column(String(64))
     employer_signed_at: Mapped[datetime | None]
+    employer_sign_method: Mapped[str | None] = mapped_column(String(16))
     signed_at: Mapped[datetime | None]
     content_sha256: Mapped[str | None] = mapped_column(String(64))

@@ -117,6 +117,8 @@ class ContractOut(BaseModel):
     worker_signed_at: dt.datetime | None = Field(description="工人签署（人脸核验通过）时间")
     employer_signed_at: dt.datetime | None = Field(description="用人单位授权签署人签署时间")
     employer_signer_id: int | None
+    employer_sign_method: Literal["handwritten", "seal"] | None = Field(
+        description="用人单位签署方式：handwritten 授权签署人手写签名 / seal 电子印章")
     signed_at: dt.datetime | None = Field(description="双方签署完毕（合同生效）时间")
     content_sha256: str | None = Field(description="签署后内容的 SHA-256，已记入审计链")
     termination_date: dt.date | None
@@ -141,12 +143,18 @@ class SignAccepted(BaseModel):
 
 
 class EmployerSignForm(BaseModel):
-    signature: FileStorage = Field(description="用人单位授权签署人的手写签名 PNG")
+    signature: FileStorage | None = Field(default=None, description="用人单位授权签署人的手写签名 PNG")
+    use_seal: bool = Field(default=False, description="true：加盖企业已登记的电子印章（不传 signature）")
 
 
 class BatchEmployerSignForm(BaseModel):
     contract_ids: list[int] = Field(min_length=1, max_length=200, description="要签署的合同 id（可重复该字段）")
-    signature: FileStorage = Field(description="用人单位授权签署人的手写签名 PNG，用于本批全部合同")
+    signature: FileStorage | None = Field(default=None, description="授权签署人的手写签名 PNG，用于本批全部合同")
+    use_seal: bool = Field(default=False, description="true：加盖企业已登记的电子印章（不传 signature）")
+
+
+class SealForm(BaseModel):
+    seal: FileStorage = Field(description="企业电子印章图片 PNG（透明背景，≤512 KB）")
 
 
 class SkippedOut(BaseModel):

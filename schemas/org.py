@@ -53,6 +53,7 @@ class CompanyOut(FromRow):
     legal_representative: str | None = Field(default=None, description="法定代表人或主要负责人")
     address: str | None = Field(default=None, description="住所")
     phone: str | None = Field(default=None, description="联系电话")
+    has_seal: bool = Field(default=False, description="是否已登记电子印章")
     particulars_missing: list[str] = Field(default_factory=list,
                                            description="生成劳动合同前还缺的甲方信息；为空才能生成合同")
     created_at: datetime
@@ -60,6 +61,7 @@ class CompanyOut(FromRow):
     @classmethod
     def of(cls, company: Company) -> CompanyOut:
         out = cls.model_validate(company)
+        out.has_seal = company.seal_enc is not None
         out.particulars_missing = [k for k in ("legal_representative", "address", "phone")
                                    if not (getattr(company, k) or "").strip()]
         return out

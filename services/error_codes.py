@@ -245,6 +245,8 @@ CATALOGUE: dict[str, ErrorCode] = _codes(
       "由企业登记人或项目管理员通过 PUT /api/v1/companies/{cid} 补齐后再审核", "fix", "contracts"),
     E("CONTRACT_EMPLOYER_ALREADY_SIGNED", 409, "用人单位已签署该合同", "甲方已签署过该合同或变更协议",
       "刷新合同状态", "never", "contracts"),
+    E("COMPANY_SEAL_MISSING", 422, "企业尚未登记电子印章", "use_seal=true 但签署人所代表的企业没有登记电子印章",
+      "改用手写签名，或由企业登记人上传印章（PUT /api/v1/companies/{cid}/seal）", "fix", "contracts"),
     E("CONTRACT_NOT_IN_FORCE", 409, "合同尚未生效，不能变更", "只有双方已签署（signed）的合同可以订立变更协议",
       "待双方签署后再变更", "never", "contracts"),
     E("AMENDMENT_NOT_FOUND", 404, "变更协议不存在", "变更协议不存在，或无权查看", "刷新合同详情", "never", "contracts"),

@@ -31,6 +31,8 @@ def upgrade():
         batch_op.add_column(sa.Column('legal_representative', sa.String(length=64), nullable=True))
         batch_op.add_column(sa.Column('address', sa.String(length=256), nullable=True))
         batch_op.add_column(sa.Column('phone', sa.String(length=32), nullable=True))
+        batch_op.add_column(sa.Column('seal_enc', sa.Text(), nullable=True))
+        batch_op.add_column(sa.Column('seal_sha256', sa.String(length=64), nullable=True))
     with op.batch_alter_table('worker_profiles', schema=None) as batch_op:
         batch_op.add_column(sa.Column('address_enc', sa.Text(), nullable=True))
         batch_op.add_column(sa.Column('address_masked', sa.String(length=64), nullable=True))
@@ -51,6 +53,7 @@ def upgrade():
         batch_op.add_column(sa.Column('employer_signature_enc', MEDIUM, nullable=True))
         batch_op.add_column(sa.Column('employer_signature_sha256', sa.String(length=64), nullable=True))
         batch_op.add_column(sa.Column('employer_signed_at', models.base.UTCDateTime(), nullable=True))
+        batch_op.add_column(sa.Column('employer_sign_method', sa.String(length=16), nullable=True))
         batch_op.create_foreign_key('fk_contracts_employer_company_id', 'companies', ['employer_company_id'], ['id'])
         batch_op.create_foreign_key('fk_contracts_employer_signer_id', 'users', ['employer_signer_id'], ['id'])
         batch_op.create_index(batch_op.f('ix_contracts_employer_company_id'), ['employer_company_id'], unique=False)
@@ -83,6 +86,7 @@ def upgrade():
     sa.Column('employer_signature_enc', MEDIUM, nullable=True),
     sa.Column('employer_signature_sha256', sa.String(length=64), nullable=True),
     sa.Column('employer_signed_at', models.base.UTCDateTime(), nullable=True),
+    sa.Column('employer_sign_method', sa.String(length=16), nullable=True),
     sa.Column('signed_at', models.base.UTCDateTime(), nullable=True),
     sa.Column('content_sha256', sa.String(length=64), nullable=True),
     sa.ForeignKeyConstraint(['contract_id'], ['contracts.id'], ),
@@ -110,7 +114,7 @@ def downgrade():
         batch_op.drop_constraint('fk_contracts_employer_company_id', type_='foreignkey')
     with op.batch_alter_table('contracts', schema=None, table_kwargs=SQLITE) as batch_op:
         batch_op.drop_index(batch_op.f('ix_contracts_employer_company_id'))
-        for column in ('employer_signed_at', 'employer_signature_sha256', 'employer_signature_enc',
+        for column in ('employer_sign_method', 'employer_signed_at', 'employer_signature_sha256', 'employer_signature_enc',
                        'employer_signer_id', 'worker_signed_at', 'employer_company_id', 'kind_reason', 'kind'):
             batch_op.drop_column(column)
     with op.batch_alter_table('invitations', schema=None, table_kwargs=SQLITE) as batch_op:
@@ -123,5 +127,5 @@ def downgrade():
         for column in ('draws_pension', 'address_masked', 'address_enc'):
             batch_op.drop_column(column)
     with op.batch_alter_table('companies', schema=None, table_kwargs=SQLITE) as batch_op:
-        for column in ('phone', 'address', 'legal_representative'):
+        for column in ('seal_sha256', 'seal_enc', 'phone', 'address', 'legal_representative'):
             batch_op.drop_column(column)

@@ -19,7 +19,7 @@ from services import audit, pii, seals
 from services.authz import Action, authorize
 from services.contracts import model_text
 from services.contracts.lifecycle import contract_text, get_contract
-from services.contracts.parties import put_employer_signature, signatory_company
+from services.contracts.parties import employer_mark, put_employer_signature, signatory_company
 from services.contracts.signing import _check_signature
 from services.contracts.status import settle_status, status_after_failed_worker_check
 from services.contracts.templates import yuan
@@ -168,14 +168,16 @@ def amendment_check_finished(check: FaceCheck) -> None:
     settle_status(amendment, "contract_amendment", amendment_hash)
 
 
-def employer_sign_amendment(actor_id: int, amendment_id: int, signature: bytes) -> ContractAmendment:
+def employer_sign_amendment(actor_id: int, amendment_id: int, signature: bytes | None, *,
+                            use_seal: bool = False) -> ContractAmendment:
     amendment = db.session.get(ContractAmendment, amendment_id, with_for_update=True)
     if amendment is None:
         raise NotFound("AMENDMENT_NOT_FOUND")
-    if amendment.employer_company_id != signatory_company(actor_id, amendment.project_id):
+    company_id = signatory_company(actor_id, amendment.project_id)
+    if amendment.employer_company_id != company_id:
         raise NotFound("AMENDMENT_NOT_FOUND")
-    _check_signature(signature)
-    put_employer_signature(actor_id, amendment, "contract_amendment", signature, amendment_hash)
+    put_employer_signature(actor_id, amendment, "contract_amendment", employer_mark(company_id, signature, use_seal),
+                           amendment_hash)
     return amendment
 
 
@@ -194,6 +196,7 @@ def amendment_hash(amendment: ContractAmendment) -> str:  # type: ignore[overrid
         "employer_signer_id": amendment.employer_signer_id,
         "employer_signature_sha256": amendment.employer_signature_sha256,
         "employer_signed_at": _iso(amendment.employer_signed_at), "signed_at": _iso(amendment.signed_at),
+        "employer_sign_method": amendment.employer_sign_method,
     }, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()
 

@@ -226,7 +226,8 @@ def content_hash(contract: Contract) -> str:
             "employer_company_id": contract.employer_company_id, "worker_signed_at": _iso(contract.worker_signed_at),
             "employer_signer_id": contract.employer_signer_id,
             "employer_signature_sha256": contract.employer_signature_sha256,
-            "employer_signed_at": _iso(contract.employer_signed_at)})
+            "employer_signed_at": _iso(contract.employer_signed_at),
+            "employer_sign_method": contract.employer_sign_method})
     canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()
 

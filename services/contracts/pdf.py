@@ -123,7 +123,8 @@ def _signatures(pdf: FPDF, contract: Contract) -> None:
         pdf.image(io.BytesIO(worker), x=pdf.l_margin + half, y=y, h=20)
     pdf.set_y(y + 22)
     worker_time = contract.worker_signed_at or (contract.signed_at if contract.employer_signed_at is None else None)
-    left = [f"授权签署人签名时间：{_beijing(contract.employer_signed_at)}" if contract.employer_signed_at
+    how = "加盖电子印章" if contract.employer_sign_method == "seal" else "授权签署人签名"
+    left = [f"{how}时间：{_beijing(contract.employer_signed_at)}" if contract.employer_signed_at
             else "甲方尚未签署"]
     right = [f"签名时间：{_beijing(worker_time)}" if worker is not None else "乙方尚未签署"]
     if worker is not None:

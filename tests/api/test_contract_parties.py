@@ -237,3 +237,28 @@ def test_a_supplementary_agreement_is_signed_by_both_and_the_original_stays_seal
         codes = {d: [r.code for r in entry_gate(site.users["worker"], site.project_id, d).reasons]
                  for d in (date(2030, 12, 31), date(2031, 1, 1))}
         assert "CONTRACT_NOT_ACTIVE" not in codes[date(2030, 12, 31)] and "CONTRACT_NOT_ACTIVE" in codes[date(2031, 1, 1)]
+
+
+def test_the_signatory_may_apply_the_company_e_seal(app, client, site: Site):
+    admin, labour = site.headers["admin"], site.headers["labour"]
+    membership_id = apply(client, site)
+    contract_id = client.post(f"/api/v1/enrollments/{membership_id}/approve", headers=labour).get_json()["contract_id"]
+    signer = employer_signatory(app, client, site)
+    seal = {"use_seal": "true"}
+    resp = client.post(f"/api/v1/contracts/{contract_id}/employer-sign", data=seal, headers=signer,
+                       content_type="multipart/form-data")
+    assert resp.status_code == 422 and error(resp)["code"] == "COMPANY_SEAL_MISSING"
+    cid = client.get(f"/api/v1/projects/{site.project_id}/participants", headers=admin).get_json()["items"][0][
+        "company_id"]
+    upload = {"seal": (io.BytesIO(signature_png()), "seal.png")}
+    assert client.put(f"/api/v1/companies/{cid}/seal", data=upload, headers=labour,
+                      content_type="multipart/form-data").status_code == 403
+    upload = {"seal": (io.BytesIO(signature_png()), "seal.png")}
+    registered = client.put(f"/api/v1/companies/{cid}/seal", data=upload, headers=admin,
+                            content_type="multipart/form-data")
+    assert registered.status_code == 200 and registered.get_json()["has_seal"] is True
+    resp = client.post(f"/api/v1/contracts/{contract_id}/employer-sign", data=seal, headers=signer,
+                       content_type="multipart/form-data")
+    assert resp.status_code == 200, resp.get_json()
+    assert (resp.get_json()["status"], resp.get_json()["employer_sign_method"]) == ("employer_signed", "seal")
+    assert "加盖电子印章时间" in pdf_text(client, signer, contract_id)
