@@ -59,6 +59,21 @@ FIELDS: dict[str, tuple[str, str]] = {
     "backPayMonth": ("补发月份", "劳资专管员：工资单"),
     "balanceDate": ("发放日期", "自动：银行回单"),
     "worker": ("工人进场登记", AUTO_WORKER),
+    # set by SiteRoll itself: missing only through a defect, reported so it is seen
+    "idCardType": ("证件类型", PROFILE),
+    "teamLeaderIdcardType": ("班组长证件类型", LEADER),
+    "responsiblePersonIdcardType": ("班组责任人证件类型", LEADER),
+    "isTeamLeader": ("是否班组长", "自动：班组的班组长"),
+    "workRole": ("工人类型", "自动：建筑工人（20）"),
+    "type": ("进退场类型", "自动：进场 1 / 退场 0"),
+    "direction": ("进出方向", "自动：打卡方向"),
+    "contractPeriodType": ("合同期限类型", CONTRACT),
+    "payMonth": ("工资月份", "自动：工资单月份"),
+    "isBackPay": ("是否补发", "自动：工资单"),
+    "thirdPayRollCode": ("工资单编号", "自动：银行回单流水号"),
+    "attendType": ("通行方式", "自动：人脸打卡 001 / 班组长见证 011"),
+    "channel": ("通道", "自动"),
+    "payRollTopBankCode": ("工资卡银行代码", PROFILE + "：开户银行须在银行代码表中"),
 }
 
 

@@ -64,7 +64,6 @@ def test_enrolled_worker_goes_through_the_whole_lifecycle(app, client, pushing):
     with app.app_context():  # payroll pays the line and calls the outbox's narrow hook
         project, worker_user = db.session.get(Project, s["project"]), db.session.get(User, s["worker"])
         pay = rows.payroll(project, "2026-10", db.session.get(User, s["admin_id"]), [(worker_user, 735000, "paid")])
-        line_id = db.session.execute(db.select(rows.Contract.id).limit(1)).scalar_one()  # noqa: F841
         from models.payroll import PayrollLine
 
         line = db.session.execute(db.select(PayrollLine).where(PayrollLine.payroll_id == pay.id)).scalar_one()
@@ -99,7 +98,7 @@ def test_rejected_record_is_listed_and_resent_after_the_fix(app, client, pushing
     resent = client.post(f"/api/v1/push-events/{event_id}/resend", headers=s["admin"])
     assert resent.status_code == 200 and resent.get_json()["status"] == "pending"
     again = client.post(f"/api/v1/push-events/{event_id}/resend", headers=s["admin"])
-    assert again.status_code == 409 and again.get_json()["code"] == "PUSH_EVENT_NOT_RESENDABLE"
+    assert again.status_code == 409 and again.get_json()["error"]["code"] == "PUSH_EVENT_NOT_RESENDABLE"
     assert site.settle(app)["team_created"] == "accepted"
     assert site.statuses(app)["worker_enrolled"] == "accepted"  # the rest followed once the team was numbered
 
