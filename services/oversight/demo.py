@@ -11,6 +11,7 @@ import random
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import select
+from stdnum.cn import ric
 
 from models import Company, Contract, Membership, Project, Role, Team, Training, User, WorkerProfile, db
 from models.attendance import AttendanceDay, Clock, DayCorrection
@@ -42,12 +43,14 @@ def _user(openid: str, name: str) -> User:
 def _worker(project: Project, team: Team, n: int, rnd: random.Random) -> User:
     name = SURNAMES[n % len(SURNAMES)] + "工" + str(n)
     user = _user(f"demo-site-{project.id}-{n}", name)
-    number = f"4403041990{(n % 12) + 1:02d}{(n % 28) + 1:02d}{n:03d}X"[:18]
+    base = f"4403041990{(n % 12) + 1:02d}{(n % 28) + 1:02d}{n % 1000:03d}"
+    number = base + ric.calc_check_digit(base + "0")  # a valid 居民身份证号 (GB 11643 check digit)
     profile = WorkerProfile(
         user_id=user.id, name_enc="", name_masked=name[0] + "*", id_number_enc="",
         id_number_masked=mask_id_number(number), id_number_bidx=hashlib.sha256(f"demo-{project.id}-{n}".encode()).hexdigest(),
-        sex="male", birth_date_enc="demo", birth_year=1990, trade=team.trade or "普工", bank_name="中国建设银行",
-        bank_card_last4=f"{rnd.randint(0, 9999):04d}")
+        sex="male", birth_date_enc="demo", birth_year=1990, trade=team.trade or "钢筋工", bank_name="中国建设银行",
+        bank_card_last4=f"{rnd.randint(0, 9999):04d}", nation="01", culture_level=("02", "03", "04")[n % 3],
+        political_status="13", id_issuer="深圳市公安局福田分局", id_valid_from=date(2019, 3, 1), id_valid_to="2039-03-01")
     db.session.add(profile)
     db.session.flush()  # ciphertexts are bound to their row (pii.row_context)
     profile.name_enc = encrypt_str(name, context=row_context("worker_profiles", "name_enc", profile.id))
@@ -65,6 +68,7 @@ def _settle(project: Project, team: Team, user: User, recorder: User, start: dat
                             title="劳动合同", body_enc="demo", employer_name="深圳示例劳务有限公司",
                             worker_name_masked=user.display_name[0] + "*", trade=team.trade or "普工", wage_type="day",
                             wage_amount_fen=team.default_day_wage_fen, pay_day=15, term_start=start,
+                            term_end=start + timedelta(days=365),  # fixed term: the platform needs the end date
                             signed_at=_at(start, 9)))
     for level, hours in (("company", 15), ("project", 15), ("team", 20)):
         db.session.add(Training(project_id=project.id, user_id=user.id, level=level, minutes=hours * 60,
@@ -171,6 +175,7 @@ def seed_oversight_demo(project_id: int, company_id: int) -> None:
                                 general_contractor_id=company_id, wage_account_bank="中国工商银行深圳分行",
                                 wage_account_no="40000000000000005678", geofence=first.geofence,
                                 join_code=SECOND_JOIN_CODE)
+    second.platform_code = "44030520261201002"
     org.add_participant(admin.id, second.id, labour_company.id, "labour_subcontractor")
     teams1 = _teams(admin, first, [("钢筋班", "钢筋工"), ("木工班", "木工"), ("泥工班", "砌筑工")], labour_company.id)
     teams2 = _teams(admin, second, [("架子班", "架子工"), ("电工班", "电工")], labour_company.id)

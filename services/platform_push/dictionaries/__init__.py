@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
 from pathlib import Path
 
@@ -53,3 +54,9 @@ def bank_code(bank_name: str | None) -> str | None:
         return code
     hits = {c for c, n in banks.items if name in n or n in name}
     return hits.pop() if len(hits) == 1 else None
+
+
+# a worker's platform fields as the demo data gives them (flask seed-demo): codes from these lists
+DEMO_PROFILE: dict[str, object] = {"nation": "01", "culture_level": "03", "political_status": "13",
+                                   "id_issuer": "北京市公安局朝阳分局", "id_valid_from": date(2020, 6, 1),
+                                   "id_valid_to": "2040-06-01"}
