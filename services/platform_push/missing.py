@@ -105,10 +105,11 @@ def from_validation(exc: ValidationError) -> Incomplete:
     found: dict[str, Missing] = {}
     for err in exc.errors():
         names = [str(p) for p in err["loc"] if isinstance(p, str)]
-        msg = str(err.get("msg", ""))
-        if not names and ":" in msg:  # a model validator names its field first ("image: ...")
-            names = [msg.split(":", 1)[0].removeprefix("Value error, ").strip()]
+        msg = str(err.get("msg", "")).removeprefix("Value error, ")
+        head, _, rest = msg.partition(": ")
+        if err["type"] == "value_error" and rest and head.isidentifier():  # a model validator names its field
+            names, msg = [head], rest
         field = names[-1] if names else "record"
-        problem = "缺少" if err["type"] == "missing" else msg.removeprefix("Value error, ")
+        problem = "缺少" if err["type"] == "missing" else msg
         found.setdefault(field, item(field, problem))
     return Incomplete(list(found.values()))

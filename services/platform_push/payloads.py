@@ -135,7 +135,7 @@ def team(team_id: int) -> dict[str, Any]:
     t = db.session.get(Team, team_id)
     out = _team_header(db.session.get(Project, t.project_id), t) | {"teamName": t.name, "entryTime": _day(t.created_at)}
     out.pop("teamSysNo")
-    leader = _person(t.leader_user_id) if t.leader_user_id else {}
+    leader = _person(t.leader_user_id) if t.leader_user_id and _profile(t.leader_user_id) else {}
     # SiteRoll's team leader answers for the team on site: he is also its 责任人
     for prefix in ("teamLeader", "responsiblePerson"):
         out |= {f"{prefix}Name": leader.get("workerName"), f"{prefix}Phone": leader.get("cellPhone"),
