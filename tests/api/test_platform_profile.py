@@ -37,3 +37,16 @@ def test_trades_answer_platform_codes_and_dictionaries_name_their_source(client,
     units = client.get("/api/v1/platform/dictionaries/unit", headers=site.headers["worker"]).get_json()
     assert [(i["code"], i["name"]) for i in units["items"]] == [("80", "米"), ("81", "平方米"), ("82", "立方米")]
     assert "ibisTime/xn-gchf" in units["source"]
+
+
+def test_a_team_trade_given_as_a_platform_code_is_kept_by_its_name(app):
+    from services import org
+    from tests.factories import make_project, make_user
+
+    with app.app_context():
+        admin = make_user("admin")
+        project = make_project(admin)
+        team = org.create_team(admin.id, project.id, name="电工班", default_day_wage_fen=36000, trade="130")
+        assert team.trade == "建筑电工"
+        assert org.update_team(admin.id, team.id, {"trade": "270"}).trade == "电焊工"
+        assert org.update_team(admin.id, team.id, {"trade": "钢筋工"}).trade == "钢筋工"
