@@ -132,12 +132,12 @@ def _send(event: PushEvent) -> None:
 
 
 def _accepted(event: PushEvent, result: str | None) -> None:
-    event.status, event.delivered_at, event.reason = PushStatus.ACCEPTED.value, utcnow(), None
     if event.method == "Team.Add":  # the platform assigns the team's number: later objects name it
         team_sys_no = str(json.loads(result or "{}").get("teamSysNo") or "")
         if not team_sys_no:
-            raise RuntimeError("Team.Add accepted without teamSysNo")
+            raise RuntimeError("Team.Add accepted without teamSysNo")  # asked again later
         db.session.get(Team, event.object_id).platform_team_sys_no = team_sys_no
+    event.status, event.delivered_at, event.reason, event.last_error = PushStatus.ACCEPTED.value, utcnow(), None, None
 
 
 def _query(event: PushEvent) -> None:
