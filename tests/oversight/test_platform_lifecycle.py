@@ -44,6 +44,12 @@ def test_enrolled_worker_goes_through_the_whole_lifecycle(app, client, pushing):
     assert first["worker_enrolled"] == "incomplete"  # names a team the platform has not numbered yet
     assert site.event(app, "worker_enrolled").missing[0]["field"] == "teamSysNo"
     assert site.received(pushing) == []  # nothing is accepted before the result is asked
+    site.make_due(app)
+    site.run_cycle(app)  # AsyncHandleResult.Query answers 0 待处理: still sent, asked again after a longer wait
+    team = site.event(app, "team_created")
+    assert (team.status, team.queries) == ("sent", 1) and team.request_serial_code.startswith("team-add-")
+    dash = client.get(f"/api/v1/projects/{s['project']}/dashboard", headers=s["admin"]).get_json()
+    assert (dash["push"]["sent"], dash["push"]["accepted"]) == (1, 0)  # sent is not delivered
 
     done = site.settle(app)
     assert done == {"team_created": "accepted", "worker_enrolled": "accepted", "worker_entered": "accepted",
