@@ -24,6 +24,7 @@ from services.contracts.lifecycle import WorkerParty, generate_contract
 from services.days import business_day
 from services.enrollment.profile import ProfileInput, find_profile, save_profile
 from services.payroll import approval, bank, build, slips
+from services.platform_push.dictionaries import DEMO_PROFILE
 
 WORKERS = (("demo-worker1", "陈大勇", "110105198503070013"), ("demo-worker2", "刘小军", "110105199011120037"),
            ("demo-worker3", "黄长江", "110105197806150051"))
@@ -55,7 +56,8 @@ def _worker(openid: str, name: str, id_base: str, n: int, project_id: int, team_
                                            phone=f"1380013{n:04d}", bank_card=_card(n), bank_name="中国建设银行",
                                            address="湖南省衡阳市示例县示例镇3号",
                                            emergency_contact={"name": "家属", "phone": "13900139000",
-                                                              "relationship": "父亲"}))
+                                                              "relationship": "父亲"},
+                                           **DEMO_PROFILE))  # type: ignore[arg-type]
     membership = db.session.execute(select(Membership).where(
         Membership.project_id == project_id, Membership.user_id == user.id, Membership.role == Role.WORKER.value)
     ).scalar_one_or_none()
