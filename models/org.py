@@ -16,6 +16,7 @@ class Role(StrEnum):
     PROJECT_ADMIN = "project_admin"
     LABOUR_MANAGER = "labour_manager"  # 劳资专管员
     PAYROLL_APPROVER = "payroll_approver"
+    SUBCONTRACTOR_CLERK = "subcontractor_clerk"  # 分包劳资员: prepares its own company's payrolls
     TEAM_LEADER = "team_leader"  # 班组长
     WORKER = "worker"
     SUPERVISOR = "supervisor"  # 监理
@@ -106,5 +107,6 @@ class Membership(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     role: Mapped[str] = mapped_column(String(32))
     team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"))
+    company_id: Mapped[int | None] = mapped_column(ForeignKey("companies.id"))  # a subcontractor clerk's employer
     status: Mapped[str] = mapped_column(String(16), default=MembershipStatus.ACTIVE.value)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
