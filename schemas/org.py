@@ -132,7 +132,7 @@ class TeamList(Listed):
 class MemberIn(Strict):
     user_id: int = Field(ge=1, le=2**53)
     role: Literal["project_admin", "labour_manager", "payroll_approver", "team_leader", "worker",
-                  "supervisor", "owner"]
+                  "supervisor", "owner"] = Field(description="分包劳资员（subcontractor_clerk）须通过邀请加入（需指定企业）")
     team_id: int | None = Field(default=None, ge=1, le=2**53)
 
 
