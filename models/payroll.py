@@ -32,6 +32,7 @@ class PaymentStatus(StrEnum):
     PAID = "paid"
     FAILED = "failed"  # the bank refused it; re-issued in the next bank file
     NOTHING_DUE = "nothing_due"  # net 0: nothing to send
+    HELD = "held"  # held from this payroll: paid by the month's supplementary payroll
 
 
 class PayrollKind(StrEnum):
