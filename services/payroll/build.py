@@ -49,6 +49,7 @@ from services.payroll.employers import (
     settled_users,
     team_companies,
 )
+from services.payroll.payday import project_pay_date
 
 SLIP_FIELDS = ("wage_type", "rate_fen", "half_days", "piece_milli", "overtime_minutes", "base_fen", "overtime_fen",
                "gross_fen", "deductions", "deductions_fen", "net_fen", "carried_months")  # what the worker confirms
@@ -357,6 +358,8 @@ def rebuild(actor_id: int, payroll: Payroll) -> Payroll:
                        {"payroll_id": payroll.id, "status": payroll.status})
     computed = compute(payroll)
     write_lines(payroll, computed)
+    if payroll.kind != PayrollKind.SETTLEMENT.value:
+        payroll.due_date = project_pay_date(payroll.project_id, month)
     payroll.status, payroll.prepared_by, payroll.built_at = PayrollStatus.DRAFT.value, actor_id, utcnow()
     payroll.builds += 1
     db.session.flush()

@@ -10,32 +10,27 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from models import ContractTemplate, Team, db
+from models import Team, db
 from models.attendance import AttendanceDay
 from models.oversight import WageDeposit
 from models.payroll import PaymentStatus, Payroll, PayrollLine, PayrollStatus
 from services.attendance.locks import month_bounds
 from services.oversight.warnings.base import Batch, Hit
+from services.payroll.payday import pay_date, project_pay_days
 
-SETTLED = (PaymentStatus.PAID.value, PaymentStatus.NOTHING_DUE.value)
+# a held line is paid by the month's supplementary payroll, whose own line is counted there
+SETTLED = (PaymentStatus.PAID.value, PaymentStatus.NOTHING_DUE.value, PaymentStatus.HELD.value)
 STATUS_TEXT = {"draft": "草稿", "submitted": "待审批", "rejected": "已退回", "approved": "已审批", None: "未编制"}
 
 
-def _next_month(month: str) -> tuple[int, int]:
-    y, m = int(month[:4]), int(month[5:7])
-    return (y + 1, 1) if m == 12 else (y, m + 1)
-
-
 def pay_day_of(month: str, day_of_month: int) -> date:
-    """Wages for ``month`` are due on ``day_of_month`` of the next month."""
-    y, m = _next_month(month)
-    return date(y, m, min(day_of_month, 28))
+    """Wages for ``month`` are due on ``day_of_month`` of the next month, moved to the nearest working
+    day before a rest day or holiday (services/payroll/payday.py, the same date payroll shows)."""
+    return pay_date(month, day_of_month)
 
 
 def _pay_days(project_ids: list[int]) -> dict[int, int]:
-    rows = dict(db.session.execute(select(ContractTemplate.project_id, ContractTemplate.pay_day).where(
-        ContractTemplate.project_id.in_(project_ids))).all())
-    return {p: int(rows.get(p) or 15) for p in project_ids}
+    return project_pay_days(project_ids)
 
 
 def _months_back(today: date, n: int) -> list[str]:
@@ -57,10 +52,14 @@ def unpaid_past_pay_day(batch: Batch) -> list[Hit]:
            if batch.today > day + timedelta(days=int(batch.t(key[0], "unpaid_grace_days")))}
     if not due:
         return []
-    payrolls = {(r.project_id, r.month): r for r in db.session.execute(select(Payroll).where(
-        Payroll.project_id.in_(sorted({p for p, _m in due})), Payroll.month.in_(sorted({m for _p, m in due})))).scalars()}
+    # a month has a payroll per employer (and supplementary / settlement ones): settled when all are
+    payrolls: dict[tuple[int, str], list[Payroll]] = defaultdict(list)
+    for r in db.session.execute(select(Payroll).where(
+            Payroll.project_id.in_(sorted({p for p, _m in due})), Payroll.month.in_(sorted({m for _p, m in due})))
+            .order_by(Payroll.id)).scalars():
+        payrolls[(r.project_id, r.month)].append(r)
     unpaid: dict[int, tuple[int, int]] = {}
-    approved_ids = [r.id for r in payrolls.values() if r.status == PayrollStatus.APPROVED.value]
+    approved_ids = [r.id for rs in payrolls.values() for r in rs if r.status == PayrollStatus.APPROVED.value]
     if approved_ids:
         for pid, n, fen in db.session.execute(select(PayrollLine.payroll_id, func.count(), func.sum(PayrollLine.net_fen))
                                               .where(PayrollLine.payroll_id.in_(approved_ids),
@@ -68,7 +67,8 @@ def unpaid_past_pay_day(batch: Batch) -> list[Hit]:
                                               .group_by(PayrollLine.payroll_id)).all():
             unpaid[pid] = (int(n), int(fen or 0))
     # a month approved and paid in full needs no counting: only the others' days are read
-    settled = {key for key, r in payrolls.items() if r.status == PayrollStatus.APPROVED.value and r.id not in unpaid}
+    settled = {key for key, rs in payrolls.items()
+               if all(r.status == PayrollStatus.APPROVED.value and r.id not in unpaid for r in rs)}
     open_months = sorted({key for key in due if key not in settled}, key=lambda key: key[1])
     if not open_months:
         return []
@@ -85,11 +85,12 @@ def unpaid_past_pay_day(batch: Batch) -> list[Hit]:
         key = (p, f"{int(y):04d}-{int(m):02d}")
         if key not in due or key in settled:
             continue
-        payroll = payrolls.get(key)
-        if payroll is None or payroll.status != PayrollStatus.APPROVED.value:
+        pending = [r for r in payrolls.get(key, []) if r.status != PayrollStatus.APPROVED.value]
+        if not payrolls.get(key) or pending:
             evidence = {"month": key[1], "pay_day": due[key].isoformat(), "days_worked": int(days),
-                        "workers": int(people), "payroll_status": payroll.status if payroll else None}
+                        "workers": int(people), "payroll_status": pending[0].status if pending else None}
         else:
+            payroll = next(r for r in payrolls[key] if r.id in unpaid)
             n, fen = unpaid[payroll.id]
             evidence = {"month": key[1], "pay_day": due[key].isoformat(), "payroll_id": payroll.id,
                         "unpaid_lines": n, "unpaid_fen": fen}
