@@ -122,7 +122,8 @@ def approve_payroll(path: PayrollPath):
 @bp.post("/payrolls/<int:payroll_id>/reject", responses={200: PayrollOut},
          summary="退回（工资审批人；分包的工资表审核前也可由总包劳资专管员退回；须写原因）")
 @login_required
-@raises("FORBIDDEN", "PAYROLL_NOT_FOUND", "PAYROLL_NOT_SUBMITTED", "PAYROLL_SELF_APPROVAL", "PROJECT_NOT_FOUND")
+@raises("FORBIDDEN", "PAYROLL_NOT_FOUND", "PAYROLL_NOT_REVIEWED", "PAYROLL_NOT_SUBMITTED", "PAYROLL_SELF_APPROVAL",
+        "PROJECT_NOT_FOUND")
 def reject_payroll(path: PayrollPath, body: PayrollRejectIn):
     return answer(PayrollOut.of(approval.reject_payroll(actor_id(), path.payroll_id, body.reason)))
 
