@@ -5,7 +5,7 @@ recorded here (oversight_wage_deposits) from the bank statement."""
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from models import Team, db
 from models.attendance import AttendanceDay
 from models.oversight import WageDeposit
-from models.payroll import PaymentStatus, Payroll, PayrollLine, PayrollStatus
+from models.payroll import PaymentStatus, Payroll, PayrollKind, PayrollLine, PayrollStatus, SlipStatus
 from services.attendance.locks import month_bounds
 from services.oversight.warnings.base import Batch, Hit
 from services.payroll.payday import pay_date, project_pay_days
@@ -204,4 +204,33 @@ def wage_sheet(project_id: int, date_from: date, date_to: date,
     return WAGE_HEADER, rows
 
 
-RULES = [unpaid_past_pay_day, payroll_above_deposits]
+def settlement_overdue(batch: Batch) -> list[Hit]:
+    """A leaving worker's settlement payroll not approved and paid by its due date (退场结算逾期)."""
+    rows = db.session.execute(select(Payroll).where(
+        Payroll.project_id.in_(batch.project_ids), Payroll.kind == PayrollKind.SETTLEMENT.value,
+        Payroll.due_date < batch.today, Payroll.status != PayrollStatus.REJECTED.value)).scalars().all()
+    if not rows:
+        return []
+    unpaid = dict(db.session.execute(select(PayrollLine.payroll_id, func.count()).where(
+        PayrollLine.payroll_id.in_([r.id for r in rows]), PayrollLine.payment_status.not_in(SETTLED))
+        .group_by(PayrollLine.payroll_id)).all())
+    return [Hit(r.project_id, "SETTLEMENT_OVERDUE", f"payroll:{r.id}", r.due_date + timedelta(days=1), {
+        "payroll_id": r.id, "user_id": r.settlement_user_id, "due_date": r.due_date.isoformat(),
+        "payroll_status": r.status, "unpaid_lines": int(unpaid.get(r.id, 0))})
+        for r in rows if r.status != PayrollStatus.APPROVED.value or unpaid.get(r.id)]
+
+
+def slips_released(batch: Batch) -> list[Hit]:
+    """Lines paid without the worker's confirmation (released after the window): the supervisor looks at them."""
+    since = batch.today - timedelta(days=60)
+    rows = db.session.execute(select(Payroll.project_id, PayrollLine.id, PayrollLine.user_id, PayrollLine.resolution,
+                                     PayrollLine.resolved_at, Payroll.id, Payroll.month)
+                              .join(Payroll, Payroll.id == PayrollLine.payroll_id).where(
+        Payroll.project_id.in_(batch.project_ids), PayrollLine.slip_status == SlipStatus.RELEASED.value,
+        PayrollLine.resolved_at >= datetime.combine(since, time(), tzinfo=UTC))).all()
+    return [Hit(p, "SLIP_RELEASED", f"line:{lid}", at.date(), {
+        "payroll_id": pid, "month": month, "line_id": lid, "user_id": uid, "reason": reason})
+        for p, lid, uid, reason, at, pid, month in rows]
+
+
+RULES = [unpaid_past_pay_day, payroll_above_deposits, settlement_overdue, slips_released]
