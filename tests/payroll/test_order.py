@@ -1,0 +1,241 @@
+"""HTTP: payroll in the law's order (issue 25) — the employer prepares, the worker confirms before
+anyone pays, the general contractor reviews (a subcontractor's) and pays, held lines go to a
+supplementary payroll, unreachable workers are released after the window."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from models import AuditEntry, Project, Role, Team, User, db
+from models.payroll import PayrollLine
+from services import org
+from tests.factories import USCCS, add_member, bank_card, bearer, make_company, make_user
+from tests.payroll.conftest import (
+    PayrollSite,
+    confirm,
+    error,
+    issue_and_confirm,
+    make_profile,
+    make_signed_contract,
+    sign_slip,
+)
+from tests.payroll.test_approval_and_bank import bank_rows, post_results, results_csv
+
+
+@dataclass
+class SubSite:
+    s: PayrollSite
+    company_id: int
+    gc_id: int
+    team_id: int
+
+
+@pytest.fixture
+def ssite(app, client, psite) -> SubSite:
+    """psite plus a labour subcontractor (劳务分包) with its own team of two workers and its own clerk,
+    invited through the API."""
+    s = psite
+    with app.app_context():
+        admin = db.session.get(User, s.users["admin"])
+        company = make_company(admin, USCCS[1], "木工劳务有限公司")
+        org.add_participant(admin.id, s.project_id, company.id, "labour_subcontractor")
+        team = org.create_team(admin.id, s.project_id, name="木工班", default_day_wage_fen=32000, company_id=company.id)
+        project = db.session.get(Project, s.project_id)
+        for n, who in enumerate(("s1", "s2")):
+            user = make_user(who)
+            membership = add_member(project, user, Role.WORKER, team)
+            make_profile(user, {"s1": "钱木匠", "s2": "周木匠"}[who], card=bank_card(f"62220202009922{n:04d}"))
+            make_signed_contract(user, membership, amount_fen=32000)
+            s.users[who], s.headers[who] = user.id, bearer(user)
+        clerk = make_user("clerk")
+        s.users["clerk"], s.headers["clerk"] = clerk.id, bearer(clerk)
+        gc_id = db.session.execute(select(Team.company_id).where(Team.id == s.team_id)).scalar_one_or_none()
+        db.session.commit()
+        company_id, team_id = company.id, team.id
+    invited = client.post(f"/api/v1/projects/{s.project_id}/invitations",
+                          json={"role": "subcontractor_clerk", "company_id": company_id}, headers=s.headers["admin"])
+    assert invited.status_code == 201 and invited.get_json()["company_id"] == company_id, invited.get_json()
+    accepted = client.post(f"/api/v1/invitations/{invited.get_json()['code']}/accept", headers=s.headers["clerk"])
+    assert accepted.status_code == 200, accepted.get_json()
+    with app.app_context():
+        from services.authz import general_contractor_of
+
+        gc_id = gc_id or general_contractor_of(s.project_id)
+    return SubSite(s, company_id, gc_id, team_id)
+
+
+def sub_days(client, ss: SubSite) -> None:
+    s = ss.s
+    for n in (1, 2):
+        resp = client.post(f"/api/v1/teams/{ss.team_id}/days/{s.day(n).isoformat()}/confirm",
+                           json={"user_ids": [s.users["s1"], s.users["s2"]], "corrections": [
+                               {"user_id": s.users[w], "status": "present", "worked_minutes": 480, "reason": "现场记录"}
+                               for w in ("s1", "s2")]}, headers=s.headers["labour"])
+        assert resp.status_code == 200, resp.get_json()
+
+
+def test_clerk_invitation_needs_a_participant_company(client, ssite) -> None:
+    s = ssite.s
+    for body in ({"role": "subcontractor_clerk"}, {"role": "subcontractor_clerk", "company_id": 999999}):
+        resp = client.post(f"/api/v1/projects/{s.project_id}/invitations", json=body, headers=s.headers["admin"])
+        assert error(resp)["code"] == "COMPANY_NOT_PARTICIPANT"
+
+
+def test_subcontractor_payroll_prepared_by_its_clerk_reviewed_by_the_gc_then_approved(app, client, ssite) -> None:
+    ss, s = ssite, ssite.s
+    sub_days(client, ss)
+    confirm(client, s, s.day(1), w1=("present", 480))
+    url = f"/api/v1/projects/{s.project_id}/payrolls"
+    # each employer prepares its own: the labour manager not the subcontractor's, the clerk not the GC's
+    assert client.post(url, json={"month": s.month, "company_id": ss.company_id},
+                       headers=s.headers["labour"]).status_code == 403
+    assert client.post(url, json={"month": s.month}, headers=s.headers["clerk"]).status_code == 403
+    draft = client.post(url, json={"month": s.month, "company_id": ss.company_id}, headers=s.headers["clerk"])
+    assert draft.status_code == 201, draft.get_json()
+    sub = draft.get_json()
+    assert (sub["company_id"], sub["needs_review"], sub["line_count"], sub["total_net_fen"]) == (
+        ss.company_id, True, 2, 4 * 32000)
+    gc = client.post(url, json={"month": s.month}, headers=s.headers["labour"]).get_json()
+    assert (gc["company_id"], gc["needs_review"], gc["line_count"]) == (ss.gc_id, False, 1)  # the GC's own team only
+    # the clerk reads its own payroll only
+    assert client.get(f"/api/v1/payrolls/{gc['id']}", headers=s.headers["clerk"]).status_code == 403
+
+    issue_and_confirm(client, s, sub["id"], preparer="clerk")
+    submitted = client.post(f"/api/v1/payrolls/{sub['id']}/submit", headers=s.headers["clerk"])
+    assert submitted.status_code == 200 and submitted.get_json()["status"] == "submitted"
+
+    # approval before the GC's review is refused with its own code
+    early = client.post(f"/api/v1/payrolls/{sub['id']}/approve", headers=s.headers["approver"])
+    assert early.status_code == 409 and error(early)["code"] == "PAYROLL_NOT_REVIEWED"
+    # the review is the labour manager's, never the clerk's (own work) nor the approver's
+    for who in ("clerk", "approver", "supervisor", "s1"):
+        assert client.post(f"/api/v1/payrolls/{sub['id']}/review", headers=s.headers[who]).status_code == 403, who
+    with app.app_context():  # the clerk also holding the labour manager's role still may not review their own
+        add_member(db.session.get(Project, s.project_id), db.session.get(User, s.users["clerk"]), Role.LABOUR_MANAGER)
+        add_member(db.session.get(Project, s.project_id), db.session.get(User, s.users["labour"]),
+                   Role.PAYROLL_APPROVER)
+        db.session.commit()
+    own = client.post(f"/api/v1/payrolls/{sub['id']}/review", headers=s.headers["clerk"])
+    assert own.status_code == 403 and error(own)["code"] == "PAYROLL_SELF_REVIEW"
+    reviewed = client.post(f"/api/v1/payrolls/{sub['id']}/review", headers=s.headers["labour"])
+    assert reviewed.status_code == 200 and reviewed.get_json()["status"] == "reviewed"
+    # nobody checks twice what they made or reviewed
+    for who in ("labour", "clerk"):
+        refused = client.post(f"/api/v1/payrolls/{sub['id']}/approve", headers=s.headers[who])
+        assert refused.status_code == 403, who
+    assert error(client.post(f"/api/v1/payrolls/{sub['id']}/approve", headers=s.headers["labour"])
+                 )["code"] == "PAYROLL_SELF_APPROVAL"
+    approved = client.post(f"/api/v1/payrolls/{sub['id']}/approve", headers=s.headers["approver"])
+    assert approved.status_code == 200 and approved.get_json()["status"] == "approved"
+    # the GC's own payroll needs no review: straight to the approver
+    issue_and_confirm(client, s, gc["id"])
+    assert client.post(f"/api/v1/payrolls/{gc['id']}/submit", headers=s.headers["labour"]).status_code == 200
+    assert error(client.post(f"/api/v1/payrolls/{gc['id']}/review", headers=s.headers["labour"])
+                 )["code"] == "PAYROLL_NO_REVIEW"
+    assert client.post(f"/api/v1/payrolls/{gc['id']}/approve", headers=s.headers["approver"]).status_code == 200
+    # the general contractor pays the subcontractor's workers from the wage account (总包代发)
+    rows = bank_rows(client, s, sub["id"])
+    assert sorted(r["payee_name"] for r in rows) == ["周木匠", "钱木匠"]
+    with app.app_context():
+        actions = [a for (a,) in db.session.execute(select(AuditEntry.action).where(
+            AuditEntry.object_type == "payroll", AuditEntry.object_id == sub["id"]).order_by(AuditEntry.seq))]
+    assert actions.index("payroll.slips_issued") < actions.index("payroll.submitted") < actions.index(
+        "payroll.reviewed") < actions.index("payroll.approved")
+
+
+def test_submit_refused_while_a_slip_is_unconfirmed_and_release_after_the_window(app, client, psite) -> None:
+    s = psite
+    confirm(client, s, s.day(1), w1=("present", 480), w2=("present", 480))
+    payroll_id = client.post(f"/api/v1/projects/{s.project_id}/payrolls", json={"month": s.month},
+                             headers=s.headers["labour"]).get_json()["id"]
+    not_sent = client.post(f"/api/v1/payrolls/{payroll_id}/submit", headers=s.headers["labour"])
+    assert not_sent.status_code == 409 and error(not_sent)["code"] == "PAYSLIPS_UNCONFIRMED"
+    slips = issue_and_confirm(client, s, payroll_id, skip=("w2",))
+    refused = client.post(f"/api/v1/payrolls/{payroll_id}/submit", headers=s.headers["labour"])
+    assert refused.status_code == 409 and error(refused)["code"] == "PAYSLIPS_UNCONFIRMED"
+    assert [(x["line_id"], x["slip_status"]) for x in error(refused)["details"]["lines"]] == [
+        (slips["w2"], "to_confirm")]
+    release = f"/api/v1/payrolls/{payroll_id}/lines/{slips['w2']}/release"
+    early = client.post(release, json={"reason": "电话联系不上"}, headers=s.headers["labour"])
+    assert early.status_code == 409 and error(early)["code"] == "CONFIRM_WINDOW_OPEN"
+    assert client.post(release, json={"reason": "电话联系不上"}, headers=s.headers["w1"]).status_code == 403
+    with app.app_context():  # the project's window (3 days) passes
+        line = db.session.get(PayrollLine, slips["w2"])
+        line.issued_at = line.issued_at - timedelta(days=3, minutes=1)
+        db.session.commit()
+    released = client.post(release, json={"reason": "电话、微信三天联系不上"}, headers=s.headers["labour"])
+    assert released.status_code == 200, released.get_json()
+    assert (released.get_json()["slip_status"], released.get_json()["resolution"]) == ("released", "电话、微信三天联系不上")
+    assert client.post(f"/api/v1/payrolls/{payroll_id}/submit", headers=s.headers["labour"]).status_code == 200
+    assert client.post(f"/api/v1/payrolls/{payroll_id}/approve", headers=s.headers["approver"]).status_code == 200
+    assert len(bank_rows(client, s, payroll_id)) == 2  # confirmed and released lines are paid
+    with app.app_context():
+        from services.oversight import warnings
+
+        hits = [h for h in warnings.compute([s.project_id]) if h.rule == "SLIP_RELEASED"]
+        audited = db.session.execute(select(AuditEntry.action).where(
+            AuditEntry.action == "payroll.line_released")).scalars().all()
+    assert [h.evidence["line_id"] for h in hits] == [slips["w2"]] and audited == ["payroll.line_released"]
+
+
+def test_disputed_line_held_others_paid_supplementary_pays_it(app, client, psite) -> None:
+    s = psite
+    confirm(client, s, s.day(1), w1=("present", 480), w2=("present", 480), w3=("present", 480))
+    url = f"/api/v1/projects/{s.project_id}/payrolls"
+    payroll_id = client.post(url, json={"month": s.month}, headers=s.headers["labour"]).get_json()["id"]
+    assert error(client.post(url, json={"month": s.month, "supplementary": True},
+                             headers=s.headers["labour"]))["code"] == "NOTHING_HELD"
+    slips = issue_and_confirm(client, s, payroll_id, skip=("w2",))
+    disputed = client.post(f"/api/v1/payslips/{slips['w2']}/dispute", json={"reason": "我那天干了加班"},
+                           headers=s.headers["w2"])
+    assert disputed.status_code == 200 and disputed.get_json()["status"] == "disputed"
+    held = client.post(f"/api/v1/payrolls/{payroll_id}/lines/{slips['w2']}/hold", json={"reason": "核实加班中"},
+                       headers=s.headers["labour"])
+    assert held.status_code == 200 and held.get_json()["slip_status"] == "held"
+    assert client.post(f"/api/v1/payrolls/{payroll_id}/submit", headers=s.headers["labour"]).status_code == 200
+    assert client.post(f"/api/v1/payrolls/{payroll_id}/approve", headers=s.headers["approver"]).status_code == 200
+    rows = bank_rows(client, s, payroll_id)
+    assert sorted(r["payee_name"] for r in rows) == ["王建国", "赵铁柱"]  # everyone else paid, w2 waits
+    answer = results_csv(*[(r["line_ref"], "paid", r["amount_fen"], "") for r in rows])
+    assert post_results(client, s, payroll_id, answer).get_json()["paid"] == 2
+    w2_line = next(x for x in client.get(f"/api/v1/payrolls/{payroll_id}", headers=s.headers["labour"]).get_json()[
+        "lines"] if x["user_id"] == s.users["w2"])
+    assert w2_line["payment_status"] == "held"
+
+    supp = client.post(url, json={"month": s.month, "supplementary": True}, headers=s.headers["labour"])
+    assert supp.status_code == 201, supp.get_json()
+    supp = supp.get_json()
+    assert (supp["kind"], supp["line_count"], supp["total_net_fen"]) == ("supplementary", 1, 30000)
+    assert supp["id"] != payroll_id
+    new_slips = issue_and_confirm(client, s, supp["id"])
+    assert list(new_slips) == ["w2"]
+    assert client.post(f"/api/v1/payrolls/{supp['id']}/submit", headers=s.headers["labour"]).status_code == 200
+    assert client.post(f"/api/v1/payrolls/{supp['id']}/approve", headers=s.headers["approver"]).status_code == 200
+    rows = bank_rows(client, s, supp["id"])
+    assert [(r["payee_name"], r["amount_fen"]) for r in rows] == [("李二牛", "30000")]
+    assert post_results(client, s, supp["id"], results_csv((rows[0]["line_ref"], "paid", "30000", "")
+                                                           )).get_json()["paid"] == 1
+    mine = client.get("/api/v1/me/payslips", headers=s.headers["w2"]).get_json()["items"]
+    assert sorted((x["kind"], x["status"], x["payment_status"]) for x in mine) == [
+        ("monthly", "held", "held"), ("supplementary", "confirmed", "paid")]
+    # nothing held any more: no second supplementary payroll
+    assert error(client.post(url, json={"month": s.month, "supplementary": True},
+                             headers=s.headers["labour"]))["code"] == "NOTHING_HELD"
+
+
+def test_held_or_confirmed_slip_cannot_be_confirmed_or_disputed_again(client, psite) -> None:
+    s = psite
+    confirm(client, s, s.day(1), w1=("present", 480))
+    payroll_id = client.post(f"/api/v1/projects/{s.project_id}/payrolls", json={"month": s.month},
+                             headers=s.headers["labour"]).get_json()["id"]
+    slips = issue_and_confirm(client, s, payroll_id, skip=("w1",))
+    client.post(f"/api/v1/payrolls/{payroll_id}/lines/{slips['w1']}/hold", json={"reason": "暂缓"},
+                headers=s.headers["labour"])
+    assert error(sign_slip(client, s.headers["w1"], slips["w1"]))["code"] == "PAYSLIP_NOT_OPEN"
+    again = client.post(f"/api/v1/payrolls/{payroll_id}/lines/{slips['w1']}/hold", json={"reason": "暂缓"},
+                        headers=s.headers["labour"])
+    assert error(again)["code"] == "SLIP_NOT_OPEN"
