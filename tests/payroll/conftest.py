@@ -68,6 +68,10 @@ def make_signed_contract(user: User, membership, *, wage_type: str = "day", amou
         content_sha256="0" * 64)
     db.session.add(contract)
     db.session.flush()
+    from services.contracts.lifecycle import _context  # the body is bound to the row, as generation binds it
+
+    contract.body_enc = pii.encrypt_str("合同正文", context=_context(contract.id, "body"))
+    db.session.flush()
     return contract
 
 

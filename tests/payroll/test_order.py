@@ -239,3 +239,41 @@ def test_held_or_confirmed_slip_cannot_be_confirmed_or_disputed_again(client, ps
     again = client.post(f"/api/v1/payrolls/{payroll_id}/lines/{slips['w1']}/hold", json={"reason": "暂缓"},
                         headers=s.headers["labour"])
     assert error(again)["code"] == "SLIP_NOT_OPEN"
+
+
+def test_termination_opens_a_settlement_payroll_paid_the_same_way(app, client, psite) -> None:
+    from models import Contract
+
+    s = psite
+    for n in (1, 2):
+        confirm(client, s, s.day(n), w1=("present", 480), w2=("present", 480))
+    with app.app_context():
+        contract_id = db.session.execute(select(Contract.id).where(Contract.user_id == s.users["w1"])).scalar_one()
+    ended = client.post(f"/api/v1/contracts/{contract_id}/terminate", json={"reason": "工程完工退场",
+                        "date": s.day(2).isoformat()}, headers=s.headers["labour"])
+    assert ended.status_code == 200, ended.get_json()
+    listed = client.get(f"/api/v1/projects/{s.project_id}/payrolls", headers=s.headers["labour"]).get_json()["items"]
+    settlement = next(p for p in listed if p["kind"] == "settlement")
+    assert (settlement["settlement_user_id"], settlement["line_count"], settlement["total_net_fen"]) == (
+        s.users["w1"], 1, 72000)
+    assert settlement["due_date"] == (s.day(2) + timedelta(days=3)).isoformat()  # settlement_days, default 3
+    # the month's payroll leaves the settled worker out
+    monthly = client.post(f"/api/v1/projects/{s.project_id}/payrolls", json={"month": s.month},
+                          headers=s.headers["labour"]).get_json()
+    assert (monthly["line_count"], monthly["total_net_fen"]) == (1, 60000)
+
+    slips = issue_and_confirm(client, s, settlement["id"])
+    mine = client.get("/api/v1/me/payslips", headers=s.headers["w1"]).get_json()["items"]
+    assert [(x["kind"], x["status"]) for x in mine] == [("settlement", "confirmed")]  # the worker sees it
+    assert client.post(f"/api/v1/payrolls/{settlement['id']}/submit", headers=s.headers["labour"]).status_code == 200
+    assert client.post(f"/api/v1/payrolls/{settlement['id']}/approve", headers=s.headers["approver"]).status_code == 200
+    rows = bank_rows(client, s, settlement["id"])
+    assert [(r["payee_name"], r["amount_fen"]) for r in rows] == [("王建国", "72000")]
+    assert post_results(client, s, settlement["id"], results_csv((rows[0]["line_ref"], "paid", "72000", "")
+                                                                  )).get_json()["paid"] == 1
+    slip = client.get(f"/api/v1/payslips/{slips['w1']}", headers=s.headers["w1"]).get_json()
+    assert (slip["kind"], slip["payment_status"]) == ("settlement", "paid")
+    with app.app_context():  # paid: no overdue warning; an unpaid one past its due date would be
+        from services.oversight import warnings
+
+        assert [h for h in warnings.compute([s.project_id]) if h.rule == "SETTLEMENT_OVERDUE"] == []
