@@ -3,10 +3,12 @@ the general contractor's review (Art. 28), the payment voucher and the wage ledg
 
 from __future__ import annotations
 
-from blueprints.api import actor_id, answer, api_blueprint, login_required
+from blueprints.api import XLSX, actor_id, answer, api_blueprint, download, login_required, writes
 from blueprints.contract import raises
-from schemas.payroll import LineOut, LinePath, LineReasonIn, PayrollOut, PayrollPath
-from services.payroll import approval, order
+from blueprints.contracts import font_settings
+from schemas.common import ProjectPath
+from schemas.payroll import LedgerQuery, LineOut, LinePath, LineReasonIn, PayrollOut, PayrollPath
+from services.payroll import approval, ledger, order, voucher
 
 bp = api_blueprint("payroll_order", __name__, "payroll", "工资：月度工资表、复核审批、专户代发、工资条签字、工资表导出")
 
@@ -44,3 +46,25 @@ def release_line(path: LinePath, body: LineReasonIn):
         "PAYROLL_STALE", "PROJECT_NOT_FOUND")
 def review_payroll(path: PayrollPath):
     return answer(PayrollOut.of(approval.review_payroll(actor_id(), path.payroll_id)))
+
+
+@bp.get("/payrolls/<int:payroll_id>/voucher.pdf", responses={200: None},
+        summary="代发凭证 PDF（银行回单后；用人单位、工资专户、每条已发放明细与合计；SHA-256 写入审计链）")
+@login_required
+@raises("FORBIDDEN", "PAYROLL_NOT_FOUND", "PDF_FONT_MISSING", "PROJECT_NOT_FOUND", "VOUCHER_NOT_READY")
+@writes
+def get_voucher_pdf(path: PayrollPath):
+    payroll, body, sha = voucher.voucher_pdf(actor_id(), path.payroll_id, font_settings())
+    resp = download(body, "application/pdf", f"payroll-{payroll.id}-voucher.pdf")
+    resp.headers["X-Content-SHA256"] = sha
+    return resp
+
+
+@bp.get("/projects/<int:project_id>/exports/wage-ledger.xlsx", responses={200: None},
+        summary="工资支付台账 Excel（劳资专管员、项目管理员；含完整身份证号与电话，每份一次审计）")
+@login_required
+@raises("FORBIDDEN", "PROJECT_NOT_FOUND")
+@writes
+def get_wage_ledger(path: ProjectPath, query: LedgerQuery):
+    chunks = ledger.wage_ledger_xlsx(actor_id(), path.project_id, query.month_from, query.month_to)
+    return download(chunks, XLSX, f"wage-ledger-{path.project_id}-{query.month_from}-{query.month_to}.xlsx")

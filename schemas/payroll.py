@@ -45,6 +45,11 @@ class PayrollIn(Strict):
     supplementary: bool = Field(default=False, description="true：为该月暂缓（held）的明细另做一张补发工资表")
 
 
+class LedgerQuery(BaseModel):
+    month_from: str = Field(alias="from", pattern=MONTH_PATTERN, description="起始月份 YYYY-MM")
+    month_to: str = Field(alias="to", pattern=MONTH_PATTERN, description="截止月份 YYYY-MM")
+
+
 class LineReasonIn(Strict):
     reason: str = Field(min_length=2, max_length=200, title="原因", description="暂缓或放行的原因（审计、监理可见）")
 

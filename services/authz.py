@@ -53,6 +53,7 @@ class Action(StrEnum):
     DEPOSIT_RECORD = "oversight.deposit_record"  # deposits into the wage account, from the bank statement
     PAYROLL_PREPARE = "payroll.prepare"  # the general contractor pays: bank file / results, rules, ledger
     PAYROLL_EMPLOYER = "payroll.employer"  # the employer prepares: build, issue slips, hold, release, submit
+    PAYROLL_LEDGER = "payroll.ledger"  # the wage ledger with full ID numbers and phones (Art. 15)
     PAYROLL_REVIEW = "payroll.review"  # the GC's labour manager reviews a subcontractor's payroll (Art. 28)
     PAYROLL_APPROVE = "payroll.approve"  # approve / reject (never one's own: services/payroll/approval.py)
     PAYROLL_LINES = "payroll.lines"  # the lines with names and amounts, the wage sheet
@@ -116,6 +117,7 @@ POLICY: dict[Action, dict[Role, Reach]] = {
     # the employer's own clerk prepares; the GC's labour manager prepares the GC's own teams only
     Action.PAYROLL_EMPLOYER: {R.LABOUR_MANAGER: Reach.COMPANY, R.SUBCONTRACTOR_CLERK: Reach.COMPANY},
     Action.PAYROLL_REVIEW: {R.LABOUR_MANAGER: Reach.PROJECT},
+    Action.PAYROLL_LEDGER: {R.LABOUR_MANAGER: Reach.PROJECT, R.PROJECT_ADMIN: Reach.PROJECT},
     Action.PAYROLL_APPROVE: {R.PAYROLL_APPROVER: Reach.PROJECT},
     Action.PAYROLL_LINES: {R.LABOUR_MANAGER: Reach.PROJECT, R.PAYROLL_APPROVER: Reach.PROJECT,
                            R.SUBCONTRACTOR_CLERK: Reach.COMPANY},

@@ -311,6 +311,8 @@ CATALOGUE: dict[str, ErrorCode] = _codes(
       "不需要补发工资表", "never", "payroll"),
     E("COMPANY_NOT_EMPLOYER", 422, "该企业不是本项目的施工单位", "company_id 不是本项目的总包、专业分包或劳务分包单位",
       "选择本项目的参建施工单位", "fix", "payroll"),
+    E("VOUCHER_NOT_READY", 409, "银行尚未回单，暂无代发凭证", "工资表还没有任何一条明细收到银行的已发放回单",
+      "导入银行回单后再下载", "never", "payroll"),
     E("LINE_NOT_FOUND", 404, "工资明细不存在", "line_id 不属于该工资表", "刷新工资表明细", "never", "payroll"),
     E("SLIP_NOT_OPEN", 409, "该工资条当前状态不能这样处理",
       "暂缓/放行时工资条已确认、已放行或已暂缓，或尚未发给工人（details.slip_status）", "刷新工资表明细", "never",

@@ -277,3 +277,62 @@ def test_termination_opens_a_settlement_payroll_paid_the_same_way(app, client, p
         from services.oversight import warnings
 
         assert [h for h in warnings.compute([s.project_id]) if h.rule == "SETTLEMENT_OVERDUE"] == []
+
+
+def test_voucher_names_the_employer_and_the_paid_lines_sealed_in_the_audit_chain(app, client, psite) -> None:
+    import io
+
+    from pypdf import PdfReader
+
+    from tests.payroll.test_approval_and_bank import approved
+
+    s = psite
+    payroll_id = approved(client, s)
+    early = client.get(f"/api/v1/payrolls/{payroll_id}/voucher.pdf", headers=s.headers["labour"])
+    assert early.status_code == 409 and error(early)["code"] == "VOUCHER_NOT_READY"
+    rows = bank_rows(client, s, payroll_id)
+    post_results(client, s, payroll_id, results_csv((rows[0]["line_ref"], "paid", rows[0]["amount_fen"], ""),
+                                                    (rows[1]["line_ref"], "failed", rows[1]["amount_fen"], "户名不符")))
+    pdf = client.get(f"/api/v1/payrolls/{payroll_id}/voucher.pdf", headers=s.headers["labour"])
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+    text = "".join("".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(pdf.data)).pages)
+    assert "代发凭证" in text and "测试建设集团" in text and "工资专用账户" in text
+    assert "王建国" in text and "720.00" in text and "李二牛" not in text  # paid lines only
+    assert pdf.headers["X-Content-SHA256"] in text
+    for who in ("supervisor", "w1"):
+        assert client.get(f"/api/v1/payrolls/{payroll_id}/voucher.pdf", headers=s.headers[who]).status_code == 403
+    with app.app_context():
+        from services.seals import verify_seals
+
+        sealed = db.session.execute(select(AuditEntry.details).where(
+            AuditEntry.action == "record.sealed", AuditEntry.object_type == "payroll_voucher")).scalars().all()
+        assert len(sealed) == 1 and pdf.headers["X-Content-SHA256"] in sealed[0]
+        assert verify_seals()[1] == []
+
+
+def test_wage_ledger_has_the_full_id_number_and_its_read_is_audited(app, client, psite) -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    from services.payroll.ledger import neutral
+    from tests.payroll.test_approval_and_bank import approved
+
+    s = psite
+    approved(client, s)
+    url = f"/api/v1/projects/{s.project_id}/exports/wage-ledger.xlsx?from={s.month}&to={s.month}"
+    for who in ("supervisor", "approver", "leader", "w1"):
+        assert client.get(url, headers=s.headers[who]).status_code == 403, who
+    resp = client.get(url, headers=s.headers["labour"])
+    assert resp.status_code == 200
+    rows = [tuple(r) for r in load_workbook(io.BytesIO(resp.data)).active.iter_rows(values_only=True)]
+    assert rows[0][:6] == ("工资月份", "类别", "用人单位", "姓名", "身份证号码", "联系电话")
+    w1 = next(r for r in rows if r[3] == "王建国")
+    assert (w1[0], w1[2], w1[4], w1[6], w1[15]) == (s.month, "测试建设集团", "110105199001010011", 2, "720.00")
+    assert str(w1[18]).startswith("本人签字确认")
+    assert client.get(url, headers=s.headers["admin"]).status_code == 200
+    with app.app_context():
+        reads = db.session.execute(select(AuditEntry.details).where(
+            AuditEntry.action == "pii.read", AuditEntry.object_type == "project")).scalars().all()
+    assert len(reads) == 2 and all('"wage_ledger"' in d and "id_number" in d for d in reads)  # one per file
+    assert neutral("=HYPERLINK(1)") == "'=HYPERLINK(1)" and neutral("王") == "王" and neutral(3) == 3
