@@ -7,9 +7,9 @@ reviews a subcontractor's payroll, a payroll approver who made none of it approv
 等工资发放资料。 — Art. 28: the general contractor's labour manager reviews the attendance and wage sheets
 the subcontractors prepare.
 
-第三十条（节选）：分包单位对所招用农民工的实名制管理和工资支付负直接责任。…… 分包单位应当按月考核农民工
-工作量并编制工资支付表，经农民工本人签字确认后，与当月工程进度等情况一并交施工总承包单位。 — Art. 30:
-the subcontractor prepares the monthly wage sheet and, once each worker signed it, hands it to the GC.
+第三十条（节选）：分包单位对所招用农民工的实名制管理和工资支付负直接责任。施工总承包单位对分包单位劳动用工
+和工资发放等情况进行监督。 — Art. 30: the subcontractor answers directly for paying its workers; the GC
+supervises. The wage sheet itself goes to the GC only after the workers signed it (Art. 31, order.py).
 
 Approval freezes the lines and (for monthly and supplementary payrolls) locks the month's attendance
 (services.attendance.locks.lock_month) in the same transaction; every step is on the audit chain.

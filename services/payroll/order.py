@@ -1,8 +1,10 @@
 """The order the regulation sets for a wage sheet (《保障农民工工资支付条例》, 国务院令第724号):
 
-第三十一条：工资支付表应当如实记录支付单位、支付时间、支付对象、支付数额等工资支付情况，
-并由农民工本人签字确认。 — Art. 31: the wage sheet records who pays, when, to whom and how much,
-and is confirmed by the worker's own signature.
+第三十一条：工程建设领域推行分包单位农民工工资委托施工总承包单位代发制度。分包单位应当按月考核农民工工作量并编制
+工资支付表，经农民工本人签字确认后，与当月工程进度等情况一并交施工总承包单位。施工总承包单位根据分包单位编制的
+工资支付表，通过农民工工资专用账户直接将工资支付到农民工本人的银行账户，并向分包单位提供代发工资凭证。
+— Art. 31: the employer prepares the monthly wage sheet, the worker signs it, *then* it goes to the
+general contractor, who pays from the wage account and gives the employer a payment voucher.
 
 So the worker confirms the line *before* it goes to the general contractor: the preparer sends
 every line (``issue_slips``); each worker confirms it with a handwritten signature or disputes it

@@ -1,7 +1,6 @@
 """Settlement on leaving (退场结算).
 
-《保障农民工工资支付条例》第十五条（节选）：……用人单位与农民工书面约定或者依法制定的规章制度规定的工资支付周期
-和具体支付日期应当公示。 and 《工资支付暂行规定》第九条：劳动关系双方依法解除或终止劳动合同时，用人单位应在解除或
+《工资支付暂行规定》第九条：劳动关系双方依法解除或终止劳动合同时，用人单位应在解除或
 终止劳动合同时一次付清劳动者工资。 — the worker who leaves is paid at once.
 
 Terminating a contract (services/contracts/lifecycle.terminate) opens a settlement payroll for that

@@ -1,8 +1,9 @@
 """Pay slips: a worker's own lines, sent to them *before* the payroll goes to the general contractor
 (services/payroll/order.py), confirmed with a handwritten signature (PNG) or disputed in the app.
 
-《保障农民工工资支付条例》第三十一条：工资支付表……由农民工本人签字确认。 The confirmation is that
-signature; a confirmed slip also acknowledges the advances (借支) deducted on it.
+《保障农民工工资支付条例》第三十一条（节选）：分包单位应当按月考核农民工工作量并编制工资支付表，经农民工本人
+签字确认后，与当月工程进度等情况一并交施工总承包单位。 The confirmation is that signature; a confirmed slip
+also acknowledges the advances (借支) deducted on it.
 """
 
 from __future__ import annotations

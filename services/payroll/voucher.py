@@ -1,8 +1,8 @@
 """The payment voucher (总包代发凭证): proof for the employer that the general contractor paid its
 workers from the project's wage account.
 
-《保障农民工工资支付条例》第三十一条（节选）：工资支付表应当如实记录支付单位、支付时间、支付对象、支付数额等工资支付
-情况，并由农民工本人签字确认。 The voucher names the wage account, the employer, each paid line (name,
+《保障农民工工资支付条例》第三十一条（节选）：施工总承包单位根据分包单位编制的工资支付表，通过农民工工资专用账户
+直接将工资支付到农民工本人的银行账户，并向分包单位提供代发工资凭证。 The voucher names the wage account, the employer, each paid line (name,
 masked card, amount, date) and the totals; it is available once the bank answered for at least one
 line. Its content (the paid attempts up to the newest one) is hashed with SHA-256 and sealed in the
 audit chain like a signed contract (services/seals.py): ``flask audit verify`` recomputes it from
