@@ -313,6 +313,10 @@ CATALOGUE: dict[str, ErrorCode] = _codes(
       "选择本项目的参建施工单位", "fix", "payroll"),
     E("VOUCHER_NOT_READY", 409, "银行尚未回单，暂无代发凭证", "工资表还没有任何一条明细收到银行的已发放回单",
       "导入银行回单后再下载", "never", "payroll"),
+    E("NOTICE_BOARD_INCOMPLETE", 422, "维权告示牌缺少法定事项，不能发布",
+      "《条例》第三十四条要求的事项未齐（details.missing：owner 建设单位、general_contractor 总包、authorities 主管部门、"
+      "labour_manager 劳资专管员及电话、minimum_wage 最低工资、pay_day 发薪日、labour_inspection_12333、hotline_12345、"
+      "legal_service_12348、labour_arbitration 劳动争议仲裁、legal_aid 法律援助）", "补齐后再发布", "fix", "oversight"),
     E("LINE_NOT_FOUND", 404, "工资明细不存在", "line_id 不属于该工资表", "刷新工资表明细", "never", "payroll"),
     E("SLIP_NOT_OPEN", 409, "该工资条当前状态不能这样处理",
       "暂缓/放行时工资条已确认、已放行或已暂缓，或尚未发给工人（details.slip_status）", "刷新工资表明细", "never",

@@ -336,3 +336,35 @@ def test_wage_ledger_has_the_full_id_number_and_its_read_is_audited(app, client,
             AuditEntry.action == "pii.read", AuditEntry.object_type == "project")).scalars().all()
     assert len(reads) == 2 and all('"wage_ledger"' in d and "id_number" in d for d in reads)  # one per file
     assert neutral("=HYPERLINK(1)") == "'=HYPERLINK(1)" and neutral("王") == "王" and neutral(3) == 3
+
+
+def test_notice_board_cannot_be_published_without_the_items_art_34_requires(app, client, ssite) -> None:
+    ss, s = ssite, ssite.s
+    url = f"/api/v1/projects/{s.project_id}/notice-board"
+    refused = client.post(f"{url}/publish", headers=s.headers["labour"])
+    assert refused.status_code == 422 and error(refused)["code"] == "NOTICE_BOARD_INCOMPLETE"
+    # the default channels are 12333, 12345 and 12348 (public legal service, legal aid): arbitration is local
+    assert error(refused)["details"]["missing"] == ["owner", "authorities", "labour_manager", "minimum_wage",
+                                                    "labour_arbitration"]
+    with app.app_context():
+        admin = db.session.get(User, s.users["admin"])
+        owner = make_company(admin, USCCS[2], "某某置业有限公司")
+        org.add_participant(admin.id, s.project_id, owner.id, "owner")
+        db.session.commit()
+    client.put(f"/api/v1/projects/{s.project_id}/payroll-rules", json={
+        "overtime_after_minutes": 480, "overtime_percent": 150, "minimum_wage_fen": 236000},
+        headers=s.headers["labour"])
+    put = client.put(url, headers=s.headers["labour"], json={
+        "labour_manager_name": "李劳资", "labour_manager_phone": "0755-12345678",
+        "authorities": [{"name": "南山区住房和建设局", "phone": "0755-26611111"}],
+        "complaint_phones": [{"name": "劳动保障监察投诉", "phone": "12333"}, {"name": "政务服务热线", "phone": "12345"},
+                             {"name": "公共法律服务热线", "phone": "12348"},
+                             {"name": "区劳动人事争议仲裁院", "phone": "0755-26622222"},
+                             {"name": "区法律援助处", "phone": "0755-26633333"}]})
+    assert put.status_code == 200 and put.get_json()["missing"] == []
+    board = client.post(f"{url}/publish", headers=s.headers["labour"]).get_json()
+    assert board["published_at"] and board["owner"] == "某某置业有限公司"
+    assert board["subcontractors"] == ["木工劳务有限公司"] and board["minimum_wage_fen"] == 236000
+    assert board["pay_day"] == 15 and board["pay_date"]
+    assert client.post(f"{url}/publish", headers=s.headers["w1"]).status_code == 403
+    assert ss.company_id
