@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, BigId, utcnow
@@ -67,8 +67,19 @@ class Project(Base):
     # GCJ-02, as the mini-program's wx.getLocation({type: 'gcj02'}) reports it.
     geofence: Mapped[dict[str, Any]] = mapped_column(JSON)
     liveness_mode: Mapped[str] = mapped_column(String(16), default="passive")  # passive | challenge
+    # wage records are kept 3 years after the project is completed and its wages settled (条例 Art. 15)
+    completed_on: Mapped[date | None] = mapped_column(Date)
+    wages_settled_on: Mapped[date | None] = mapped_column(Date)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    @property
+    def payroll_records_kept_until(self) -> date | None:
+        """Nothing of payroll is ever deleted; this is the earliest day the law would allow it."""
+        if self.completed_on is None or self.wages_settled_on is None:
+            return None
+        end = max(self.completed_on, self.wages_settled_on)
+        return end.replace(year=end.year + 3, day=28 if (end.month, end.day) == (2, 29) else end.day)
 
 
 class ProjectCompany(Base):

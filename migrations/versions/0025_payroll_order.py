@@ -1,7 +1,8 @@
 """payroll in the law's order: the employer per payroll, supplementary and settlement payrolls,
 slips confirmed before submission (hold / release), the general contractor's review, lawful
 deductions with their basis, the project's payroll rules (confirmation window, settlement days,
-minimum wage, pay day), the subcontractor clerk's company, the notice board's authorities
+minimum wage, pay day), the subcontractor clerk's company, the notice board's authorities, the
+project's completion and wage-settlement dates (the wage records' retention runs from them)
 
 Existing payrolls belong to their project's general contractor; existing slips that were
 "issued" (after approval, the old order) become "to_confirm".
@@ -79,6 +80,9 @@ def upgrade():
     with op.batch_alter_table('invitations', schema=None, table_kwargs=SQLITE) as batch_op:
         batch_op.add_column(sa.Column('company_id', ID, nullable=True))
         batch_op.create_foreign_key('fk_invitations_company_id', 'companies', ['company_id'], ['id'])
+    with op.batch_alter_table('projects', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('completed_on', sa.Date(), nullable=True))
+        batch_op.add_column(sa.Column('wages_settled_on', sa.Date(), nullable=True))
     with op.batch_alter_table('oversight_notice_boards', schema=None) as batch_op:
         batch_op.add_column(sa.Column('authorities', sa.JSON(), nullable=True))
         batch_op.add_column(sa.Column('published_at', models.base.UTCDateTime(), nullable=True))
@@ -88,6 +92,9 @@ def downgrade():
     with op.batch_alter_table('oversight_notice_boards', schema=None) as batch_op:
         batch_op.drop_column('published_at')
         batch_op.drop_column('authorities')
+    with op.batch_alter_table('projects', schema=None, table_kwargs=SQLITE) as batch_op:
+        batch_op.drop_column('wages_settled_on')
+        batch_op.drop_column('completed_on')
     with op.batch_alter_table('invitations', schema=None, table_kwargs=SQLITE) as batch_op:
         batch_op.drop_constraint('fk_invitations_company_id', type_='foreignkey')
         batch_op.drop_column('company_id')

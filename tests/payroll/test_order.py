@@ -368,3 +368,13 @@ def test_notice_board_cannot_be_published_without_the_items_art_34_requires(app,
     assert board["pay_day"] == 15 and board["pay_date"]
     assert client.post(f"{url}/publish", headers=s.headers["w1"]).status_code == 403
     assert ss.company_id
+
+
+def test_retention_of_wage_records_is_recorded_with_the_project(client, psite) -> None:
+    s = psite
+    url = f"/api/v1/projects/{s.project_id}"
+    assert client.get(url, headers=s.headers["admin"]).get_json()["payroll_records_kept_until"] is None
+    resp = client.patch(url, json={"completed_on": "2026-06-30", "wages_settled_on": "2026-07-15"},
+                        headers=s.headers["admin"])
+    assert resp.status_code == 200, resp.get_json()
+    assert resp.get_json()["payroll_records_kept_until"] == "2029-07-15"  # 3 years after both
