@@ -33,7 +33,7 @@ def hold_line(path: LinePath, body: LineReasonIn):
 @bp.post("/payrolls/<int:payroll_id>/lines/<int:line_id>/release", responses={200: LineOut},
          summary="放行联系不上的工人的明细（确认期满后；须写原因；审计并向监理预警）")
 @login_required
-@raises("CONFIRM_WINDOW_OPEN", "FORBIDDEN", "LINE_NOT_FOUND", "PAYROLL_NOT_DRAFT", "PAYROLL_NOT_FOUND",
+@raises("ADVANCE_UNACKNOWLEDGED", "CONFIRM_WINDOW_OPEN", "FORBIDDEN", "LINE_NOT_FOUND", "PAYROLL_NOT_DRAFT", "PAYROLL_NOT_FOUND",
         "PROJECT_NOT_FOUND", "SLIP_NOT_OPEN")
 def release_line(path: LinePath, body: LineReasonIn):
     return answer(LineOut.of(order.release_line(actor_id(), path.payroll_id, path.line_id, body.reason)))

@@ -324,6 +324,8 @@ CATALOGUE: dict[str, ErrorCode] = _codes(
     E("CONFIRM_WINDOW_OPEN", 409, "工人确认期尚未结束，不能放行",
       "放行时距工资条发出未满项目的确认期 slip_confirm_days（details.release_after）", "等确认期结束后再放行",
       "never", "payroll"),
+    E("ADVANCE_UNACKNOWLEDGED", 409, "含借支扣款的工资条须工人本人签字确认，不能放行",
+      "放行的明细扣了借支，借支须工人签字确认（确认工资条即确认）", "联系工人确认，或暂缓到补发工资表", "never", "payroll"),
     E("PAYSLIP_NOT_OPEN", 409, "该工资条当前不能确认或提出异议",
       "工资条已确认、已放行或已暂缓，或工资表已提交（details.status）", "刷新工资条", "never", "payroll"),
     E("DEDUCTION_KIND_INVALID", 422, "扣款项目不合法", "扣款种类不在法定范围内（不得罚款），或 other_lawful/court_order 缺少依据 basis",

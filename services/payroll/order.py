@@ -13,7 +13,8 @@ slip goes back to ``to_confirm`` with a new version, the old one kept in ``slip_
 holding the line for a supplementary payroll of the month (``hold_line``) so nobody else waits.
 A worker who cannot be reached is not left unpaid: after the project's confirmation window
 (``slip_confirm_days``, default 3) the preparer may release the line with a reason
-(``release_line``), audited and shown to the supervisor as a warning. The payroll is submitted
+(``release_line``), audited and shown to the supervisor as a warning. A line that repays an
+advance (借支) cannot be released: the advance needs the worker's signed acknowledgement (hold it). The payroll is submitted
 only when every line is confirmed, released or held (services/payroll/approval.py).
 """
 
@@ -97,6 +98,9 @@ def release_after(payroll: Payroll, line: PayrollLine):
 def release_line(actor_id: int, payroll_id: int, line_id: int, reason: str) -> PayrollLine:
     """A worker who did not answer within the window is paid all the same: released, with a reason."""
     payroll, line = _open_line(actor_id, payroll_id, line_id, SlipStatus.TO_CONFIRM)
+    if any(d["kind"] == "advance" and d["applied_fen"] for d in line.deductions):
+        # an advance is repaid only with the worker's own acknowledgement, which is the slip's signature
+        raise Conflict("ADVANCE_UNACKNOWLEDGED", details={"line_id": line.id})
     after = release_after(payroll, line)
     if utcnow() < after:
         raise Conflict("CONFIRM_WINDOW_OPEN", details={"line_id": line.id, "release_after": after.isoformat()})

@@ -167,6 +167,28 @@ def test_submit_refused_while_a_slip_is_unconfirmed_and_release_after_the_window
         line = db.session.get(PayrollLine, slips["w2"])
         line.issued_at = line.issued_at - timedelta(days=3, minutes=1)
         db.session.commit()
+    # a line repaying an advance needs the worker's own signature: not released
+    assert client.post(f"/api/v1/projects/{s.project_id}/payroll-deductions", json={
+        "user_id": s.users["w2"], "month": s.month, "kind": "advance", "amount_fen": 1000, "reason": "借支"},
+        headers=s.headers["labour"]).status_code == 201
+    client.post(f"/api/v1/projects/{s.project_id}/payrolls", json={"month": s.month}, headers=s.headers["labour"])
+    with app.app_context():
+        line = db.session.get(PayrollLine, slips["w2"])
+        assert (line.slip_status, line.slip_version) == ("to_confirm", 2)  # changed: sent again
+        line.issued_at = line.issued_at - timedelta(days=3, minutes=1)
+        db.session.commit()
+    unsigned = client.post(release, json={"reason": "联系不上"}, headers=s.headers["labour"])
+    assert unsigned.status_code == 409 and error(unsigned)["code"] == "ADVANCE_UNACKNOWLEDGED"
+    with app.app_context():  # the advance is withdrawn (entered by mistake): the line is as before
+        from models.payroll import PayrollDeduction
+
+        db.session.execute(PayrollDeduction.__table__.delete())
+        db.session.commit()
+    client.post(f"/api/v1/projects/{s.project_id}/payrolls", json={"month": s.month}, headers=s.headers["labour"])
+    with app.app_context():
+        line = db.session.get(PayrollLine, slips["w2"])
+        line.issued_at = line.issued_at - timedelta(days=3, minutes=1)
+        db.session.commit()
     released = client.post(release, json={"reason": "电话、微信三天联系不上"}, headers=s.headers["labour"])
     assert released.status_code == 200, released.get_json()
     assert (released.get_json()["slip_status"], released.get_json()["resolution"]) == ("released", "电话、微信三天联系不上")
