@@ -20,7 +20,8 @@ from services.payroll.payday import pay_date, project_pay_days
 
 # a held line is paid by the month's supplementary payroll, whose own line is counted there
 SETTLED = (PaymentStatus.PAID.value, PaymentStatus.NOTHING_DUE.value, PaymentStatus.HELD.value)
-STATUS_TEXT = {"draft": "草稿", "submitted": "待审批", "rejected": "已退回", "approved": "已审批", None: "未编制"}
+STATUS_TEXT = {"draft": "草稿", "submitted": "待审核/审批", "reviewed": "已审核", "rejected": "已退回", "approved": "已审批",
+               None: "未编制"}
 
 
 def pay_day_of(month: str, day_of_month: int) -> date:
@@ -183,7 +184,8 @@ def wages_summary(project_ids: list[int], today: date) -> dict[str, Any] | None:
 
 
 WAGE_HEADER = ("工资月份", "姓名", "班组", "出勤（半天数）", "应发（元）", "扣款（元）", "实发（元）", "发放状态", "发放时间")
-PAYMENT_TEXT = {"unpaid": "未发", "issued": "已提交银行", "paid": "已发放", "failed": "银行退回", "nothing_due": "无应发"}
+PAYMENT_TEXT = {"unpaid": "未发", "issued": "已提交银行", "paid": "已发放", "failed": "银行退回", "nothing_due": "无应发",
+                "held": "暂缓（补发）"}
 
 
 def wage_sheet(project_id: int, date_from: date, date_to: date,
