@@ -150,14 +150,16 @@ def payroll_status(project_ids: list[int], today: date) -> dict[int, dict[str, A
 
 
 def wage_records(project_id: int, today: date) -> dict[str, Any] | None:
-    """For the supervisor's checklist: last month's payroll, approved and paid?"""
+    """For the supervisor's checklist: last month's payrolls (one per employer, and supplementary or
+    settlement ones), all approved and paid? The status shown is the least advanced one's."""
     month = _months_back(today, 1)[0]
-    r = db.session.execute(select(Payroll).where(Payroll.project_id == project_id, Payroll.month == month)
-                           ).scalar_one_or_none()
-    if r is None:
+    rows = db.session.execute(select(Payroll).where(Payroll.project_id == project_id, Payroll.month == month)
+                              .order_by(Payroll.id)).scalars().all()
+    if not rows:
         return {"month": month, "status": None, "text": f"{month} 未编制"}
+    r = next((p for p in rows if p.status != PayrollStatus.APPROVED.value), rows[0])
     unpaid = db.session.execute(select(func.count()).select_from(PayrollLine).where(
-        PayrollLine.payroll_id == r.id, PayrollLine.payment_status.not_in(SETTLED))).scalar_one()
+        PayrollLine.payroll_id.in_([p.id for p in rows]), PayrollLine.payment_status.not_in(SETTLED))).scalar_one()
     text = f"{month} {STATUS_TEXT.get(r.status, r.status)}" + (f"，{unpaid} 人未发" if unpaid else "")
     return {"month": month, "status": r.status, "unpaid_lines": int(unpaid), "text": text}
 
