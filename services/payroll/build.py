@@ -190,7 +190,9 @@ def compute(payroll: Payroll) -> Computed:
     workers: dict[int, _Worker] = {}
     unconfirmed: set[tuple[int, str]] = set()
     missing_out: set[tuple[int, str]] = set()
-    for m, only in [(month, None), *sorted(carried.items())]:
+    covered = covered_users(payroll)  # a settlement or supplementary payroll reads its own workers' days only
+    first_only = sorted(covered) if covered is not None else None
+    for m, only in [(month, first_only), *sorted(carried.items())]:
         for uid, team_id, units, overtime, open_days, no_out in _day_totals(project_id, m, rule, only):
             w = workers.setdefault(uid, _Worker())
             w.team_id = w.team_id or team_id
@@ -213,7 +215,7 @@ def compute(payroll: Payroll) -> Computed:
             workers.pop(uid)  # left for a later payroll, with this month's days
 
     contracts = _contracts(project_id)
-    only = covered_users(payroll)
+    only = covered
     employers = team_companies(project_id)
     gc = general_contractor_of(project_id)
     for uid in list(workers):

@@ -279,6 +279,11 @@ def test_termination_opens_a_settlement_payroll_paid_the_same_way(app, client, p
     assert (settlement["settlement_user_id"], settlement["line_count"], settlement["total_net_fen"]) == (
         s.users["w1"], 1, 72000)
     assert settlement["due_date"] == (s.day(2) + timedelta(days=3)).isoformat()  # settlement_days, default 3
+    with app.app_context():  # not paid by its due date (last month): a warning
+        from services.oversight import warnings
+
+        overdue = [h for h in warnings.compute([s.project_id]) if h.rule == "SETTLEMENT_OVERDUE"]
+    assert [(h.evidence["payroll_id"], h.evidence["payroll_status"]) for h in overdue] == [(settlement["id"], "draft")]
     # the month's payroll leaves the settled worker out
     monthly = client.post(f"/api/v1/projects/{s.project_id}/payrolls", json={"month": s.month},
                           headers=s.headers["labour"]).get_json()

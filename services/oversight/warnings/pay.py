@@ -221,7 +221,7 @@ def settlement_overdue(batch: Batch) -> list[Hit]:
     return [Hit(r.project_id, "SETTLEMENT_OVERDUE", f"payroll:{r.id}", r.due_date + timedelta(days=1), {
         "payroll_id": r.id, "user_id": r.settlement_user_id, "due_date": r.due_date.isoformat(),
         "payroll_status": r.status, "unpaid_lines": int(unpaid.get(r.id, 0))})
-        for r in rows if r.status != PayrollStatus.APPROVED.value or unpaid.get(r.id)]
+        for r in rows if r.line_count and (r.status != PayrollStatus.APPROVED.value or unpaid.get(r.id))]
 
 
 def slips_released(batch: Batch) -> list[Hit]:
