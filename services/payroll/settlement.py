@@ -8,7 +8,9 @@ worker and month: every confirmed day of the month up to the last day, due withi
 ``settlement_days`` (default 3). It goes the same way as every payroll — slip confirmed by the
 worker, submitted, reviewed (a subcontractor's), approved, paid — and the month's monthly payroll
 leaves the worker out. A settlement not paid by its due date is a warning (SETTLEMENT_OVERDUE).
-Days of earlier months are paid by those months' payrolls.
+Days of an earlier month not yet approved are paid with the settlement once the preparer defers the
+worker from that month's payroll (``POST /payrolls/{id}/deferrals``): the settlement carries every
+deferred month of its worker, as any later payroll does.
 """
 
 from __future__ import annotations
