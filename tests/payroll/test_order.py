@@ -405,3 +405,29 @@ def test_retention_of_wage_records_is_recorded_with_the_project(client, psite) -
                         headers=s.headers["admin"])
     assert resp.status_code == 200, resp.get_json()
     assert resp.get_json()["payroll_records_kept_until"] == "2029-07-15"  # 3 years after both
+
+
+def test_settlement_carries_an_earlier_month_deferred_to_it(app, client, psite) -> None:
+    from datetime import date
+
+    from models import Contract
+    from services.attendance.locks import month_of
+
+    s = psite
+    before = date.fromisoformat(f"{s.month}-01") - timedelta(days=20)  # a day of the month before
+    confirm(client, s, before, w1=("present", 480))
+    confirm(client, s, s.day(1), w1=("present", 480))
+    earlier = client.post(f"/api/v1/projects/{s.project_id}/payrolls", json={"month": month_of(before)},
+                          headers=s.headers["labour"]).get_json()
+    deferred = client.post(f"/api/v1/payrolls/{earlier['id']}/deferrals",
+                           json={"user_id": s.users["w1"], "reason": "退场，随结算一并支付"}, headers=s.headers["labour"])
+    assert deferred.status_code == 200 and deferred.get_json()["line_count"] == 0
+    with app.app_context():
+        contract_id = db.session.execute(select(Contract.id).where(Contract.user_id == s.users["w1"])).scalar_one()
+    assert client.post(f"/api/v1/contracts/{contract_id}/terminate", json={
+        "reason": "退场", "date": s.day(1).isoformat()}, headers=s.headers["labour"]).status_code == 200
+    listed = client.get(f"/api/v1/projects/{s.project_id}/payrolls", headers=s.headers["labour"]).get_json()["items"]
+    settlement = next(p for p in listed if p["kind"] == "settlement")
+    assert settlement["total_net_fen"] == 2 * 36000
+    line = client.get(f"/api/v1/payrolls/{settlement['id']}", headers=s.headers["labour"]).get_json()["lines"][0]
+    assert line["carried_months"] == [month_of(before)]
