@@ -323,6 +323,7 @@ def reissue(line: PayrollLine) -> None:
     if line.slip_status != SlipStatus.HELD.value:  # a held line stays held for the supplementary payroll
         line.slip_status, line.slip_version, line.issued_at = SlipStatus.TO_CONFIRM.value, line.slip_version + 1, utcnow()
         line.confirmed_at = line.signature_enc = line.signature_sha256 = None
+        line.notified_at = None  # the corrected slip is announced again at the next issue-slips
         line.resolution = line.resolved_by = line.resolved_at = None
 
 

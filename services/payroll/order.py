@@ -53,7 +53,8 @@ def issue_slips(actor_id: int, payroll_id: int) -> Payroll:
                  details={"issued": sent, "lines": payroll.line_count, "fingerprint": payroll.fingerprint})
     from infra import jobs
 
-    if sent:
+    # new slips and corrected ones (notified_at cleared) are announced; the job never sends twice
+    if payroll.line_count:
         jobs.enqueue("workers.payroll.notify_payslips", payroll.id, queue="default", retry_max=3)
     return payroll
 
