@@ -7,8 +7,20 @@ from blueprints.api import XLSX, actor_id, answer, api_blueprint, download, logi
 from blueprints.contract import raises
 from blueprints.contracts import font_settings
 from schemas.common import ProjectPath
-from schemas.payroll import LedgerQuery, LineOut, LinePath, LineReasonIn, PayrollOut, PayrollPath
-from services.payroll import approval, ledger, order, voucher
+from schemas.payroll import (
+    DeductionPath,
+    LedgerQuery,
+    LineOut,
+    LinePath,
+    LineReasonIn,
+    MyDeductionList,
+    MyDeductionOut,
+    PayrollOut,
+    PayrollPath,
+    SignatureForm,
+)
+from services.contracts.signing import SIGNATURE_MAX_BYTES
+from services.payroll import approval, deductions, ledger, order, voucher
 
 bp = api_blueprint("payroll_order", __name__, "payroll", "工资：月度工资表、复核审批、专户代发、工资条签字、工资表导出")
 
@@ -68,3 +80,19 @@ def get_voucher_pdf(path: PayrollPath):
 def get_wage_ledger(path: ProjectPath, query: LedgerQuery):
     chunks = ledger.wage_ledger_xlsx(actor_id(), path.project_id, query.month_from, query.month_to)
     return download(chunks, XLSX, f"wage-ledger-{path.project_id}-{query.month_from}-{query.month_to}.xlsx")
+
+
+@bp.get("/me/payroll-deductions", responses={200: MyDeductionList}, summary="我的扣款（含借支，供签字确认）")
+@login_required
+@raises()
+def list_my_deductions():
+    return answer(MyDeductionList(items=[MyDeductionOut.model_validate(x) for x in deductions.my_deductions(actor_id())]))
+
+
+@bp.post("/payroll-deductions/<int:deduction_id>/acknowledge", responses={200: MyDeductionOut},
+         summary="工人对本人借支签字确认（手写签名 PNG，multipart 字段 signature）")
+@login_required
+@raises("DEDUCTION_NOT_FOUND", "SIGNATURE_INVALID")
+def acknowledge_advance(path: DeductionPath, form: SignatureForm):
+    png = form.signature.stream.read(SIGNATURE_MAX_BYTES + 1)
+    return answer(MyDeductionOut.model_validate(deductions.acknowledge_advance(actor_id(), path.deduction_id, png)))

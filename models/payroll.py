@@ -168,6 +168,10 @@ class PayrollDeduction(Base):
     amount_fen: Mapped[int]
     reason: Mapped[str] = mapped_column(String(200))
     basis: Mapped[str | None] = mapped_column(String(200))  # the contract clause, judgment or law relied on
+    # an advance (借支) is repaid only with the worker's acknowledgement: this signature, or the slip's
+    ack_signature_enc: Mapped[str | None] = mapped_column(Text)
+    ack_signature_sha256: Mapped[str | None] = mapped_column(String(64))
+    acknowledged_at: Mapped[datetime | None]
     created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -199,6 +199,25 @@ class DeductionIn(Strict):
                               description="依据：damages、court_order、other_lawful 必填（合同条款、判决书号、法规条文）")
 
 
+class DeductionPath(BaseModel):
+    deduction_id: int = Id
+
+
+class MyDeductionOut(FromRow):
+    id: int
+    project_id: int
+    month: str
+    kind: str
+    amount_fen: int
+    reason: str
+    basis: str | None
+    acknowledged_at: dt.datetime | None = Field(description="工人对借支签字确认的时间")
+
+
+class MyDeductionList(BaseModel):
+    items: list[MyDeductionOut]
+
+
 class DeductionCreated(FromRow):
     id: int
     user_id: int

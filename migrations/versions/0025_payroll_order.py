@@ -66,6 +66,9 @@ def upgrade():
 
     with op.batch_alter_table('payroll_deductions', schema=None, table_kwargs=SQLITE) as batch_op:
         batch_op.add_column(sa.Column('basis', sa.String(length=200), nullable=True))
+        batch_op.add_column(sa.Column('ack_signature_enc', sa.Text(), nullable=True))
+        batch_op.add_column(sa.Column('ack_signature_sha256', sa.String(length=64), nullable=True))
+        batch_op.add_column(sa.Column('acknowledged_at', models.base.UTCDateTime(), nullable=True))
     op.execute("UPDATE payroll_deductions SET kind = 'other_lawful', basis = reason WHERE kind = 'other'")
 
     with op.batch_alter_table('payroll_rules', schema=None) as batch_op:
@@ -106,7 +109,8 @@ def downgrade():
             batch_op.drop_column(name)
     op.execute("UPDATE payroll_deductions SET kind = 'other' WHERE kind <> 'advance'")
     with op.batch_alter_table('payroll_deductions', schema=None, table_kwargs=SQLITE) as batch_op:
-        batch_op.drop_column('basis')
+        for name in ('acknowledged_at', 'ack_signature_sha256', 'ack_signature_enc', 'basis'):
+            batch_op.drop_column(name)
     op.execute("UPDATE payroll_lines SET slip_status = 'issued' WHERE slip_status NOT IN ('confirmed', 'disputed')")
     with op.batch_alter_table('payroll_lines', schema=None, table_kwargs=SQLITE) as batch_op:
         batch_op.drop_constraint('fk_payroll_lines_resolved_by', type_='foreignkey')

@@ -10,12 +10,13 @@
 
 So the kinds are ``social_insurance``, ``income_tax``, ``court_order``, ``other_lawful`` (must cite
 its legal basis), ``damages`` (per the contract, within the 20 % and minimum-wage limits) and
-``advance`` (借支: repaying the worker's own advance, acknowledged by the worker's signature on
-the slip). There is no ``fine`` (罚款): no law lets an employer fine a worker out of the wage.
+``advance`` (借支: repaying the worker's own advance, only with the worker's signed
+acknowledgement — a signature on the advance itself (``acknowledge_advance``) or the slip's). There is no ``fine`` (罚款): no law lets an employer fine a worker out of the wage.
 """
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date
 
 from sqlalchemy import select
@@ -23,11 +24,12 @@ from sqlalchemy import select
 from models import db
 from models.base import utcnow
 from models.payroll import PayrollDeduction
-from services import audit
+from services import audit, pii
 from services.attendance.clocks import worker_membership
 from services.attendance.locks import refuse_if_locked
 from services.authz import Action, authorize, general_contractor_of
-from services.errors import Unprocessable
+from services.contracts.signing import _check_signature as check_signature_png
+from services.errors import NotFound, Unprocessable
 from services.payroll import rules
 from services.payroll.build import _contracts, _day_totals, _piece, check_month, overtime_rule, payroll_rules
 from services.payroll.employers import team_companies
@@ -95,6 +97,36 @@ def add_deduction(actor_id: int, project_id: int, *, user_id: int, month: str, k
                  object_id=row.id, details={"user_id": user_id, "month": month, "kind": kind,
                                             "amount_fen": amount_fen, "reason": reason, "basis": basis})
     return row
+
+
+def acknowledge_advance(actor_id: int, deduction_id: int, signature: bytes) -> PayrollDeduction:
+    """The worker signs for their own advance (借支) with a handwritten signature (PNG)."""
+    row = db.session.get(PayrollDeduction, deduction_id)
+    if row is None or row.user_id != actor_id or row.kind != "advance":
+        raise NotFound("DEDUCTION_NOT_FOUND")
+    if row.acknowledged_at is None:
+        check_signature_png(signature)
+        row.ack_signature_enc = pii.encrypt_bytes(signature, context=f"payroll_deductions.ack_signature:{row.id}")
+        row.ack_signature_sha256 = hashlib.sha256(signature).hexdigest()
+        row.acknowledged_at = utcnow()
+        db.session.flush()
+        audit.record("payroll.advance_acknowledged", actor_user_id=actor_id, object_type="payroll_deduction",
+                     object_id=row.id, details={"amount_fen": row.amount_fen, "month": row.month,
+                                                "signature_sha256": row.ack_signature_sha256})
+    return row
+
+
+def unacknowledged_advances(project_id: int, user_id: int, months: list[str]) -> list[int]:
+    """The worker's advances of these months without a signature of their own (the slip's would do)."""
+    return list(db.session.execute(select(PayrollDeduction.id).where(
+        PayrollDeduction.project_id == project_id, PayrollDeduction.user_id == user_id,
+        PayrollDeduction.month.in_(months), PayrollDeduction.kind == "advance",
+        PayrollDeduction.acknowledged_at.is_(None))).scalars())
+
+
+def my_deductions(actor_id: int) -> list[PayrollDeduction]:
+    return list(db.session.execute(select(PayrollDeduction).where(PayrollDeduction.user_id == actor_id)
+                                   .order_by(PayrollDeduction.id)).scalars())
 
 
 def authorize_any(actor_id: int, project_id: int) -> bool:

@@ -32,6 +32,7 @@ from services.authz import Action
 from services.errors import Conflict
 from services.payroll.access import line_of, payroll_for, require_status
 from services.payroll.build import payroll_rules, rebuild
+from services.payroll.deductions import unacknowledged_advances
 
 OPEN_PAYROLL = (PayrollStatus.DRAFT, PayrollStatus.REJECTED)
 SETTLED_SLIPS = (SlipStatus.CONFIRMED.value, SlipStatus.RELEASED.value, SlipStatus.HELD.value)
@@ -99,7 +100,8 @@ def release_after(payroll: Payroll, line: PayrollLine):
 def release_line(actor_id: int, payroll_id: int, line_id: int, reason: str) -> PayrollLine:
     """A worker who did not answer within the window is paid all the same: released, with a reason."""
     payroll, line = _open_line(actor_id, payroll_id, line_id, SlipStatus.TO_CONFIRM)
-    if any(d["kind"] == "advance" and d["applied_fen"] for d in line.deductions):
+    if any(d["kind"] == "advance" and d["applied_fen"] for d in line.deductions) and unacknowledged_advances(
+            payroll.project_id, line.user_id, [payroll.month, *line.carried_months]):
         # an advance is repaid only with the worker's own acknowledgement, which is the slip's signature
         raise Conflict("ADVANCE_UNACKNOWLEDGED", details={"line_id": line.id})
     after = release_after(payroll, line)

@@ -179,6 +179,23 @@ def test_submit_refused_while_a_slip_is_unconfirmed_and_release_after_the_window
         db.session.commit()
     unsigned = client.post(release, json={"reason": "联系不上"}, headers=s.headers["labour"])
     assert unsigned.status_code == 409 and error(unsigned)["code"] == "ADVANCE_UNACKNOWLEDGED"
+    # the worker's own signature on the advance (given when it was paid out) is the other acknowledgement
+    import io
+
+    from tests.api.test_contracts import signature_png
+
+    mine = client.get("/api/v1/me/payroll-deductions", headers=s.headers["w2"]).get_json()["items"]
+    assert [(d["kind"], d["amount_fen"], d["acknowledged_at"]) for d in mine] == [("advance", 1000, None)]
+    ack = f"/api/v1/payroll-deductions/{mine[0]['id']}/acknowledge"
+    assert client.post(ack, data={"signature": (io.BytesIO(signature_png()), "s.png")}, headers=s.headers["w1"],
+                       content_type="multipart/form-data").status_code == 404  # not theirs
+    signed = client.post(ack, data={"signature": (io.BytesIO(signature_png()), "s.png")}, headers=s.headers["w2"],
+                         content_type="multipart/form-data")
+    assert signed.status_code == 200 and signed.get_json()["acknowledged_at"]
+    with app.app_context():
+        from services.payroll.deductions import unacknowledged_advances
+
+        assert unacknowledged_advances(s.project_id, s.users["w2"], [s.month]) == []
     with app.app_context():  # the advance is withdrawn (entered by mistake): the line is as before
         from models.payroll import PayrollDeduction
 
