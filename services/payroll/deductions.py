@@ -28,11 +28,11 @@ from services import audit, pii
 from services.attendance.clocks import worker_membership
 from services.attendance.locks import refuse_if_locked
 from services.authz import Action, authorize, general_contractor_of
-from services.contracts.signing import _check_signature as check_signature_png
 from services.errors import NotFound, Unprocessable
 from services.payroll import rules
 from services.payroll.build import _contracts, _day_totals, _piece, check_month, overtime_rule, payroll_rules
 from services.payroll.employers import team_companies
+from services.payroll.slips import check_signature_png  # one signature rule for slips and advances
 
 KINDS = ("social_insurance", "income_tax", "advance", "damages", "court_order", "other_lawful")
 NEEDS_BASIS = ("court_order", "other_lawful", "damages")
