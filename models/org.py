@@ -70,6 +70,8 @@ class Project(Base):
     # wage records are kept 3 years after the project is completed and its wages settled (条例 Art. 15)
     completed_on: Mapped[date | None] = mapped_column(Date)
     wages_settled_on: Mapped[date | None] = mapped_column(Date)
+    # 项目编码 on the national platform, from the project's registration; entered by the project admin
+    platform_code: Mapped[str | None] = mapped_column(String(32))
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -106,6 +108,7 @@ class Team(Base):
     trade: Mapped[str | None] = mapped_column(String(32))  # 工种
     leader_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     default_day_wage_fen: Mapped[int]
+    platform_team_sys_no: Mapped[str | None] = mapped_column(String(32))  # teamSysNo the platform assigned
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
