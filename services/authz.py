@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
-from models import Membership, MembershipStatus, ParticipantRole, ProjectCompany, Role, db
+from models import Membership, MembershipStatus, ParticipantRole, ProjectCompany, Role, Team, db
 from services.errors import Forbidden, ProjectNotFound
 
 
@@ -80,9 +80,10 @@ POLICY: dict[Action, dict[Role, Reach]] = {
     Action.PARTICIPANT_VIEW: {**OVERSIGHT, R.TEAM_LEADER: Reach.PROJECT, R.WORKER: Reach.PROJECT,
                               R.SUBCONTRACTOR_CLERK: Reach.PROJECT},
     Action.PARTICIPANT_MANAGE: {R.PROJECT_ADMIN: Reach.PROJECT},
-    Action.TEAM_VIEW: {**OVERSIGHT, R.TEAM_LEADER: Reach.TEAM, R.WORKER: Reach.TEAM},
+    Action.TEAM_VIEW: {**OVERSIGHT, R.TEAM_LEADER: Reach.TEAM, R.WORKER: Reach.TEAM, R.SUBCONTRACTOR_CLERK: Reach.COMPANY},
     Action.TEAM_MANAGE: {R.PROJECT_ADMIN: Reach.PROJECT, R.LABOUR_MANAGER: Reach.PROJECT},
-    Action.MEMBER_VIEW: {**OVERSIGHT, R.TEAM_LEADER: Reach.TEAM, R.WORKER: Reach.SELF},
+    Action.MEMBER_VIEW: {**OVERSIGHT, R.TEAM_LEADER: Reach.TEAM, R.WORKER: Reach.SELF,
+                         R.SUBCONTRACTOR_CLERK: Reach.COMPANY},
     Action.MEMBER_MANAGE: {R.PROJECT_ADMIN: Reach.PROJECT},
     Action.MEMBER_PII_READ: {R.PROJECT_ADMIN: Reach.PROJECT, R.LABOUR_MANAGER: Reach.PROJECT},
     Action.ENROLLMENT_REVIEW: {R.PROJECT_ADMIN: Reach.PROJECT, R.LABOUR_MANAGER: Reach.PROJECT},
@@ -100,7 +101,8 @@ POLICY: dict[Action, dict[Role, Reach]] = {
     Action.FACE_REENROLL_APPROVE: {R.PROJECT_ADMIN: Reach.PROJECT, R.LABOUR_MANAGER: Reach.PROJECT},
     # distances, thresholds and anti-spoof scores help tune a spoof: never shown to the worker
     Action.FACE_RESULT_REVIEW: {R.PROJECT_ADMIN: Reach.PROJECT, R.LABOUR_MANAGER: Reach.PROJECT},
-    Action.ATTENDANCE_VIEW: {**OVERSIGHT, R.TEAM_LEADER: Reach.TEAM, R.WORKER: Reach.SELF},
+    Action.ATTENDANCE_VIEW: {**OVERSIGHT, R.TEAM_LEADER: Reach.TEAM, R.WORKER: Reach.SELF,
+                             R.SUBCONTRACTOR_CLERK: Reach.COMPANY},
     Action.ATTENDANCE_CONFIRM: {R.LABOUR_MANAGER: Reach.PROJECT, R.TEAM_LEADER: Reach.TEAM},
     Action.ATTENDANCE_EVIDENCE: {R.LABOUR_MANAGER: Reach.PROJECT, R.TEAM_LEADER: Reach.TEAM},
     Action.ATTENDANCE_FRAUD_DETAIL: {R.LABOUR_MANAGER: Reach.PROJECT},
@@ -165,6 +167,15 @@ def general_contractor_of(project_id: int) -> int | None:
         .order_by(ProjectCompany.id).limit(1)).scalar_one_or_none()
 
 
+def company_teams(project_id: int, company_id: int) -> list[int]:
+    """The teams of one employer in the project (a team naming no company is the general contractor's)."""
+    gc = general_contractor_of(project_id)
+    condition = Team.company_id == company_id
+    if company_id == gc:
+        condition = or_(condition, Team.company_id.is_(None))
+    return list(db.session.execute(select(Team.id).where(Team.project_id == project_id, condition)).scalars())
+
+
 def memberships_in(user_id: int, project_id: int) -> list[Membership]:
     return list(db.session.execute(
         select(Membership).where(
@@ -205,6 +216,7 @@ def scope(user_id: int, action: Action, project_id: int, *, memberships: list[Me
             company = m.company_id or general_contractor_of(project_id)  # GC staff hold no company of their own
             if company is not None:
                 companies.add(company)
+                teams.update(company_teams(project_id, company))  # an employer reaches its own teams
         elif reach is Reach.TEAM and m.team_id is not None:
             teams.add(m.team_id)
         elif reach is Reach.SELF:

@@ -448,3 +448,14 @@ def test_settlement_carries_an_earlier_month_deferred_to_it(app, client, psite) 
     assert settlement["total_net_fen"] == 2 * 36000
     line = client.get(f"/api/v1/payrolls/{settlement['id']}", headers=s.headers["labour"]).get_json()["lines"][0]
     assert line["carried_months"] == [month_of(before)]
+
+
+def test_the_clerk_reaches_the_teams_of_its_company_only(client, ssite) -> None:
+    ss, s = ssite, ssite.s
+    clerk = s.headers["clerk"]
+    assert client.get(f"/api/v1/teams/{ss.team_id}", headers=clerk).status_code == 200
+    assert client.get(f"/api/v1/teams/{s.team_id}", headers=clerk).status_code == 403  # the GC's team
+    listed = client.get(f"/api/v1/projects/{s.project_id}/teams", headers=clerk).get_json()["items"]
+    assert [t["id"] for t in listed] == [ss.team_id]
+    members = client.get(f"/api/v1/projects/{s.project_id}/members", headers=clerk).get_json()["items"]
+    assert {m["user_id"] for m in members} == {s.users["s1"], s.users["s2"]}
