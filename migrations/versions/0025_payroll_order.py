@@ -8,7 +8,7 @@ Existing payrolls belong to their project's general contractor; existing slips t
 "issued" (after approval, the old order) become "to_confirm".
 
 Revision ID: 0025_payroll_order
-Revises: 0009_attendance_days_cover
+Revises: 0029_platform_push
 Create Date: 2026-12-06 04:30:00.000000
 
 """
@@ -20,7 +20,7 @@ import models.base
 
 # revision identifiers, used by Alembic.
 revision = '0025_payroll_order'
-down_revision = '0009_attendance_days_cover'
+down_revision = '0029_platform_push'
 branch_labels = None
 depends_on = None
 
