@@ -19,7 +19,8 @@ class Invitation(Base):
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
     role: Mapped[str] = mapped_column(String(32))
     team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"))
-    company_id: Mapped[int | None] = mapped_column(ForeignKey("companies.id"))  # employer_signatory's company
+    # a subcontractor clerk's company, or the company an employer_signatory signs for
+    company_id: Mapped[int | None] = mapped_column(ForeignKey("companies.id"))
     code_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -35,7 +35,9 @@ DEMO_LOGINS = {
     "demo-approver": Role.PAYROLL_APPROVER,
     "demo-supervisor": Role.SUPERVISOR,
     "demo-leader": Role.TEAM_LEADER,
+    "demo-clerk": Role.SUBCONTRACTOR_CLERK,  # 分包劳资员 of the labour subcontractor (钢筋班's employer)
     "demo-signatory": Role.EMPLOYER_SIGNATORY,  # signs labour contracts for the labour subcontractor
+    "demo-signatory-gc": Role.EMPLOYER_SIGNATORY,  # signs them for the general contractor (水电班)
 }
 # 甲方 particulars the contracts name (《劳动合同法》第十七条（一）)
 PARTICULARS = {
@@ -96,7 +98,8 @@ def seed_demo() -> DemoIds:
                                company_id=labour.id, trade="钢筋工")
 
     names = {"demo-payroll": "李劳资", "demo-approver": "王审批", "demo-supervisor": "赵监理",
-             "demo-leader": "张班长", "demo-signatory": "林签署"}
+             "demo-leader": "张班长", "demo-clerk": "孙劳务", "demo-signatory": "林签署",
+             "demo-signatory-gc": "周签署"}
     for openid, role in DEMO_LOGINS.items():
         if role is Role.PROJECT_ADMIN:
             continue  # admin created the project
@@ -108,7 +111,8 @@ def seed_demo() -> DemoIds:
             # the same path as a real person: an invitation the user accepts
             _, code = invitations.create_invitation(
                 admin.id, project.id, role=role.value, team_id=team.id if role is Role.TEAM_LEADER else None,
-                ttl_seconds=3600, company_id=labour.id if role is Role.EMPLOYER_SIGNATORY else None)
+                ttl_seconds=3600, company_id={"demo-clerk": labour.id, "demo-signatory": labour.id,
+                                              "demo-signatory-gc": contractor.id}.get(openid))
             invitations.accept_invitation(user.id, code)
     return DemoIds(project.id, team.id, contractor.id)
 

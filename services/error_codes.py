@@ -15,6 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from services.error_codes_contracts import CONTRACT_PARTY_CODES
+
 Retry = Literal["never", "fix", "same_key", "new_key", "login", "restart"]
 
 RETRY_TEXT: dict[str, str] = {
@@ -233,27 +235,8 @@ CATALOGUE: dict[str, ErrorCode] = _codes(
       "让工人重新手写签名，用 canvas 导出 PNG", "new_key", "contracts"),
     E("PDF_FONT_MISSING", 503, "合同 PDF 暂不可用，请联系管理员", "服务器缺少中文字体（fonts-wqy-zenhei）",
       "稍后重试并联系管理员", "never", "contracts"),
-    # ---- contracts: both parties, clauses, kinds, supplementary agreements (issue 26)
-    E("TEMPLATE_CLAUSES_MISSING", 422, "合同模板缺少必备条款",
-      "正文缺少《劳动合同法》第十七条要求的条款标题，或顺序与示范文本不符（details.missing_clauses）",
-      "按示范文本顺序补齐 details.missing_clauses 列出的条款", "fix", "contracts"),
-    E("TEMPLATE_TERMS_INVALID", 422, "合同期限或工时制度填写不完整",
-      "固定期限未填月数（或非固定期限填了月数），或综合计算/不定时工作制未填批准文号（details.field）",
-      "按提示补填后再提交", "fix", "contracts"),
-    E("EMPLOYER_PARTICULARS_INCOMPLETE", 422, "用人单位信息不完整，暂不能生成合同",
-      "甲方企业缺少法定代表人、住所或联系电话（details.missing，details.company_id）",
-      "由企业登记人或项目管理员通过 PUT /api/v1/companies/{cid} 补齐后再审核", "fix", "contracts"),
-    E("CONTRACT_EMPLOYER_ALREADY_SIGNED", 409, "用人单位已签署该合同", "甲方已签署过该合同或变更协议",
-      "刷新合同状态", "never", "contracts"),
-    E("COMPANY_SEAL_MISSING", 422, "企业尚未登记电子印章", "use_seal=true 但签署人所代表的企业没有登记电子印章",
-      "改用手写签名，或由企业登记人上传印章（PUT /api/v1/companies/{cid}/seal）", "fix", "contracts"),
-    E("CONTRACT_NOT_IN_FORCE", 409, "合同尚未生效，不能变更", "只有双方已签署（signed）的合同可以订立变更协议",
-      "待双方签署后再变更", "never", "contracts"),
-    E("AMENDMENT_NOT_FOUND", 404, "变更协议不存在", "变更协议不存在，或无权查看", "刷新合同详情", "never", "contracts"),
-    E("AMENDMENT_PENDING", 409, "该合同已有待签署的变更协议", "上一份变更协议尚未由双方签署完毕",
-      "先完成或等待上一份变更协议", "never", "contracts"),
-    E("AMENDMENT_NO_CHANGE", 422, "变更协议未改变任何条款", "工资、发薪日和期限都与现行条款相同", "修改后再提交",
-      "fix", "contracts"),
+    # ---- contracts: both parties, clauses, kinds, supplementary agreements (issue 26; kept beside, as data)
+    *(E(*entry) for entry in CONTRACT_PARTY_CODES),
     # ---- attendance
     E("CLOCK_SKEW", 422, "手机时间与北京时间相差过大，请校准手机时间后重试", "taken_at 比服务器时间晚 5 分钟以上",
       "提示工人校准手机时间", "fix", "attendance"),
@@ -314,6 +297,37 @@ CATALOGUE: dict[str, ErrorCode] = _codes(
       "payroll"),
     E("PAYSLIP_ALREADY_CONFIRMED", 409, "工资条已签字确认", "工资条已签字确认，不能再签字或提出异议",
       "如有问题请联系劳资专管员", "never", "payroll"),
+    # ---- payroll in the law's order (issue 25)
+    E("PAYSLIPS_UNCONFIRMED", 409, "还有工人未确认工资条，不能提交", "仍有工资条未确认、未放行也未暂缓（details.lines）",
+      "等工人确认；有异议的更正后重新生成或暂缓；联系不上的过确认期后放行", "fix", "payroll"),
+    E("PAYROLL_NOT_REVIEWED", 409, "分包单位的工资表须先经总包劳资专管员审核", "审批时总包劳资专管员尚未审核（第二十八条）",
+      "等审核后再审批", "never", "payroll"),
+    E("PAYROLL_NO_REVIEW", 409, "该工资表由总包编制，无需审核", "审核总包自己编制的工资表", "直接审批", "never", "payroll"),
+    E("PAYROLL_SELF_REVIEW", 403, "不能审核自己制作的工资表", "审核人编制或提交了该工资表", "请另一位劳资专管员审核", "never",
+      "payroll"),
+    E("NOTHING_HELD", 422, "该月没有暂缓发放的明细", "补发工资表：该月该单位没有暂缓（held）的明细", "无需补发", "never", "payroll"),
+    E("COMPANY_NOT_EMPLOYER", 422, "该企业不是本项目的施工单位", "company_id 不是本项目的总包、专业分包或劳务分包",
+      "选择本项目的参建施工单位", "fix", "payroll"),
+    E("LINE_NOT_FOUND", 404, "工资明细不存在", "line_id 不属于该工资表", "刷新工资表明细", "never", "payroll"),
+    E("VOUCHER_NOT_READY", 409, "银行尚未回单，暂无代发凭证", "还没有任何明细收到已发放回单", "导入回单后再下载", "never",
+      "payroll"),
+    E("NOTICE_BOARD_INCOMPLETE", 422, "维权告示牌缺少法定事项，不能发布", "第三十四条要求的事项未齐（details.missing）",
+      "补齐后再发布", "fix", "oversight"),
+    E("SLIP_NOT_OPEN", 409, "该工资条当前状态不能这样处理", "已确认、已放行、已暂缓或尚未发出（details.slip_status）",
+      "刷新工资表明细", "never", "payroll"),
+    E("CONFIRM_WINDOW_OPEN", 409, "工人确认期尚未结束，不能放行", "距工资条发出未满 slip_confirm_days（details.release_after）",
+      "确认期结束后再放行", "never", "payroll"),
+    E("DEDUCTION_NOT_FOUND", 404, "扣款记录不存在", "扣款不存在、不是本人的或不是借支", "刷新扣款列表", "never", "payroll"),
+    E("ADVANCE_UNACKNOWLEDGED", 409, "含借支扣款的工资条须工人本人签字确认，不能放行",
+      "工人既未对该借支签字，也未确认工资条", "联系工人确认，或暂缓到补发工资表", "never", "payroll"),
+    E("PAYSLIP_NOT_OPEN", 409, "该工资条当前不能确认或提出异议", "已放行、已暂缓，或工资表已提交（details.status）",
+      "刷新工资条", "never", "payroll"),
+    E("DEDUCTION_KIND_INVALID", 422, "扣款项目不合法", "other_lawful/court_order/damages 缺少依据 basis", "写明依据",
+      "fix", "payroll"),
+    E("DEDUCTION_OVER_LIMIT", 422, "扣款超过法定限额", "赔偿超过当月工资 20% 或扣后低于最低工资（details.limit、max_fen）",
+      "减少金额，余额分月扣除", "fix", "payroll"),
+    E("MINIMUM_WAGE_UNSET", 422, "项目尚未设置当地最低工资标准", "录入赔偿扣款前未设置 minimum_wage_fen",
+      "在工资规则中设置当地月最低工资", "fix", "payroll"),
     E("PIECE_WORK_NOT_FOUND", 404, "计件记录不存在", "计件记录不存在或不是本人的", "刷新计件列表", "never", "payroll"),
     E("PIECE_WORK_ALREADY_CONFIRMED", 409, "该计件记录已确认", "计件记录已确认过", "刷新计件列表", "never", "payroll"),
     # ---- oversight (issue 19)

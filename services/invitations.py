@@ -10,26 +10,16 @@ from datetime import timedelta
 
 from sqlalchemy import select, update
 
-from models import Invitation, Membership, MembershipStatus, Project, ProjectCompany, Role, Team, User, db
+from models import Invitation, Membership, MembershipStatus, Project, Role, Team, User, db
 from models.base import utcnow
 from services import audit
 from services.authz import Action, authorize
 from services.errors import Conflict, NotFound, Unprocessable
-from services.org import assign_leader, get_project, hold_role, role_team
+from services.org import assign_leader, get_project, hold_role, role_company, role_team
 
 
 def _code_hash(code: str) -> str:
     return hashlib.sha256(code.encode()).hexdigest()
-
-
-def signatory_company(project_id: int, role: str, company_id: int | None) -> int | None:
-    """An employer_signatory signs for one participating company of the project; other roles for none."""
-    if role != Role.EMPLOYER_SIGNATORY:
-        return None
-    if company_id is None or db.session.execute(select(ProjectCompany.id).where(
-            ProjectCompany.project_id == project_id, ProjectCompany.company_id == company_id).limit(1)).first() is None:
-        raise Unprocessable("COMPANY_NOT_PARTICIPANT", details={"company_id": company_id})
-    return company_id
 
 
 def create_invitation(actor_id: int, project_id: int, *, role: str, team_id: int | None,
@@ -37,10 +27,9 @@ def create_invitation(actor_id: int, project_id: int, *, role: str, team_id: int
     """Returns the invitation and its code; the code is shown once and only its hash is kept."""
     get_project(actor_id, project_id, Action.MEMBER_INVITE)
     team_id = role_team(project_id, role, team_id)
-    company_id = signatory_company(project_id, role, company_id)
+    company_id = role_company(project_id, role, company_id)
     code = secrets.token_urlsafe(18)  # 144 bits: not guessable, even without the rate limit
-    invitation = Invitation(project_id=project_id, role=role, team_id=team_id, company_id=company_id,
-                            code_hash=_code_hash(code),
+    invitation = Invitation(project_id=project_id, role=role, team_id=team_id, company_id=company_id, code_hash=_code_hash(code),
                             created_by=actor_id, expires_at=utcnow() + timedelta(seconds=ttl_seconds))
     db.session.add(invitation)
     db.session.flush()
@@ -66,7 +55,7 @@ def accept_invitation(actor_id: int, code: str) -> tuple[Membership, Project]:
     if claimed.rowcount != 1:
         raise Conflict("INVITATION_USED")
     membership = hold_role(invitation.project_id, actor_id, invitation.role, invitation.team_id,
-                           invitation.company_id)
+                           company_id=invitation.company_id)
     if invitation.role == Role.TEAM_LEADER and invitation.team_id is not None:
         team = db.session.get(Team, invitation.team_id)
         if team is not None:

@@ -1,4 +1,5 @@
-"""contracts: both parties (employer particulars, employer signature, signatory role's company),
+"""contracts: both parties (employer particulars and e-seal, employer signature; the signatory role's company
+is memberships.company_id from 0025_payroll_order),
 the kind of agreement (劳动合同 / 用工书面协议) and why, supplementary agreements (变更协议);
 worker profiles gain an address and the pension flag
 
@@ -37,12 +38,6 @@ def upgrade():
         batch_op.add_column(sa.Column('address_enc', sa.Text(), nullable=True))
         batch_op.add_column(sa.Column('address_masked', sa.String(length=64), nullable=True))
         batch_op.add_column(sa.Column('draws_pension', sa.Boolean(), nullable=False, server_default=sa.false()))
-    with op.batch_alter_table('memberships', schema=None, table_kwargs=SQLITE) as batch_op:
-        batch_op.add_column(sa.Column('company_id', ID, nullable=True))
-        batch_op.create_foreign_key('fk_memberships_company_id', 'companies', ['company_id'], ['id'])
-    with op.batch_alter_table('invitations', schema=None, table_kwargs=SQLITE) as batch_op:
-        batch_op.add_column(sa.Column('company_id', ID, nullable=True))
-        batch_op.create_foreign_key('fk_invitations_company_id', 'companies', ['company_id'], ['id'])
     with op.batch_alter_table('contracts', schema=None, table_kwargs=SQLITE) as batch_op:
         batch_op.add_column(sa.Column('kind', sa.String(length=20), nullable=False,
                                       server_default='labour_contract'))
@@ -117,12 +112,6 @@ def downgrade():
         for column in ('employer_sign_method', 'employer_signed_at', 'employer_signature_sha256', 'employer_signature_enc',
                        'employer_signer_id', 'worker_signed_at', 'employer_company_id', 'kind_reason', 'kind'):
             batch_op.drop_column(column)
-    with op.batch_alter_table('invitations', schema=None, table_kwargs=SQLITE) as batch_op:
-        batch_op.drop_constraint('fk_invitations_company_id', type_='foreignkey')
-        batch_op.drop_column('company_id')
-    with op.batch_alter_table('memberships', schema=None, table_kwargs=SQLITE) as batch_op:
-        batch_op.drop_constraint('fk_memberships_company_id', type_='foreignkey')
-        batch_op.drop_column('company_id')
     with op.batch_alter_table('worker_profiles', schema=None, table_kwargs=SQLITE) as batch_op:
         for column in ('draws_pension', 'address_masked', 'address_enc'):
             batch_op.drop_column(column)

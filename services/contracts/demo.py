@@ -1,5 +1,6 @@
 """Demo (``flask seed-demo``): the labour subcontractor's authorised signatory (fake:demo-signatory) signs
-its company's waiting contracts in one batch, as POST /api/v1/projects/{pid}/contracts/employer-sign does."""
+its company's waiting contracts in one batch, as POST /api/v1/projects/{pid}/contracts/employer-sign does
+(and fake:demo-signatory-gc those of the general contractor's own team)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from sqlalchemy import select
 from models import Contract, ContractStatus, Membership, MembershipStatus, Role, User, db
 from services.contracts.parties import employer_sign_many
 
-SIGNATORY_OPENID = "demo-signatory"
+SIGNATORY_OPENID = "demo-signatory"  # and demo-signatory-gc, the general contractor's
 
 
 def _scribble() -> bytes:
@@ -24,20 +25,21 @@ def _scribble() -> bytes:
 
 
 def demo_batch_sign(project_id: int) -> list[int]:
-    """Every contract of the signatory's company still waiting for the employer; returns the ids signed."""
-    signer = db.session.execute(select(User.id).where(User.openid == SIGNATORY_OPENID)).scalar_one_or_none()
-    if signer is None:
-        return []
-    company_id = db.session.execute(select(Membership.company_id).where(
-        Membership.user_id == signer, Membership.project_id == project_id,
+    """Each employer's demo signatory signs its company's contracts still waiting for the employer, in one
+    batch per company; returns the ids signed."""
+    signatories = db.session.execute(select(Membership.user_id, Membership.company_id).join(
+        User, User.id == Membership.user_id).where(
+        User.openid.like(f"{SIGNATORY_OPENID}%"), Membership.project_id == project_id,
         Membership.role == Role.EMPLOYER_SIGNATORY.value, Membership.status == MembershipStatus.ACTIVE.value)
-    ).scalar_one_or_none()
-    waiting = list(db.session.execute(select(Contract.id).where(
-        Contract.project_id == project_id, Contract.employer_company_id == company_id,
-        Contract.employer_signed_at.is_(None),
-        Contract.status.in_((ContractStatus.UNSIGNED.value, ContractStatus.SIGNING.value,
-                             ContractStatus.WORKER_SIGNED.value)))).scalars())
-    if company_id is None or not waiting:
-        return []
-    signed, _skipped = employer_sign_many(signer, project_id, waiting, _scribble())
-    return [c.id for c in signed]
+        .order_by(Membership.id)).all()
+    done: list[int] = []
+    for signer, company_id in signatories:
+        waiting = list(db.session.execute(select(Contract.id).where(
+            Contract.project_id == project_id, Contract.employer_company_id == company_id,
+            Contract.employer_signed_at.is_(None),
+            Contract.status.in_((ContractStatus.UNSIGNED.value, ContractStatus.SIGNING.value,
+                                 ContractStatus.WORKER_SIGNED.value)))).scalars())
+        if waiting:
+            signed, _skipped = employer_sign_many(signer, project_id, waiting, _scribble())
+            done += [c.id for c in signed]
+    return done
