@@ -7,6 +7,7 @@ from flask_openapi3 import OpenAPI
 
 def register_blueprints(app: OpenAPI) -> None:
     from blueprints import (
+        amendments,
         attendance,
         auth,
         contracts,
@@ -39,6 +40,7 @@ def register_blueprints(app: OpenAPI) -> None:
     app.register_api(faces.bp)
     app.register_api(enrollment.bp)
     app.register_api(contracts.bp)
+    app.register_api(amendments.bp)
     app.register_api(face_review.bp)
     app.register_api(attendance.bp)
     app.register_api(oversight.bp)

@@ -9,23 +9,28 @@ from blueprints.contract import raises
 from blueprints.mobile import etag
 from schemas.common import ProjectPath
 from schemas.contracts import (
+    BatchEmployerSignForm,
+    BatchSignedOut,
     ContractList,
     ContractOut,
     ContractPath,
     ContractSummary,
+    EmployerSignForm,
+    ProjectContractsQuery,
     SignAccepted,
     SignForm,
+    SkippedOut,
     TemplateIn,
     TemplateOut,
     TerminateIn,
 )
 from services import contracts
-from services.contracts import templates
+from services.contracts import parties, templates
 from services.contracts.pdf import FontSettings, render_contract_pdf
 from services.contracts.signing import SIGNATURE_MAX_BYTES
 from services.settings import settings
 
-bp = api_blueprint("contracts", __name__, "contracts", "劳动合同：模板、签署（手写签名 + 人脸核验）、解除")
+bp = api_blueprint("contracts", __name__, "contracts", "劳动合同：模板、双方签署（工人手写签名 + 人脸核验；用人单位授权签署人）、变更协议、解除")
 
 
 def font_settings() -> FontSettings | None:
@@ -45,10 +50,9 @@ def get_template(path: ProjectPath):
         summary="编辑项目合同模板（劳资专管员、项目管理员；只影响之后生成的合同）")
 @login_required
 @raises("PROJECT_NOT_FOUND", "FORBIDDEN", "TEMPLATE_INVALID", "TEMPLATE_PLACEHOLDERS_INVALID",
-        "WAGE_AMOUNT_REQUIRED")
+        "WAGE_AMOUNT_REQUIRED", "TEMPLATE_CLAUSES_MISSING", "TEMPLATE_TERMS_INVALID")
 def update_template(path: ProjectPath, body: TemplateIn):
-    terms = templates.TemplateTerms(**body.model_dump(), is_default=False)
-    return answer(TemplateOut.of(templates.update_template(actor_id(), path.project_id, terms)))
+    return answer(TemplateOut.of(templates.update_template(actor_id(), path.project_id, body.terms())))
 
 
 @bp.get("/me/contracts", responses={200: ContractList}, summary="本人的劳动合同")
@@ -97,6 +101,42 @@ def sign(path: ContractPath, form: SignForm):
                                     challenge_nonce=form.challenge_nonce)
     poll = url_for("faces.get_check", check_id=check.id)
     return answer(SignAccepted(face_check_id=check.id, status="signing", poll_url=poll), 202)
+
+
+@bp.get("/projects/<int:project_id>/contracts", responses={200: ContractList},
+        summary="项目的合同（脱敏；用人单位签署人只看到本企业的合同）")
+@login_required
+@raises("PROJECT_NOT_FOUND", "FORBIDDEN")
+@etag
+def list_project_contracts(path: ProjectPath, query: ProjectContractsQuery):
+    rows = parties.project_contracts(actor_id(), path.project_id, query.status)
+    return answer(ContractList(items=[ContractSummary.model_validate(c) for c in rows]))
+
+
+@bp.post("/contracts/<int:contract_id>/employer-sign", responses={200: ContractOut},
+         summary="用人单位签署（授权签署人手写签名；工人也已签署时合同生效）")
+@login_required
+@raises("CONTRACT_NOT_FOUND", "PROJECT_NOT_FOUND", "FORBIDDEN", "SIGNATURE_INVALID",
+        "CONTRACT_EMPLOYER_ALREADY_SIGNED", "CONTRACT_TERMINATED", "COMPANY_SEAL_MISSING")
+def employer_sign(path: ContractPath, form: EmployerSignForm):
+    signature = form.signature.stream.read(SIGNATURE_MAX_BYTES + 1) if form.signature else None
+    contract = parties.employer_sign(actor_id(), path.contract_id, signature, use_seal=form.use_seal)
+    return answer(ContractOut.of(contract, contracts.contract_text(contract, actor_id=actor_id(),
+                                                                   purpose="contract_employer_sign")))
+
+
+@bp.post("/projects/<int:project_id>/contracts/employer-sign", responses={200: BatchSignedOut},
+         summary="用人单位批量签署（只签本企业的合同，其余列入 skipped）")
+@login_required
+# the last three come back per contract in `skipped`, not as the answer's error
+@raises("PROJECT_NOT_FOUND", "FORBIDDEN", "SIGNATURE_INVALID", "CONTRACT_NOT_FOUND", "CONTRACT_EMPLOYER_ALREADY_SIGNED",
+        "CONTRACT_TERMINATED", "COMPANY_SEAL_MISSING")
+def employer_sign_batch(path: ProjectPath, form: BatchEmployerSignForm):
+    signature = form.signature.stream.read(SIGNATURE_MAX_BYTES + 1) if form.signature else None
+    signed, skipped = parties.employer_sign_many(actor_id(), path.project_id, form.contract_ids, signature,
+                                                 use_seal=form.use_seal)
+    return answer(BatchSignedOut(signed=[ContractSummary.model_validate(c) for c in signed],
+                                 skipped=[SkippedOut(contract_id=s.contract_id, code=s.code) for s in skipped]))
 
 
 @bp.post("/contracts/<int:contract_id>/terminate", responses={200: ContractOut},

@@ -111,10 +111,11 @@ def list_enrollments(path: ProjectPath, query: EnrollmentListQuery):
 
 
 @bp.post("/enrollments/<int:enrollment_id>/approve", responses={200: EnrollmentOut},
-         summary="审核通过（同时生成劳动合同）")
+         summary="审核通过（同时生成劳动合同，或超过法定退休年龄/领取养老金者的用工书面协议）")
 @login_required
 @raises("PROJECT_NOT_FOUND", "FORBIDDEN", "ENROLLMENT_NOT_FOUND", "ENROLLMENT_NOT_PENDING",
-        "ENROLLMENT_INCOMPLETE")
+        "ENROLLMENT_INCOMPLETE", "EMPLOYER_PARTICULARS_INCOMPLETE", "TEMPLATE_CLAUSES_MISSING",
+        "TEMPLATE_PLACEHOLDERS_INVALID", "TEMPLATE_INVALID", "TEMPLATE_TERMS_INVALID", "WAGE_AMOUNT_REQUIRED")
 def approve(path: EnrollmentPath):
     return answer(EnrollmentOut.of(review.approve(actor_id(), path.enrollment_id)))
 

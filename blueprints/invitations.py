@@ -33,4 +33,5 @@ def create_invitation(path: ProjectPath, body: InvitationIn):
 def accept_invitation(path: InvitationCodePath):
     membership, project = invitations.accept_invitation(actor_id(), path.code)
     return answer(InvitationAccepted(membership_id=membership.id, project_id=project.id, project_name=project.name,
-                                     role=membership.role, team_id=membership.team_id, status=membership.status))
+                                     role=membership.role, team_id=membership.team_id,
+                                     company_id=membership.company_id, status=membership.status))

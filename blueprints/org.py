@@ -8,10 +8,12 @@ from blueprints.limits import rate_limited
 from blueprints.mobile import etag
 from schemas.auth import PhoneRevealOut
 from schemas.common import CompanyPath, ListQuery, MemberPath, ProjectPath, TeamPath
+from schemas.contracts import SealForm
 from schemas.invitations import MemberTeamIn
 from schemas.org import (
     CompanyIn,
     CompanyOut,
+    CompanyParticularsIn,
     JoinIn,
     JoinOut,
     MemberIn,
@@ -29,6 +31,8 @@ from schemas.org import (
     TeamPatch,
 )
 from services import companies, invitations, org
+from services.contracts import parties
+from services.contracts.signing import SIGNATURE_MAX_BYTES
 
 bp = api_blueprint("org", __name__, "org", "企业、项目、参建单位、班组与成员")
 
@@ -37,7 +41,7 @@ bp = api_blueprint("org", __name__, "org", "企业、项目、参建单位、班
 @login_required
 @raises("USCC_INVALID", "COMPANY_EXISTS")
 def create_company(body: CompanyIn):
-    return answer(CompanyOut.model_validate(org.create_company(actor_id(), body.name, body.uscc)), 201)
+    return answer(CompanyOut.of(org.create_company(actor_id(), body.name, body.uscc)), 201)
 
 
 @bp.get("/companies/<int:company_id>", responses={200: CompanyOut},
@@ -46,7 +50,24 @@ def create_company(body: CompanyIn):
 @raises("COMPANY_NOT_FOUND")
 @etag
 def get_company(path: CompanyPath):
-    return answer(CompanyOut.model_validate(companies.read_company(actor_id(), path.company_id)))
+    return answer(CompanyOut.of(companies.read_company(actor_id(), path.company_id)))
+
+
+@bp.put("/companies/<int:company_id>", responses={200: CompanyOut},
+        summary="填写企业的合同甲方信息：法定代表人、住所、联系电话（企业登记人，或该企业参建项目的项目管理员）")
+@login_required
+@raises("COMPANY_NOT_FOUND", "FORBIDDEN")
+def update_company(path: CompanyPath, body: CompanyParticularsIn):
+    return answer(CompanyOut.of(companies.update_particulars(actor_id(), path.company_id, body.model_dump())))
+
+
+@bp.put("/companies/<int:company_id>/seal", responses={200: CompanyOut},
+        summary="登记企业电子印章（PNG；授权签署人签合同时可加盖，代替手写签名）")
+@login_required
+@raises("COMPANY_NOT_FOUND", "FORBIDDEN", "SIGNATURE_INVALID")
+def update_company_seal(path: CompanyPath, form: SealForm):
+    png = form.seal.stream.read(SIGNATURE_MAX_BYTES + 1)
+    return answer(CompanyOut.of(parties.register_seal(actor_id(), path.company_id, png)))
 
 
 @bp.post("/projects", responses={201: ProjectOut}, summary="创建项目（创建者成为项目管理员）")

@@ -17,7 +17,14 @@ from models.attendance import (  # noqa: E402, F401
 )
 from models.audit import AuditEntry, AuditHead  # noqa: E402
 from models.auth import Consent, User  # noqa: E402
-from models.contracts import Contract, ContractStatus, ContractTemplate  # noqa: E402, F401
+from models.contracts import (  # noqa: E402, F401
+    Contract,
+    ContractAmendment,
+    ContractKind,
+    ContractKindReason,
+    ContractStatus,
+    ContractTemplate,
+)
 from models.enrollment import EnrollmentDecision, EnrollmentRules, Training, WorkerProfile  # noqa: E402, F401
 from models.face_approvals import FaceReenrollment  # noqa: E402, F401
 from models.faces import FaceChallenge, FaceCheck, FaceEvidence, FaceTemplate  # noqa: E402, F401

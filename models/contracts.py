@@ -16,10 +16,25 @@ MediumText = Text().with_variant(MEDIUMTEXT(), "mysql")
 
 
 class ContractStatus(StrEnum):
+    """unsigned → worker_signed / employer_signed → signed: in force only when both parties signed
+    (《劳动合同法》第十六条). `signing`: the worker's signature is in, their face check running."""
+
     UNSIGNED = "unsigned"
-    SIGNING = "signing"  # signature uploaded, the contract face check is running
+    SIGNING = "signing"
+    WORKER_SIGNED = "worker_signed"
+    EMPLOYER_SIGNED = "employer_signed"
     SIGNED = "signed"
     TERMINATED = "terminated"  # 退场
+
+
+class ContractKind(StrEnum):
+    LABOUR_CONTRACT = "labour_contract"  # 劳动合同
+    SERVICE_AGREEMENT = "service_agreement"  # 用工书面协议（劳务协议）: no labour relation is lawful
+
+
+class ContractKindReason(StrEnum):
+    RETIREMENT_AGE = "retirement_age"  # past the statutory retirement age on the start day
+    PENSION = "pension"  # already draws a basic pension
 
 
 class WageType(StrEnum):
@@ -42,6 +57,9 @@ class ContractTemplate(Base):
     wage_amount_fen: Mapped[int | None]
     pay_day: Mapped[int] = mapped_column(default=15)  # day of the month wages for the previous month are paid
     term_months: Mapped[int | None]  # None: until the work in the project is done (以完成一定工作任务为期限)
+    term_type: Mapped[str] = mapped_column(String(8), default="task")  # task | fixed | open (无固定期限)
+    hours_system: Mapped[str] = mapped_column(String(16), default="standard")  # standard | comprehensive | flexible
+    hours_approval_no: Mapped[str | None] = mapped_column(String(64))  # 综合计算 / 不定时: the bureau's approval
     updated_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -81,3 +99,46 @@ class Contract(Base):
     termination_date: Mapped[date | None] = mapped_column(Date)
     termination_reason: Mapped[str | None] = mapped_column(String(256))
     terminated_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    kind: Mapped[str] = mapped_column(String(20), default=ContractKind.LABOUR_CONTRACT.value)
+    kind_reason: Mapped[str | None] = mapped_column(String(20))  # why a service agreement
+    employer_company_id: Mapped[int | None] = mapped_column(ForeignKey("companies.id"), index=True)
+    worker_signed_at: Mapped[datetime | None]  # signed_at: when the second signature made it binding
+    employer_signer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    employer_signature_enc: Mapped[str | None] = mapped_column(MediumText)
+    employer_signature_sha256: Mapped[str | None] = mapped_column(String(64))
+    employer_signed_at: Mapped[datetime | None]
+    employer_sign_method: Mapped[str | None] = mapped_column(String(16))  # handwritten | seal
+
+
+class ContractAmendment(Base):
+    """变更协议: a change of wage or term after signing. Both parties sign it as they signed the
+    contract; the signed original is never touched (its seal stays as it was)."""
+
+    __tablename__ = "contract_amendments"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    contract_id: Mapped[int] = mapped_column(ForeignKey("contracts.id"), index=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    employer_company_id: Mapped[int | None] = mapped_column(ForeignKey("companies.id"))
+    status: Mapped[str] = mapped_column(String(16), default=ContractStatus.UNSIGNED.value)
+    title: Mapped[str] = mapped_column(String(128))
+    body_enc: Mapped[str] = mapped_column(MediumText)
+    wage_type: Mapped[str] = mapped_column(String(8))
+    wage_amount_fen: Mapped[int]
+    pay_day: Mapped[int]
+    term_end: Mapped[date | None] = mapped_column(Date)
+    effective_from: Mapped[date] = mapped_column(Date)
+    created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    signing_check_id: Mapped[int | None] = mapped_column(ForeignKey("face_checks.id"))
+    signature_enc: Mapped[str | None] = mapped_column(MediumText)
+    signature_sha256: Mapped[str | None] = mapped_column(String(64))
+    worker_signed_at: Mapped[datetime | None]
+    employer_signer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    employer_signature_enc: Mapped[str | None] = mapped_column(MediumText)
+    employer_signature_sha256: Mapped[str | None] = mapped_column(String(64))
+    employer_signed_at: Mapped[datetime | None]
+    employer_sign_method: Mapped[str | None] = mapped_column(String(16))
+    signed_at: Mapped[datetime | None]
+    content_sha256: Mapped[str | None] = mapped_column(String(64))

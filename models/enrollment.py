@@ -33,7 +33,11 @@ class WorkerProfile(Base):
     bank_card_last4: Mapped[str | None] = mapped_column(String(4))
     bank_name: Mapped[str | None] = mapped_column(String(64))
     trade: Mapped[str] = mapped_column(String(32))  # 工种, from services/enrollment/trades.py
-    emergency_contact_enc: Mapped[str | None] = mapped_column(Text)  # JSON {name, phone}
+    emergency_contact_enc: Mapped[str | None] = mapped_column(Text)  # JSON {name, phone, address, relationship}
+    address_enc: Mapped[str | None] = mapped_column(Text)  # 户籍地址/现住址, named in the contract
+    address_masked: Mapped[str | None] = mapped_column(String(64))
+    # drawing a basic pension: no labour relation can be formed (用工书面协议 instead)
+    draws_pension: Mapped[bool] = mapped_column(default=False)
     emergency_contact_masked: Mapped[str | None] = mapped_column(String(64))
     # --- the national platform's fields (issue 29): optional for SiteRoll's own flows, flagged in
     # ProfileOut.platform_missing while empty; codes from services/platform_push/dictionaries

@@ -21,6 +21,8 @@ class Role(StrEnum):
     WORKER = "worker"
     SUPERVISOR = "supervisor"  # 监理
     OWNER = "owner"  # 建设单位, read-only
+    # signs labour contracts for one employer company (memberships.company_id) in the project
+    EMPLOYER_SIGNATORY = "employer_signatory"
 
 
 class ParticipantRole(StrEnum):
@@ -52,6 +54,13 @@ class Company(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     verified: Mapped[bool] = mapped_column(default=False)
     verified_at: Mapped[datetime | None]
+    # 甲方's particulars a labour contract names (《劳动合同法》第十七条（一）)
+    legal_representative: Mapped[str | None] = mapped_column(String(64))  # 法定代表人或主要负责人
+    address: Mapped[str | None] = mapped_column(String(256))  # 住所
+    phone: Mapped[str | None] = mapped_column(String(32))  # 联系电话
+    # the company's registered e-seal (PNG, encrypted): its signatory may apply it instead of a handwritten name
+    seal_enc: Mapped[str | None] = mapped_column(Text)
+    seal_sha256: Mapped[str | None] = mapped_column(String(64))
 
 
 class Project(Base):
@@ -121,6 +130,7 @@ class Membership(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     role: Mapped[str] = mapped_column(String(32))
     team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"))
-    company_id: Mapped[int | None] = mapped_column(ForeignKey("companies.id"))  # a subcontractor clerk's employer
+    # a subcontractor clerk's employer, or the company an employer_signatory signs contracts for
+    company_id: Mapped[int | None] = mapped_column(ForeignKey("companies.id"))
     status: Mapped[str] = mapped_column(String(16), default=MembershipStatus.ACTIVE.value)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -85,6 +85,9 @@ class DictionaryOut(BaseModel):
 class EmergencyContactIn(Strict):
     name: str = Field(min_length=1, max_length=30)
     phone: str = Field(min_length=5, max_length=20)
+    address: str | None = Field(default=None, min_length=2, max_length=128, title="紧急联系人联系地址")
+    relationship: str | None = Field(default=None, min_length=1, max_length=16, title="与本人关系",
+                                     description="如 配偶、父亲、子女、朋友")
 
 
 class ProfileIn(Strict):
@@ -97,6 +100,10 @@ class ProfileIn(Strict):
     bank_name: str | None = Field(default=None, min_length=2, max_length=64, description="开户银行")
     trade: str = Field(min_length=1, max_length=32, description="工种，取自 GET /api/v1/trades（name 或 code）")
     emergency_contact: EmergencyContactIn | None = None
+    address: str | None = Field(default=None, min_length=4, max_length=128, title="住址",
+                                description="户籍地址或现住址（劳动合同写明，审核通过前必填）")
+    draws_pension: bool = Field(default=False, title="已领取养老金",
+                                description="已依法享受基本养老保险待遇：将签订用工书面协议而非劳动合同")
     # --- fields the national platform needs (issue 29): optional here, listed in platform_missing while empty
     nation: str | None = Field(default=None, min_length=2, max_length=2, title="民族",
                                description="民族代码（GB/T 3304，如 01 汉族），见 GET /api/v1/platform/dictionaries/nation")
@@ -123,6 +130,8 @@ class ProfileOut(FromRow):
     bank_name: str | None
     trade: str
     emergency_contact_masked: str | None
+    address_masked: str | None = Field(description="脱敏住址（只显示省市）")
+    draws_pension: bool
     # --- fields the national platform needs (issue 29)
     nation: str | None
     culture_level: str | None
@@ -170,12 +179,22 @@ class EnrollmentOut(BaseModel):
     status: Literal["pending", "active", "rejected", "left"]
     reject_reason: str | None
     completeness: CompletenessOut
+    contract_id: int | None = Field(default=None, description="最新一份合同（审核通过时生成）")
+    contract_kind: Literal["labour_contract", "service_agreement"] | None = Field(
+        default=None, description="labour_contract 劳动合同 / service_agreement 用工书面协议（劳务协议）")
+    contract_kind_reason: Literal["retirement_age", "pension"] | None = Field(
+        default=None, description="签用工书面协议的原因：retirement_age 已达法定退休年龄 / pension 已领取养老金")
+    contract_status: str | None = None
     created_at: dt.datetime
 
     @classmethod
     def of(cls, a: Application) -> EnrollmentOut:
         c = a.completeness
+        k = a.contract
         return cls(
+            contract_id=k.id if k else None, contract_kind=k.kind if k else None,  # type: ignore[arg-type]
+            contract_kind_reason=k.kind_reason if k else None,  # type: ignore[arg-type]
+            contract_status=k.status if k else None,
             id=a.membership.id, user_id=a.user.id, name_masked=a.profile.name_masked if a.profile else None,
             team_id=a.membership.team_id, team_name=a.team.name if a.team else None,
             status=a.membership.status,  # type: ignore[arg-type]

@@ -10,14 +10,15 @@ from pydantic import BaseModel, Field
 from schemas.common import Strict
 
 RoleName = Literal["project_admin", "labour_manager", "payroll_approver", "subcontractor_clerk", "team_leader",
-                   "worker", "supervisor", "owner"]
+                   "worker", "supervisor", "owner", "employer_signatory"]
 
 
 class InvitationIn(Strict):
     role: RoleName = Field(description="受邀后在本项目中的角色")
     team_id: int | None = Field(default=None, ge=1, le=2**53, description="班组长和工人必填：所属班组")
     company_id: int | None = Field(default=None, ge=1, le=2**53,
-                                   description="分包劳资员（subcontractor_clerk）必填：其所在的参建企业（分包单位）")
+                                   description="分包劳资员（subcontractor_clerk）必填：其所在的参建企业（分包单位）；"
+                                               "employer_signatory 必填：代表签署劳动合同的用人单位（本项目参建单位）")
 
 
 class InvitationOut(BaseModel):
@@ -40,6 +41,7 @@ class InvitationAccepted(BaseModel):
     project_name: str
     role: str
     team_id: int | None
+    company_id: int | None = None
     status: str
 
 

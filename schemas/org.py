@@ -37,12 +37,34 @@ class CompanyIn(Strict):
     uscc: str = Field(min_length=18, max_length=18, title="统一社会信用代码", description="统一社会信用代码（18位）")
 
 
+class CompanyParticularsIn(Strict):
+    """甲方 as a labour contract names it (《劳动合同法》第十七条（一）)."""
+
+    legal_representative: str = Field(min_length=2, max_length=64, title="法定代表人或主要负责人")
+    address: str = Field(min_length=4, max_length=256, title="住所", description="营业执照上的住所")
+    phone: str = Field(min_length=5, max_length=32, pattern=r"^[0-9+\-() ]+$", title="联系电话")
+
+
 class CompanyOut(FromRow):
     id: int
     name: str
     uscc: str
     verified: bool = Field(description="是否已由运营人员核验；未核验的企业登记仅为申报，请勿据此付款")
+    legal_representative: str | None = Field(default=None, description="法定代表人或主要负责人")
+    address: str | None = Field(default=None, description="住所")
+    phone: str | None = Field(default=None, description="联系电话")
+    has_seal: bool = Field(default=False, description="是否已登记电子印章")
+    particulars_missing: list[str] = Field(default_factory=list,
+                                           description="生成劳动合同前还缺的甲方信息；为空才能生成合同")
     created_at: datetime
+
+    @classmethod
+    def of(cls, company: Company) -> CompanyOut:
+        out = cls.model_validate(company)
+        out.has_seal = company.seal_enc is not None
+        out.particulars_missing = [k for k in ("legal_representative", "address", "phone")
+                                   if not (getattr(company, k) or "").strip()]
+        return out
 
 
 class ProjectIn(Strict):

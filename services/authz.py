@@ -34,6 +34,8 @@ class Action(StrEnum):
     CONTRACT_TEMPLATE_MANAGE = "contract.template_manage"
     CONTRACT_VIEW = "contract.view"
     CONTRACT_TERMINATE = "contract.terminate"
+    CONTRACT_EMPLOYER_SIGN = "contract.employer_sign"  # 甲方's signature; the company is checked by the service
+    CONTRACT_AMEND = "contract.amend"  # draw up a 变更协议 of a signed contract
     FACE_CHECK = "face.check"  # a face check (or its challenge) made in a project: one's own face
     MEMBER_INVITE = "member.invite"
     MEMBER_TEAM_CHANGE = "member.team_change"
@@ -75,7 +77,7 @@ OVERSIGHT = {R.PROJECT_ADMIN: Reach.PROJECT, R.LABOUR_MANAGER: Reach.PROJECT, R.
 
 POLICY: dict[Action, dict[Role, Reach]] = {
     Action.PROJECT_VIEW: {**OVERSIGHT, R.TEAM_LEADER: Reach.PROJECT, R.WORKER: Reach.PROJECT,
-                          R.SUBCONTRACTOR_CLERK: Reach.PROJECT},
+                          R.SUBCONTRACTOR_CLERK: Reach.PROJECT, R.EMPLOYER_SIGNATORY: Reach.PROJECT},
     Action.PROJECT_UPDATE: {R.PROJECT_ADMIN: Reach.PROJECT},
     Action.PARTICIPANT_VIEW: {**OVERSIGHT, R.TEAM_LEADER: Reach.PROJECT, R.WORKER: Reach.PROJECT,
                               R.SUBCONTRACTOR_CLERK: Reach.PROJECT},
@@ -94,6 +96,8 @@ POLICY: dict[Action, dict[Role, Reach]] = {
     Action.CONTRACT_VIEW: {R.PROJECT_ADMIN: Reach.PROJECT, R.LABOUR_MANAGER: Reach.PROJECT,
                            R.SUPERVISOR: Reach.PROJECT, R.WORKER: Reach.SELF},
     Action.CONTRACT_TERMINATE: {R.PROJECT_ADMIN: Reach.PROJECT, R.LABOUR_MANAGER: Reach.PROJECT},
+    Action.CONTRACT_EMPLOYER_SIGN: {R.EMPLOYER_SIGNATORY: Reach.PROJECT},
+    Action.CONTRACT_AMEND: {R.PROJECT_ADMIN: Reach.PROJECT, R.LABOUR_MANAGER: Reach.PROJECT},
     Action.FACE_CHECK: {role: Reach.SELF for role in Role},
     Action.MEMBER_INVITE: {R.PROJECT_ADMIN: Reach.PROJECT},
     # a worker's team sets their wage: moved by the labour manager, never by the worker

@@ -13,6 +13,7 @@ from stdnum.cn import ric
 from models import Company, Contract, Membership, Project, ProjectCompany, Role, Team, User, db
 from services import consent_texts, consents, invitations, org
 from services.contracts import sign_contract
+from services.contracts.demo import demo_batch_sign
 from services.days import business_day
 from services.enrollment import profile, review, rules, training
 from services.faces.checks import start_face_check
@@ -35,6 +36,15 @@ DEMO_LOGINS = {
     "demo-supervisor": Role.SUPERVISOR,
     "demo-leader": Role.TEAM_LEADER,
     "demo-clerk": Role.SUBCONTRACTOR_CLERK,  # 分包劳资员 of the labour subcontractor (钢筋班's employer)
+    "demo-signatory": Role.EMPLOYER_SIGNATORY,  # signs labour contracts for the labour subcontractor
+    "demo-signatory-gc": Role.EMPLOYER_SIGNATORY,  # signs them for the general contractor (水电班)
+}
+# 甲方 particulars the contracts name (《劳动合同法》第十七条（一）)
+PARTICULARS = {
+    COMPANY_USCC: {"legal_representative": "周建华", "address": "广东省深圳市福田区示例大道100号示例大厦18层",
+                   "phone": "0755-83000000"},
+    SUBCONTRACTOR_USCC: {"legal_representative": "林国强", "address": "广东省深圳市宝安区示例路8号",
+                         "phone": "0755-27000000"},
 }
 
 
@@ -58,7 +68,11 @@ def _company(actor_id: int, name: str, uscc: str) -> Company:
     # the demo admin's own registration (others may have registered the same USCC: claims)
     existing = db.session.execute(select(Company).where(Company.uscc == uscc, Company.created_by == actor_id)
                                   ).scalar_one_or_none()
-    return existing or org.create_company(actor_id, name, uscc)
+    company = existing or org.create_company(actor_id, name, uscc)
+    for key, value in PARTICULARS.get(uscc, {}).items():
+        if not getattr(company, key):
+            setattr(company, key, value)
+    return company
 
 
 def seed_demo() -> DemoIds:
@@ -84,7 +98,8 @@ def seed_demo() -> DemoIds:
                                company_id=labour.id, trade="钢筋工")
 
     names = {"demo-payroll": "李劳资", "demo-approver": "王审批", "demo-supervisor": "赵监理",
-             "demo-leader": "张班长", "demo-clerk": "孙劳务"}
+             "demo-leader": "张班长", "demo-clerk": "孙劳务", "demo-signatory": "林签署",
+             "demo-signatory-gc": "周签署"}
     for openid, role in DEMO_LOGINS.items():
         if role is Role.PROJECT_ADMIN:
             continue  # admin created the project
@@ -96,7 +111,8 @@ def seed_demo() -> DemoIds:
             # the same path as a real person: an invitation the user accepts
             _, code = invitations.create_invitation(
                 admin.id, project.id, role=role.value, team_id=team.id if role is Role.TEAM_LEADER else None,
-                ttl_seconds=3600, company_id=labour.id if role is Role.SUBCONTRACTOR_CLERK else None)
+                ttl_seconds=3600, company_id={"demo-clerk": labour.id, "demo-signatory": labour.id,
+                                              "demo-signatory-gc": contractor.id}.get(openid))
             invitations.accept_invitation(user.id, code)
     return DemoIds(project.id, team.id, contractor.id)
 
@@ -153,8 +169,9 @@ def seed_workers(ids: DemoIds) -> list[int]:
             consents.grant_consent(user.id, kind, text.version)
         profile.save_profile(user.id, profile.ProfileInput(
             name=name, id_number=demo_id_number(born, seq * 2 - 1), trade=trade, phone=f"1380013800{seq}",
-            bank_card="6222020200112233446", bank_name="中国建设银行",
-            emergency_contact={"name": "张家属", "phone": "13900139000"}, **DEMO_PROFILE))  # type: ignore[arg-type]
+            bank_card="6222020200112233446", bank_name="中国建设银行", address="四川省南充市顺庆区示例街5号",
+            emergency_contact={"name": "张家属", "phone": "13900139000", "address": "四川省南充市顺庆区示例街5号",
+                               "relationship": "配偶"}, **DEMO_PROFILE))  # type: ignore[arg-type]
         membership, _ = org.join_project(user.id, JOIN_CODE, ids.team_id)
         if openid == "demo-worker-rejected":
             labour = _user("demo-payroll", "李劳资")
@@ -178,4 +195,5 @@ def sign_demo_contract(ids: DemoIds) -> list[int]:
         training.record_training(labour.id, ids.project_id, user.id, level=level, hours=hours,
                                  trained_on=business_day(), note="入场三级安全教育")
     contract = db.session.execute(select(Contract).where(Contract.membership_id == membership.id)).scalar_one()
+    demo_batch_sign(ids.project_id)  # the subcontractor's signatory signs first; the worker's face check completes it
     return [sign_contract(user.id, contract.id, _signature_png("陈大力"), [photo]).id]

@@ -15,6 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from services.error_codes_contracts import CONTRACT_PARTY_CODES
+
 Retry = Literal["never", "fix", "same_key", "new_key", "login", "restart"]
 
 RETRY_TEXT: dict[str, str] = {
@@ -118,7 +120,8 @@ CATALOGUE: dict[str, ErrorCode] = _codes(
     E("PROJECT_NOT_FOUND", 404, "项目不存在或您不是该项目成员", "项目不存在，或调用者不是该项目成员（不暴露项目是否存在）",
       "返回项目列表；工人需先凭项目码加入", "never", "org"),
     E("PARTICIPANT_EXISTS", 409, "该企业已以此身份参建本项目", "该企业已以同一身份加入项目", "无需重复添加", "never", "org"),
-    E("COMPANY_NOT_PARTICIPANT", 422, "该企业不是本项目的参建单位", "班组所属企业不是本项目的参建单位",
+    E("COMPANY_NOT_PARTICIPANT", 422, "该企业不是本项目的参建单位",
+      "班组所属企业，或邀请 employer_signatory 时的 company_id（缺失或）不是本项目的参建单位",
       "先添加参建单位，或选择其他企业", "fix", "org"),
     E("LEADER_NOT_MEMBER", 422, "班组长须是本项目的在岗成员，请先邀请其加入项目",
       "leader_user_id 不是本项目的在岗成员", "先邀请其加入项目，或选择其他人", "fix", "org"),
@@ -232,6 +235,8 @@ CATALOGUE: dict[str, ErrorCode] = _codes(
       "让工人重新手写签名，用 canvas 导出 PNG", "new_key", "contracts"),
     E("PDF_FONT_MISSING", 503, "合同 PDF 暂不可用，请联系管理员", "服务器缺少中文字体（fonts-wqy-zenhei）",
       "稍后重试并联系管理员", "never", "contracts"),
+    # ---- contracts: both parties, clauses, kinds, supplementary agreements (issue 26; kept beside, as data)
+    *(E(*entry) for entry in CONTRACT_PARTY_CODES),
     # ---- attendance
     E("CLOCK_SKEW", 422, "手机时间与北京时间相差过大，请校准手机时间后重试", "taken_at 比服务器时间晚 5 分钟以上",
       "提示工人校准手机时间", "fix", "attendance"),

@@ -62,7 +62,8 @@ def accept_invitation(actor_id: int, code: str) -> tuple[Membership, Project]:
             assign_leader(team, actor_id)
     audit.record("invitation.accepted", actor_user_id=actor_id, object_type="membership", object_id=membership.id,
                  details={"invitation_id": invitation.id, "project_id": invitation.project_id,
-                          "role": invitation.role, "team_id": invitation.team_id})
+                          "role": invitation.role, "team_id": invitation.team_id,
+                          "company_id": invitation.company_id})
     return membership, db.session.get(Project, invitation.project_id)  # type: ignore[return-value]
 
 

@@ -49,14 +49,15 @@ def _flush_unique(conflict: Conflict) -> None:
         raise conflict from exc
 
 
-def create_company(actor_id: int, name: str, uscc: str) -> Company:
-    """Registers a claim, unverified until an operator checks it; a verified USCC is taken."""
+def create_company(actor_id: int, name: str, uscc: str, **particulars: str | None) -> Company:
+    """Registers a claim, unverified until an operator checks it; a verified USCC is taken.
+    ``particulars``: legal_representative, address, phone (the contract's 甲方 block) when known."""
     code = normalize_uscc(uscc)
     taken = db.session.execute(select(Company.id).where(
         Company.uscc == code, or_(Company.verified.is_(True), Company.created_by == actor_id))).first()
     if taken:
         raise Conflict("COMPANY_EXISTS", details={"uscc": code})
-    company = Company(name=name.strip(), uscc=code, created_by=actor_id, verified=False)
+    company = Company(name=name.strip(), uscc=code, created_by=actor_id, verified=False, **particulars)
     db.session.add(company)
     _flush_unique(Conflict("COMPANY_EXISTS", details={"uscc": code}))
     audit.record("company.created", actor_user_id=actor_id, object_type="company", object_id=company.id,
@@ -286,11 +287,13 @@ def role_team(project_id: int, role: str, team_id: int | None) -> int | None:
 
 
 def role_company(project_id: int, role: str, company_id: int | None) -> int | None:
-    """A subcontractor clerk (分包劳资员) works for one participant company of the project; others for none."""
-    if role != Role.SUBCONTRACTOR_CLERK:
+    """A subcontractor clerk (分包劳资员) works for one participant company of the project, an employer
+    signatory (用人单位授权签署人) signs contracts for one; others hold no company."""
+    if role not in (Role.SUBCONTRACTOR_CLERK, Role.EMPLOYER_SIGNATORY):
         return None
     if company_id is None:
-        raise Unprocessable("COMPANY_NOT_PARTICIPANT", "分包劳资员须指定本项目的参建企业", {"company_id": None})
+        who = "分包劳资员" if role == Role.SUBCONTRACTOR_CLERK else "用人单位签署人"
+        raise Unprocessable("COMPANY_NOT_PARTICIPANT", f"{who}须指定本项目的参建企业", {"company_id": None})
     _check_team_company(project_id, company_id)
     return company_id
 

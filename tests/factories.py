@@ -22,8 +22,12 @@ def make_user(openid: str | None = None, name: str | None = None) -> User:
     return user
 
 
-def make_company(actor: User, uscc: str = USCCS[0], name: str = "测试建设集团"):
-    return org.create_company(actor.id, name, uscc)
+EMPLOYER_PARTICULARS = {"legal_representative": "王建国", "address": "深圳市南山区科技园测试大厦8层",
+                        "phone": "0755-86000000"}
+
+
+def make_company(actor: User, uscc: str = USCCS[0], name: str = "测试建设集团", *, particulars: bool = True):
+    return org.create_company(actor.id, name, uscc, **(EMPLOYER_PARTICULARS if particulars else {}))
 
 
 def make_project(admin: User, *, company=None, join_code: str | None = None):
@@ -99,7 +103,9 @@ def years_ago(years: int, days: int = 0):
 def profile_body(born=None, **changes) -> dict:
     body = {"name": "张三", "id_number": id_number(born or years_ago(35, 10)), "phone": "13800138000",
             "bank_card": bank_card(), "bank_name": "中国建设银行", "trade": "钢筋工",
-            "emergency_contact": {"name": "李四", "phone": "13900139000"}}
+            "address": "四川省南充市顺庆区和平路12号",
+            "emergency_contact": {"name": "李四", "phone": "13900139000", "address": "四川省南充市顺庆区和平路12号",
+                                  "relationship": "配偶"}}
     body.update(changes)
     return body
 

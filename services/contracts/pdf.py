@@ -1,7 +1,8 @@
-"""The contract as a PDF (fpdf2, Noto Sans CJK from Debian's fonts-noto-cjk).
+"""The contract as a PDF (fpdf2, WenQuanYi Zen Hei from Debian's fonts-wqy-zenhei).
 
-A signed contract's PDF carries the handwritten signature, the signing time (Beijing time),
-the face check that confirmed the signer, and the SHA-256 sealed in the audit chain.
+Both parties' blocks: 甲方's authorised signatory's handwritten signature and time, 乙方's handwritten
+signature, time and the face check that confirmed them, then (once both signed) the effective time
+and the SHA-256 sealed in the audit chain (《劳动合同法》第十六条: 签字或者盖章生效).
 """
 
 from __future__ import annotations
@@ -15,11 +16,13 @@ from fpdf import FPDF
 from models import Contract, ContractStatus
 from services.contracts.lifecycle import contract_text, signature_png
 from services.contracts.model_text import WAGE_TYPE_LABELS, WAGE_UNITS
+from services.contracts.parties import employer_signature_png
 from services.contracts.templates import yuan
 from services.days import SITE_TZ
 from services.errors import ServiceUnavailable
 
-STATUS_NAMES = {"unsigned": "未签署", "signing": "签署中", "signed": "已签署", "terminated": "已解除"}
+STATUS_NAMES = {"unsigned": "未签署", "signing": "签署中", "worker_signed": "乙方已签署，待甲方签署",
+                "employer_signed": "甲方已签署，待乙方签署", "signed": "已生效", "terminated": "已解除"}
 
 
 @dataclass(frozen=True)
@@ -96,30 +99,48 @@ def wrap_cjk(pdf: FPDF, text: str, width: float) -> list[str]:
     return [*lines, line]
 
 
+def _beijing(moment) -> str:  # type: ignore[no-untyped-def]
+    return moment.astimezone(SITE_TZ).strftime("%Y-%m-%d %H:%M:%S") + "（北京时间）" if moment else ""
+
+
 def _signatures(pdf: FPDF, contract: Contract) -> None:
-    if pdf.will_page_break(60):
+    if pdf.will_page_break(80):
         pdf.add_page()
     pdf.set_font("cjk", size=11)
-    pdf.cell(80, 8, f"甲方（盖章）：{contract.employer_name}", new_x="RIGHT")
-    pdf.cell(0, 8, "乙方（签名）：", new_x="LMARGIN", new_y="NEXT")
-    signature = signature_png(contract) if contract.status in (
+    half = pdf.epw / 2
+    labour = contract.kind != "service_agreement"
+    pdf.cell(half, 8, "甲方（用人单位）：" if labour else "甲方（用工单位）：", new_x="RIGHT")
+    pdf.cell(0, 8, "乙方（建筑工人）：", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("cjk", size=9)
+    pdf.cell(half, 6, contract.employer_name, new_x="LMARGIN", new_y="NEXT")
+    y = pdf.get_y()
+    employer = employer_signature_png(contract)
+    worker = signature_png(contract) if contract.worker_signed_at or contract.status in (
         ContractStatus.SIGNED.value, ContractStatus.TERMINATED.value) else None
-    if signature is not None:
-        pdf.image(io.BytesIO(signature), x=pdf.l_margin + 110, y=pdf.get_y(), h=22)
-        pdf.ln(26)
-        signed = contract.signed_at.astimezone(SITE_TZ).strftime("%Y-%m-%d %H:%M:%S") if contract.signed_at else ""
-        pdf.set_font("cjk", size=9)
-        for line in (f"签署时间：{signed}（北京时间）",
-                     f"签署方式：小程序手写签名 + 人脸核验（核验编号 {contract.signing_check_id}）",
+    if employer is not None:
+        pdf.image(io.BytesIO(employer), x=pdf.l_margin, y=y, h=20)
+    if worker is not None:
+        pdf.image(io.BytesIO(worker), x=pdf.l_margin + half, y=y, h=20)
+    pdf.set_y(y + 22)
+    worker_time = contract.worker_signed_at or (contract.signed_at if contract.employer_signed_at is None else None)
+    how = "加盖电子印章" if contract.employer_sign_method == "seal" else "授权签署人签名"
+    left = [f"{how}时间：{_beijing(contract.employer_signed_at)}" if contract.employer_signed_at
+            else "甲方尚未签署"]
+    right = [f"签名时间：{_beijing(worker_time)}" if worker is not None else "乙方尚未签署"]
+    if worker is not None:
+        right.append(f"手写签名 + 人脸核验（核验编号 {contract.signing_check_id}）")
+    for i in range(max(len(left), len(right))):
+        pdf.cell(half, 5.5, left[i] if i < len(left) else "", new_x="RIGHT")
+        pdf.cell(0, 5.5, right[i] if i < len(right) else "", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(3)
+    if contract.status in (ContractStatus.SIGNED.value, ContractStatus.TERMINATED.value):
+        for line in (f"合同生效时间（双方签署完毕）：{_beijing(contract.signed_at)}",
                      f"内容 SHA-256：{contract.content_sha256}",
-                     "该摘要已记入不可篡改的审计日志，可用于核对本合同内容是否被改动。"):
+                     "该摘要已记入不可篡改的审计日志，可用于核对本合同内容和双方签名是否被改动。"):
             pdf.multi_cell(0, 5.5, line, new_x="LMARGIN", new_y="NEXT")
     else:
-        pdf.ln(6)
-        pdf.set_font("cjk", size=9)
-        pdf.multi_cell(0, 5.5, "本合同尚未签署：请在小程序中阅读全文后手写签名，并完成人脸核验。",
-                       new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, 5.5, f"本{'合同' if labour else '协议'}尚未生效：乙方在小程序中阅读全文后手写签名并完成人脸核验，"
+                               "甲方授权签署人签署后生效。", new_x="LMARGIN", new_y="NEXT")
     if contract.status == ContractStatus.TERMINATED.value:
-        pdf.set_font("cjk", size=9)
         pdf.multi_cell(0, 5.5, f"合同已于 {contract.termination_date} 解除：{contract.termination_reason}",
                        new_x="LMARGIN", new_y="NEXT")

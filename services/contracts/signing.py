@@ -1,5 +1,6 @@
-"""Signing in the app: a handwritten name (PNG) and a selfie. The contract is signed when that
-selfie's `contract` face check matches the worker's enrolled face (handed over by the face job)."""
+"""The worker's signature in the app: a handwritten name (PNG) and a selfie. The worker has signed when
+that selfie's `contract` face check matches their enrolled face (handed over by the face job); the
+contract is in force once the employer has signed too (services/contracts/parties.py, status.py)."""
 
 from __future__ import annotations
 
@@ -11,8 +12,9 @@ from PIL import Image, UnidentifiedImageError
 from models import Contract, ContractStatus, db
 from models.base import utcnow
 from models.faces import FaceCheck, FaceCheckKind, FaceCheckStatus
-from services import audit, pii, seals
+from services import audit, pii
 from services.contracts.lifecycle import _context, content_hash
+from services.contracts.status import settle_status, status_after_failed_worker_check
 from services.errors import Conflict, NotFound, Unprocessable
 from services.faces.checks import start_face_check
 from services.faces.handover import on_face_check_finished
@@ -43,7 +45,8 @@ def sign_contract(actor_id: int, contract_id: int, signature: bytes, frames: lis
     contract = db.session.get(Contract, contract_id, with_for_update=True)  # one signature attempt at a time
     if contract is None or contract.user_id != actor_id:
         raise NotFound("CONTRACT_NOT_FOUND")
-    if contract.status in (ContractStatus.SIGNED.value, ContractStatus.TERMINATED.value):
+    if contract.status in (ContractStatus.SIGNED.value, ContractStatus.TERMINATED.value,
+                           ContractStatus.WORKER_SIGNED.value):
         raise Conflict("CONTRACT_ALREADY_SIGNED", details={"status": contract.status})
     if contract.status == ContractStatus.SIGNING.value and _check_pending(contract.signing_check_id):
         raise Conflict("CONTRACT_SIGNING_IN_PROGRESS")
@@ -69,20 +72,19 @@ def _check_pending(check_id: int | None) -> bool:
 
 @on_face_check_finished(PURPOSE)
 def contract_check_finished(check: FaceCheck) -> None:
-    """Face hand-over: a passed check seals the contract; any other result lets the worker sign again."""
+    """Face hand-over: a passed check is the worker's signature (sealed once the employer's is in too);
+    any other result lets the worker sign again."""
     contract = db.session.get(Contract, check.purpose_id)
     if contract is None or contract.signing_check_id != check.id or contract.status != ContractStatus.SIGNING.value:
         return  # a later signature attempt replaced this one
     if check.status != FaceCheckStatus.PASSED.value:
-        contract.status = ContractStatus.UNSIGNED.value
+        contract.status = status_after_failed_worker_check(contract)
         db.session.flush()
         audit.record("contract.signing_failed", actor_user_id=None, object_type="contract",
                      object_id=contract.id, details={"face_check_id": check.id, "status": check.status})
         return
-    contract.signed_at = utcnow()
-    contract.status = ContractStatus.SIGNED.value
-    contract.content_sha256 = content_hash(contract)
+    contract.worker_signed_at = utcnow()
     db.session.flush()
-    audit.record("contract.signed", actor_user_id=contract.user_id, object_type="contract",
-                 object_id=contract.id, details={"face_check_id": check.id, "sha256": contract.content_sha256})
-    seals.seal("contract", contract.id, contract.content_sha256, actor_user_id=contract.user_id)
+    audit.record("contract.worker_signed", actor_user_id=contract.user_id, object_type="contract",
+                 object_id=contract.id, details={"face_check_id": check.id})
+    settle_status(contract, "contract", content_hash)

@@ -1,4 +1,9 @@
-"""A project's contract template: the built-in model text until the labour manager edits it."""
+"""A project's contract template: the built-in model text until the labour manager edits it.
+
+Every template, edited or built in, passes ``validate_template`` (the one place for template rules):
+each clause 《劳动合同法》第十七条 requires, in the model's order (services/contracts/model_text.py),
+and the placeholders that put the parties and the terms into the text.
+"""
 
 from __future__ import annotations
 
@@ -7,19 +12,32 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from models import ContractTemplate, db
+from models import ContractKind, ContractTemplate, db
 from models.base import utcnow
 from services import audit
 from services.authz import Action, authorize
 from services.contracts import model_text
 from services.errors import Unprocessable
 
-PLACEHOLDERS = frozenset({
-    "employer_name", "employer_uscc", "worker_name", "id_number_masked", "phone_masked", "project_name",
-    "project_address", "trade", "team_name", "term", "wage_type_label", "wage_amount", "pay_day",
-    "wage_account_bank", "term_start",
+PARTY_PLACEHOLDERS = frozenset({
+    "employer_name", "employer_uscc", "employer_legal_representative", "employer_address", "employer_phone",
+    "worker_name", "worker_sex", "id_number", "worker_address", "phone", "emergency_name", "emergency_phone",
+    "emergency_address", "emergency_relationship",
 })
-REQUIRED_PLACEHOLDERS = frozenset({"employer_name", "worker_name", "id_number_masked", "wage_amount", "term"})
+PLACEHOLDERS = PARTY_PLACEHOLDERS | frozenset({
+    "id_number_masked", "phone_masked", "project_name", "project_address", "trade", "team_name", "term",
+    "term_start", "hours", "wage_type_label", "wage_amount", "pay_day", "wage_account_bank", "wage_card", "hazards",
+})
+SERVICE_PLACEHOLDERS = PLACEHOLDERS | {"kind_reason_text"}
+# §17(一)(二) name both parties; (三)(六)(八) need the term, the wage, the pay day, the card and the hazards
+REQUIRED_PLACEHOLDERS = frozenset({
+    "employer_name", "employer_uscc", "employer_legal_representative", "employer_address", "worker_name",
+    "id_number", "worker_address", "term", "project_address", "hours", "wage_amount", "pay_day", "wage_card",
+    "hazards",
+})
+SERVICE_REQUIRED = REQUIRED_PLACEHOLDERS - {"hours"}  # no working-hours clause: not a labour relation
+HOURS_SYSTEMS = ("standard", "comprehensive", "flexible")
+TERM_TYPES = ("task", "fixed", "open")
 
 
 @dataclass(frozen=True)
@@ -31,6 +49,9 @@ class TemplateTerms:
     pay_day: int
     term_months: int | None
     is_default: bool
+    term_type: str = "task"  # task (the model's default) | fixed (term_months) | open
+    hours_system: str = "standard"
+    hours_approval_no: str | None = None
 
 
 DEFAULT = TemplateTerms(model_text.TITLE, model_text.BODY, "day", None, 15, None, is_default=True)
@@ -42,7 +63,8 @@ def terms_for(project_id: int) -> TemplateTerms:
     if row is None:
         return DEFAULT
     return TemplateTerms(row.title, row.body, row.wage_type, row.wage_amount_fen, row.pay_day, row.term_months,
-                         is_default=False)
+                         is_default=False, term_type=row.term_type, hours_system=row.hours_system,
+                         hours_approval_no=row.hours_approval_no)
 
 
 def get_template(actor_id: int, project_id: int) -> TemplateTerms:
@@ -58,15 +80,44 @@ def placeholders_in(body: str) -> set[str]:
             {"loc": "body", "type": "template_braces", "msg": "花括号不成对"}]}) from exc
 
 
-def update_template(actor_id: int, project_id: int, terms: TemplateTerms) -> TemplateTerms:
-    authorize(actor_id, Action.CONTRACT_TEMPLATE_MANAGE, project_id)
+def missing_clauses(body: str, kind: str = ContractKind.LABOUR_CONTRACT.value) -> list[str]:
+    """The required clause headings absent from ``body``, or present out of the model's order."""
+    clauses = model_text.LABOUR_CLAUSES if kind == ContractKind.LABOUR_CONTRACT.value else model_text.SERVICE_CLAUSES
+    missing, position = [], 0
+    for heading, _rule in clauses:
+        found = body.find(heading, position)
+        if found < 0:
+            missing.append(heading)
+        else:
+            position = found + len(heading)
+    return missing
+
+
+def validate_template(terms: TemplateTerms, kind: str = ContractKind.LABOUR_CONTRACT.value) -> None:
+    """Every rule a template must meet, in one place (braces, placeholders, clauses, terms)."""
     used = placeholders_in(terms.body)
-    unknown, missing = sorted(used - PLACEHOLDERS), sorted(REQUIRED_PLACEHOLDERS - used)
+    labour = kind == ContractKind.LABOUR_CONTRACT.value
+    allowed, required = (PLACEHOLDERS, REQUIRED_PLACEHOLDERS) if labour else (SERVICE_PLACEHOLDERS, SERVICE_REQUIRED)
+    unknown, missing = sorted(used - allowed), sorted(required - used)
     if unknown or missing:
         raise Unprocessable("TEMPLATE_PLACEHOLDERS_INVALID", details={
-            "unknown": unknown, "missing": missing, "allowed": sorted(PLACEHOLDERS)})
+            "unknown": unknown, "missing": missing, "allowed": sorted(allowed)})
+    if clauses := missing_clauses(terms.body, kind):
+        raise Unprocessable("TEMPLATE_CLAUSES_MISSING", f"合同模板缺少必备条款：{'、'.join(clauses)}",
+                            details={"missing_clauses": clauses})
     if terms.wage_type != "day" and terms.wage_amount_fen is None:
         raise Unprocessable("WAGE_AMOUNT_REQUIRED")
+    if (terms.term_type == "fixed") != (terms.term_months is not None):
+        raise Unprocessable("TEMPLATE_TERMS_INVALID", "固定期限须填写期限月数，其他期限类型不填",
+                            details={"field": "term_months"})
+    if terms.hours_system != "standard" and not terms.hours_approval_no:
+        raise Unprocessable("TEMPLATE_TERMS_INVALID", "综合计算工时或不定时工作制须填写人社部门的批准文号",
+                            details={"field": "hours_approval_no"})
+
+
+def update_template(actor_id: int, project_id: int, terms: TemplateTerms) -> TemplateTerms:
+    authorize(actor_id, Action.CONTRACT_TEMPLATE_MANAGE, project_id)
+    validate_template(terms)
     row = db.session.execute(select(ContractTemplate).where(ContractTemplate.project_id == project_id)
                              ).scalar_one_or_none()
     if row is None:
@@ -74,11 +125,13 @@ def update_template(actor_id: int, project_id: int, terms: TemplateTerms) -> Tem
         db.session.add(row)
     row.title, row.body, row.wage_type = terms.title, terms.body, terms.wage_type
     row.wage_amount_fen, row.pay_day, row.term_months = terms.wage_amount_fen, terms.pay_day, terms.term_months
+    row.term_type, row.hours_system, row.hours_approval_no = terms.term_type, terms.hours_system, terms.hours_approval_no
     row.updated_by, row.updated_at = actor_id, utcnow()
     db.session.flush()
     audit.record("contract.template_updated", actor_user_id=actor_id, object_type="contract_template",
                  object_id=row.id, details={"project_id": project_id, "wage_type": terms.wage_type,
-                                            "wage_amount_fen": terms.wage_amount_fen, "pay_day": terms.pay_day})
+                                            "wage_amount_fen": terms.wage_amount_fen, "pay_day": terms.pay_day,
+                                            "term_type": terms.term_type, "hours_system": terms.hours_system})
     return terms_for(project_id)
 
 

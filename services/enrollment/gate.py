@@ -12,12 +12,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Join, bindparam, func, outerjoin, select
+from sqlalchemy import Join, bindparam, case, exists, func, outerjoin, select
 from sqlalchemy.orm import aliased
 
 from models import (
     Consent,
     Contract,
+    ContractAmendment,
     ContractStatus,
     EnrollmentRules,
     Membership,
@@ -105,6 +106,14 @@ def _trained_minutes(level: str) -> Any:
         .scalar_subquery().label(f"gate_trained_{level}"))
 
 
+def _effective_term_end() -> Any:
+    """The newest signed 变更协议's end date (a renewal) where there is one, else the contract's own."""
+    signed = (ContractAmendment.contract_id == Contract.id) & (ContractAmendment.status == ContractStatus.SIGNED.value)
+    amended = (select(ContractAmendment.term_end).where(signed).order_by(ContractAmendment.id.desc()).limit(1)
+               .correlate(Contract).scalar_subquery())
+    return case((exists().where(signed).correlate(Contract), amended), else_=Contract.term_end).label("term_end")
+
+
 def _from_clause() -> Join:
     other = aliased(Contract)
     newest = (select(func.max(other.id)).where(other.membership_id == Membership.id)
@@ -116,7 +125,7 @@ def _from_clause() -> Join:
 
 
 FACTS_COLUMNS = (Membership.id.label("gate_membership_id"), Membership.status.label("gate_membership_status"),
-                 Contract.status.label("gate_contract_status"), Contract.term_start, Contract.term_end,
+                 Contract.status.label("gate_contract_status"), Contract.term_start, _effective_term_end(),
                  Contract.termination_date, EnrollmentRules.company_training_hours,
                  EnrollmentRules.project_training_hours, EnrollmentRules.team_training_hours,
                  *(_trained_minutes(level) for level in TRAINING_LEVELS),
@@ -145,7 +154,9 @@ def facts_from(row: Any | None) -> Facts:
 
 
 def _contract_reasons(facts: Facts, on_day: date) -> list[Reason]:
-    if facts.contract_status in (None, ContractStatus.UNSIGNED.value, ContractStatus.SIGNING.value):
+    if facts.contract_status == ContractStatus.WORKER_SIGNED.value:  # in force only once both signed (§16)
+        return [_reason("CONTRACT_NOT_SIGNED", "您已签署，合同待用人单位签署后生效")]
+    if facts.contract_status not in (ContractStatus.SIGNED.value, ContractStatus.TERMINATED.value):
         return [_reason("CONTRACT_NOT_SIGNED")]
     if facts.contract_status == ContractStatus.TERMINATED.value and (
             facts.termination_date is None or facts.termination_date <= on_day):

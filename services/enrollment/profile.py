@@ -30,6 +30,8 @@ class ProfileInput:
     bank_card: str | None = None
     bank_name: str | None = None
     emergency_contact: dict[str, str] | None = None
+    address: str | None = None
+    draws_pension: bool = False
     # --- fields the national platform needs (issue 29); None leaves a stored value as it is
     nation: str | None = None
     culture_level: str | None = None
@@ -118,6 +120,9 @@ def _checked(data: ProfileInput, user: User, today: date) -> tuple[identity.Iden
             contact = {"name": data.emergency_contact["name"].strip(),
                        "phone": identity.normalize_mobile(data.emergency_contact["phone"],
                                                           "emergency_contact.phone")}
+            # the model contract's 紧急联系人 block also names their 联系地址 and 与劳动者关系
+            contact.update({k: data.emergency_contact[k].strip() for k in ("address", "relationship")
+                            if data.emergency_contact.get(k)})
         except InvalidField as exc:
             problems.append(exc.problem)
     if problems:
@@ -169,6 +174,10 @@ def save_profile(actor_id: int, data: ProfileInput) -> WorkerProfile:
     if contact:
         profile.emergency_contact_enc = _encrypt(json.dumps(contact, ensure_ascii=False), "emergency_contact", pid)
         profile.emergency_contact_masked = f"{identity.mask_name(contact['name'])} {pii.mask_phone(contact['phone'])}"
+    if data.address and data.address.strip():
+        address = data.address.strip()
+        profile.address_enc, profile.address_masked = _encrypt(address, "address", pid), mask_address(address)
+    profile.draws_pension = data.draws_pension
     profile.trade = canonical(data.trade) or data.trade
     for field in PLATFORM_FIELDS:
         if getattr(data, field) is not None:
@@ -181,6 +190,11 @@ def save_profile(actor_id: int, data: ProfileInput) -> WorkerProfile:
                  object_type="worker_profile", object_id=profile.id,
                  details={"fields": sorted(k for k, v in vars(data).items() if v)})
     return profile
+
+
+def mask_address(address: str) -> str:
+    """The first six characters (province and city, as a rule); the street stays encrypted."""
+    return address[:6] + "****" if len(address) > 6 else address[:2] + "****"
 
 
 def _reviewed(user_id: int) -> bool:
@@ -210,6 +224,8 @@ def missing_items(profile: WorkerProfile | None, user: User) -> list[str]:
         missing.append("bank_card")
     if profile.emergency_contact_enc is None:
         missing.append("emergency_contact")
+    if profile.address_enc is None:  # 《劳动合同法》第十七条（二）: the contract names the worker's 住址
+        missing.append("address")
     return missing
 
 

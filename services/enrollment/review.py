@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
-from models import EnrollmentDecision, Membership, MembershipStatus, Role, Team, User, WorkerProfile, db
+from models import (
+    Contract,
+    EnrollmentDecision,
+    Membership,
+    MembershipStatus,
+    Role,
+    Team,
+    User,
+    WorkerProfile,
+    db,
+)
 from models.base import utcnow
 from models.faces import FaceTemplate, TemplateStatus
 from services import audit, contracts
@@ -50,6 +61,7 @@ class Application:
     team: Team | None
     completeness: Completeness
     reject_reason: str | None
+    contract: Contract | None = None  # the newest; its kind (劳动合同 / 用工书面协议) and why
 
 
 def face_enrolled(user_id: int) -> bool:
@@ -89,7 +101,9 @@ def _application(membership: Membership) -> Application:
     profile = find_profile(user.id)
     team = db.session.get(Team, membership.team_id) if membership.team_id else None
     reason = _last_reason(membership.id) if membership.status == MembershipStatus.REJECTED.value else None
-    return Application(membership, user, profile, team, completeness(membership, user, profile), reason)
+    contract = db.session.execute(select(Contract).where(Contract.membership_id == membership.id)
+                                  .order_by(Contract.id.desc()).limit(1)).scalar_one_or_none()
+    return Application(membership, user, profile, team, completeness(membership, user, profile), reason, contract)
 
 
 def list_applications(actor_id: int, project_id: int, status: str | None, page: Page = Page()
@@ -134,16 +148,30 @@ def approve(actor_id: int, membership_id: int) -> Application:
     db.session.flush()
     audit.record("enrollment.approved", actor_user_id=actor_id, object_type="membership",
                  object_id=membership.id, details={"user_id": membership.user_id, "flags": flags})
-    contracts.generate_contract(actor_id, membership.id, contract_party(app, actor_id))
+    app.contract = contracts.generate_contract(actor_id, membership.id, contract_party(app, actor_id))
     return app
 
 
 def contract_party(app: Application, actor_id: int) -> contracts.WorkerParty:
-    """The worker as the contract names them; revealing the name is an audited read."""
-    assert app.profile is not None
-    name = reveal_field(app.profile, "name", actor_id=actor_id, purpose=f"contract:{app.membership.project_id}")
-    return contracts.WorkerParty(name or "", app.profile.name_masked, app.profile.id_number_masked,
-                                 app.profile.phone_masked or app.user.phone_masked or "", app.profile.trade)
+    """The worker as the contract names them (《劳动合同法》第十七条（二）: name, 住址, full ID number).
+    Each clear value is an audited reveal; only the masked copies appear in lists."""
+    profile = app.profile
+    assert profile is not None
+    purpose = f"contract:{app.membership.project_id}"
+
+    def clear(field: str) -> str:
+        return reveal_field(profile, field, actor_id=actor_id, purpose=purpose) or ""
+
+    contact = clear("emergency_contact")
+    phone = clear("phone") if profile.phone_enc is not None else ""
+    card = f"{profile.bank_name or ''} 尾号{profile.bank_card_last4}" if profile.bank_card_last4 else ""
+    return contracts.WorkerParty(
+        clear("name"), profile.name_masked, profile.id_number_masked,
+        profile.phone_masked or app.user.phone_masked or "", profile.trade,
+        id_number=clear("id_number"), sex=profile.sex, birth_date=birth_date_of(profile),
+        address=clear("address") if profile.address_enc is not None else "", phone=phone,
+        emergency=json.loads(contact) if contact else {}, wage_card=card.strip(),
+        draws_pension=profile.draws_pension)
 
 
 def reject(actor_id: int, membership_id: int, reason: str) -> Application:

@@ -24,7 +24,8 @@ from services.oversight.warnings import pay
 
 MAX_DAYS = 366
 MEMBERSHIP_STATUS = {"pending": "待审核", "active": "在场", "rejected": "未通过", "left": "已退场"}
-CONTRACT_STATUS = {"unsigned": "未签署", "signing": "签署中", "signed": "已签署", "terminated": "已解除"}
+CONTRACT_STATUS = {"unsigned": "未签署", "signing": "签署中", "worker_signed": "待用人单位签署",
+                   "employer_signed": "待工人签署", "signed": "已签署", "terminated": "已解除"}
 
 
 def _check_range(date_from: date, date_to: date) -> None:

@@ -22,6 +22,7 @@ from services import org
 from services.attendance.confirmation import Correction, confirm_days
 from services.attendance.locks import month_of
 from services.consents import grant_consent
+from services.contracts.demo import demo_batch_sign
 from services.contracts.lifecycle import WorkerParty, generate_contract
 from services.days import business_day
 from services.enrollment.profile import ProfileInput, find_profile, save_profile
@@ -56,7 +57,9 @@ def _worker(openid: str, name: str, id_base: str, n: int, project_id: int, team_
     if find_profile(user.id) is None:
         save_profile(user.id, ProfileInput(name=name, id_number=_id_number(id_base[:17]), trade="钢筋工",
                                            phone=f"1380013{n:04d}", bank_card=_card(n), bank_name="中国建设银行",
-                                           emergency_contact={"name": "家属", "phone": "13900139000"},
+                                           address="湖南省衡阳市示例县示例镇3号",
+                                           emergency_contact={"name": "家属", "phone": "13900139000",
+                                                              "relationship": "父亲"},
                                            **DEMO_PROFILE))  # type: ignore[arg-type]
     membership = db.session.execute(select(Membership).where(
         Membership.project_id == project_id, Membership.user_id == user.id, Membership.role == Role.WORKER.value)
@@ -66,12 +69,14 @@ def _worker(openid: str, name: str, id_base: str, n: int, project_id: int, team_
         db.session.add(membership)
         db.session.flush()
     profile = find_profile(user.id)
-    party = WorkerParty(name, profile.name_masked, profile.id_number_masked, profile.phone_masked or "", profile.trade)
+    party = WorkerParty(name, profile.name_masked, profile.id_number_masked, profile.phone_masked or "", profile.trade,
+                        id_number=_id_number(id_base[:17]), sex=profile.sex, address="湖南省衡阳市示例县示例镇3号")
     contract = generate_contract(labour_id, membership.id, party)
     if contract.status == ContractStatus.UNSIGNED.value:
-        # the demo skips the face-checked signing (tests/payroll/test_end_to_end.py walks it)
-        contract.status, contract.signed_at = ContractStatus.SIGNED.value, utcnow()
+        # the demo skips the worker's face-checked signing (tests/payroll/test_end_to_end.py walks it);
+        # the employer's signatory signs them all in one batch (seed_payroll_demo)
         contract.term_start = business_day().replace(day=1) - timedelta(days=40)
+        contract.status, contract.worker_signed_at = ContractStatus.WORKER_SIGNED.value, utcnow()
     return user.id
 
 
@@ -143,6 +148,7 @@ def seed_payroll_demo(project_id: int, team_id: int) -> int:
     ids = [_worker(openid, name, id_base, n, project_id, team_id, labour)
            for n, (openid, name, id_base) in enumerate(WORKERS, start=1)]
     gc_team, gc_worker = _gc_team(admin, project_id, labour)
+    demo_batch_sign(project_id)  # each employer's signatory signs its company's contracts in one batch
     first = (business_day().replace(day=1) - timedelta(days=1)).replace(day=1)
     last = business_day().replace(day=1) - timedelta(days=1)
     _confirm(leader, team_id, ids, first, last)

@@ -10,12 +10,13 @@ from PIL import Image, ImageDraw
 from pypdf import PdfReader
 from sqlalchemy import select, update
 
-from models import AuditEntry, Contract, db
+from models import AuditEntry, Contract, ProjectCompany, db
 from services.days import business_day
 from services.enrollment.gate import entry_gate
 from tests.api.enrollment_site import Site, apply, error
 from tests.conftest import drain_jobs
 from tests.faces.photos import face_bytes
+from tests.factories import bearer, make_user, profile_body
 
 pytestmark = pytest.mark.slow
 
@@ -62,6 +63,27 @@ def approved_worker(app, client, site: Site) -> tuple[int, int]:
     return membership_id, contract_id
 
 
+def employer_signatory(app, client, site: Site, contract_id: int | None = None) -> dict[str, str]:
+    """An employer_signatory, by invitation, of the contract's employer (else of the general contractor)."""
+    with app.app_context():
+        company_id = db.session.get(Contract, contract_id).employer_company_id if contract_id else db.session.execute(
+            select(ProjectCompany.company_id).where(ProjectCompany.project_id == site.project_id)).scalar_one()
+        signer = bearer(make_user())
+        db.session.commit()
+    resp = client.post(f"/api/v1/projects/{site.project_id}/invitations",
+                       json={"role": "employer_signatory", "company_id": company_id}, headers=site.headers["admin"])
+    assert resp.status_code == 201, resp.get_json()
+    accepted = client.post(f"/api/v1/invitations/{resp.get_json()['code']}/accept", headers=signer)
+    assert accepted.status_code == 200 and accepted.get_json()["company_id"] == company_id
+    return signer
+
+
+def employer_sign(client, headers, contract_id: int):
+    data = {"signature": (io.BytesIO(signature_png()), "sign.png")}
+    return client.post(f"/api/v1/contracts/{contract_id}/employer-sign", data=data, headers=headers,
+                       content_type="multipart/form-data")
+
+
 def gate_codes(client, site: Site) -> list[str]:
     body = client.get(f"/api/v1/me/projects/{site.project_id}/gate", headers=site.headers["worker"]).get_json()
     return [r["code"] for r in body["reasons"]]
@@ -76,8 +98,8 @@ def test_contract_signed_with_a_matching_face_and_sealed(app, client, site, tmp_
     assert set(gate_codes(client, site)) == {"CONTRACT_NOT_SIGNED", "TRAINING_INCOMPLETE"}
 
     text = pdf_text(client, worker, contract_id)
-    masked = client.get("/api/v1/me/profile", headers=worker).get_json()["id_number_masked"]
-    assert "张三" in text and masked in text and "360.00元/日" in text and "尚未签署" in text
+    full_id = profile_body()["id_number"]  # §17(二): the full number in the contract, never in lists
+    assert "张三" in text and full_id in text and "360.00元/日" in text and "尚未生效" in text
 
     # someone else's face: the check fails and the contract may be signed again
     resp = sign(client, worker, contract_id, "img3.jpg")
@@ -93,15 +115,19 @@ def test_contract_signed_with_a_matching_face_and_sealed(app, client, site, tmp_
     assert error(sign(client, worker, contract_id, "img2.jpg"))["code"] == "CONTRACT_SIGNING_IN_PROGRESS"
     with app.app_context():
         drain_jobs(app, "face")
+    half = client.get(f"/api/v1/contracts/{contract_id}", headers=worker).get_json()
+    assert half["status"] == "worker_signed" and half["signing_check_id"] == resp.get_json()["face_check_id"]
+    assert half["content_sha256"] is None and "CONTRACT_NOT_SIGNED" in gate_codes(client, site)
+    assert employer_sign(client, employer_signatory(app, client, site), contract_id).status_code == 200
     signed = client.get(f"/api/v1/contracts/{contract_id}", headers=worker).get_json()
-    assert signed["status"] == "signed" and signed["signing_check_id"] == resp.get_json()["face_check_id"]
+    assert signed["status"] == "signed" and signed["employer_signed_at"] and signed["worker_signed_at"]
     sha = signed["content_sha256"]
     with app.app_context():
         sealed = db.session.execute(select(AuditEntry).where(AuditEntry.action == "record.sealed")).scalar_one()
         assert (sealed.object_type, sealed.object_id, sha in sealed.details) == ("contract", str(contract_id), True)
 
     text = pdf_text(client, worker, contract_id)
-    assert sha in text and "签署时间" in text and "张三" in text
+    assert sha in text and "授权签署人签名时间" in text and "合同生效时间" in text and "张三" in text
     (tmp_path / "signed.pdf").write_bytes(client.get(f"/api/v1/contracts/{contract_id}/pdf", headers=worker).data)
 
     # signed is final through the API: no second signature, a later template edit changes nothing
@@ -109,7 +135,7 @@ def test_contract_signed_with_a_matching_face_and_sealed(app, client, site, tmp_
     assert again.status_code == 409 and error(again)["code"] == "CONTRACT_ALREADY_SIGNED"
     template = client.get(f"/api/v1/projects/{site.project_id}/contract-template", headers=labour).get_json()
     template.update(wage_type="day", wage_amount_fen=1000)
-    for key in ("is_default", "placeholders"):
+    for key in ("is_default", "placeholders", "required_placeholders", "required_clauses"):
         template.pop(key)
     assert client.put(f"/api/v1/projects/{site.project_id}/contract-template", json=template, headers=labour
                       ).status_code == 200
@@ -138,6 +164,7 @@ def test_termination_ends_the_contract_and_the_gate(app, client, site):
     with app.app_context():
         drain_jobs(app, "face")
     assert client.get(resp.get_json()["poll_url"], headers=worker).get_json()["status"] == "passed"
+    assert employer_sign(client, employer_signatory(app, client, site), contract_id).status_code == 200
     later = business_day() + timedelta(days=10)
     body = {"reason": "工程完工退场", "date": later.isoformat()}
     assert client.post(f"/api/v1/contracts/{contract_id}/terminate", json=body, headers=worker).status_code == 403

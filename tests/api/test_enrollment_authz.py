@@ -10,6 +10,7 @@ import pytest
 from models import Membership, Role, User, db
 from services import contracts
 from services.consents import grant_consent
+from services.contracts import model_text
 from services.enrollment.profile import ProfileInput, save_profile
 from tests.api.test_org_authz import OVERSIGHT, ROLES, World, check, expect, run
 from tests.factories import id_number, make_face_template, years_ago
@@ -83,8 +84,7 @@ def test_rules_and_template(client, world):
     check(run(client, world, "PUT", rules, lambda r: body), expect(LABOUR_SIDE))
     template = f"/api/v1/projects/{world.project_id}/contract-template"
     check(run(client, world, "GET", template), expect(LABOUR_SIDE))
-    body = {"title": "劳动合同", "body": "{employer_name} {worker_name} {id_number_masked} {wage_amount} {term}。" * 2,
-            "wage_type": "day", "pay_day": 10}
+    body = {"title": "劳动合同", "body": model_text.BODY, "wage_type": "day", "pay_day": 10}
     check(run(client, world, "PUT", template, lambda r: body), expect(LABOUR_SIDE))
 
 
@@ -121,3 +121,18 @@ def test_the_worker_keeps_reading_their_contract_after_leaving(app, client, worl
         db.session.commit()
     assert client.get(f"/api/v1/contracts/{contract_id}", headers=world.headers["worker_a"]).status_code == 200
     assert client.get(f"/api/v1/contracts/{contract_id}", headers=world.headers["worker_b"]).status_code == 403
+
+
+def test_contract_lists_and_employer_signing(client, world, contract_id):
+    """No role of the matrix signs for the employer (that takes an employer_signatory membership: 403)."""
+    # the worker reads their own through /me/contracts
+    check(run(client, world, "GET", f"/api/v1/projects/{world.project_id}/contracts"),
+          expect(LABOUR_SIDE | {"supervisor"}))
+    for role in ROLES:
+        data = {"signature": (io.BytesIO(b"not a png"), "s.png")}
+        resp = client.post(f"/api/v1/contracts/{contract_id}/employer-sign", data=data, headers=world.headers[role],
+                           content_type="multipart/form-data")
+        assert resp.status_code == (404 if role == "outsider" else 403), (role, resp.get_json())
+    amend = run(client, world, "POST", f"/api/v1/contracts/{contract_id}/amendments",
+                lambda r: {"wage_amount_fen": 1, "effective_from": "2027-01-01"})
+    exact(amend, expect_only(LABOUR_SIDE, 409))  # allowed, then refused: the contract is not in force

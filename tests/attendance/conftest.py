@@ -17,7 +17,7 @@ from sqlalchemy import update
 from models import Contract, Role, User, db
 from services.days import business_day
 from tests.api.enrollment_site import Site
-from tests.api.test_contracts import sign
+from tests.api.test_contracts import employer_sign, employer_signatory, sign
 from tests.faces.photos import face_bytes
 from tests.factories import (
     add_member,
@@ -121,6 +121,9 @@ def enroll_worker(app, client, site: AttendanceSite, who: str, photo: str, seq: 
         db.session.execute(update(Contract).where(Contract.id == contract_id)
                            .values(term_start=business_day() - timedelta(days=7)))
         db.session.commit()
+    # in force once the employer's signatory has signed too (《劳动合同法》第十六条)
+    signed = employer_sign(client, employer_signatory(app, client, site, contract_id), contract_id)
+    assert signed.status_code == 200 and signed.get_json()["status"] == "signed", signed.get_json()
     for level, hours in (("company", 15), ("project", 15), ("team", 20)):
         resp = client.post(f"/api/v1/projects/{site.project_id}/workers/{site.users[who]}/trainings",
                            json={"level": level, "hours": hours, "date": business_day().isoformat()}, headers=labour)

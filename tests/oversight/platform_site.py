@@ -43,7 +43,7 @@ def profile(user: User, seq: int, *, trade: str = "钢筋工", **changes) -> Wor
     db.session.add(p)
     db.session.flush()
     for column, value in (("name_enc", f"张{seq}"), ("id_number_enc", number), ("phone_enc", f"1380013{seq:04d}"),
-                          ("bank_card_enc", bank_card(f"62220202001122{seq:04d}"))):
+                          ("bank_card_enc", bank_card(f"62220202001122{seq:04d}")), ("address_enc", ADDRESS)):
         setattr(p, column, encrypt_str(value, context=row_context("worker_profiles", column, p.id)))
     db.session.flush()
     return p

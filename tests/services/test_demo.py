@@ -34,4 +34,15 @@ def test_seed_demo_enrolls_workers_in_each_state(app):
     with app.app_context():
         assert db.session.execute(select(func.count(AuditEntry.id))).scalar_one() == entries
     verified = runner.invoke(args=["audit", "verify"])
-    assert verified.exit_code == 0 and "sealed records OK: 1" in verified.output
+    # demo-worker-signed and the payroll demo's four: each sealed on its employer's signatory's batch
+    assert verified.exit_code == 0 and "sealed records OK: 5" in verified.output
+    with app.app_context():
+        batch = db.session.execute(select(AuditEntry).where(AuditEntry.action == "contract.employer_batch_signed")
+                                   ).scalars().all()
+        assert [len(__import__("json").loads(e.details)["signed"]) for e in batch] == [1, 3, 1]
+        signer = db.session.execute(select(User.id).where(User.openid == "demo-signatory")).scalar_one()
+        gc_signer = db.session.execute(select(User.id).where(User.openid == "demo-signatory-gc")).scalar_one()
+        signers = db.session.execute(select(User.openid, Contract.employer_signer_id).join(
+            Contract, Contract.user_id == User.id).where(User.openid.like("demo-worker%"))).all()
+        assert dict(signers) == {"demo-worker-signed": signer, "demo-worker1": signer, "demo-worker2": signer,
+                                 "demo-worker3": signer, "demo-worker4": gc_signer}

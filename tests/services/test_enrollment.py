@@ -79,7 +79,8 @@ def test_two_reviewers_approving_at_once_make_one_contract(app):
             grant_consent(worker.id, kind, "v1")
         save_profile(worker.id, ProfileInput(name="张三", id_number=id_number(years_ago(30)), trade="钢筋工",
                                              phone="13800138000", bank_card=bank_card(), bank_name="建设银行",
-                                             emergency_contact={"name": "李四", "phone": "13900139000"}))
+                                             emergency_contact={"name": "李四", "phone": "13900139000"},
+                                             address="四川省南充市顺庆区和平路12号"))
         make_face_template(db.session.get(User, worker.id))
         pending = Membership(project_id=project.id, user_id=worker.id, role="worker", team_id=team.id,
                              status="pending")

@@ -1,0 +1,85 @@
+"""变更协议: drawn up by the labour manager, signed by the worker (handwritten + face) and the employer's
+signatory; the signed original contract never changes."""
+
+from __future__ import annotations
+
+from flask import url_for
+
+from blueprints.api import actor_id, answer, api_blueprint, login_required, writes
+from blueprints.contract import raises
+from blueprints.mobile import etag
+from schemas.contracts import (
+    AmendmentIn,
+    AmendmentList,
+    AmendmentOut,
+    AmendmentPath,
+    AmendmentSummary,
+    ContractPath,
+    EmployerSignForm,
+    SignAccepted,
+    SignForm,
+)
+from services.contracts import amendments
+from services.contracts.signing import SIGNATURE_MAX_BYTES
+from services.settings import settings
+
+bp = api_blueprint("amendments", __name__, "contracts", "劳动合同：模板、双方签署、变更协议、解除")
+
+
+@bp.post("/contracts/<int:contract_id>/amendments", responses={201: AmendmentOut},
+         summary="订立变更协议（工资、发薪日或期限；劳资专管员、项目管理员；双方须重新签署）")
+@login_required
+@raises("CONTRACT_NOT_FOUND", "PROJECT_NOT_FOUND", "FORBIDDEN", "CONTRACT_NOT_IN_FORCE", "AMENDMENT_PENDING",
+        "AMENDMENT_NO_CHANGE")
+def create_amendment(path: ContractPath, body: AmendmentIn):
+    amendment = amendments.create_amendment(actor_id(), path.contract_id, **body.model_dump())
+    return answer(AmendmentOut.of(amendment, amendments.amendment_text(amendment, actor_id=actor_id())), 201)
+
+
+@bp.get("/contracts/<int:contract_id>/amendments", responses={200: AmendmentList}, summary="合同的变更协议")
+@login_required
+@raises("CONTRACT_NOT_FOUND", "PROJECT_NOT_FOUND", "FORBIDDEN")
+@etag
+def list_amendments(path: ContractPath):
+    rows = amendments.amendments_of(actor_id(), path.contract_id)
+    return answer(AmendmentList(items=[AmendmentSummary.model_validate(a) for a in rows]))
+
+
+@bp.get("/contract-amendments/<int:amendment_id>", responses={200: AmendmentOut},
+        summary="变更协议详情与全文（记录审计日志）")
+@login_required
+@writes
+@raises("AMENDMENT_NOT_FOUND", "CONTRACT_NOT_FOUND", "PROJECT_NOT_FOUND", "FORBIDDEN")
+@etag
+def get_amendment(path: AmendmentPath):
+    amendment = amendments.get_amendment(actor_id(), path.amendment_id)
+    return answer(AmendmentOut.of(amendment, amendments.amendment_text(amendment, actor_id=actor_id())))
+
+
+@bp.post("/contract-amendments/<int:amendment_id>/sign", responses={202: SignAccepted},
+         summary="工人签署变更协议：手写签名 + 自拍（同合同签署）")
+@login_required
+@raises("AMENDMENT_NOT_FOUND", "CONTRACT_ALREADY_SIGNED", "CONTRACT_SIGNING_IN_PROGRESS", "SIGNATURE_INVALID",
+        "CONSENT_REQUIRED", "PROJECT_NOT_FOUND", "PROJECT_REQUIRED", "FORBIDDEN", "NOT_ENROLLED",
+        "REENROLL_NEEDS_APPROVAL", "FACE_CHECK_KIND_INVALID", "FRAME_COUNT_INVALID", "IMAGE_TOO_LARGE",
+        "IMAGE_UNDECODABLE", "CHALLENGE_REQUIRED", "CHALLENGE_NOT_FOUND", "CHALLENGE_EXPIRED",
+        "CHALLENGE_REPLAYED", "CHALLENGE_FRAMES_INVALID")
+def sign_amendment(path: AmendmentPath, form: SignForm):
+    limit = settings().faces.engine.max_bytes
+    frames = [f.stream.read(limit + 1) for f in form.photo]
+    signature = form.signature.stream.read(SIGNATURE_MAX_BYTES + 1)
+    check = amendments.sign_amendment(actor_id(), path.amendment_id, signature, frames,
+                                      challenge_nonce=form.challenge_nonce)
+    poll = url_for("faces.get_check", check_id=check.id)
+    return answer(SignAccepted(face_check_id=check.id, status="signing", poll_url=poll), 202)
+
+
+@bp.post("/contract-amendments/<int:amendment_id>/employer-sign", responses={200: AmendmentOut},
+         summary="用人单位签署变更协议（授权签署人手写签名）")
+@login_required
+@raises("AMENDMENT_NOT_FOUND", "PROJECT_NOT_FOUND", "FORBIDDEN", "SIGNATURE_INVALID",
+        "CONTRACT_EMPLOYER_ALREADY_SIGNED", "CONTRACT_TERMINATED", "COMPANY_SEAL_MISSING")
+def employer_sign_amendment(path: AmendmentPath, form: EmployerSignForm):
+    signature = form.signature.stream.read(SIGNATURE_MAX_BYTES + 1) if form.signature else None
+    amendment = amendments.employer_sign_amendment(actor_id(), path.amendment_id, signature, use_seal=form.use_seal)
+    return answer(AmendmentOut.of(amendment, amendments.amendment_text(amendment, actor_id=actor_id())))
