@@ -4,7 +4,7 @@ the kind of agreement (劳动合同 / 用工书面协议) and why, supplementary
 worker profiles gain an address and the pension flag
 
 Revision ID: 0026_contract_parties
-Revises: 0009_attendance_days_cover
+Revises: 0025_payroll_order
 Create Date: 2026-12-06 04:30:00.000000
 
 """
@@ -17,7 +17,7 @@ import models.base
 
 # revision identifiers, used by Alembic.
 revision = '0026_contract_parties'
-down_revision = '0009_attendance_days_cover'
+down_revision = '0025_payroll_order'
 branch_labels = None
 depends_on = None
 
