@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import url_for
 
-from blueprints.api import actor_id, answer, api_blueprint, login_required, writes
+from blueprints.api import actor_id, answer, api_blueprint, login_required, upload_bytes, writes
 from blueprints.contract import raises
 from blueprints.mobile import etag
 from schemas.contracts import (
@@ -80,6 +80,6 @@ def sign_amendment(path: AmendmentPath, form: SignForm):
 @raises("AMENDMENT_NOT_FOUND", "PROJECT_NOT_FOUND", "FORBIDDEN", "SIGNATURE_INVALID",
         "CONTRACT_EMPLOYER_ALREADY_SIGNED", "CONTRACT_TERMINATED", "COMPANY_SEAL_MISSING")
 def employer_sign_amendment(path: AmendmentPath, form: EmployerSignForm):
-    signature = form.signature.stream.read(SIGNATURE_MAX_BYTES + 1) if form.signature else None
+    signature = upload_bytes(form.signature, SIGNATURE_MAX_BYTES)
     amendment = amendments.employer_sign_amendment(actor_id(), path.amendment_id, signature, use_seal=form.use_seal)
     return answer(AmendmentOut.of(amendment, amendments.amendment_text(amendment, actor_id=actor_id())))

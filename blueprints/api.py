@@ -128,3 +128,12 @@ def download(body: Any, mimetype: str, filename: str) -> Response:
     resp = Response(body, mimetype=mimetype)
     resp.headers["Content-Disposition"] = f"attachment; filename={filename}"
     return resp
+
+
+def upload_bytes(upload: Any, limit: int) -> bytes | None:
+    """An optional upload's bytes (one past `limit`, enough to refuse it); None when absent. A text field
+    sent where the file belongs reads as b"", which the image checks refuse (4xx, never a 500)."""
+    if upload is None:
+        return None
+    stream = getattr(upload, "stream", None)
+    return stream.read(limit + 1) if stream is not None else b""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Response, current_app, url_for
 
-from blueprints.api import actor_id, answer, api_blueprint, login_required, writes
+from blueprints.api import actor_id, answer, api_blueprint, login_required, upload_bytes, writes
 from blueprints.contract import raises
 from blueprints.mobile import etag
 from schemas.common import ProjectPath
@@ -119,7 +119,7 @@ def list_project_contracts(path: ProjectPath, query: ProjectContractsQuery):
 @raises("CONTRACT_NOT_FOUND", "PROJECT_NOT_FOUND", "FORBIDDEN", "SIGNATURE_INVALID",
         "CONTRACT_EMPLOYER_ALREADY_SIGNED", "CONTRACT_TERMINATED", "COMPANY_SEAL_MISSING")
 def employer_sign(path: ContractPath, form: EmployerSignForm):
-    signature = form.signature.stream.read(SIGNATURE_MAX_BYTES + 1) if form.signature else None
+    signature = upload_bytes(form.signature, SIGNATURE_MAX_BYTES)
     contract = parties.employer_sign(actor_id(), path.contract_id, signature, use_seal=form.use_seal)
     return answer(ContractOut.of(contract, contracts.contract_text(contract, actor_id=actor_id(),
                                                                    purpose="contract_employer_sign")))
@@ -132,7 +132,7 @@ def employer_sign(path: ContractPath, form: EmployerSignForm):
 @raises("PROJECT_NOT_FOUND", "FORBIDDEN", "SIGNATURE_INVALID", "CONTRACT_NOT_FOUND", "CONTRACT_EMPLOYER_ALREADY_SIGNED",
         "CONTRACT_TERMINATED", "COMPANY_SEAL_MISSING")
 def employer_sign_batch(path: ProjectPath, form: BatchEmployerSignForm):
-    signature = form.signature.stream.read(SIGNATURE_MAX_BYTES + 1) if form.signature else None
+    signature = upload_bytes(form.signature, SIGNATURE_MAX_BYTES)
     signed, skipped = parties.employer_sign_many(actor_id(), path.project_id, form.contract_ids, signature,
                                                  use_seal=form.use_seal)
     return answer(BatchSignedOut(signed=[ContractSummary.model_validate(c) for c in signed],
