@@ -17,6 +17,7 @@ def register_blueprints(app: OpenAPI) -> None:
         faces,
         health,
         invitations,
+        miniprogram,
         mobile,
         org,
         oversight,
@@ -45,3 +46,5 @@ def register_blueprints(app: OpenAPI) -> None:
     app.register_api(oversight_public.bp)
     app.register_blueprint(oversight_pages.bp)
     app.register_api(payroll.bp)
+    app.register_api(miniprogram.public)
+    miniprogram.register(app)

@@ -15,7 +15,9 @@ from blueprints.api import (
 )
 from blueprints.contract import raises
 from blueprints.contracts import font_settings
+from blueprints.miniprogram import media_url
 from blueprints.mobile import etag
+from models.payroll import Payroll, PayrollLine
 from schemas.common import ListQuery, ProjectPath, TeamPath
 from schemas.payroll import (
     BankResultsForm,
@@ -33,6 +35,7 @@ from schemas.payroll import (
     PayrollRejectIn,
     PayrollRulesIn,
     PayrollRulesOut,
+    PayslipConfirmed,
     PayslipDisputeIn,
     PayslipList,
     PayslipOut,
@@ -231,28 +234,35 @@ def list_my_payslips(query: PayslipQuery):
     return answer(PayslipList(items=[PayslipSummary.of(x, p) for x, p in paged.items], next_cursor=next_cursor(paged)))
 
 
+def payslip_out(model: type[PayslipOut], line: PayrollLine, payroll: Payroll) -> PayslipOut:
+    out = model.of(line, payroll)
+    if line.signature_enc is not None:
+        out.signature_url = media_url("payslip-signature", line.id, actor_id())
+    return out
+
+
 @bp.get("/payslips/<int:payslip_id>", responses={200: PayslipOut}, summary="工资条详情（本人）")
 @login_required
 @raises("PAYSLIP_NOT_FOUND")
 @etag
 def get_payslip(path: PayslipPath):
-    return answer(PayslipOut.of(*slips.get_payslip(actor_id(), path.payslip_id)))
+    return answer(payslip_out(PayslipOut, *slips.get_payslip(actor_id(), path.payslip_id)))
 
 
-@bp.post("/payslips/<int:payslip_id>/confirm", responses={200: PayslipOut},
+@bp.post("/payslips/<int:payslip_id>/confirm", responses={200: PayslipConfirmed},
          summary="签字确认工资条（手写签名 PNG，multipart 字段 signature）")
 @login_required
 @raises("PAYSLIP_ALREADY_CONFIRMED", "PAYSLIP_NOT_FOUND", "SIGNATURE_INVALID")
 def confirm_payslip(path: PayslipPath, form: SignatureForm):
     png = form.signature.stream.read(slips.SIGNATURE_MAX_BYTES + 1)
-    return answer(PayslipOut.of(*slips.confirm_payslip(actor_id(), path.payslip_id, png)))
+    return answer(payslip_out(PayslipConfirmed, *slips.confirm_payslip(actor_id(), path.payslip_id, png)))
 
 
 @bp.post("/payslips/<int:payslip_id>/dispute", responses={200: PayslipOut}, summary="对工资条提出异议")
 @login_required
 @raises("PAYSLIP_ALREADY_CONFIRMED", "PAYSLIP_NOT_FOUND")
 def dispute_payslip(path: PayslipPath, body: PayslipDisputeIn):
-    return answer(PayslipOut.of(*slips.dispute_payslip(actor_id(), path.payslip_id, body.reason)))
+    return answer(payslip_out(PayslipOut, *slips.dispute_payslip(actor_id(), path.payslip_id, body.reason)))
 
 
 @bp.post("/me/payslip-subscription", responses={200: SubscriptionOut},

@@ -9,7 +9,7 @@ from flask_openapi3 import FileStorage
 from pydantic import BaseModel, Field
 
 from models.payroll import Payroll, PayrollLine, PieceWork
-from schemas.common import FromRow, Listed, ListQuery, Strict
+from schemas.common import FromRow, Listed, ListQuery, Strict, UploadAnswer
 
 Id = Field(ge=1, le=2**53)
 MONTH_PATTERN = r"^20\d{2}-(0[1-9]|1[0-2])$"
@@ -145,7 +145,7 @@ class BankResultsForm(BaseModel):
     file: FileStorage = Field(description="CSV，UTF-8，表头 line_ref,status,amount_fen,reason")
 
 
-class BankResultsOut(BaseModel):
+class BankResultsOut(UploadAnswer):
     paid: int
     failed: int
     unchanged: int
@@ -248,6 +248,8 @@ class PayslipOut(PayslipSummary):
     bank_name: str | None
     confirmed_at: dt.datetime | None
     dispute_reason: str | None
+    signature_url: str | None = Field(default=None, json_schema_extra={"format": "uri"},
+                                      description="本人手写签名图片的短期签名链接（<image src> 直接用，几分钟内有效）；未签字为 null")
 
     @classmethod
     def of(cls, x: PayrollLine, p: Payroll) -> PayslipOut:  # type: ignore[override]
@@ -257,6 +259,10 @@ class PayslipOut(PayslipSummary):
             gross_fen=x.gross_fen, deductions=[DeductionOut(**d) for d in x.deductions],
             deductions_fen=x.deductions_fen, paid_at=x.paid_at, bank_card_masked=card_masked(x.bank_card_last4),
             bank_name=x.bank_name, confirmed_at=x.confirmed_at, dispute_reason=x.dispute_reason)
+
+
+class PayslipConfirmed(PayslipOut, UploadAnswer):
+    """The confirm upload's answer: the slip, plus ``replayed`` (wx.uploadFile sees no headers)."""
 
 
 class SignatureForm(BaseModel):
