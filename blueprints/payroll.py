@@ -93,11 +93,11 @@ def get_payroll(path: PayrollPath, query: LinesQuery):
 
 
 @bp.post("/payrolls/<int:payroll_id>/deferrals", responses={200: PayrollOut},
-         summary="将某工人顺延到下月发放（须写原因；其问题不再阻止本月提交）")
+         summary="将工人顺延到下月发放（user_id 一名，或 user_ids 多名；须写原因；其问题不再阻止本月提交）")
 @login_required
 @raises("FORBIDDEN", "MONTH_IN_FUTURE", "NOT_IN_PAYROLL", "PAYROLL_NOT_DRAFT", "PAYROLL_NOT_FOUND", "PROJECT_NOT_FOUND")
 def defer_worker(path: PayrollPath, body: DeferIn):
-    return answer(PayrollOut.of(approval.defer_worker(actor_id(), path.payroll_id, body.user_id, body.reason)))
+    return answer(PayrollOut.of(approval.defer_workers(actor_id(), path.payroll_id, body.users(), body.reason)))
 
 
 @bp.post("/payrolls/<int:payroll_id>/submit", responses={200: PayrollOut}, summary="提交审批（有未解决问题时拒绝）")

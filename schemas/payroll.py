@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Literal
 
 from flask_openapi3 import FileStorage
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
 from models.payroll import Payroll, PayrollLine, PieceWork
 from schemas.common import FromRow, Listed, ListQuery, Strict, UploadAnswer
@@ -36,8 +36,19 @@ class PayrollIn(Strict):
 
 
 class DeferIn(Strict):
-    user_id: int = Id
+    user_id: int | None = Field(default=None, ge=1, le=2**53, description="顺延一名工人")
+    user_ids: list[int] | None = Field(default=None, min_length=1, max_length=100,
+                                       description="一次顺延多名工人（如 blockers 中的全部 user_id）；与 user_id 二选一")
     reason: str = Field(min_length=2, max_length=200, description="顺延到下月发放的原因")
+
+    @model_validator(mode="after")
+    def _who(self) -> DeferIn:
+        if (self.user_id is None) == (self.user_ids is None):
+            raise ValueError("user_id 与 user_ids 须给出且只给出一个")
+        return self
+
+    def users(self) -> list[int]:
+        return [self.user_id] if self.user_id is not None else list(dict.fromkeys(self.user_ids or []))
 
 
 class PayrollRejectIn(Strict):

@@ -103,8 +103,9 @@ def seed_payroll_demo(project_id: int, team_id: int) -> int:
             confirm_days(leader, team_id, day, ids, fixes)
         day += timedelta(days=1)
     payroll = build.build_payroll(labour, project_id, month)
-    for uid in sorted({b["user_id"] for b in payroll.blockers}):
-        approval.defer_worker(labour, payroll.id, uid, "演示：考勤或合同待补，顺延下月发放")
+    blocked = sorted({b["user_id"] for b in payroll.blockers})
+    if blocked:
+        approval.defer_workers(labour, payroll.id, blocked, "演示：考勤或合同待补，顺延下月发放")
     approval.submit_payroll(labour, payroll.id)
     approval.approve_payroll(approver, payroll.id)
     _payroll, chunks = bank.bank_file(labour, payroll.id)
