@@ -28,7 +28,8 @@ def my_payslips(actor_id: int, project_id: int | None, page: Page = Page()) -> P
         PayrollLine.user_id == actor_id, Payroll.status == PayrollStatus.APPROVED.value)
     if project_id is not None:
         query = query.where(Payroll.project_id == project_id)
-    paged = paged_rows(query, PayrollLine.id, page)
+    # newest first: a worker opens the app for this month's slip, not the first one ever
+    paged = paged_rows(query, PayrollLine.id, page, newest_first=True)
     return Paged([(line, payroll) for line, payroll in paged.items], paged.next_after)
 
 

@@ -69,7 +69,7 @@ def test_upload_and_202_answers_say_in_the_body_what_headers_say(client) -> None
     """wx.uploadFile gives no headers: replayed / retry_after in every upload answer; every 202
     names an absolute poll_url; every error body carries request_id."""
     spec = _spec(client)
-    for path, method, op in _operations(spec):
+    for path, _method, op in _operations(spec):
         form = (op.get("requestBody") or {}).get("content", {}).get("multipart/form-data")
         for status, answer in op["responses"].items():
             content = (answer.get("content") or {}).get("application/json")
