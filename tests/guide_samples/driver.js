@@ -12,9 +12,9 @@ const RUN = JSON.parse(process.env.SITEROLL_DRIVER);
   out.profile = await api('PUT', '/api/v1/me/profile', RUN.profile, token);
   const preview = await api('GET', `/api/v1/join/${RUN.join_code}`, undefined, token);
   const joined = await api('POST', '/api/v1/projects/join', { join_code: RUN.join_code, team_id: preview.teams[0].id }, token);
-  const enroll = await upload({ path: '/api/v1/faces/checks', filePath: 'wxfile://enroll.jpg', name: 'frames',
-    formData: { kind: 'enroll' }, token });
-  out.enroll = await poll(enroll.poll_url, token, 180);
+  // enrollment with two frames: chapter 9's wx.request + multipart sample (its own scope: chapter9)
+  const enroll = await chapter9.uploadFaceCheck({ token, kind: 'enroll', photoPaths: ['wxfile://enroll.jpg', 'wxfile://contract.jpg'] });
+  out.enroll = await chapter9.waitResult(token, enroll.poll_url, Date.now() + 180000);
 
   wxState.openid = 'demo-payroll';
   const labour = (await login()).token;

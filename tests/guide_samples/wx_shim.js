@@ -32,7 +32,8 @@ global.wx = {
     let u = target(url);
     let body;
     const headers = { ...header, ...PROXY };
-    if (method === 'GET' && data) u += (u.includes('?') ? '&' : '?') + new URLSearchParams(data);
+    if (data instanceof ArrayBuffer) body = Buffer.from(data); // sent as is, with the caller's Content-Type
+    else if (method === 'GET' && data) u += (u.includes('?') ? '&' : '?') + new URLSearchParams(data);
     else if (data !== undefined) {
       body = JSON.stringify(data);
       if (!Object.keys(header).some((k) => k.toLowerCase() === 'content-type')) headers['Content-Type'] = 'application/json';
@@ -63,6 +64,11 @@ global.wx = {
     const [lat, lng] = JSON.parse(process.env.SITEROLL_AT);
     return success({ latitude: lat, longitude: lng, speed: 0, accuracy: 65, horizontalAccuracy: 18, verticalAccuracy: 0 });
   },
+  getFileSystemManager() {
+    return { readFileSync: (path) => { const b = fs.readFileSync(FILES[path]); return b.buffer.slice(b.byteOffset, b.byteOffset + b.length); } };
+  },
+  getImageInfo({ src, success }) { setTimeout(() => success({ width: 640, height: 480, path: src, type: 'jpeg' }), 0); },
+  compressImage({ src, success }) { setTimeout(() => success({ tempFilePath: src }), 0); }, // already small JPGs
   getStorageSync(key) { return storage[key] || ''; },
   setStorageSync(key, value) { storage[key] = value; },
 };
