@@ -15,6 +15,7 @@ const RUN = JSON.parse(process.env.SITEROLL_DRIVER);
   // enrollment with two frames: chapter 9's wx.request + multipart sample (its own scope: chapter9)
   const enroll = await chapter9.uploadFaceCheck({ token, kind: 'enroll', photoPaths: ['wxfile://enroll.jpg', 'wxfile://contract.jpg'] });
   out.enroll = await chapter9.waitResult(token, enroll.poll_url, Date.now() + 180000);
+  if (!out.enroll || out.enroll.status !== 'passed') throw { enroll: out.enroll, accepted: enroll };
 
   wxState.openid = 'demo-payroll';
   const labour = (await login()).token;
