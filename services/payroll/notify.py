@@ -1,5 +1,5 @@
-"""'Your pay slip is ready': a WeChat subscribe message to each worker of an approved payroll
-who accepted one (services/payroll/slips.subscribe). Sent by the RQ job workers.payroll.notify_payslips,
+"""'Your pay slip is ready to confirm': a WeChat subscribe message to each worker whose slip was
+issued (services/payroll/order.issue_slips) and who accepted one (services/payroll/slips.subscribe). Sent by the RQ job workers.payroll.notify_payslips,
 one message at a time: a line is marked ``notified_at`` as its message leaves, so a retried
 job never sends twice and a worker without an accepted subscription is skipped.
 """
@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from models import Project, User, db
 from models.base import utcnow
-from models.payroll import Payroll, PayrollLine, PayrollStatus, PayslipSubscription
+from models.payroll import Payroll, PayrollLine, PayslipSubscription, SlipStatus
 from services import wechat
 from services.days import business_day
 from services.miniprogram import payslip_message_data
@@ -25,11 +25,12 @@ def yuan(fen: int) -> str:
 
 def lines_to_notify(payroll_id: int) -> list[int]:
     payroll = db.session.get(Payroll, payroll_id)
-    if payroll is None or payroll.status != PayrollStatus.APPROVED.value:
+    if payroll is None:
         return []
     return list(db.session.execute(select(PayrollLine.id).join(
         PayslipSubscription, PayslipSubscription.user_id == PayrollLine.user_id).where(
         PayrollLine.payroll_id == payroll_id, PayrollLine.notified_at.is_(None),
+        PayrollLine.slip_status != SlipStatus.DRAFT.value,
         PayslipSubscription.remaining > 0).order_by(PayrollLine.id)).scalars())
 
 
@@ -44,7 +45,7 @@ def notify_payslip(line_id: int) -> bool:
     user = db.session.get(User, line.user_id)
     # template id and keywords come from settings: the phone asks for the same id (GET /miniprogram/config)
     mp = settings().miniprogram
-    data = payslip_message_data(mp, {"title": f"{payroll.month} 工资条", "project": project.name,
+    data = payslip_message_data(mp, {"title": f"{payroll.month} 工资条待确认", "project": project.name,
                                      "amount": f"{yuan(line.net_fen)}元", "date": business_day().isoformat()})
     wechat.send_subscribe_message(user.openid, mp.payslip_template_id, data, PAYSLIP_PAGE.format(line_id=line.id))
     line.notified_at = utcnow()
