@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from blueprints.api import (
     XLSX,
     actor_id,
@@ -243,8 +245,8 @@ def list_my_payslips(query: PayslipQuery):
     return answer(PayslipList(items=[PayslipSummary.of(x, p) for x, p in paged.items], next_cursor=next_cursor(paged)))
 
 
-def payslip_out(model: type[PayslipOut], line: PayrollLine, payroll: Payroll) -> PayslipOut:
-    out = model.of(line, payroll)
+def payslip_out(model: type[PayslipOut], line: PayrollLine, payroll: Payroll, *rest: Any) -> PayslipOut:
+    out = model.of(line, payroll, *rest)
     if line.signature_enc is not None:
         out.signature_url = media_url("payslip-signature", line.id, actor_id())
     return out

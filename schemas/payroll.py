@@ -225,6 +225,10 @@ class MyDeductionOut(FromRow):
     acknowledged_at: dt.datetime | None = Field(description="工人对借支签字确认的时间")
 
 
+class AdvanceAcknowledged(MyDeductionOut, UploadAnswer):
+    """The acknowledge upload's answer, plus ``replayed`` (wx.uploadFile sees no headers)."""
+
+
 class MyDeductionList(BaseModel):
     items: list[MyDeductionOut]
 
