@@ -153,14 +153,40 @@ def test_worker_leader_labour_manager_and_approver_journeys(app, client, demo) -
     with pytest.raises(NotPossibleInWeChat):
         labour.call("PATCH", f"/teams/{new_team['id']}", {"name": "幕墙二班"})
 
-    payroll = labour.call("POST", f"/projects/{project_id}/payrolls", {"month": day[:7]}, expect=201).data
-    blocked = sorted({b["user_id"] for b in payroll["blockers"]} - {worker_id})
+    # the demo's subcontractor payroll of this month is submitted already: the labour manager sends it back,
+    # the subcontractor's clerk rebuilds it (now with the journey worker), sends the slips, the worker signs
+    clerk = phone(app, client, "fake:demo-clerk")
+    payrolls = labour.call("GET", f"/projects/{project_id}/payrolls").data["items"]
+    current = next(p for p in payrolls if p["month"] == day[:7] and p["status"] == "submitted")
+    labour.call("POST", f"/payrolls/{current['id']}/reject", {"reason": "新进场工人未计入，请重新编制"})
+    payroll = clerk.call("POST", f"/projects/{project_id}/payrolls",
+                         {"month": day[:7], "company_id": current["company_id"]}, expect=201).data
     assert worker_id not in {b["user_id"] for b in payroll["blockers"]}, payroll["blockers"]
-    if blocked:
-        payroll = labour.call("POST", f"/payrolls/{payroll['id']}/deferrals",
-                              {"user_ids": blocked, "reason": "考勤待确认，顺延下月"}).data
+    blocked = sorted({b["user_id"] for b in payroll["blockers"]})
+    if blocked:  # several at once
+        payroll = clerk.call("POST", f"/payrolls/{payroll['id']}/deferrals",
+                             {"user_ids": blocked, "reason": "考勤待确认，顺延下月"}).data
     assert payroll["blockers"] == []
-    labour.call("POST", f"/payrolls/{payroll['id']}/submit")
+    clerk.call("POST", f"/payrolls/{payroll['id']}/issue-slips")
+    lines = clerk.call("GET", f"/payrolls/{payroll['id']}", {"limit": 100}).data["lines"]
+    for line in lines:  # the others are not this test's: held for the supplementary payroll
+        if line["user_id"] != worker_id and line.get("slip_status") not in ("confirmed", "released", "held"):
+            clerk.call("POST", f"/payrolls/{payroll['id']}/lines/{line['id']}/hold", {"reason": "待本人确认"})
+
+    # ------------------------------------------------------------------ worker: the pay slip, signed (before submission)
+    slips = worker.call("GET", "/me/payslips", {"project_id": project_id}).data["items"]
+    slip = worker.call("GET", f"/payslips/{slips[0]['id']}").data
+    assert slip["signature_url"] is None and slip["status"] == "to_confirm"
+    key = "journey-sign-slip"
+    signed = worker.upload(f"/payslips/{slip['id']}/confirm", "signature", signature_png(), "png", expect=200, key=key)
+    assert signed["status"] == "confirmed" and signed["replayed"] is False
+    # a resend over a bad network: the same answer, and the body says it is a replay (no headers on uploads)
+    again = worker.upload(f"/payslips/{slip['id']}/confirm", "signature", signature_png(), "png", expect=200, key=key)
+    assert again["replayed"] is True and again["id"] == signed["id"]
+    assert worker.wx.image(signed["signature_url"])[0] == 200
+
+    clerk.call("POST", f"/payrolls/{payroll['id']}/submit")
+    labour.call("POST", f"/payrolls/{payroll['id']}/review")
 
     # ------------------------------------------------------------------ approver
     approver = phone(app, client, "fake:demo-approver")
@@ -184,17 +210,8 @@ def test_worker_leader_labour_manager_and_approver_journeys(app, client, demo) -
                             expect=200)
     assert results["paid"] == len(lines) and results["replayed"] is False
 
-    # ------------------------------------------------------------------ worker: the pay slip, signed
-    slips = worker.call("GET", "/me/payslips", {"project_id": project_id}).data["items"]
-    slip = worker.call("GET", f"/payslips/{slips[0]['id']}").data
-    assert slip["payment_status"] == "paid" and slip["signature_url"] is None
-    key = "journey-sign-slip"
-    signed = worker.upload(f"/payslips/{slip['id']}/confirm", "signature", signature_png(), "png", expect=200, key=key)
-    assert signed["status"] == "confirmed" and signed["replayed"] is False
-    # a resend over a bad network: the same answer, and the body says it is a replay (no headers on uploads)
-    again = worker.upload(f"/payslips/{slip['id']}/confirm", "signature", signature_png(), "png", expect=200, key=key)
-    assert again["replayed"] is True and again["id"] == signed["id"]
-    assert worker.wx.image(signed["signature_url"])[0] == 200
+    # ------------------------------------------------------------------ worker: paid
+    assert worker.call("GET", f"/payslips/{slip['id']}").data["payment_status"] == "paid"
 
 
 def leader_id(p: Phone) -> int:
