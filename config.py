@@ -57,6 +57,13 @@ ENV_KEYS = {
     "SITEROLL_PLATFORM_TIMEOUT_SECONDS": "PLATFORM_TIMEOUT_SECONDS",
     "SITEROLL_PLATFORM_PUSH_MAX_ATTEMPTS": "PLATFORM_PUSH_MAX_ATTEMPTS",
     "SITEROLL_PUBLIC_BASE_URL": "PUBLIC_BASE_URL",  # the notice board's QR code points here
+    # subscribe-message template of "pay slip ready" and its keywords (services/miniprogram.py)
+    "SITEROLL_WECHAT_PAYSLIP_TEMPLATE_ID": "WECHAT_PAYSLIP_TEMPLATE_ID",
+    "SITEROLL_WECHAT_PAYSLIP_TEMPLATE_FIELDS": "WECHAT_PAYSLIP_TEMPLATE_FIELDS",
+    # web-view business domain (业务域名): the check file WeChat fetches from the domain root
+    "SITEROLL_WEBVIEW_VERIFY_FILE": "WEBVIEW_VERIFY_FILE",
+    "SITEROLL_WEBVIEW_VERIFY_CONTENT": "WEBVIEW_VERIFY_CONTENT",
+    "SITEROLL_MEDIA_LINK_SECONDS": "MEDIA_LINK_SECONDS",  # life of the signed photo/signature links
 }
 
 SECRET_KEYS = ("SECRET_KEY", "PII_KEYS", "BLIND_INDEX_KEY", "AUDIT_KEY")

@@ -18,6 +18,7 @@ def register_blueprints(app: OpenAPI) -> None:
         faces,
         health,
         invitations,
+        miniprogram,
         mobile,
         org,
         oversight,
@@ -49,3 +50,5 @@ def register_blueprints(app: OpenAPI) -> None:
     app.register_blueprint(oversight_pages.bp)
     app.register_api(payroll.bp)
     app.register_api(payroll_order.bp)
+    app.register_api(miniprogram.public)
+    miniprogram.register(app)

@@ -6,6 +6,8 @@ from flask import Response, url_for
 
 from blueprints.api import XLSX, actor_id, answer, api_blueprint, download, login_required, writes
 from blueprints.contract import raises
+from blueprints.miniprogram import media_url
+from blueprints.mobile import etag, polled
 from models.attendance import AttendanceDay, Clock, DayCorrection, Dispute
 from schemas.attendance import (
     ClockAccepted,
@@ -34,6 +36,7 @@ from schemas.attendance import (
 from schemas.common import TeamPath
 from services.attendance import access, clocks, confirmation, disputes, export, mine
 from services.attendance.reasons import DAY_STATUS_TEXT, clock_reason, explain_flags
+from services.miniprogram import POLL_SECONDS
 
 bp = api_blueprint("attendance", __name__, "attendance", "考勤：自拍+定位打卡、见证打卡、班组长确认、异议、考勤表")
 
@@ -50,7 +53,8 @@ def clock_out(c: Clock, *, fraud_detail: bool = False, evidence: bool = False) -
         lat=c.lat, lng=c.lng, accuracy_m=c.accuracy_m, distance_m=c.distance_m, face_check_id=c.face_check_id,
         merged_count=c.merged_count, witnessed_by=c.witnessed_by, note=c.note,
         buddy_user_id=c.buddy_user_id if fraud_detail else None,
-        photo_url=url_for("attendance.get_clock_photo", clock_id=c.id) if evidence and c.face_check_id else None,
+        # <image src> sends no token: a short-lived link signed for this viewer (blueprints/miniprogram.py)
+        photo_url=media_url("clock-photo", c.id, actor_id()) if evidence and c.face_check_id else None,
     )
 
 
@@ -80,15 +84,23 @@ def create_clock(body: ClockIn):
                                 direction=body.direction, taken_at=body.taken_at, device_id=body.device_id)
     # a repeat folded into an earlier clock answers with that clock (its selfie is another one)
     merged = clock.face_check_id != body.face_check_id
-    return answer(ClockAccepted(id=clock.id, status=clock.status, merged=merged), 202)
+    pending = clock.status == "pending"
+    poll_url = url_for("attendance.get_clock", clock_id=clock.id, _external=True)
+    return answer(ClockAccepted(id=clock.id, status=clock.status, merged=merged, poll_url=poll_url,
+                                retry_after=POLL_SECONDS if pending else 0), 202,
+                  {"Retry-After": str(POLL_SECONDS if pending else 0)})
 
 
 @bp.get("/attendance/clocks/<int:clock_id>", responses={200: ClockOut}, summary="查询打卡结果（含原因与标记）")
 @login_required
 @raises("PROJECT_NOT_FOUND", "FORBIDDEN", "CLOCK_NOT_FOUND")
+@etag
+@polled
 def get_clock(path: ClockPath):
     view = access.clock_for(actor_id(), path.clock_id)
-    return answer(clock_out(view.clock, fraud_detail=view.fraud_detail, evidence=view.evidence))
+    pending = view.clock.status == "pending"
+    return answer(clock_out(view.clock, fraud_detail=view.fraud_detail, evidence=view.evidence),
+                  headers={"Retry-After": str(POLL_SECONDS)} if pending else None)
 
 
 @bp.get("/attendance/clocks/<int:clock_id>/photo", summary="查看考勤照片（班组长、劳资专管员；每次查看记录审计）",

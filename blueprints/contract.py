@@ -160,6 +160,8 @@ def error_schema(codes: list[str]) -> dict[str, Any]:
                          "x-enum-descriptions": [f"{CATALOGUE[c].message}（{CATALOGUE[c].when}）" for c in codes]},
                 "message": {"type": "string", "description": "可直接展示给用户的中文短句"},
                 "details": {"type": "object", "description": "补充信息；VALIDATION_FAILED 时为 fields[]：loc、type、msg（中文）"},
+                "request_id": {"type": "string", "description": "本次请求的编号（同回答头 X-Request-Id）；"
+                               "wx.uploadFile 拿不到回答头，反馈问题时附上它"},
             },
         }},
     }

@@ -6,7 +6,9 @@ from flask import Response, current_app, url_for
 
 from blueprints.api import actor_id, answer, api_blueprint, login_required, upload_bytes, writes
 from blueprints.contract import raises
+from blueprints.miniprogram import media_url
 from blueprints.mobile import etag
+from models import Contract
 from schemas.common import ProjectPath
 from schemas.contracts import (
     BatchEmployerSignForm,
@@ -28,9 +30,15 @@ from services import contracts
 from services.contracts import parties, templates
 from services.contracts.pdf import FontSettings, render_contract_pdf
 from services.contracts.signing import SIGNATURE_MAX_BYTES
+from services.miniprogram import POLL_SECONDS
 from services.settings import settings
 
 bp = api_blueprint("contracts", __name__, "contracts", "劳动合同：模板、双方签署（工人手写签名 + 人脸核验；用人单位授权签署人）、变更协议、解除")
+
+
+def contract_out(contract: Contract, purpose: str) -> ContractOut:
+    signature = media_url("contract-signature", contract.id, actor_id()) if contract.signature_enc else None
+    return ContractOut.of(contract, contracts.contract_text(contract, actor_id=actor_id(), purpose=purpose), signature)
 
 
 def font_settings() -> FontSettings | None:
@@ -70,8 +78,7 @@ def my_contracts():
 @etag
 def get_contract(path: ContractPath):
     contract = contracts.get_contract(actor_id(), path.contract_id)
-    return answer(ContractOut.of(contract, contracts.contract_text(contract, actor_id=actor_id(),
-                                                                   purpose="contract_view")))
+    return answer(contract_out(contract, "contract_view"))
 
 
 @bp.get("/contracts/<int:contract_id>/pdf", responses={200: None}, summary="合同 PDF（记录审计日志）")
@@ -86,21 +93,30 @@ def contract_pdf(path: ContractPath):
 
 
 @bp.post("/contracts/<int:contract_id>/sign", responses={202: SignAccepted},
-         summary="签署合同：手写签名 + 自拍（人脸核验通过后合同生效）")
+         summary="签署合同：先上传签约自拍（POST /faces/checks，kind=contract），再上传手写签名并带 face_check_id")
 @login_required
 @raises("CONTRACT_NOT_FOUND", "CONTRACT_ALREADY_SIGNED", "CONTRACT_SIGNING_IN_PROGRESS", "SIGNATURE_INVALID",
         "CONSENT_REQUIRED", "PROJECT_NOT_FOUND", "PROJECT_REQUIRED", "FORBIDDEN", "NOT_ENROLLED",
         "REENROLL_NEEDS_APPROVAL", "FACE_CHECK_KIND_INVALID", "FRAME_COUNT_INVALID", "IMAGE_TOO_LARGE",
         "IMAGE_UNDECODABLE", "CHALLENGE_REQUIRED", "CHALLENGE_NOT_FOUND", "CHALLENGE_EXPIRED",
-        "CHALLENGE_REPLAYED", "CHALLENGE_FRAMES_INVALID")
+        "CHALLENGE_REPLAYED", "CHALLENGE_FRAMES_INVALID", "FACE_CHECK_NOT_FOUND", "FACE_CHECK_PROJECT_MISMATCH",
+        "FACE_CHECK_USED", "FACE_CHECK_STALE", "FACE_CHECK_NOT_PASSED")
 def sign(path: ContractPath, form: SignForm):
-    limit = settings().faces.engine.max_bytes
-    frames = [f.stream.read(limit + 1) for f in form.photo]
     signature = form.signature.stream.read(SIGNATURE_MAX_BYTES + 1)
-    check = contracts.sign_contract(actor_id(), path.contract_id, signature, frames,
-                                    challenge_nonce=form.challenge_nonce)
-    poll = url_for("faces.get_check", check_id=check.id)
-    return answer(SignAccepted(face_check_id=check.id, status="signing", poll_url=poll), 202)
+    if form.face_check_id is not None:
+        check = contracts.sign_with_face_check(actor_id(), path.contract_id, signature, form.face_check_id)
+    else:
+        limit = settings().faces.engine.max_bytes
+        frames = [f.stream.read(limit + 1) for f in form.photo]
+        check = contracts.sign_contract(actor_id(), path.contract_id, signature, frames,
+                                        challenge_nonce=form.challenge_nonce)
+    signed = check.status == "passed"
+    # passed already: the worker's side is done; the contract is in force once the employer has signed too
+    status = contracts.get_contract(actor_id(), path.contract_id).status if signed else "signing"
+    poll = url_for("faces.get_check", check_id=check.id, _external=True)
+    return answer(SignAccepted(face_check_id=check.id, status=status, poll_url=poll,
+                               retry_after=0 if signed else POLL_SECONDS), 202,
+                  None if signed else {"Retry-After": str(POLL_SECONDS)})
 
 
 @bp.get("/projects/<int:project_id>/contracts", responses={200: ContractList},
@@ -146,5 +162,4 @@ def employer_sign_batch(path: ProjectPath, form: BatchEmployerSignForm):
         "TERMINATION_DATE_INVALID")
 def terminate(path: ContractPath, body: TerminateIn):
     contract = contracts.terminate(actor_id(), path.contract_id, reason=body.reason, on=body.date)
-    return answer(ContractOut.of(contract, contracts.contract_text(contract, actor_id=actor_id(),
-                                                                   purpose="contract_terminate")))
+    return answer(contract_out(contract, "contract_terminate"))

@@ -20,7 +20,9 @@ log = logging.getLogger(__name__)
 
 
 def error_response(status: int, code: str, message: str, details: dict[str, Any] | None = None) -> Response:
-    resp = jsonify({"error": {"code": code, "message": message, "details": details or {}}})
+    # the request id in the body too: wx.uploadFile hands the phone no response headers
+    resp = jsonify({"error": {"code": code, "message": message, "details": details or {},
+                              "request_id": g.get("request_id", "")}})
     resp.status_code = status
     entry = CATALOGUE.get(code)
     if entry is not None and entry.retry_after:

@@ -17,10 +17,8 @@ from schemas.faces import (
     FaceCheckPath,
 )
 from services.faces import checks
+from services.miniprogram import POLL_SECONDS
 from services.settings import settings
-
-# a check takes ~0.1-2 s once a worker has it: poll every second (the guide says for how long)
-POLL_SECONDS = 1
 
 bp = api_blueprint("faces", __name__, "faces", "人脸核验与活体检测（录入、考勤、签约）")
 
@@ -48,8 +46,8 @@ def create_check(form: FaceCheckForm):
     check = checks.start_face_check(actor_id(), form.kind, frames, project_id=form.project_id,
                                     challenge_nonce=form.challenge_nonce)
     poll_url = url_for("faces.get_check", check_id=check.id, _external=True)
-    return answer(FaceCheckAccepted(check_id=check.id, status="pending", poll_url=poll_url), 202,
-                  {"Retry-After": str(POLL_SECONDS)})
+    return answer(FaceCheckAccepted(check_id=check.id, status="pending", poll_url=poll_url,
+                                    retry_after=POLL_SECONDS), 202, {"Retry-After": str(POLL_SECONDS)})
 
 
 @bp.get("/faces/checks/<int:check_id>", responses={200: FaceCheckOut}, summary="查询核验结果")

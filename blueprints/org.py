@@ -100,6 +100,17 @@ def update_project(path: ProjectPath, body: ProjectPatch):
     return answer(ProjectOut.model_validate(org.update_project(actor_id(), path.project_id, changes)))
 
 
+# wx.request has no PATCH: each PATCH also answers PUT on the same path with the same body
+# (fields left out stay as they are), so a mini-program can call it
+@bp.put("/projects/<int:project_id>", responses={200: ProjectOut},
+        summary="修改项目（项目管理员；与 PATCH 相同，未给出的字段不变；小程序用 PUT）")
+@login_required
+@raises("PROJECT_NOT_FOUND", "FORBIDDEN", "WAGE_ACCOUNT_INVALID", "GEOFENCE_OUT_OF_RANGE",
+        "GEOFENCE_DEGENERATE")
+def put_project(path: ProjectPath, body: ProjectPatch):
+    return update_project(path=path, body=body)
+
+
 @bp.post("/projects/<int:project_id>/participants", responses={201: ParticipantOut},
          summary="添加参建单位（项目管理员）")
 @login_required
@@ -155,6 +166,14 @@ def update_team(path: TeamPath, body: TeamPatch):
     return answer(TeamOut.model_validate(org.update_team(actor_id(), path.team_id, body.model_dump(exclude_unset=True))))
 
 
+@bp.put("/teams/<int:team_id>", responses={200: TeamOut},
+        summary="修改班组（项目管理员、劳资专管员；与 PATCH 相同，未给出的字段不变；小程序用 PUT）")
+@login_required
+@raises("TEAM_NOT_FOUND", "PROJECT_NOT_FOUND", "FORBIDDEN", "COMPANY_NOT_PARTICIPANT", "TEAM_EXISTS", "LEADER_NOT_MEMBER")
+def put_team(path: TeamPath, body: TeamPatch):
+    return update_team(path=path, body=body)
+
+
 @bp.get("/projects/<int:project_id>/members", responses={200: MemberList},
         summary="成员列表（班组长看本班组，工人只看自己）")
 @login_required
@@ -190,6 +209,14 @@ def reveal_member_phone(path: MemberPath):
 @raises("PROJECT_NOT_FOUND", "FORBIDDEN", "MEMBER_NOT_FOUND", "TEAM_REQUIRED")
 def change_member_team(path: MemberPath, body: MemberTeamIn):
     return answer(MemberOut.of(*invitations.change_team(actor_id(), path.project_id, path.user_id, body.team_id)))
+
+
+@bp.put("/projects/<int:project_id>/members/<int:user_id>", responses={200: MemberOut},
+        summary="工人调换班组（与 PATCH 相同；小程序用 PUT）")
+@login_required
+@raises("PROJECT_NOT_FOUND", "FORBIDDEN", "MEMBER_NOT_FOUND", "TEAM_REQUIRED")
+def put_member_team(path: MemberPath, body: MemberTeamIn):
+    return change_member_team(path=path, body=body)
 
 
 @bp.post("/projects/join", responses={201: JoinOut}, summary="工人凭项目码加入项目（待劳资专管员审核）")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from blueprints.api import (
     XLSX,
     actor_id,
@@ -15,7 +17,9 @@ from blueprints.api import (
 )
 from blueprints.contract import raises
 from blueprints.contracts import font_settings
+from blueprints.miniprogram import media_url
 from blueprints.mobile import etag
+from models.payroll import Payroll, PayrollLine
 from schemas.common import ListQuery, ProjectPath, TeamPath
 from schemas.payroll import (
     BankResultsForm,
@@ -33,6 +37,7 @@ from schemas.payroll import (
     PayrollRejectIn,
     PayrollRulesIn,
     PayrollRulesOut,
+    PayslipConfirmed,
     PayslipDisputeIn,
     PayslipList,
     PayslipOut,
@@ -94,11 +99,11 @@ def get_payroll(path: PayrollPath, query: LinesQuery):
 
 
 @bp.post("/payrolls/<int:payroll_id>/deferrals", responses={200: PayrollOut},
-         summary="将某工人顺延到下月发放（须写原因；其问题不再阻止本月提交）")
+         summary="将工人顺延到下月发放（user_id 一名，或 user_ids 多名；须写原因；其问题不再阻止本月提交）")
 @login_required
 @raises("FORBIDDEN", "MONTH_IN_FUTURE", "NOT_IN_PAYROLL", "PAYROLL_NOT_DRAFT", "PAYROLL_NOT_FOUND", "PROJECT_NOT_FOUND")
 def defer_worker(path: PayrollPath, body: DeferIn):
-    return answer(PayrollOut.of(approval.defer_worker(actor_id(), path.payroll_id, body.user_id, body.reason)))
+    return answer(PayrollOut.of(approval.defer_workers(actor_id(), path.payroll_id, body.users(), body.reason)))
 
 
 @bp.post("/payrolls/<int:payroll_id>/submit", responses={200: PayrollOut},
@@ -240,22 +245,29 @@ def list_my_payslips(query: PayslipQuery):
     return answer(PayslipList(items=[PayslipSummary.of(x, p) for x, p in paged.items], next_cursor=next_cursor(paged)))
 
 
+def payslip_out(model: type[PayslipOut], line: PayrollLine, payroll: Payroll, *rest: Any) -> PayslipOut:
+    out = model.of(line, payroll, *rest)
+    if line.signature_enc is not None:
+        out.signature_url = media_url("payslip-signature", line.id, actor_id())
+    return out
+
+
 @bp.get("/payslips/<int:payslip_id>", responses={200: PayslipOut}, summary="工资条详情（本人）")
 @login_required
 @raises("PAYSLIP_NOT_FOUND")
 @etag
 def get_payslip(path: PayslipPath):
-    return answer(PayslipOut.of(*slips.get_payslip(actor_id(), path.payslip_id)))
+    return answer(payslip_out(PayslipOut, *slips.get_payslip(actor_id(), path.payslip_id)))
 
 
-@bp.post("/payslips/<int:payslip_id>/confirm", responses={200: PayslipOut},
+@bp.post("/payslips/<int:payslip_id>/confirm", responses={200: PayslipConfirmed},
          summary="签字确认工资条（提交总包前；手写签名 PNG，multipart 字段 signature）")
 @login_required
 @raises("PAYSLIP_ALREADY_CONFIRMED", "PAYSLIP_NOT_FOUND", "PAYSLIP_NOT_OPEN", "SIGNATURE_INVALID")
 def confirm_payslip(path: PayslipPath, form: SignatureForm):
     png = form.signature.stream.read(slips.SIGNATURE_MAX_BYTES + 1)
     slips.confirm_payslip(actor_id(), path.payslip_id, png)
-    return answer(PayslipOut.of(*slips.get_payslip(actor_id(), path.payslip_id)))
+    return answer(payslip_out(PayslipConfirmed, *slips.get_payslip(actor_id(), path.payslip_id)))
 
 
 @bp.post("/payslips/<int:payslip_id>/dispute", responses={200: PayslipOut},
@@ -264,7 +276,7 @@ def confirm_payslip(path: PayslipPath, form: SignatureForm):
 @raises("PAYSLIP_ALREADY_CONFIRMED", "PAYSLIP_NOT_FOUND", "PAYSLIP_NOT_OPEN")
 def dispute_payslip(path: PayslipPath, body: PayslipDisputeIn):
     slips.dispute_payslip(actor_id(), path.payslip_id, body.reason)
-    return answer(PayslipOut.of(*slips.get_payslip(actor_id(), path.payslip_id)))
+    return answer(payslip_out(PayslipOut, *slips.get_payslip(actor_id(), path.payslip_id)))
 
 
 @bp.post("/me/payslip-subscription", responses={200: SubscriptionOut},

@@ -8,6 +8,7 @@ from blueprints.contract import raises
 from blueprints.contracts import font_settings
 from schemas.common import ProjectPath
 from schemas.payroll import (
+    AdvanceAcknowledged,
     DeductionPath,
     LedgerQuery,
     LineOut,
@@ -89,10 +90,10 @@ def list_my_deductions():
     return answer(MyDeductionList(items=[MyDeductionOut.model_validate(x) for x in deductions.my_deductions(actor_id())]))
 
 
-@bp.post("/payroll-deductions/<int:deduction_id>/acknowledge", responses={200: MyDeductionOut},
+@bp.post("/payroll-deductions/<int:deduction_id>/acknowledge", responses={200: AdvanceAcknowledged},
          summary="工人对本人借支签字确认（手写签名 PNG，multipart 字段 signature）")
 @login_required
 @raises("DEDUCTION_NOT_FOUND", "SIGNATURE_INVALID")
 def acknowledge_advance(path: DeductionPath, form: SignatureForm):
     png = form.signature.stream.read(SIGNATURE_MAX_BYTES + 1)
-    return answer(MyDeductionOut.model_validate(deductions.acknowledge_advance(actor_id(), path.deduction_id, png)))
+    return answer(AdvanceAcknowledged.model_validate(deductions.acknowledge_advance(actor_id(), path.deduction_id, png)))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import uuid
 
@@ -87,12 +88,27 @@ def _claim_idempotency_key() -> Response | None:
     outcome = idempotency.claim(user.id, key, request.method, request.path, fingerprint,
                                 current_app.config["IDEMPOTENCY_TTL_SECONDS"])
     if isinstance(outcome, idempotency.StoredAnswer):
-        resp = Response(outcome.body, status=outcome.status, mimetype="application/json")
+        resp = Response(_marked_replayed(outcome.body), status=outcome.status, mimetype="application/json")
         resp.headers["Idempotent-Replayed"] = "true"
         g.siteroll_replayed = True
         return resp
     g.siteroll_idempotency = outcome
     return None
+
+
+def _marked_replayed(body: str) -> str:
+    """An answer whose body has ``replayed`` (uploads: schemas.common.UploadAnswer) says true on replay:
+    wx.uploadFile gives the phone the body, not the Idempotent-Replayed header."""
+    if '"replayed"' not in body:
+        return body
+    try:
+        answer = json.loads(body)
+    except ValueError:
+        return body
+    if not isinstance(answer, dict) or "replayed" not in answer:
+        return body
+    answer["replayed"] = True
+    return json.dumps(answer, ensure_ascii=False, separators=(",", ":"))
 
 
 def _declare_read_only() -> None:

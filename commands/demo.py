@@ -7,7 +7,15 @@ from flask.cli import with_appcontext
 from infra.jobs import wait_idle
 from models import db
 from services.attendance.demo import seed_attendance
-from services.demo import DEMO_LOGINS, DEMO_WORKERS, JOIN_CODE, seed_demo, seed_workers, sign_demo_contract
+from services.demo import (
+    DEMO_LOGINS,
+    DEMO_WORKERS,
+    DUAL_PAYROLL_LOGIN,
+    JOIN_CODE,
+    seed_demo,
+    seed_workers,
+    sign_demo_contract,
+)
 from services.oversight.demo import seed_oversight_demo
 from services.payroll.demo import seed_payroll_demo
 from workers.faces import face_check_job
@@ -52,6 +60,7 @@ def seed_demo_command() -> None:
     click.echo("demo logins (POST /api/v1/auth/login {\"code\": \"fake:<openid>\"}):")
     for openid, role in DEMO_LOGINS.items():
         click.echo(f"  fake:{openid:<22} {role.value}")
+    click.echo(f"  fake:{DUAL_PAYROLL_LOGIN:<22} labour_manager + payroll_approver (sees PAYROLL_SELF_APPROVAL)")
     for openid in DEMO_WORKERS:
         click.echo(f"  fake:{openid:<22} worker ({openid.removeprefix('demo-worker-')})")
     click.echo("  fake:demo-owner             owner (建设单位) of both demo projects")

@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, Field
 
-from schemas.common import Strict
+from schemas.common import Accepted, Strict
 
 Id = Field(ge=1, le=2**53)
 DirectionT = Literal["in", "out"]
@@ -41,7 +41,7 @@ class ClockPath(BaseModel):
     clock_id: int = Id
 
 
-class ClockAccepted(BaseModel):
+class ClockAccepted(Accepted):
     id: int
     status: ClockStatusT
     merged: bool = Field(default=False, description="短时间内重复打卡，已合并到此前的打卡记录")
@@ -75,7 +75,9 @@ class ClockOut(BaseModel):
     witnessed_by: int | None
     note: str | None
     buddy_user_id: int | None = Field(default=None, description="代打卡：自拍相符的另一名工人（仅劳资专管员可见）")
-    photo_url: str | None = Field(default=None, description="考勤照片（班组长、劳资专管员可见，保留期内）")
+    photo_url: str | None = Field(default=None, json_schema_extra={"format": "uri"},
+                                  description="考勤照片的短期签名链接（完整 https 地址，几分钟内有效，只给本人用；"
+                                  "可直接作 <image src>，不需要令牌）。班组长、劳资专管员可见，保留期内")
 
 
 class TeamDayPath(BaseModel):

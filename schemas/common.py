@@ -11,10 +11,29 @@ class ErrorBody(BaseModel):
     code: str = Field(description="稳定的机器可读错误码，如 VALIDATION_FAILED", examples=["VALIDATION_FAILED"])
     message: str = Field(description="可直接展示给用户的中文说明")
     details: dict[str, Any] = Field(default_factory=dict)
+    request_id: str = Field(description="本次请求的编号（与回答头 X-Request-Id 相同）；反馈问题时请附上")
 
 
 class ErrorResponse(BaseModel):
     error: ErrorBody
+
+
+class UploadAnswer(BaseModel):
+    """What an upload answers in its body too: wx.uploadFile's success gives only ``data`` and
+    ``statusCode``, never the headers (Idempotent-Replayed, Retry-After), so they are repeated here."""
+
+    replayed: bool = Field(default=False, description="为 true 时，这是同一 Idempotency-Key 第一次请求的回答（原样重放，"
+                           "未再次执行）；与回答头 Idempotent-Replayed 相同，wx.uploadFile 拿不到回答头时看它")
+    retry_after: int | None = Field(default=None, ge=0, description="建议等待的秒数后再 GET poll_url（与回答头 "
+                                    "Retry-After 相同）；没有需要等待的后台处理时为 null")
+
+
+class Accepted(UploadAnswer):
+    """Every 202: an absolute ``poll_url`` and how long to wait before the first GET of it."""
+
+    poll_url: str = Field(json_schema_extra={"format": "uri"},
+                          description="查询结果的完整地址（https://…），按 retry_after 秒数间隔直接 GET 它")
+    retry_after: int = Field(ge=0, description="建议等待的秒数后再 GET poll_url（与回答头 Retry-After 相同）")
 
 
 class ProjectPath(BaseModel):

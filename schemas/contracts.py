@@ -6,10 +6,10 @@ import datetime as dt
 from typing import Literal
 
 from flask_openapi3 import FileStorage
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
 from models import Contract, ContractAmendment
-from schemas.common import FromRow, Strict
+from schemas.common import Accepted, FromRow, Strict
 from services.contracts.model_text import LABOUR_CLAUSES
 from services.contracts.templates import PLACEHOLDERS, REQUIRED_PLACEHOLDERS, TemplateTerms
 
@@ -124,22 +124,42 @@ class ContractOut(BaseModel):
     termination_date: dt.date | None
     termination_reason: str | None
     created_at: dt.datetime
+    signature_url: str | None = Field(default=None, json_schema_extra={"format": "uri"},
+                                      description="手写签名图片的短期签名链接（<image src> 直接用，几分钟内有效）；未签名为 null")
 
     @classmethod
-    def of(cls, c: Contract, text: str) -> ContractOut:
-        return cls.model_validate({**{k: getattr(c, k) for k in cls.model_fields if k != "text"}, "text": text})
+    def of(cls, c: Contract, text: str, signature_url: str | None = None) -> ContractOut:
+        return cls.model_validate({**{k: getattr(c, k) for k in cls.model_fields if k not in ("text", "signature_url")},
+                                   "text": text, "signature_url": signature_url})
 
 
 class SignForm(BaseModel):
-    signature: FileStorage = Field(description="手写签名 PNG")
-    photo: list[FileStorage] = Field(description="自拍：被动活体 1 张；项目要求动作验证时 2–3 张")
-    challenge_nonce: str | None = Field(default=None, max_length=64, description="动作验证时必填")
+    """Two single-file calls (what wx.uploadFile can send): the selfie first as a face check
+    (kind=contract), then the signature with its ``face_check_id``. The two-file form
+    (``photo`` beside ``signature``) stays for other clients."""
+
+    signature: FileStorage = Field(description="手写签名 PNG（一个文件）")
+    face_check_id: int | None = Field(default=None, ge=1, le=2**53, title="签约自拍核验编号",
+                                      description="先 POST /faces/checks（kind=contract、project_id）得到的 check_id；"
+                                      "小程序用这种两步方式（每次只传一个文件）")
+    photo: list[FileStorage] = Field(default_factory=list, description="（非小程序客户端）自拍与签名一起上传："
+                                            "被动活体 1 张；项目要求动作验证时 2–3 张。不能与 face_check_id 同时给出")
+    challenge_nonce: str | None = Field(default=None, max_length=64, description="与 photo 一起上传、动作验证时必填")
+
+    @model_validator(mode="after")
+    def _one_selfie(self) -> SignForm:
+        if self.face_check_id is not None and self.photo:
+            raise ValueError("face_check_id 与 photo 只能给出一个")
+        if self.face_check_id is None and not self.photo:
+            raise ValueError("请先上传签约自拍（POST /faces/checks，kind=contract），再带 face_check_id 签署")
+        return self
 
 
-class SignAccepted(BaseModel):
+class SignAccepted(Accepted):
     face_check_id: int
-    status: Literal["signing"]
-    poll_url: str = Field(description="人脸核验结果；通过后合同变为 signed")
+    status: Literal["signing", "worker_signed", "signed"] = Field(
+        description="signing：核验中，轮询 poll_url；worker_signed：自拍已通过核验，工人已签、待用人单位签署；"
+                    "signed：双方均已签署，合同生效")
 
 
 class EmployerSignForm(BaseModel):

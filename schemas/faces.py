@@ -9,7 +9,7 @@ from flask_openapi3 import FileStorage
 from pydantic import BaseModel, Field
 
 from models.faces import FaceChallenge, FaceCheck
-from schemas.common import OptionalBody
+from schemas.common import Accepted, OptionalBody
 from services.faces.challenge import MOVEMENTS
 from services.faces.reasons import REASONS
 
@@ -64,10 +64,9 @@ class FaceCheckPath(BaseModel):
     check_id: int = Field(ge=1, le=2**53)
 
 
-class FaceCheckAccepted(BaseModel):
+class FaceCheckAccepted(Accepted):
     check_id: int
     status: Literal["pending"]
-    poll_url: str = Field(description="查询结果的完整地址（https://…），按 Retry-After 秒数间隔 GET 它")
 
 
 class FaceCheckOut(BaseModel):

@@ -6,10 +6,10 @@ import datetime as dt
 from typing import Literal
 
 from flask_openapi3 import FileStorage
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
 from models.payroll import Payroll, PayrollLine, PieceWork
-from schemas.common import FromRow, Listed, ListQuery, Strict
+from schemas.common import FromRow, Listed, ListQuery, Strict, UploadAnswer
 
 Id = Field(ge=1, le=2**53)
 MONTH_PATTERN = r"^20\d{2}-(0[1-9]|1[0-2])$"
@@ -55,8 +55,19 @@ class LineReasonIn(Strict):
 
 
 class DeferIn(Strict):
-    user_id: int = Id
+    user_id: int | None = Field(default=None, ge=1, le=2**53, description="顺延一名工人")
+    user_ids: list[int] | None = Field(default=None, min_length=1, max_length=100,
+                                       description="一次顺延多名工人（如 blockers 中的全部 user_id）；与 user_id 二选一")
     reason: str = Field(min_length=2, max_length=200, description="顺延到下月发放的原因")
+
+    @model_validator(mode="after")
+    def _who(self) -> DeferIn:
+        if (self.user_id is None) == (self.user_ids is None):
+            raise ValueError("user_id 与 user_ids 须给出且只给出一个")
+        return self
+
+    def users(self) -> list[int]:
+        return [self.user_id] if self.user_id is not None else list(dict.fromkeys(self.user_ids or []))
 
 
 class PayrollRejectIn(Strict):
@@ -180,7 +191,7 @@ class BankResultsForm(BaseModel):
     file: FileStorage = Field(description="CSV，UTF-8，表头 line_ref,status,amount_fen,reason")
 
 
-class BankResultsOut(BaseModel):
+class BankResultsOut(UploadAnswer):
     paid: int
     failed: int
     unchanged: int
@@ -212,6 +223,10 @@ class MyDeductionOut(FromRow):
     reason: str
     basis: str | None
     acknowledged_at: dt.datetime | None = Field(description="工人对借支签字确认的时间")
+
+
+class AdvanceAcknowledged(MyDeductionOut, UploadAnswer):
+    """The acknowledge upload's answer, plus ``replayed`` (wx.uploadFile sees no headers)."""
 
 
 class MyDeductionList(BaseModel):
@@ -345,6 +360,8 @@ class PayslipOut(PayslipSummary):
     employer: str = Field(description="用人单位")
     day_list: list[SlipDay] = Field(description="计入的每一天及原因")
     history: list[SlipVersion] = Field(description="此前的版本（更正前的内容）")
+    signature_url: str | None = Field(default=None, json_schema_extra={"format": "uri"},
+                                      description="本人手写签名图片的短期签名链接（<image src> 直接用，几分钟内有效）；未签字为 null")
 
     @classmethod
     def of(cls, x: PayrollLine, p: Payroll, employer: str = "",  # type: ignore[override]
@@ -357,6 +374,10 @@ class PayslipOut(PayslipSummary):
             gross_fen=x.gross_fen, deductions=[DeductionOut(**d) for d in x.deductions],
             deductions_fen=x.deductions_fen, paid_at=x.paid_at, bank_card_masked=card_masked(x.bank_card_last4),
             bank_name=x.bank_name, confirmed_at=x.confirmed_at, dispute_reason=x.dispute_reason)
+
+
+class PayslipConfirmed(PayslipOut, UploadAnswer):
+    """The confirm upload's answer: the slip, plus ``replayed`` (wx.uploadFile sees no headers)."""
 
 
 class SignatureForm(BaseModel):

@@ -48,6 +48,12 @@ PARTICULARS = {
 }
 
 
+# one login holding both payroll roles: it may prepare and approve, but never its own payroll
+# (PAYROLL_SELF_APPROVAL shows on the demo: the guide's chapter 14)
+DUAL_PAYROLL_LOGIN = "demo-payroll-approver"
+DUAL_PAYROLL_ROLES = (Role.LABOUR_MANAGER, Role.PAYROLL_APPROVER)
+
+
 @dataclass(frozen=True)
 class DemoIds:
     project_id: int
@@ -100,10 +106,10 @@ def seed_demo() -> DemoIds:
     names = {"demo-payroll": "李劳资", "demo-approver": "王审批", "demo-supervisor": "赵监理",
              "demo-leader": "张班长", "demo-clerk": "孙劳务", "demo-signatory": "林签署",
              "demo-signatory-gc": "周签署"}
-    for openid, role in DEMO_LOGINS.items():
-        if role is Role.PROJECT_ADMIN:
-            continue  # admin created the project
-        user = _user(openid, names[openid])
+    grants = [(openid, names[openid], role) for openid, role in DEMO_LOGINS.items() if role is not Role.PROJECT_ADMIN]
+    grants += [(DUAL_PAYROLL_LOGIN, "孙双岗", role) for role in DUAL_PAYROLL_ROLES]
+    for openid, name, role in grants:  # admin created the project
+        user = _user(openid, name)
         held = db.session.execute(select(Membership.id).where(
             Membership.project_id == project.id, Membership.user_id == user.id, Membership.role == role.value)
         ).first()

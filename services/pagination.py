@@ -30,11 +30,13 @@ class Paged(Generic[T]):
     next_after: int | None  # None: this was the last page
 
 
-def paged_rows(query: Select, id_column: Any, page: Page) -> Paged[Any]:
-    """Rows of ``query`` (ordered by ``id_column``) after ``page.after``; one extra row says "more"."""
+def paged_rows(query: Select, id_column: Any, page: Page, *, newest_first: bool = False) -> Paged[Any]:
+    """Rows of ``query`` (ordered by ``id_column``) after ``page.after``; one extra row says "more".
+    ``newest_first``: descending ids, "after" still meaning the last id the caller already has."""
     if page.after is not None:
-        query = query.where(id_column > page.after)
-    rows = db.session.execute(query.order_by(None).order_by(id_column).limit(page.limit + 1)).all()
+        query = query.where(id_column < page.after if newest_first else id_column > page.after)
+    order = id_column.desc() if newest_first else id_column
+    rows = db.session.execute(query.order_by(None).order_by(order).limit(page.limit + 1)).all()
     more = len(rows) > page.limit
     rows = rows[: page.limit]
     last = rows[-1][0].id if rows and more else None

@@ -18,7 +18,9 @@ from models.base import utcnow
 from services.attendance import confirmation, days, disputes
 from services.attendance.rules import SHANGHAI, business_today, rules_for
 
-EXTRA_WORKERS = {"demo-crew-1": "黄*", "demo-crew-2": "周*", "demo-crew-3": "吴*", "demo-crew-4": "郑*"}
+# surnames no other demo worker has: a payroll blocker (the crew have no profile, card or contract)
+# must not read as if it were about another worker's line with the same masked name
+EXTRA_WORKERS = {"demo-crew-1": "钱*", "demo-crew-2": "冯*", "demo-crew-3": "蒋*", "demo-crew-4": "韩*"}
 CENTER = (22.543096, 114.057865)
 
 

@@ -17,6 +17,7 @@ from services.contracts.lifecycle import (  # noqa: F401
     contracts_of,
     generate_contract,
     get_contract,
+    signature_image,
     terminate,
 )
-from services.contracts.signing import sign_contract  # noqa: F401
+from services.contracts.signing import sign_contract, sign_with_face_check  # noqa: F401

@@ -207,6 +207,16 @@ def _iso(moment: datetime | None) -> str | None:
     return moment.isoformat(timespec="microseconds") if moment else None
 
 
+def signature_image(actor_id: int, contract_id: int) -> bytes:
+    """The handwritten signature of a contract the caller may see (the worker, the labour manager); audited."""
+    contract = get_contract(actor_id, contract_id)
+    png = signature_png(contract)
+    if png is None:
+        raise NotFound("CONTRACT_NOT_FOUND")
+    audit.record("contract.signature_viewed", actor_user_id=actor_id, object_type="contract", object_id=contract.id)
+    return png
+
+
 def content_hash(contract: Contract) -> str:
     """SHA-256 of what both parties signed: the text, the terms, each signature and its time."""
     body = pii.decrypt_str(contract.body_enc, context=_context(contract.id, "body"))

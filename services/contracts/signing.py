@@ -1,11 +1,17 @@
 """The worker's signature in the app: a handwritten name (PNG) and a selfie. The worker has signed when
 that selfie's `contract` face check matches their enrolled face (handed over by the face job); the
-contract is in force once the employer has signed too (services/contracts/parties.py, status.py)."""
+contract is in force once the employer has signed too (services/contracts/parties.py, status.py).
+
+Two ways to bring the selfie: in the same request (``sign_contract``: two files, not possible
+with wx.uploadFile), or as a face check uploaded first (``sign_with_face_check``: the mini-program's
+way, one file per call). Both end in ``_begin_signing``.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import io
+from datetime import timedelta
 
 from PIL import Image, UnidentifiedImageError
 
@@ -17,11 +23,14 @@ from services.contracts.lifecycle import _context, content_hash
 from services.contracts.status import settle_status, status_after_failed_worker_check
 from services.errors import Conflict, NotFound, Unprocessable
 from services.faces.checks import start_face_check
-from services.faces.handover import on_face_check_finished
+from services.faces.handover import attach, on_face_check_finished
 
 SIGNATURE_MAX_BYTES = 512 * 1024
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 PURPOSE = "contract"  # face checks started here carry purpose "contract", purpose_id = the contract
+# a selfie uploaded first must be this recent when the signature arrives: the face and the hand
+# belong to the same sitting (as a clock's selfie must precede its clock by at most 10 minutes)
+FACE_CHECK_WINDOW = timedelta(minutes=10)
 
 
 def _check_signature(png: bytes) -> None:
@@ -41,7 +50,47 @@ def _check_signature(png: bytes) -> None:
 
 def sign_contract(actor_id: int, contract_id: int, signature: bytes, frames: list[bytes],
                   challenge_nonce: str | None = None) -> FaceCheck:
-    """Store the signature (encrypted) and start the contract face check; 202 with its id."""
+    """Signature and selfie in one request: store the signature and start the contract face check."""
+    contract = _signable(actor_id, contract_id)
+    _check_signature(signature)
+    check = start_face_check(actor_id, FaceCheckKind.CONTRACT.value, frames, project_id=contract.project_id,
+                             challenge_nonce=challenge_nonce, purpose=PURPOSE, purpose_id=contract.id)
+    _begin_signing(actor_id, contract, signature, check)
+    return check
+
+
+def sign_with_face_check(actor_id: int, contract_id: int, signature: bytes, face_check_id: int) -> FaceCheck:
+    """The second of two calls: the signature, with the ``contract`` face check uploaded just before.
+
+    The check must be the worker's own, for this contract's project, of kind ``contract``, not used
+    by another signature and at most FACE_CHECK_WINDOW old. Still pending: the contract is
+    ``signing`` until the face job hands the result over; passed already: signed now.
+    """
+    contract = _signable(actor_id, contract_id)
+    _check_signature(signature)
+    check = db.session.get(FaceCheck, face_check_id, with_for_update=True, populate_existing=True)
+    if check is None or check.user_id != actor_id:
+        raise NotFound("FACE_CHECK_NOT_FOUND")
+    if check.kind != FaceCheckKind.CONTRACT.value:
+        raise Unprocessable("FACE_CHECK_KIND_INVALID", "请使用签约自拍（kind=contract）签署", {"kind": check.kind})
+    if check.project_id != contract.project_id:
+        raise Unprocessable("FACE_CHECK_PROJECT_MISMATCH")
+    if check.purpose is not None:
+        raise Conflict("FACE_CHECK_USED", "该自拍已用于签署，请重新拍照")
+    if check.created_at < utcnow() - FACE_CHECK_WINDOW:
+        raise Unprocessable("FACE_CHECK_STALE", "签约自拍已超过 10 分钟，请重新拍照后签署",
+                            {"window_minutes": int(FACE_CHECK_WINDOW.total_seconds() // 60)})
+    if check.status not in (FaceCheckStatus.PENDING.value, FaceCheckStatus.PASSED.value):
+        raise Unprocessable("FACE_CHECK_NOT_PASSED", details={"status": check.status,
+                                                               "reason_code": check.reason_code})
+    _begin_signing(actor_id, contract, signature, check)
+    if not attach(check.id, PURPOSE, contract.id):
+        # decided before the signature came (passed: checked above): the hand-over acts now
+        contract_check_finished(db.session.get(FaceCheck, check.id, populate_existing=True))
+    return check
+
+
+def _signable(actor_id: int, contract_id: int) -> Contract:
     contract = db.session.get(Contract, contract_id, with_for_update=True)  # one signature attempt at a time
     if contract is None or contract.user_id != actor_id:
         raise NotFound("CONTRACT_NOT_FOUND")
@@ -50,9 +99,11 @@ def sign_contract(actor_id: int, contract_id: int, signature: bytes, frames: lis
         raise Conflict("CONTRACT_ALREADY_SIGNED", details={"status": contract.status})
     if contract.status == ContractStatus.SIGNING.value and _check_pending(contract.signing_check_id):
         raise Conflict("CONTRACT_SIGNING_IN_PROGRESS")
-    _check_signature(signature)
-    check = start_face_check(actor_id, FaceCheckKind.CONTRACT.value, frames, project_id=contract.project_id,
-                             challenge_nonce=challenge_nonce, purpose=PURPOSE, purpose_id=contract.id)
+    return contract
+
+
+def _begin_signing(actor_id: int, contract: Contract, signature: bytes, check: FaceCheck) -> None:
+    """Keep the signature (encrypted) and wait for ``check``: the one place a signing starts."""
     contract.signature_enc = pii.encrypt_bytes(signature, context=_context(contract.id, "signature"))
     contract.signature_sha256 = hashlib.sha256(signature).hexdigest()
     contract.status, contract.signing_check_id = ContractStatus.SIGNING.value, check.id
@@ -60,7 +111,6 @@ def sign_contract(actor_id: int, contract_id: int, signature: bytes, frames: lis
     audit.record("contract.signing_started", actor_user_id=actor_id, object_type="contract",
                  object_id=contract.id, details={"face_check_id": check.id,
                                                  "signature_sha256": contract.signature_sha256})
-    return check
 
 
 def _check_pending(check_id: int | None) -> bool:

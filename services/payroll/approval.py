@@ -143,13 +143,25 @@ def reject_payroll(actor_id: int, payroll_id: int, reason: str) -> Payroll:
 
 def defer_worker(actor_id: int, payroll_id: int, user_id: int, reason: str) -> Payroll:
     """Leave a worker (and their blockers) out of this month; a later payroll pays those days."""
+    return defer_workers(actor_id, payroll_id, [user_id], reason)
+
+
+def defer_workers(actor_id: int, payroll_id: int, user_ids: list[int], reason: str) -> Payroll:
+    """Several workers at once (all or none: one unknown id refuses the lot); the payroll is rebuilt once."""
     payroll = payroll_for(actor_id, payroll_id, Action.PAYROLL_EMPLOYER)
     require_status(payroll, PayrollStatus.DRAFT, PayrollStatus.REJECTED, code="PAYROLL_NOT_DRAFT",
                    message="只有草稿状态的工资表可以调整")
     listed = {b["user_id"] for b in payroll.blockers} | set(db.session.execute(select(PayrollLine.user_id).where(
         PayrollLine.payroll_id == payroll.id)).scalars())
-    if user_id not in listed:
-        raise Unprocessable("NOT_IN_PAYROLL", "该工人不在本月工资表中", {"user_id": user_id})
+    unknown = [u for u in user_ids if u not in listed]
+    if unknown:
+        raise Unprocessable("NOT_IN_PAYROLL", "该工人不在本月工资表中", {"user_id": unknown[0], "user_ids": unknown})
+    for user_id in user_ids:
+        _defer(actor_id, payroll, user_id, reason)
+    return rebuild(actor_id, payroll)
+
+
+def _defer(actor_id: int, payroll: Payroll, user_id: int, reason: str) -> None:
     already = db.session.execute(select(PayrollDeferral.id).where(
         PayrollDeferral.payroll_id == payroll.id, PayrollDeferral.user_id == user_id)).first()
     if already is None:
@@ -158,4 +170,3 @@ def defer_worker(actor_id: int, payroll_id: int, user_id: int, reason: str) -> P
         db.session.flush()
         audit.record("payroll.worker_deferred", actor_user_id=actor_id, object_type="payroll", object_id=payroll.id,
                      details={"user_id": user_id, "reason": reason})
-    return rebuild(actor_id, payroll)

@@ -13,8 +13,9 @@ from models.base import utcnow
 from models.payroll import Payroll, PayrollLine, PayslipSubscription, SlipStatus
 from services import wechat
 from services.days import business_day
+from services.miniprogram import payslip_message_data
+from services.settings import settings
 
-PAYSLIP_TEMPLATE_ID = "siteroll-payslip-ready"  # the subscribe-message template registered for the mini-program
 PAYSLIP_PAGE = "pages/payslip/detail?id={line_id}"
 
 
@@ -42,9 +43,11 @@ def notify_payslip(line_id: int) -> bool:
     payroll = db.session.get(Payroll, line.payroll_id)
     project = db.session.get(Project, payroll.project_id)
     user = db.session.get(User, line.user_id)
-    data = {"thing1": {"value": f"{payroll.month} 工资条待确认"[:20]}, "thing2": {"value": project.name[:20]},
-            "amount3": {"value": f"{yuan(line.net_fen)}元"}, "date4": {"value": business_day().isoformat()}}
-    wechat.send_subscribe_message(user.openid, PAYSLIP_TEMPLATE_ID, data, PAYSLIP_PAGE.format(line_id=line.id))
+    # template id and keywords come from settings: the phone asks for the same id (GET /miniprogram/config)
+    mp = settings().miniprogram
+    data = payslip_message_data(mp, {"title": f"{payroll.month} 工资条待确认", "project": project.name,
+                                     "amount": f"{yuan(line.net_fen)}元", "date": business_day().isoformat()})
+    wechat.send_subscribe_message(user.openid, mp.payslip_template_id, data, PAYSLIP_PAGE.format(line_id=line.id))
     line.notified_at = utcnow()
     sub.remaining -= 1
     db.session.flush()

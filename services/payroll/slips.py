@@ -20,7 +20,7 @@ from services import audit, pii
 from services.attendance.locks import month_bounds
 from services.contracts.signing import SIGNATURE_MAX_BYTES  # noqa: F401  (the same limit for slips)
 from services.contracts.signing import _check_signature as check_signature_png
-from services.errors import Conflict
+from services.errors import Conflict, NotFound
 from services.pagination import Page, Paged, paged_rows
 from services.payroll.access import own_slip
 from services.payroll.build import overtime_rule
@@ -40,7 +40,8 @@ def my_payslips(actor_id: int, project_id: int | None, page: Page = Page()) -> P
         PayrollLine.user_id == actor_id, PayrollLine.slip_status != SlipStatus.DRAFT.value)
     if project_id is not None:
         query = query.where(Payroll.project_id == project_id)
-    paged = paged_rows(query, PayrollLine.id, page)
+    # newest first: a worker opens the app for this month's slip, not the first one ever
+    paged = paged_rows(query, PayrollLine.id, page, newest_first=True)
     return Paged([(line, payroll) for line, payroll in paged.items], paged.next_after)
 
 
@@ -93,6 +94,15 @@ def confirm_payslip(actor_id: int, line_id: int, signature: bytes) -> tuple[Payr
                  details={"payroll_id": payroll.id, "net_fen": line.net_fen, "version": line.slip_version,
                           "signature_sha256": line.signature_sha256})
     return line, payroll
+
+
+def signature_image(actor_id: int, line_id: int) -> bytes:
+    """The worker's own handwritten signature on a confirmed slip (for the signed image link)."""
+    line, _payroll = own_slip(actor_id, line_id)
+    if line.signature_enc is None:
+        raise NotFound("PAYSLIP_NOT_FOUND", "工资条尚未签字")
+    audit.record("payslip.signature_viewed", actor_user_id=actor_id, object_type="payroll_line", object_id=line.id)
+    return pii.decrypt_bytes(line.signature_enc, context=signature_context(line.id))
 
 
 def dispute_payslip(actor_id: int, line_id: int, reason: str) -> tuple[PayrollLine, Payroll]:

@@ -30,7 +30,10 @@ def test_accepted_inside_the_fence_with_a_matching_face(app, client, worker_site
                      headers=worker_site.headers["leader"]).get_json()
     mine = next(i for i in day["items"] if i["user_id"] == worker_site.users["worker"])
     assert mine["first_in"] and mine["last_out"] and len(mine["clocks"]) == 2
-    assert mine["clocks"][0]["photo_url"] == f"/api/v1/attendance/clocks/{body['id']}/photo"
+    # an absolute, short-lived link signed for the leader: opens with no token (as <image src> does)
+    photo_url = mine["clocks"][0]["photo_url"]
+    assert photo_url.startswith(f"http://localhost/api/v1/media/clock-photo/{body['id']}?")
+    assert "Bearer" not in photo_url and client.get(photo_url).mimetype in ("image/jpeg", "image/png")
 
 
 def test_rejected_outside_the_fence(app, client, worker_site) -> None:
@@ -136,6 +139,7 @@ def test_idempotent_repeat_and_merge_window(app, client, worker_site) -> None:
     again = client.post("/api/v1/attendance/clocks", json=None, headers=worker_site.headers["worker"])
     assert again.status_code in (400, 422)
     tap = worker_site.clock(client)  # a second tap a moment later, new key: folded in
-    assert tap.get_json() == {"id": first.get_json()["id"], "status": "accepted", "merged": True}
+    assert tap.get_json() == {"id": first.get_json()["id"], "status": "accepted", "merged": True, "replayed": False,
+                              "retry_after": 0, "poll_url": f"http://localhost/api/v1/attendance/clocks/{first.get_json()['id']}"}
     out = worker_site.clock(client, direction="out")
     assert out.get_json()["id"] != first.get_json()["id"]

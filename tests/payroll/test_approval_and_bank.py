@@ -141,8 +141,8 @@ def test_bank_file_and_results_round_trip(app, client, psite) -> None:
     answer = results_csv((refs[0], "paid", "72000", ""), (refs[1], "paid", "60000", ""),
                          (refs[2], "failed", "30000", "户名不符"))
     first = post_results(client, s, payroll_id, answer)
-    assert first.status_code == 200 and first.get_json() == {"paid": 2, "failed": 1, "unchanged": 0}
-    assert post_results(client, s, payroll_id, answer).get_json() == {"paid": 0, "failed": 0, "unchanged": 3}
+    assert first.status_code == 200 and first.get_json() == {"paid": 2, "failed": 1, "unchanged": 0, "replayed": False, "retry_after": None}
+    assert post_results(client, s, payroll_id, answer).get_json() == {"paid": 0, "failed": 0, "unchanged": 3, "replayed": False, "retry_after": None}
     contradicting = post_results(client, s, payroll_id, results_csv((refs[0], "failed", "72000", "")))
     assert error(contradicting)["details"]["rows"][0]["problem"] == "contradicts_earlier_result"
 
@@ -156,7 +156,7 @@ def test_bank_file_and_results_round_trip(app, client, psite) -> None:
     assert [(r["payee_name"], r["payee_card"], r["amount_fen"]) for r in retry] == [("赵铁柱", new_card, "30000")]
     assert retry[0]["line_ref"] not in refs and retry[0]["line_ref"].endswith("-2")
     assert post_results(client, s, payroll_id, results_csv((retry[0]["line_ref"], "paid", "30000", ""))
-                        ).get_json() == {"paid": 1, "failed": 0, "unchanged": 0}
+                        ).get_json() == {"paid": 1, "failed": 0, "unchanged": 0, "replayed": False, "retry_after": None}
     assert bank_rows(client, s, payroll_id) == []  # everyone paid: nothing left to send
     # an old reference of a line paid since cannot pay it twice
     assert post_results(client, s, payroll_id, results_csv((refs[2], "paid", "30000", ""))).status_code == 422

@@ -74,10 +74,13 @@ def test_draft_from_confirmed_days_only_with_blockers(app, client, psite) -> Non
     resolved = client.post(f"/api/v1/disputes/{dispute_id}/resolve", json={"resolution": "已核实，按8小时"},
                            headers=s.headers["leader"])
     assert resolved.status_code == 200, resolved.get_json()
-    for who in ("w2", "w3"):
-        resp = client.post(f"/api/v1/payrolls/{draft['id']}/deferrals", json={"user_id": s.users[who],
-                           "reason": "待补卡与确认，下月一并发放"}, headers=s.headers["labour"])
-        assert resp.status_code == 200, resp.get_json()
+    url = f"/api/v1/payrolls/{draft['id']}/deferrals"
+    both = {"user_ids": [s.users["w2"], s.users["w3"]], "reason": "待补卡与确认，下月一并发放"}
+    unknown = client.post(url, json={**both, "user_ids": [s.users["w2"], 10**9]}, headers=s.headers["labour"])
+    assert error(unknown)["code"] == "NOT_IN_PAYROLL" and error(unknown)["details"]["user_ids"] == [10**9]
+    assert client.post(url, json={**both, "user_id": s.users["w2"]}, headers=s.headers["labour"]).status_code == 422
+    resp = client.post(url, json=both, headers=s.headers["labour"])  # several at once (all or none)
+    assert resp.status_code == 200, resp.get_json()
     rebuilt = build(client, s).get_json()
     assert rebuilt["blockers"] == [] and rebuilt["line_count"] == 2
     assert lines_by_user(client, s, draft["id"])[s.users["w1"]]["gross_fen"] == 162000

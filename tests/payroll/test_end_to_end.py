@@ -92,7 +92,7 @@ def test_from_join_to_a_signed_pay_slip(app, app_config, client, asite, face_mod
     paid = client.post(f"/api/v1/payrolls/{draft['id']}/bank-results", data={
         "file": (io.BytesIO(results_csv((rows[0]["line_ref"], "paid", "36000", ""))), "results.csv")},
         headers=labour, content_type="multipart/form-data")
-    assert paid.get_json() == {"paid": 1, "failed": 0, "unchanged": 0}
+    assert paid.get_json() == {"paid": 1, "failed": 0, "unchanged": 0, "replayed": False, "retry_after": None}
 
     slips = client.get(f"/api/v1/me/payslips?project_id={s.project_id}", headers=worker).get_json()["items"]
     assert [(x["month"], x["net_fen"], x["status"], x["payment_status"]) for x in slips] == [

@@ -107,3 +107,24 @@ def test_subscribe_message_when_the_slip_is_ready(app, client, psite, fake_wecha
         db.session.commit()
     drain_jobs(app, "default")
     assert len(requests.get(fake_wechat.base_url + "__fake__/messages", timeout=5).json()["messages"]) == 2
+
+
+def test_subscribe_message_template_and_keywords_come_from_settings(app, client, psite, fake_wechat) -> None:
+    from services.miniprogram import MiniProgramSettings
+    from tests.conftest import settings_changed
+
+    s = psite
+    assert client.post("/api/v1/me/payslip-subscription", headers=s.headers["w1"]).status_code == 200
+    mp = MiniProgramSettings(payslip_template_id="tmpl-from-console",
+                             payslip_template_fields={"title": "thing7", "project": "thing2", "amount": "amount9",
+                                                      "date": "date1"})
+    with settings_changed(app, miniprogram=mp):
+        approved(client, s)
+        drain_jobs(app, "default")
+    (message,) = requests.get(fake_wechat.base_url + "__fake__/messages", timeout=5).json()["messages"]
+    assert message["template_id"] == "tmpl-from-console"
+    assert set(message["data"]) == {"thing7", "thing2", "amount9", "date1"}
+    assert message["data"]["amount9"]["value"] == "720.00元"
+    # the phone asks for the same id it must pass to wx.requestSubscribeMessage
+    with settings_changed(app, miniprogram=mp):
+        assert client.get("/api/v1/miniprogram/config").get_json()["payslip_ready"]["template_id"] == "tmpl-from-console"
