@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, BigId, utcnow
@@ -66,6 +66,9 @@ class Project(Base):
     # GCJ-02, as the mini-program's wx.getLocation({type: 'gcj02'}) reports it.
     geofence: Mapped[dict[str, Any]] = mapped_column(JSON)
     liveness_mode: Mapped[str] = mapped_column(String(16), default="passive")  # passive | challenge
+    # retention runs from these (services/retention): 竣工 and the day the last wages were settled
+    completed_on: Mapped[date | None] = mapped_column(Date)
+    wages_settled_on: Mapped[date | None] = mapped_column(Date)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
