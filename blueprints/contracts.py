@@ -18,6 +18,7 @@ from schemas.contracts import (
     TemplateIn,
     TemplateOut,
     TerminateIn,
+    WitnessIn,
 )
 from services import contracts
 from services.contracts import templates
@@ -25,7 +26,7 @@ from services.contracts.pdf import FontSettings, render_contract_pdf
 from services.contracts.signing import SIGNATURE_MAX_BYTES
 from services.settings import settings
 
-bp = api_blueprint("contracts", __name__, "contracts", "劳动合同：模板、签署（手写签名 + 人脸核验）、解除")
+bp = api_blueprint("contracts", __name__, "contracts", "劳动合同：模板、签署（手写签名 + 人脸核验，或劳资专管员见证）、解除")
 
 
 def font_settings() -> FontSettings | None:
@@ -82,7 +83,7 @@ def contract_pdf(path: ContractPath):
 
 
 @bp.post("/contracts/<int:contract_id>/sign", responses={202: SignAccepted},
-         summary="签署合同：手写签名 + 自拍（人脸核验通过后合同生效）")
+         summary="签署合同：手写签名 + 自拍（人脸核验通过后生效）；不传自拍则等待劳资专管员见证")
 @login_required
 @raises("CONTRACT_NOT_FOUND", "CONTRACT_ALREADY_SIGNED", "CONTRACT_SIGNING_IN_PROGRESS", "SIGNATURE_INVALID",
         "CONSENT_REQUIRED", "PROJECT_NOT_FOUND", "PROJECT_REQUIRED", "FORBIDDEN", "NOT_ENROLLED",
@@ -93,10 +94,24 @@ def sign(path: ContractPath, form: SignForm):
     limit = settings().faces.engine.max_bytes
     frames = [f.stream.read(limit + 1) for f in form.photo]
     signature = form.signature.stream.read(SIGNATURE_MAX_BYTES + 1)
+    if not frames:  # the non-face way: the labour manager witnesses the handwritten signature
+        contracts.sign_by_hand(actor_id(), path.contract_id, signature)
+        return answer(SignAccepted(face_check_id=None, status="awaiting_witness", poll_url=None), 202)
     check = contracts.sign_contract(actor_id(), path.contract_id, signature, frames,
                                     challenge_nonce=form.challenge_nonce)
     poll = url_for("faces.get_check", check_id=check.id)
     return answer(SignAccepted(face_check_id=check.id, status="signing", poll_url=poll), 202)
+
+
+@bp.post("/contracts/<int:contract_id>/witness", responses={200: ContractOut},
+         summary="见证工人手写签名（非人脸方式；劳资专管员，不能见证本人合同）")
+@login_required
+@raises("CONTRACT_NOT_FOUND", "PROJECT_NOT_FOUND", "FORBIDDEN", "CONTRACT_SELF_WITNESS",
+        "CONTRACT_NOT_AWAITING_WITNESS")
+def witness(path: ContractPath, body: WitnessIn):
+    contract = contracts.witness(actor_id(), path.contract_id, body.note)
+    return answer(ContractOut.of(contract, contracts.contract_text(contract, actor_id=actor_id(),
+                                                                   purpose="contract_witness")))
 
 
 @bp.post("/contracts/<int:contract_id>/terminate", responses={200: ContractOut},

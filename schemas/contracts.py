@@ -12,7 +12,7 @@ from models import Contract
 from schemas.common import FromRow, Strict
 from services.contracts.templates import PLACEHOLDERS, TemplateTerms
 
-Status = Literal["unsigned", "signing", "signed", "terminated"]
+Status = Literal["unsigned", "signing", "awaiting_witness", "signed", "terminated"]
 WageType = Literal["day", "piece", "month"]
 
 
@@ -67,7 +67,8 @@ class ContractOut(BaseModel):
     project_id: int
     user_id: int
     team_id: int | None
-    status: Status = Field(description="unsigned 待签 / signing 核验中 / signed 已签 / terminated 已解除")
+    status: Status = Field(description="unsigned 待签 / signing 核验中 / awaiting_witness 已手写签名、待劳资专管员见证 / "
+                                       "signed 已签 / terminated 已解除")
     title: str
     employer_name: str
     worker_name_masked: str
@@ -80,6 +81,8 @@ class ContractOut(BaseModel):
     text: str = Field(description="合同全文（查看记入审计日志）")
     signing_check_id: int | None
     signed_at: dt.datetime | None
+    witnessed_by: int | None = Field(description="不使用人脸核验时见证工人签名的劳资专管员 user id")
+    witnessed_at: dt.datetime | None
     content_sha256: str | None = Field(description="签署后内容的 SHA-256，已记入审计链")
     termination_date: dt.date | None
     termination_reason: str | None
@@ -92,14 +95,22 @@ class ContractOut(BaseModel):
 
 class SignForm(BaseModel):
     signature: FileStorage = Field(description="手写签名 PNG")
-    photo: list[FileStorage] = Field(description="自拍：被动活体 1 张；项目要求动作验证时 2–3 张")
+    photo: list[FileStorage] = Field(default_factory=list, description=(
+        "自拍：被动活体 1 张；项目要求动作验证时 2–3 张。不传自拍即为非人脸方式：合同进入 awaiting_witness，"
+        "由劳资专管员见证（POST /contracts/{id}/witness）"))
     challenge_nonce: str | None = Field(default=None, max_length=64, description="动作验证时必填")
 
 
 class SignAccepted(BaseModel):
-    face_check_id: int
-    status: Literal["signing"]
-    poll_url: str = Field(description="人脸核验结果；通过后合同变为 signed")
+    face_check_id: int | None = Field(description="人脸核验 id；非人脸方式为 null")
+    status: Literal["signing", "awaiting_witness"] = Field(
+        description="signing：人脸核验中；awaiting_witness：已手写签名，等待劳资专管员见证")
+    poll_url: str | None = Field(description="人脸核验结果（通过后合同变为 signed）；非人脸方式为 null")
+
+
+class WitnessIn(Strict):
+    note: str = Field(min_length=2, max_length=256, title="见证说明",
+                      description="如“工人本人在项目部当面手写签名，已核对身份证”")
 
 
 class TerminateIn(Strict):

@@ -9,7 +9,8 @@ import importlib
 # e.g. "services.attendance". create_app imports them, so the web process and every worker
 # (they build the app too) know every handler before a check finishes.
 HANDOVER_MODULES: tuple[str, ...] = ("services.contracts.signing", "services.attendance.clocks",
-                                      "services.oversight.blacklist")  # the entry gate's blacklist hook
+                                      "services.oversight.blacklist",  # the entry gate's blacklist hook
+                                      "services.identity.paths")  # the gate's non-face path
 
 
 def register_handlers() -> None:

@@ -1,4 +1,5 @@
-"""Labour contracts: template, generation on approval, PDF, face-verified signing, termination."""
+"""Labour contracts: template, generation on approval, PDF, face-verified or witnessed signing,
+termination."""
 
 from services.contracts import signing  # noqa: F401
 from services.contracts.lifecycle import (  # noqa: F401
@@ -10,3 +11,4 @@ from services.contracts.lifecycle import (  # noqa: F401
     terminate,
 )
 from services.contracts.signing import sign_contract  # noqa: F401
+from services.contracts.witness import sign_by_hand, witness  # noqa: F401

@@ -22,7 +22,7 @@ PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 PURPOSE = "contract"  # face checks started here carry purpose "contract", purpose_id = the contract
 
 
-def _check_signature(png: bytes) -> None:
+def check_signature(png: bytes) -> None:
     bad = Unprocessable("SIGNATURE_INVALID", details={
         "fields": [{"loc": "signature", "type": "signature_invalid", "msg": "需为 PNG 图片"}]})
     if not png.startswith(PNG_MAGIC) or len(png) > SIGNATURE_MAX_BYTES:
@@ -47,7 +47,7 @@ def sign_contract(actor_id: int, contract_id: int, signature: bytes, frames: lis
         raise Conflict("CONTRACT_ALREADY_SIGNED", details={"status": contract.status})
     if contract.status == ContractStatus.SIGNING.value and _check_pending(contract.signing_check_id):
         raise Conflict("CONTRACT_SIGNING_IN_PROGRESS")
-    _check_signature(signature)
+    check_signature(signature)
     check = start_face_check(actor_id, FaceCheckKind.CONTRACT.value, frames, project_id=contract.project_id,
                              challenge_nonce=challenge_nonce, purpose=PURPOSE, purpose_id=contract.id)
     contract.signature_enc = pii.encrypt_bytes(signature, context=_context(contract.id, "signature"))
