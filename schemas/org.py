@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
@@ -62,6 +62,8 @@ class ProjectPatch(Strict):
     wage_account_no: str | None = Field(default=None, min_length=8, max_length=40)
     geofence: Geofence | None = None
     liveness_mode: Literal["passive", "challenge"] | None = None
+    completed_on: date | None = Field(default=None, title="竣工日期", description="项目竣工日期；与工资结清日期一起决定记录保存期限")
+    wages_settled_on: date | None = Field(default=None, title="工资结清日期", description="项目农民工工资全部结清的日期")
 
 
 class ProjectOut(FromRow):
@@ -73,6 +75,8 @@ class ProjectOut(FromRow):
     wage_account_no_masked: str
     geofence: CircleFence | PolygonFence
     liveness_mode: str
+    completed_on: date | None = Field(description="竣工日期（记录保存期限由此与工资结清日期起算）")
+    wages_settled_on: date | None = Field(description="工资结清日期")
     created_at: datetime
 
 
