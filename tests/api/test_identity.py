@@ -278,3 +278,23 @@ def test_the_labour_manager_never_witnesses_their_own_contract(app, client, site
     resp = client.post(f"/api/v1/contracts/{contract_id}/witness", json={"note": "自己见证自己"},
                        headers=site.headers["labour"])
     assert resp.status_code == 403 and error(resp)["code"] == "CONTRACT_SELF_WITNESS"
+
+
+def test_impact_assessment_and_face_count_on_the_admin_dashboard(app, client, site):
+    from tests.factories import make_face_template
+
+    with app.app_context():
+        make_face_template(db.session.get(User, site.users["worker"]))
+        db.session.commit()
+    url = f"/api/v1/projects/{site.project_id}/dashboard"
+    before = client.get(url, headers=site.headers["admin"]).get_json()["face_processing"]
+    assert before["impact_assessment"] is None and before["people_with_face_templates"] == 1
+    assert (before["filing_threshold"], before["filing_required"]) == (100_000, False)
+    out = app.test_cli_runner().invoke(args=[
+        "privacy", "record-assessment", "--purpose", "实名考勤与签约的本人核验", "--necessity", "可改用现场核验与见证",
+        "--measures", "加密保存、单独同意、撤回即删", "--assessed-on", "2026-11-01", "--assessed-by", "项目部信息安全小组"])
+    assert out.exit_code == 0, out.output
+    after = client.get(url, headers=site.headers["admin"]).get_json()["face_processing"]
+    assert after["impact_assessment"]["assessed_by"] == "项目部信息安全小组"
+    assert after["impact_assessment"]["assessed_on"] == "2026-11-01"
+    assert "face_processing" not in client.get(url, headers=site.headers["labour"]).get_json()  # admins only
