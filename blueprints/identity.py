@@ -15,6 +15,8 @@ from schemas.enrollment import ProfileOut, WorkerPath
 from schemas.identity import (
     ClaimCodeOut,
     ClaimIn,
+    FaceOnSiteAccepted,
+    FaceOnSiteForm,
     IdentityVerificationOut,
     OnSiteVerificationForm,
     OnSiteWorkerIn,
@@ -27,6 +29,7 @@ from schemas.identity import (
 from services.enrollment.profile import ProfileInput
 from services.identity import claims, onsite, verification
 from services.identity.photos import PHOTO_MAX_BYTES
+from services.settings import settings
 
 bp = api_blueprint("identity", __name__, "identity", "身份核验：微信人脸核身、现场核验、无手机登记、认领")
 
@@ -75,6 +78,21 @@ def enroll_on_site(path: ProjectPath, body: OnSiteWorkerIn):
     return answer(OnSiteWorkerOut(user_id=done.user.id, membership_id=done.membership.id, claim_code=done.claim_code,
                                   claim_expires_at=done.claim_expires_at,
                                   profile=ProfileOut.model_validate(done.profile)), 201)
+
+
+@bp.post("/projects/<int:project_id>/workers/<int:user_id>/face-enrollments", responses={202: FaceOnSiteAccepted},
+         summary="用劳资专管员的手机为工人录入人脸（工人须已同意人脸授权；结果见审核列表 face_enrolled）")
+@rate_limited("face")
+@login_required
+@raises("PROJECT_NOT_FOUND", "FORBIDDEN", "MEMBER_NOT_FOUND", "CONSENT_REQUIRED", "REENROLL_NEEDS_APPROVAL",
+        "FRAME_COUNT_INVALID", "IMAGE_UNDECODABLE", "IMAGE_TOO_LARGE", "FACE_CHECK_KIND_INVALID", "NOT_ENROLLED",
+        "PROJECT_REQUIRED", "CHALLENGE_REQUIRED", "CHALLENGE_NOT_FOUND", "CHALLENGE_EXPIRED", "CHALLENGE_REPLAYED",
+        "CHALLENGE_FRAMES_INVALID")
+def enroll_face_on_site(path: WorkerPath, form: FaceOnSiteForm):
+    limit = settings().faces.engine.max_bytes
+    frames = [f.stream.read(limit + 1) for f in form.frames]
+    check = onsite.enroll_face_on_site(actor_id(), path.project_id, path.user_id, frames)
+    return answer(FaceOnSiteAccepted(check_id=check.id, status="pending"), 202)
 
 
 @bp.post("/projects/<int:project_id>/workers/<int:user_id>/consents", responses={201: PaperConsentOut},

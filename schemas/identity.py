@@ -89,3 +89,12 @@ class ClaimCodeOut(BaseModel):
 
 class ClaimIn(Strict):
     code: str = Field(min_length=4, max_length=16, title="认领码", description="劳资专管员给的一次性认领码")
+
+
+class FaceOnSiteForm(BaseModel):
+    frames: list[FileStorage] = Field(title="照片", description="工人的自拍（劳资专管员手机拍摄），1–3 张 JPG/PNG")
+
+
+class FaceOnSiteAccepted(BaseModel):
+    check_id: int
+    status: Literal["pending"]

@@ -19,11 +19,13 @@ from datetime import datetime, timedelta
 
 from models import ClaimCode, Consent, Membership, MembershipStatus, Role, Team, User, WorkerProfile, db
 from models.base import utcnow
+from models.faces import FaceCheck, FaceCheckKind
 from services import audit, pii
 from services.authz import Action, authorize, memberships_in
 from services.consents import grant_consent
 from services.enrollment.profile import ProfileInput, store_profile
 from services.errors import Forbidden, NotFound, Unprocessable
+from services.faces.checks import start_face_check
 from services.identity.photos import check_photo, seal
 
 CLAIM_TTL = timedelta(days=30)
@@ -106,3 +108,13 @@ def reissue_claim_code(actor_id: int, project_id: int, user_id: int) -> tuple[st
     if user is None or not user.openid.startswith("onsite:"):
         raise NotFound("MEMBER_NOT_FOUND")  # an account already bound to WeChat has nothing to claim
     return new_claim_code(actor_id, user_id)
+
+
+def enroll_face_on_site(actor_id: int, project_id: int, user_id: int, frames: list[bytes]) -> FaceCheck:
+    """The worker's face taken on the labour manager's phone, when the worker consented (the face
+    check itself refuses without the worker's biometric consent, as it would on their own phone)."""
+    _worker_here(actor_id, project_id, user_id)
+    check = start_face_check(user_id, FaceCheckKind.ENROLL.value, frames)
+    audit.record("face.enrolled_on_site", actor_user_id=actor_id, object_type="face_check", object_id=check.id,
+                 details={"user_id": user_id, "project_id": project_id})
+    return check

@@ -298,3 +298,22 @@ def test_impact_assessment_and_face_count_on_the_admin_dashboard(app, client, si
     assert after["impact_assessment"]["assessed_by"] == "项目部信息安全小组"
     assert after["impact_assessment"]["assessed_on"] == "2026-11-01"
     assert "face_processing" not in client.get(url, headers=site.headers["labour"]).get_json()  # admins only
+
+
+def test_the_face_taken_on_the_labour_managers_phone_needs_the_workers_consent(app, client, site):
+    labour = site.headers["labour"]
+    body = {**profile_body(id_number=id_number(years_ago(44), seq=23), name="钱多多"), "team_id": site.team_id}
+    uid = client.post(f"/api/v1/projects/{site.project_id}/workers", json=body, headers=labour).get_json()["user_id"]
+    url = f"/api/v1/projects/{site.project_id}/workers/{uid}/face-enrollments"
+    frames = {"frames": [(io.BytesIO(png()), "face.png")]}
+    refused = client.post(url, data=frames, headers=labour, content_type="multipart/form-data")
+    assert refused.status_code == 403 and error(refused)["code"] == "CONSENT_REQUIRED"
+    client.post(f"/api/v1/projects/{site.project_id}/workers/{uid}/consents", headers=labour,
+                data={"kind": "biometric", "version": CURRENT["biometric"].version,
+                      "form_photo": (io.BytesIO(png()), "form.png")}, content_type="multipart/form-data")
+    accepted = client.post(url, data={"frames": [(io.BytesIO(png()), "face.png")]}, headers=labour,
+                           content_type="multipart/form-data")
+    assert accepted.status_code == 202, accepted.get_json()
+    with app.app_context():
+        check = db.session.get(FaceCheck, accepted.get_json()["check_id"])
+        assert (check.user_id, check.kind) == (uid, "enroll")
