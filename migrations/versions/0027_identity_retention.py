@@ -113,9 +113,6 @@ def downgrade():
     with op.batch_alter_table('worker_profiles', schema=None, table_kwargs=SQLITE) as batch_op:
         batch_op.drop_column('id_type')
     op.drop_table('impact_assessments')
-    with op.batch_alter_table('claim_codes', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_claim_codes_user_id'))
+    # the tables go with their indexes (MariaDB refuses to drop an index a foreign key uses)
     op.drop_table('claim_codes')
-    with op.batch_alter_table('identity_verifications', schema=None) as batch_op:
-        batch_op.drop_index('ix_identity_verifications_user')
     op.drop_table('identity_verifications')
