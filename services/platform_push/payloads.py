@@ -19,7 +19,6 @@ from services.days import SITE_TZ
 from services.errors import NotFound
 from services.pii import decrypt_str, row_context
 
-ID_CARD = "01"  # 居民身份证
 DIRECTION = {"in": "01", "out": "02"}
 
 
@@ -50,7 +49,8 @@ def _person(user_id: int, secret: str) -> dict[str, str]:
         raise NotFound("PROFILE_NOT_FOUND")
     number = decrypt_str(p.id_number_enc, context=row_context("worker_profiles", "id_number_enc", p.id))
     name = decrypt_str(p.name_enc, context=row_context("worker_profiles", "name_enc", p.id))
-    out = {"workerName": name, "idCardType": ID_CARD, "idCardNumber": encrypt_field(number, secret)}
+    # 证件类型: the platform's code as the profile holds it (services/id_types.py)
+    out = {"workerName": name, "idCardType": p.id_type, "idCardNumber": encrypt_field(number, secret)}
     if p.bank_card_enc:
         card = decrypt_str(p.bank_card_enc, context=row_context("worker_profiles", "bank_card_enc", p.id))
         out |= {"payRollBankCardNumber": encrypt_field(card, secret), "payRollBankName": p.bank_name or ""}
@@ -81,7 +81,7 @@ def worker_exit(membership_id: int, secret: str) -> dict[str, Any]:
     team = db.session.get(Team, m.team_id) if m.team_id else None
     person = _person(m.user_id, secret)
     return _team_header(db.session.get(Project, m.project_id), team) | {"workerList": [{
-        "idCardType": ID_CARD, "idCardNumber": person["idCardNumber"], "type": "0"}]}  # 0 退场, 1 进场
+        "idCardType": person["idCardType"], "idCardNumber": person["idCardNumber"], "type": "0"}]}  # 0 退场, 1 进场
 
 
 def worker_contract(contract_id: int, secret: str) -> dict[str, Any]:
@@ -90,7 +90,7 @@ def worker_contract(contract_id: int, secret: str) -> dict[str, Any]:
     corp = _team_company(db.session.get(Team, c.team_id) if c.team_id else None, c.project_id)
     person = _person(c.user_id, secret)
     return {"projectCode": _project_code(project), "contractList": [{
-        "corpCode": corp.uscc if corp else "", "corpName": c.employer_name, "idCardType": ID_CARD,
+        "corpCode": corp.uscc if corp else "", "corpName": c.employer_name, "idCardType": person["idCardType"],
         "idCardNumber": person["idCardNumber"], "contractPeriodType": "0" if c.term_end else "1",
         "startDate": c.term_start.isoformat(), "endDate": c.term_end.isoformat() if c.term_end else "",
         "unit": {"day": "1", "month": "2", "piece": "3"}.get(c.wage_type, "1"),
@@ -104,7 +104,7 @@ def worker_attendance(day_id: int, secret: str) -> dict[str, Any]:
     marks = [("in", d.first_in), ("out", d.last_out)]
     return {"projectCode": _project_code(db.session.get(Project, d.project_id)),
             "teamSysNo": str(team.id) if team else "", "dataList": [
-                {"idCardType": ID_CARD, "idCardNumber": person["idCardNumber"], "direction": DIRECTION[k],
+                {"idCardType": person["idCardType"], "idCardNumber": person["idCardNumber"], "direction": DIRECTION[k],
                  "date": _beijing(at)} for k, at in marks if at is not None]}
 
 
@@ -115,7 +115,7 @@ def payroll_detail(line_id: int, secret: str) -> dict[str, Any]:
     project = db.session.get(Project, payroll.project_id)
     team = db.session.get(Team, line.team_id) if line.team_id else None
     person = _person(line.user_id, secret)
-    detail = {"idCardType": ID_CARD, "idCardNumber": person["idCardNumber"], "days": f"{line.half_days / 2:g}",
+    detail = {"idCardType": person["idCardType"], "idCardNumber": person["idCardNumber"], "days": f"{line.half_days / 2:g}",
               "workHours": f"{line.half_days * 4:g}", "payRollBankName": line.bank_name or "",
               "totalPayAmount": f"{line.gross_fen / 100:.2f}", "actualAmount": f"{line.net_fen / 100:.2f}",
               "isBackPay": "1" if line.carried_months else "0",
