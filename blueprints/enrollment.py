@@ -9,6 +9,9 @@ from schemas.common import ProjectPath
 from schemas.enrollment import (
     ConsentTextList,
     ConsentTextOut,
+    DictionaryItem,
+    DictionaryOut,
+    DictionaryPath,
     EnrollmentList,
     EnrollmentListQuery,
     EnrollmentOut,
@@ -33,9 +36,10 @@ from schemas.enrollment import (
 from services import consents
 from services.days import business_day
 from services.enrollment import gate, join, profile, review, rules, training
-from services.enrollment.trades import TRADE_GROUPS
+from services.enrollment.trades import TRADE_GROUPS_CODED
 from services.id_types import ID_TYPES
 from services.identity.verification import current_verification
+from services.platform_push.dictionaries import load
 
 bp = api_blueprint("enrollment", __name__, "enrollment", "实名报名：授权、实名信息、审核、安全教育、上岗条件")
 
@@ -60,7 +64,19 @@ def current_consents():
 @login_required
 @etag
 def trades():
-    return answer(TradeList(items=[TradeOut(name=n, category=c) for c, names in TRADE_GROUPS for n in names]))
+    platform = load("work_type")
+    return answer(TradeList(items=[TradeOut(name=n, category=c, code=code, platform_name=platform.name_of(code))
+                                   for c, items in TRADE_GROUPS_CODED for n, code in items]))
+
+
+@bp.get("/platform/dictionaries/<name>", responses={200: DictionaryOut},
+        summary="全国建筑工人管理服务信息平台的代码表（民族、文化程度、政治面貌、工种、银行代码等）")
+@login_required
+@etag
+def get_platform_dictionary(path: DictionaryPath):
+    d = load(path.name)
+    return answer(DictionaryOut(name=d.name, title=d.title, source=d.source,
+                                items=[DictionaryItem(code=c, name=n) for c, n in d.items]))
 
 
 @bp.get("/id-types", responses={200: IdTypeList}, summary="证件类型目录（全国平台代码）")
