@@ -1,5 +1,5 @@
 """identity: verifications, claim codes, impact assessments; ID type on profiles; paper consents;
-witnessed contract signing; project completion and wage settlement dates for retention
+witnessed contract signing (projects.completed_on / wages_settled_on come from 0025_payroll_order)
 
 Revision ID: 0027_identity_retention
 Revises: 0009_attendance_days_cover
@@ -91,15 +91,9 @@ def upgrade():
         batch_op.add_column(sa.Column('witnessed_at', models.base.UTCDateTime(), nullable=True))
         batch_op.add_column(sa.Column('witness_note', sa.String(length=256), nullable=True))
         batch_op.create_foreign_key('fk_contracts_witnessed_by_users', 'users', ['witnessed_by'], ['id'])
-    with op.batch_alter_table('projects', schema=None, table_kwargs=SQLITE) as batch_op:
-        batch_op.add_column(sa.Column('completed_on', sa.Date(), nullable=True))
-        batch_op.add_column(sa.Column('wages_settled_on', sa.Date(), nullable=True))
 
 
 def downgrade():
-    with op.batch_alter_table('projects', schema=None, table_kwargs=SQLITE) as batch_op:
-        batch_op.drop_column('wages_settled_on')
-        batch_op.drop_column('completed_on')
     with op.batch_alter_table('contracts', schema=None, table_kwargs=SQLITE) as batch_op:
         batch_op.drop_constraint('fk_contracts_witnessed_by_users', type_='foreignkey')
         batch_op.drop_column('witness_note')

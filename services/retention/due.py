@@ -47,6 +47,8 @@ def years_after(day: date, years: int) -> date:
 
 
 def project_expiry(project: Project) -> date | None:
+    """PROJECT_YEARS after the later of completion and settlement: the day payroll keeps its records
+    until (issue 25's ``payroll_records_kept_until``), so attendance and its images go no earlier."""
     if project.completed_on is None or project.wages_settled_on is None:
         return None
     return years_after(max(project.completed_on, project.wages_settled_on), PROJECT_YEARS)
