@@ -15,6 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from services.identity.codes import IDENTITY_CODES
+
 Retry = Literal["never", "fix", "same_key", "new_key", "login", "restart"]
 
 RETRY_TEXT: dict[str, str] = {
@@ -263,27 +265,8 @@ CATALOGUE: dict[str, ErrorCode] = _codes(
       "让工人先用人脸打卡", "never", "attendance"),
     E("EVIDENCE_NOT_AVAILABLE", 404, "考勤照片已过保留期或不存在", "照片已按保留期删除，或是见证打卡", "不要重试", "never",
       "attendance"),
-    # ---- identity, on-site enrollment, the non-face path (issue 27)
-    E("IDENTITY_RESULT_INVALID", 422, "人脸核身结果无效或已过期，请重新核身", "微信查不到该 verify_result 或已过期"
-      "（errcode 84001–84004）", "重新调用 wx.startFacialRecognitionVerify", "restart", "enrollment"),
-    E("IDENTITY_FACE_FAILED", 422, "人脸核身未通过", "微信返回核身未通过（details.identify_ret）",
-      "可重试人脸核身，或到项目部由劳资专管员现场核验证件", "restart", "enrollment"),
-    E("IDENTITY_MISMATCH", 422, "核身的姓名或证件号与实名信息不一致", "微信返回的姓名/证件号摘要与本人实名信息不符",
-      "核对实名信息后重新核身，或到项目部现场核验", "fix", "enrollment"),
-    E("IDENTITY_METHOD_UNAVAILABLE", 422, "该证件类型不能使用微信人脸核身", "微信人脸核身只支持居民身份证",
-      "到项目部由劳资专管员现场核验证件", "never", "enrollment"),
-    E("IDENTITY_SELF_VERIFY", 403, "不能为本人核验身份", "劳资专管员为自己的成员身份做现场核验", "请其他管理人员核验",
-      "never", "enrollment"),
-    E("PHOTO_INVALID", 422, "照片需为 JPEG 或 PNG 图片，且不超过 8MB", "证件照片或纸质授权书照片不是可识别的图片",
-      "重新拍照后提交", "new_key", "enrollment"),
-    E("CLAIM_CODE_INVALID", 422, "认领码无效、已使用或已过期", "认领码不存在、已用过或超过有效期",
-      "请劳资专管员重新生成认领码", "fix", "enrollment"),
-    E("CLAIM_ACCOUNT_NOT_EMPTY", 409, "当前微信账号已有实名信息或项目，不能认领", "当前账号已填写实名信息或加入了项目",
-      "用未使用过的微信账号认领，或联系劳资专管员", "never", "enrollment"),
-    E("CONTRACT_NOT_AWAITING_WITNESS", 409, "合同不在等待见证的状态", "工人尚未手写签名，或合同已签署",
-      "刷新合同状态", "never", "contracts"),
-    E("CONTRACT_SELF_WITNESS", 403, "不能见证本人的合同", "劳资专管员见证自己的合同", "请其他管理人员见证", "never",
-      "contracts"),
+    # ---- identity, on-site enrollment, the non-face path (issue 27): rows in services/identity/codes.py
+    *(E(*row) for row in IDENTITY_CODES),
     # ---- payroll (issue 18)
     E("PAYROLL_NOT_FOUND", 404, "工资表不存在", "工资表 id 不存在", "刷新工资表列表", "never", "payroll"),
     E("PAYROLL_NOT_DRAFT", 409, "该工资表已提交或已审批，不能修改",

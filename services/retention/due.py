@@ -61,16 +61,17 @@ def _still_needed(project_id: int, user_id: int, day: date) -> str | None:
         Dispute.status == DisputeStatus.OPEN.value).limit(1)).first()
     if disputed:
         return "open_dispute"
-    payroll = db.session.execute(select(Payroll).where(Payroll.project_id == project_id,
-                                                       Payroll.month == day.strftime("%Y-%m"))).scalar_one_or_none()
-    if payroll is None:
-        return None  # settled outside the system: the project's wages_settled_on says it is done
-    if payroll.status != PayrollStatus.APPROVED.value:
+    # a month may have several payrolls (one per employer, settlements): any not yet approved may
+    # still hold the worker; an approved one needs the photo until the worker's line is paid
+    month = day.strftime("%Y-%m")
+    statuses = db.session.execute(select(Payroll.status).where(Payroll.project_id == project_id,
+                                                               Payroll.month == month)).scalars().all()
+    if any(s != PayrollStatus.APPROVED.value for s in statuses):
         return "payroll_pending"
-    unpaid = db.session.execute(select(PayrollLine.id).where(
-        PayrollLine.payroll_id == payroll.id, PayrollLine.user_id == user_id,
+    unpaid = db.session.execute(select(PayrollLine.id).join(Payroll, Payroll.id == PayrollLine.payroll_id).where(
+        Payroll.project_id == project_id, Payroll.month == month, PayrollLine.user_id == user_id,
         PayrollLine.payment_status.not_in(SETTLED_PAYMENTS)).limit(1)).first()
-    return "payroll_unpaid" if unpaid else None
+    return "payroll_unpaid" if unpaid else None  # none at all: settled outside, as wages_settled_on says
 
 
 def clock_photos() -> Iterator[Due]:

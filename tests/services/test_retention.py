@@ -21,6 +21,12 @@ from tests.factories import add_member, make_face_template, make_project, make_t
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def project_company(project_id: int) -> int:
+    from models import ProjectCompany
+
+    return db.session.scalars(select(ProjectCompany.company_id).where(ProjectCompany.project_id == project_id)).first()
+
+
 def clock_with_photo(project: Project, user: User, day: date) -> int:
     check = FaceCheck(user_id=user.id, project_id=project.id, kind="clock", liveness_mode="passive",
                       status="passed", purpose="attendance.clock")
@@ -64,7 +70,7 @@ def test_template_deleted_after_leaving_and_clock_photos_kept_while_a_payroll_ne
         kept_photo = clock_with_photo(project, staying, needed_month)
         gone_photo = clock_with_photo(project, staying, paid_month)
         db.session.add(Payroll(project_id=project.id, month=needed_month.strftime("%Y-%m"), status="submitted",
-                               prepared_by=labour.id))
+                               company_id=project_company(project.id), prepared_by=labour.id))
         db.session.commit()
         ids = {"gone": gone.id, "staying": staying.id}
 
