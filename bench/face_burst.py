@@ -142,7 +142,7 @@ def main() -> int:
                 user = User(openid=f"burst-{secrets.token_hex(4)}", display_name=enroll_photo)
                 db.session.add(user)
                 db.session.flush()
-                grant_consent(user.id, "biometric", "v1")
+                grant_consent(user.id, "biometric", "v2")
                 db.session.add(Membership(project_id=project.id, user_id=user.id, role=Role.WORKER.value))
                 check = checks.start_face_check(user.id, "enroll", [(faces / enroll_photo).read_bytes()])
                 users.append((user.id, check.id, clock_photos))

@@ -102,7 +102,7 @@ def run(optimised: bool, photo: bytes) -> list[tuple[str, int, int, int]]:
     auth = {"Authorization": f"Bearer {login.get_json()['token']}"}
     meter.call("GET /me", "GET", "/api/v1/me", auth)
     meter.call("POST /me/consents", "POST", "/api/v1/me/consents", {**auth, "Idempotency-Key": "bench-consent"},
-               json={"kind": "biometric", "version": "v1"})
+               json={"kind": "biometric", "version": "v2"})
     upload = meter.call("POST /faces/checks", "POST", "/api/v1/faces/checks",
                         {**auth, "Idempotency-Key": "bench-check"},
                         data={"kind": "enroll", "frames": [(io.BytesIO(photo), "selfie.jpg")]})

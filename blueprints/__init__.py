@@ -17,6 +17,7 @@ def register_blueprints(app: OpenAPI) -> None:
         face_review,
         faces,
         health,
+        identity,
         invitations,
         miniprogram,
         mobile,
@@ -42,6 +43,7 @@ def register_blueprints(app: OpenAPI) -> None:
     app.register_api(enrollment.bp)
     app.register_api(contracts.bp)
     app.register_api(amendments.bp)
+    app.register_api(identity.bp)
     app.register_api(face_review.bp)
     app.register_api(attendance.bp)
     app.register_api(oversight.bp)

@@ -13,6 +13,7 @@ from schemas.contracts import (
     AmendmentList,
     AmendmentOut,
     AmendmentPath,
+    AmendmentSignedOut,
     AmendmentSummary,
     ContractPath,
     EmployerSignForm,
@@ -21,6 +22,7 @@ from schemas.contracts import (
 )
 from services.contracts import amendments
 from services.contracts.signing import SIGNATURE_MAX_BYTES
+from services.miniprogram import POLL_SECONDS
 from services.settings import settings
 
 bp = api_blueprint("amendments", __name__, "contracts", "劳动合同：模板、双方签署、变更协议、解除")
@@ -70,11 +72,12 @@ def sign_amendment(path: AmendmentPath, form: SignForm):
     signature = form.signature.stream.read(SIGNATURE_MAX_BYTES + 1)
     check = amendments.sign_amendment(actor_id(), path.amendment_id, signature, frames,
                                       challenge_nonce=form.challenge_nonce)
-    poll = url_for("faces.get_check", check_id=check.id)
-    return answer(SignAccepted(face_check_id=check.id, status="signing", poll_url=poll), 202)
+    poll = url_for("faces.get_check", check_id=check.id, _external=True)
+    return answer(SignAccepted(face_check_id=check.id, status="signing", poll_url=poll, retry_after=POLL_SECONDS), 202,
+                  {"Retry-After": str(POLL_SECONDS)})
 
 
-@bp.post("/contract-amendments/<int:amendment_id>/employer-sign", responses={200: AmendmentOut},
+@bp.post("/contract-amendments/<int:amendment_id>/employer-sign", responses={200: AmendmentSignedOut},
          summary="用人单位签署变更协议（授权签署人手写签名）")
 @login_required
 @raises("AMENDMENT_NOT_FOUND", "PROJECT_NOT_FOUND", "FORBIDDEN", "SIGNATURE_INVALID",
@@ -82,4 +85,4 @@ def sign_amendment(path: AmendmentPath, form: SignForm):
 def employer_sign_amendment(path: AmendmentPath, form: EmployerSignForm):
     signature = upload_bytes(form.signature, SIGNATURE_MAX_BYTES)
     amendment = amendments.employer_sign_amendment(actor_id(), path.amendment_id, signature, use_seal=form.use_seal)
-    return answer(AmendmentOut.of(amendment, amendments.amendment_text(amendment, actor_id=actor_id())))
+    return answer(AmendmentSignedOut.of(amendment, amendments.amendment_text(amendment, actor_id=actor_id())))

@@ -12,10 +12,11 @@ from models import Contract
 from schemas.common import ProjectPath
 from schemas.contracts import (
     BatchEmployerSignForm,
-    BatchSignedOut,
+    BatchSignedUploadOut,
     ContractList,
     ContractOut,
     ContractPath,
+    ContractSignedOut,
     ContractSummary,
     EmployerSignForm,
     ProjectContractsQuery,
@@ -25,6 +26,7 @@ from schemas.contracts import (
     TemplateIn,
     TemplateOut,
     TerminateIn,
+    WitnessIn,
 )
 from services import contracts
 from services.contracts import parties, templates
@@ -33,7 +35,7 @@ from services.contracts.signing import SIGNATURE_MAX_BYTES
 from services.miniprogram import POLL_SECONDS
 from services.settings import settings
 
-bp = api_blueprint("contracts", __name__, "contracts", "劳动合同：模板、双方签署（工人手写签名 + 人脸核验；用人单位授权签署人）、变更协议、解除")
+bp = api_blueprint("contracts", __name__, "contracts", "劳动合同：模板、双方签署（工人手写签名 + 人脸核验或劳资专管员见证；用人单位授权签署人）、变更协议、解除")
 
 
 def contract_out(contract: Contract, purpose: str) -> ContractOut:
@@ -93,7 +95,8 @@ def contract_pdf(path: ContractPath):
 
 
 @bp.post("/contracts/<int:contract_id>/sign", responses={202: SignAccepted},
-         summary="签署合同：先上传签约自拍（POST /faces/checks，kind=contract），再上传手写签名并带 face_check_id")
+         summary="签署合同：先上传签约自拍（POST /faces/checks，kind=contract），再上传手写签名并带 face_check_id；"
+                 "不带自拍则等待劳资专管员见证")
 @login_required
 @raises("CONTRACT_NOT_FOUND", "CONTRACT_ALREADY_SIGNED", "CONTRACT_SIGNING_IN_PROGRESS", "SIGNATURE_INVALID",
         "CONSENT_REQUIRED", "PROJECT_NOT_FOUND", "PROJECT_REQUIRED", "FORBIDDEN", "NOT_ENROLLED",
@@ -103,6 +106,11 @@ def contract_pdf(path: ContractPath):
         "FACE_CHECK_USED", "FACE_CHECK_STALE", "FACE_CHECK_NOT_PASSED")
 def sign(path: ContractPath, form: SignForm):
     signature = form.signature.stream.read(SIGNATURE_MAX_BYTES + 1)
+    if form.face_check_id is None and not form.photo:
+        # the non-face way: the labour manager witnesses the handwritten signature
+        contracts.sign_by_hand(actor_id(), path.contract_id, signature)
+        poll = url_for("contracts.get_contract", contract_id=path.contract_id, _external=True)  # a person decides
+        return answer(SignAccepted(face_check_id=None, status="awaiting_witness", poll_url=poll, retry_after=60), 202)
     if form.face_check_id is not None:
         check = contracts.sign_with_face_check(actor_id(), path.contract_id, signature, form.face_check_id)
     else:
@@ -129,7 +137,7 @@ def list_project_contracts(path: ProjectPath, query: ProjectContractsQuery):
     return answer(ContractList(items=[ContractSummary.model_validate(c) for c in rows]))
 
 
-@bp.post("/contracts/<int:contract_id>/employer-sign", responses={200: ContractOut},
+@bp.post("/contracts/<int:contract_id>/employer-sign", responses={200: ContractSignedOut},
          summary="用人单位签署（授权签署人手写签名；工人也已签署时合同生效）")
 @login_required
 @raises("CONTRACT_NOT_FOUND", "PROJECT_NOT_FOUND", "FORBIDDEN", "SIGNATURE_INVALID",
@@ -137,11 +145,11 @@ def list_project_contracts(path: ProjectPath, query: ProjectContractsQuery):
 def employer_sign(path: ContractPath, form: EmployerSignForm):
     signature = upload_bytes(form.signature, SIGNATURE_MAX_BYTES)
     contract = parties.employer_sign(actor_id(), path.contract_id, signature, use_seal=form.use_seal)
-    return answer(ContractOut.of(contract, contracts.contract_text(contract, actor_id=actor_id(),
+    return answer(ContractSignedOut.of(contract, contracts.contract_text(contract, actor_id=actor_id(),
                                                                    purpose="contract_employer_sign")))
 
 
-@bp.post("/projects/<int:project_id>/contracts/employer-sign", responses={200: BatchSignedOut},
+@bp.post("/projects/<int:project_id>/contracts/employer-sign", responses={200: BatchSignedUploadOut},
          summary="用人单位批量签署（只签本企业的合同，其余列入 skipped）")
 @login_required
 # the last three come back per contract in `skipped`, not as the answer's error
@@ -151,8 +159,19 @@ def employer_sign_batch(path: ProjectPath, form: BatchEmployerSignForm):
     signature = upload_bytes(form.signature, SIGNATURE_MAX_BYTES)
     signed, skipped = parties.employer_sign_many(actor_id(), path.project_id, form.contract_ids, signature,
                                                  use_seal=form.use_seal)
-    return answer(BatchSignedOut(signed=[ContractSummary.model_validate(c) for c in signed],
+    return answer(BatchSignedUploadOut(signed=[ContractSummary.model_validate(c) for c in signed],
                                  skipped=[SkippedOut(contract_id=s.contract_id, code=s.code) for s in skipped]))
+
+
+@bp.post("/contracts/<int:contract_id>/witness", responses={200: ContractOut},
+         summary="见证工人手写签名（非人脸方式；劳资专管员，不能见证本人合同）")
+@login_required
+@raises("CONTRACT_NOT_FOUND", "PROJECT_NOT_FOUND", "FORBIDDEN", "CONTRACT_SELF_WITNESS",
+        "CONTRACT_NOT_AWAITING_WITNESS")
+def witness(path: ContractPath, body: WitnessIn):
+    contract = contracts.witness(actor_id(), path.contract_id, body.note)
+    return answer(ContractOut.of(contract, contracts.contract_text(contract, actor_id=actor_id(),
+                                                                   purpose="contract_witness")))
 
 
 @bp.post("/contracts/<int:contract_id>/terminate", responses={200: ContractOut},

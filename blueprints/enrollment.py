@@ -17,10 +17,12 @@ from schemas.enrollment import (
     EnrollmentOut,
     EnrollmentPath,
     GateOut,
+    IdTypeList,
+    IdTypeOut,
     JoinCodePath,
     JoinPreviewOut,
     ProfileIn,
-    ProfileOut,
+    ProfileWithIdentity,
     RejectIn,
     RulesIn,
     RulesOut,
@@ -35,6 +37,8 @@ from services import consents
 from services.days import business_day
 from services.enrollment import gate, join, profile, review, rules, training
 from services.enrollment.trades import TRADE_GROUPS_CODED
+from services.id_types import ID_TYPES
+from services.identity.verification import current_verification
 from services.platform_push.dictionaries import load
 
 bp = api_blueprint("enrollment", __name__, "enrollment", "实名报名：授权、实名信息、审核、安全教育、上岗条件")
@@ -75,29 +79,39 @@ def get_platform_dictionary(path: DictionaryPath):
                                 items=[DictionaryItem(code=c, name=n) for c, n in d.items]))
 
 
-@bp.put("/me/profile", responses={200: ProfileOut}, summary="填写或更正本人实名信息（加密保存）")
+@bp.get("/id-types", responses={200: IdTypeList}, summary="证件类型目录（全国平台代码）")
+@login_required
+@etag
+def id_types():
+    return answer(IdTypeList(items=[IdTypeOut(code=t.code, name=t.name) for t in ID_TYPES]))
+
+
+@bp.put("/me/profile", responses={200: ProfileWithIdentity}, summary="填写或更正本人实名信息（加密保存）")
 @login_required
 @raises("AGE_UNDER_16", "AGE_UNDER_18", "CONSENT_REQUIRED", "ID_NUMBER_IN_USE", "PROFILE_LOCKED")
 def save_profile(body: ProfileIn):
     contact = body.emergency_contact.model_dump() if body.emergency_contact else None
     data = profile.ProfileInput(**body.model_dump(exclude={"emergency_contact"}), emergency_contact=contact)
-    return answer(ProfileOut.of(profile.save_profile(actor_id(), data)))
+    saved = profile.save_profile(actor_id(), data)
+    return answer(ProfileWithIdentity.of(saved, current_verification(saved.user_id, saved)))
 
 
-@bp.get("/me/profile", responses={200: ProfileOut}, summary="本人实名信息（脱敏）")
+@bp.get("/me/profile", responses={200: ProfileWithIdentity}, summary="本人实名信息（脱敏）")
 @login_required
 @raises("PROFILE_NOT_FOUND")
 @etag
 def my_profile():
-    return answer(ProfileOut.of(profile.get_profile(actor_id())))
+    mine = profile.get_profile(actor_id())
+    return answer(ProfileWithIdentity.of(mine, current_verification(mine.user_id, mine)))
 
 
-@bp.get("/projects/<int:project_id>/workers/<int:user_id>/profile", responses={200: ProfileOut},
+@bp.get("/projects/<int:project_id>/workers/<int:user_id>/profile", responses={200: ProfileWithIdentity},
         summary="查看工人实名信息（脱敏；项目管理员、劳资专管员）")
 @login_required
 @raises("PROJECT_NOT_FOUND", "FORBIDDEN", "MEMBER_NOT_FOUND", "PROFILE_NOT_FOUND")
 def worker_profile(path: WorkerPath):
-    return answer(ProfileOut.of(profile.worker_profile(actor_id(), path.project_id, path.user_id)))
+    theirs = profile.worker_profile(actor_id(), path.project_id, path.user_id)
+    return answer(ProfileWithIdentity.of(theirs, current_verification(theirs.user_id, theirs)))
 
 
 @bp.get("/projects/<int:project_id>/enrollments", responses={200: EnrollmentList},

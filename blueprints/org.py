@@ -14,6 +14,7 @@ from schemas.org import (
     CompanyIn,
     CompanyOut,
     CompanyParticularsIn,
+    CompanySealUploaded,
     JoinIn,
     JoinOut,
     MemberIn,
@@ -61,13 +62,13 @@ def update_company(path: CompanyPath, body: CompanyParticularsIn):
     return answer(CompanyOut.of(companies.update_particulars(actor_id(), path.company_id, body.model_dump())))
 
 
-@bp.put("/companies/<int:company_id>/seal", responses={200: CompanyOut},
+@bp.put("/companies/<int:company_id>/seal", responses={200: CompanySealUploaded},
         summary="登记企业电子印章（PNG；授权签署人签合同时可加盖，代替手写签名）")
 @login_required
 @raises("COMPANY_NOT_FOUND", "FORBIDDEN", "SIGNATURE_INVALID")
 def update_company_seal(path: CompanyPath, form: SealForm):
     png = form.seal.stream.read(SIGNATURE_MAX_BYTES + 1)
-    return answer(CompanyOut.of(parties.register_seal(actor_id(), path.company_id, png)))
+    return answer(CompanySealUploaded.of(parties.register_seal(actor_id(), path.company_id, png)))
 
 
 @bp.post("/projects", responses={201: ProjectOut}, summary="创建项目（创建者成为项目管理员）")

@@ -13,6 +13,8 @@ def register_commands(app: Flask) -> None:
     from commands.faces import faces_cli
     from commands.maintenance import maintenance_cli
     from commands.openapi import openapi_cli
+    from commands.privacy import privacy_cli
+    from commands.retention import retention_cli
 
     app.cli.add_command(attendance_cli)
     app.cli.add_command(audit_cli)
@@ -21,3 +23,5 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(maintenance_cli)
     app.cli.add_command(faces_cli)
     app.cli.add_command(companies_cli)
+    app.cli.add_command(retention_cli)
+    app.cli.add_command(privacy_cli)

@@ -4,6 +4,10 @@
 - ``GET  /sns/jscode2session?js_code=fake:<openid>`` that openid; any other code: errcode 40029
 - ``POST /wxa/business/getuserphonenumber {"code": "fake-phone:<number>"}``
 - ``POST /cgi-bin/message/subscribe/send``        recorded, listed by ``GET /__fake__/messages``
+- ``POST /cityservice/face/identify/getinfo {"verify_result": ...}`` (获取人脸核身结果):
+  ``fake-face:<id number>:<name>`` passed (identify_ret 0, the MD5s of that number and name);
+  ``fake-face-failed:<id number>:<name>`` not passed (identify_ret 10003); anything else errcode 84002
+  (expired), as WeChat answers an unknown or stale verify_result
 - ``POST /__fake__/mode {"mode": "ok" | "rate_limit" | "down"}`` steers every later answer
   (rate_limit: errcode 45011; down: HTTP 503 without JSON).
 
@@ -34,6 +38,23 @@ class FakeState:
 
 def session_key_for(openid: str) -> str:
     return hashlib.sha256(f"session:{openid}".encode()).hexdigest()[:24]
+
+
+def face_verify_result(id_number: str, name: str, *, passed: bool = True) -> str:
+    """The verify_result the mini-program would get from wx.startFacialRecognitionVerify."""
+    return f"{'fake-face' if passed else 'fake-face-failed'}:{id_number}:{name}"
+
+
+def face_identify_answer(verify_result: str) -> dict[str, Any]:
+    kind, _, rest = verify_result.partition(":")
+    number, _, name = rest.partition(":")
+    if kind not in ("fake-face", "fake-face-failed") or not number or not name:
+        return {"errcode": 84002, "errmsg": "user info expired"}
+    return {"errcode": 0, "errmsg": "ok", "identify_ret": 0 if kind == "fake-face" else 10003,
+            "identify_time": 1700000000, "validate_data": "", "openid": "fake", "user_id_key": "fake",
+            "finish_time": 1700000000, "check_alive_type": 4,
+            "id_card_number_md5": hashlib.md5(number.upper().encode()).hexdigest(),
+            "name_utf8_md5": hashlib.md5(name.encode("utf-8")).hexdigest()}
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -132,6 +153,8 @@ class Handler(BaseHTTPRequestHandler):
             number = code.split(":", 1)[1]
             self._send(200, {"errcode": 0, "errmsg": "ok", "phone_info": {
                 "phoneNumber": number, "purePhoneNumber": number, "countryCode": "86"}})
+        elif url.path == "/cityservice/face/identify/getinfo":
+            self._send(200, face_identify_answer(str(body.get("verify_result", ""))))
         elif url.path == "/cgi-bin/message/subscribe/send":
             with state.lock:
                 state.messages.append(body)

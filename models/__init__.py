@@ -29,6 +29,7 @@ from models.enrollment import EnrollmentDecision, EnrollmentRules, Training, Wor
 from models.face_approvals import FaceReenrollment  # noqa: E402, F401
 from models.faces import FaceChallenge, FaceCheck, FaceEvidence, FaceTemplate  # noqa: E402, F401
 from models.idempotency import IdempotencyRecord  # noqa: E402
+from models.identity import ClaimCode, IdentityVerification, ImpactAssessment  # noqa: E402, F401
 from models.invitations import Invitation  # noqa: E402
 from models.org import (  # noqa: E402
     Company,

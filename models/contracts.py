@@ -23,6 +23,7 @@ class ContractStatus(StrEnum):
     SIGNING = "signing"
     WORKER_SIGNED = "worker_signed"
     EMPLOYER_SIGNED = "employer_signed"
+    AWAITING_WITNESS = "awaiting_witness"  # signed by hand without a face check: the labour manager confirms
     SIGNED = "signed"
     TERMINATED = "terminated"  # 退场
 
@@ -94,6 +95,10 @@ class Contract(Base):
     signature_enc: Mapped[str | None] = mapped_column(MediumText)  # the handwritten name, PNG, encrypted
     signature_sha256: Mapped[str | None] = mapped_column(String(64))
     signed_at: Mapped[datetime | None]
+    # the worker's side without face processing: the labour manager saw them sign (never their own)
+    witnessed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    witnessed_at: Mapped[datetime | None]
+    witness_note: Mapped[str | None] = mapped_column(String(256))
     content_sha256: Mapped[str | None] = mapped_column(String(64))
     terminated_at: Mapped[datetime | None]
     termination_date: Mapped[date | None] = mapped_column(Date)

@@ -21,11 +21,13 @@ class WorkerProfile(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), unique=True)
     name_enc: Mapped[str] = mapped_column(Text)
     name_masked: Mapped[str] = mapped_column(String(64))
+    # 证件类型, the national platform's code (services/id_types.py); 01 居民身份证
+    id_type: Mapped[str] = mapped_column(String(4), default="01", server_default="01")
     id_number_enc: Mapped[str] = mapped_column(Text)
     id_number_masked: Mapped[str] = mapped_column(String(32))
     id_number_bidx: Mapped[str] = mapped_column(String(64), unique=True)
-    sex: Mapped[str] = mapped_column(String(8))  # male | female, derived from the ID number
-    birth_date_enc: Mapped[str] = mapped_column(Text)  # derived from the ID number
+    sex: Mapped[str] = mapped_column(String(8))  # male | female: from the number where it carries it
+    birth_date_enc: Mapped[str] = mapped_column(Text)  # from the number where it carries it, else typed
     birth_year: Mapped[int]  # kept in clear for age rules; the full date stays encrypted
     phone_enc: Mapped[str | None] = mapped_column(Text)
     phone_masked: Mapped[str | None] = mapped_column(String(32))

@@ -76,7 +76,8 @@ class Project(Base):
     # GCJ-02, as the mini-program's wx.getLocation({type: 'gcj02'}) reports it.
     geofence: Mapped[dict[str, Any]] = mapped_column(JSON)
     liveness_mode: Mapped[str] = mapped_column(String(16), default="passive")  # passive | challenge
-    # wage records are kept 3 years after the project is completed and its wages settled (条例 Art. 15)
+    # wage records are kept 3 years after the project is completed and its wages settled (条例 Art. 15);
+    # the retention table (services/retention) runs from them too
     completed_on: Mapped[date | None] = mapped_column(Date)
     wages_settled_on: Mapped[date | None] = mapped_column(Date)
     # 项目编码 on the national platform, from the project's registration; entered by the project admin

@@ -9,11 +9,11 @@ from flask_openapi3 import FileStorage
 from pydantic import BaseModel, Field, model_validator
 
 from models import Contract, ContractAmendment
-from schemas.common import Accepted, FromRow, Strict
+from schemas.common import Accepted, FromRow, Strict, UploadAnswer
 from services.contracts.model_text import LABOUR_CLAUSES
 from services.contracts.templates import PLACEHOLDERS, REQUIRED_PLACEHOLDERS, TemplateTerms
 
-Status = Literal["unsigned", "signing", "worker_signed", "employer_signed", "signed", "terminated"]
+Status = Literal["unsigned", "signing", "awaiting_witness", "worker_signed", "employer_signed", "signed", "terminated"]
 WageType = Literal["day", "piece", "month"]
 Kind = Literal["labour_contract", "service_agreement"]
 KindReason = Literal["retirement_age", "pension"]
@@ -120,6 +120,8 @@ class ContractOut(BaseModel):
     employer_sign_method: Literal["handwritten", "seal"] | None = Field(
         description="用人单位签署方式：handwritten 授权签署人手写签名 / seal 电子印章")
     signed_at: dt.datetime | None = Field(description="双方签署完毕（合同生效）时间")
+    witnessed_by: int | None = Field(description="不使用人脸核验时见证工人签名的劳资专管员 user id")
+    witnessed_at: dt.datetime | None
     content_sha256: str | None = Field(description="签署后内容的 SHA-256，已记入审计链")
     termination_date: dt.date | None
     termination_reason: str | None
@@ -129,7 +131,7 @@ class ContractOut(BaseModel):
 
     @classmethod
     def of(cls, c: Contract, text: str, signature_url: str | None = None) -> ContractOut:
-        return cls.model_validate({**{k: getattr(c, k) for k in cls.model_fields if k not in ("text", "signature_url")},
+        return cls.model_validate({**{k: getattr(c, k) for k in ContractOut.model_fields if k not in ("text", "signature_url")},
                                    "text": text, "signature_url": signature_url})
 
 
@@ -143,23 +145,23 @@ class SignForm(BaseModel):
                                       description="先 POST /faces/checks（kind=contract、project_id）得到的 check_id；"
                                       "小程序用这种两步方式（每次只传一个文件）")
     photo: list[FileStorage] = Field(default_factory=list, description="（非小程序客户端）自拍与签名一起上传："
-                                            "被动活体 1 张；项目要求动作验证时 2–3 张。不能与 face_check_id 同时给出")
+                                            "被动活体 1 张；项目要求动作验证时 2–3 张。不能与 face_check_id 同时给出。"
+                                            "既不传自拍也不传 face_check_id 即为非人脸方式：合同进入 awaiting_witness，"
+                                            "由劳资专管员见证（POST /contracts/{id}/witness）")
     challenge_nonce: str | None = Field(default=None, max_length=64, description="与 photo 一起上传、动作验证时必填")
 
     @model_validator(mode="after")
     def _one_selfie(self) -> SignForm:
         if self.face_check_id is not None and self.photo:
             raise ValueError("face_check_id 与 photo 只能给出一个")
-        if self.face_check_id is None and not self.photo:
-            raise ValueError("请先上传签约自拍（POST /faces/checks，kind=contract），再带 face_check_id 签署")
         return self
 
 
 class SignAccepted(Accepted):
-    face_check_id: int
-    status: Literal["signing", "worker_signed", "signed"] = Field(
-        description="signing：核验中，轮询 poll_url；worker_signed：自拍已通过核验，工人已签、待用人单位签署；"
-                    "signed：双方均已签署，合同生效")
+    face_check_id: int | None = Field(description="人脸核验 id；非人脸方式为 null")
+    status: Literal["signing", "awaiting_witness", "worker_signed", "signed"] = Field(
+        description="signing：核验中，轮询 poll_url；awaiting_witness：已手写签名（非人脸方式），等待劳资专管员见证；"
+                    "worker_signed：工人已签、待用人单位签署；signed：双方均已签署，合同生效")
 
 
 class EmployerSignForm(BaseModel):
@@ -186,6 +188,11 @@ class SkippedOut(BaseModel):
 class BatchSignedOut(BaseModel):
     signed: list[ContractSummary]
     skipped: list[SkippedOut]
+
+
+class WitnessIn(Strict):
+    note: str = Field(min_length=2, max_length=256, title="见证说明",
+                      description="如“工人本人在项目部当面手写签名，已核对身份证”")
 
 
 class TerminateIn(Strict):
@@ -224,7 +231,7 @@ class AmendmentOut(BaseModel):
 
     @classmethod
     def of(cls, a: ContractAmendment, text: str) -> AmendmentOut:
-        return cls.model_validate({**{k: getattr(a, k) for k in cls.model_fields if k != "text"}, "text": text})
+        return cls.model_validate({**{k: getattr(a, k) for k in AmendmentOut.model_fields if k != "text"}, "text": text})
 
 
 class AmendmentSummary(FromRow):
@@ -241,3 +248,15 @@ class AmendmentSummary(FromRow):
 
 class AmendmentList(BaseModel):
     items: list[AmendmentSummary]
+
+
+class ContractSignedOut(ContractOut, UploadAnswer):
+    """A contract after a signature upload (employer-sign): the contract plus what wx.uploadFile cannot read."""
+
+
+class BatchSignedUploadOut(BatchSignedOut, UploadAnswer):
+    """The batch employer signature's answer plus what wx.uploadFile cannot read."""
+
+
+class AmendmentSignedOut(AmendmentOut, UploadAnswer):
+    """A 变更协议 after a signature upload, plus what wx.uploadFile cannot read."""

@@ -7,13 +7,14 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from models import Training, WorkerProfile
+from models import IdentityVerification, Training, WorkerProfile
 from schemas.common import FromRow, ListQuery, Strict
 from services.enrollment.gate import Gate
 from services.enrollment.join import JoinPreview
 from services.enrollment.profile import platform_missing
 from services.enrollment.review import Application
 from services.enrollment.training import LevelHours
+from services.id_types import CODES, RESIDENT_ID
 
 Level = Literal["company", "project", "team"]
 Id = Field(ge=1, le=2**53)
@@ -65,6 +66,15 @@ class TradeList(BaseModel):
     items: list[TradeOut]
 
 
+class IdTypeOut(BaseModel):
+    code: str = Field(description="全国建筑工人管理服务信息平台的证件类型代码，提交实名信息时用作 id_type")
+    name: str
+
+
+class IdTypeList(BaseModel):
+    items: list[IdTypeOut]
+
+
 class DictionaryPath(BaseModel):
     name: Literal["work_type", "work_role", "nation", "culture_level_type", "politics_type", "unit", "direction",
                   "entry_exit_type", "bank_code"] = Field(description="代码表名称")
@@ -90,9 +100,17 @@ class EmergencyContactIn(Strict):
                                      description="如 配偶、父亲、子女、朋友")
 
 
+IdTypeCode = Literal[CODES]  # type: ignore[valid-type]
+
+
 class ProfileIn(Strict):
-    name: str = Field(min_length=2, max_length=30, description="姓名（与身份证一致）")
-    id_number: str = Field(min_length=15, max_length=20, description="居民身份证号（18位）")
+    name: str = Field(min_length=2, max_length=30, description="姓名（与证件一致）")
+    id_type: IdTypeCode = Field(default=RESIDENT_ID, title="证件类型",
+                                description="证件类型代码，取自 GET /api/v1/id-types；默认 01 居民身份证")
+    id_number: str = Field(min_length=5, max_length=20, title="证件号码", description="证件号码，按证件类型校验")
+    birth_date: dt.date | None = Field(default=None, title="出生日期",
+                                       description="证件号码不含出生日期时必填（通行证、护照等）")
+    sex: Literal["male", "female"] | None = Field(default=None, title="性别", description="证件号码不含性别时必填")
     phone: str | None = Field(default=None, min_length=5, max_length=20,
                               description="手机号；不填则使用已绑定的微信手机号")
     bank_card: str | None = Field(default=None, min_length=12, max_length=23,
@@ -122,9 +140,10 @@ class ProfileIn(Strict):
 class ProfileOut(FromRow):
     user_id: int
     name_masked: str = Field(description="脱敏姓名，如 张*")
+    id_type: str = Field(description="证件类型代码（GET /api/v1/id-types）")
     id_number_masked: str = Field(description="脱敏身份证号，如 1101**********1234")
-    sex: Literal["male", "female"] = Field(description="由身份证号推出")
-    birth_year: int = Field(description="由身份证号推出")
+    sex: Literal["male", "female"] = Field(description="由证件号码推出，或填写")
+    birth_year: int = Field(description="由证件号码推出，或填写")
     phone_masked: str | None
     bank_card_last4: str | None
     bank_name: str | None
@@ -149,6 +168,19 @@ class ProfileOut(FromRow):
         return cls.model_validate(row).model_copy(update={"platform_missing": platform_missing(row)})
 
 
+def identity_out(v: IdentityVerification | None) -> IdentityOut | None:
+    return None if v is None else IdentityOut(method=v.method, verified_at=v.created_at,  # type: ignore[arg-type]
+                                              verified_by=v.verified_by)
+
+
+class ProfileWithIdentity(ProfileOut):
+    identity: IdentityOut | None = Field(description="身份核验方式与时间；null 表示尚未核验")
+
+    @classmethod
+    def of(cls, profile: WorkerProfile, verification: IdentityVerification | None) -> ProfileWithIdentity:
+        return cls.model_validate({**ProfileOut.of(profile).model_dump(), "identity": identity_out(verification)})
+
+
 class WorkerPath(BaseModel):
     project_id: int = Id
     user_id: int = Id
@@ -159,7 +191,17 @@ class EnrollmentListQuery(ListQuery):
         default=None, title="报名状态", description="pending 待审核 / active 已通过 / rejected 已驳回 / left 已退场；不传为全部")
 
 
+class IdentityOut(BaseModel):
+    method: Literal["wechat_face", "on_site"] = Field(description="wechat_face 微信人脸核身 / on_site 劳资专管员现场核验")
+    verified_at: dt.datetime
+    verified_by: int | None = Field(description="现场核验的劳资专管员 user id")
+
+
 class CompletenessOut(BaseModel):
+    identity: IdentityOut | None = Field(description="身份核验（方式与时间）；null 表示尚未核验，审核时缺 identity")
+    path: Literal["face", "non_face"] = Field(
+        description="face：人脸方式（需人脸录入与四项授权）；non_face：非人脸方式（现场核验身份，不需人脸录入、"
+                    "人脸与位置授权）")
     profile: bool
     profile_missing: list[str]
     consents: bool
@@ -200,6 +242,7 @@ class EnrollmentOut(BaseModel):
             status=a.membership.status,  # type: ignore[arg-type]
             reject_reason=a.reject_reason, created_at=a.membership.created_at,
             completeness=CompletenessOut(
+                identity=identity_out(c.identity), path=c.path,  # type: ignore[arg-type]
                 profile=not c.profile_missing, profile_missing=c.profile_missing, consents=not c.consents_missing,
                 consents_missing=c.consents_missing, face_enrolled=c.face_enrolled, team=c.team_chosen,
                 flags=c.flags, missing=c.missing),
@@ -287,8 +330,12 @@ class GateReason(BaseModel):
 class GateOut(BaseModel):
     may_clock_in: bool
     reasons: list[GateReason]
+    path: Literal["face", "non_face"] = Field(
+        description="face：自拍打卡；non_face：不使用人脸识别，由班组长见证打卡（may_clock_in 为 true 时去找班组长）")
+    path_hint: str = Field(description="给工人看的说明：当前方式以及如何切换")
 
     @classmethod
     def of(cls, gate: Gate) -> GateOut:
         return cls(may_clock_in=gate.may_clock_in, reasons=[GateReason(code=r.code, message=r.message)
-                                                             for r in gate.reasons])
+                                                             for r in gate.reasons],
+                   path=gate.path, path_hint=gate.path_hint)  # type: ignore[arg-type]

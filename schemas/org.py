@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, Field
 
 from models import Company, Membership, Project, ProjectCompany, User
-from schemas.common import FromRow, Listed, Strict
+from schemas.common import FromRow, Listed, Strict, UploadAnswer
 from services.geo import MAX_POLYGON_POINTS, MAX_RADIUS_M, MIN_RADIUS_M
 
 Name = Annotated[str, Field(min_length=1, max_length=64)]
@@ -200,3 +200,7 @@ class JoinOut(BaseModel):
     def of(cls, m: Membership, project: Project) -> JoinOut:
         return cls(membership_id=m.id, project_id=project.id, project_name=project.name, team_id=m.team_id,
                    status=m.status)
+
+
+class CompanySealUploaded(CompanyOut, UploadAnswer):
+    """The company after its e-seal upload, plus what wx.uploadFile cannot read."""

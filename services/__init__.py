@@ -10,7 +10,8 @@ import importlib
 # (they build the app too) know every handler before a check finishes.
 HANDOVER_MODULES: tuple[str, ...] = ("services.contracts.signing", "services.contracts.amendments",
                                       "services.attendance.clocks",
-                                      "services.oversight.blacklist")  # the entry gate's blacklist hook
+                                      "services.oversight.blacklist",  # the entry gate's blacklist hook
+                                      "services.identity.paths")  # the gate's non-face path
 
 
 def register_handlers() -> None:

@@ -62,6 +62,10 @@ class Action(StrEnum):
     PAYROLL_LINES = "payroll.lines"  # the lines with names and amounts, the wage sheet
     PAYROLL_STATUS = "payroll.status"  # status and totals only (supervisor, owner)
     PIECE_WORK_ENTER = "payroll.piece_work"
+    # the labour manager in person: checks the card, enrolls a worker without a phone, records paper
+    # consents, sees the card photo, witnesses a signature without face check (never for themselves)
+    IDENTITY_VERIFY = "identity.verify"
+    CONTRACT_WITNESS = "contract.witness"
 
 
 class Reach(StrEnum):
@@ -131,6 +135,8 @@ POLICY: dict[Action, dict[Role, Reach]] = {
                            R.SUBCONTRACTOR_CLERK: Reach.COMPANY},
     Action.PAYROLL_STATUS: {**OVERSIGHT, R.SUBCONTRACTOR_CLERK: Reach.COMPANY},
     Action.PIECE_WORK_ENTER: {R.LABOUR_MANAGER: Reach.PROJECT, R.TEAM_LEADER: Reach.TEAM},
+    Action.IDENTITY_VERIFY: {R.LABOUR_MANAGER: Reach.PROJECT},
+    Action.CONTRACT_WITNESS: {R.LABOUR_MANAGER: Reach.PROJECT},
 }
 
 

@@ -18,6 +18,7 @@ from services.days import business_day
 from services.enrollment import profile, review, rules, training
 from services.faces.checks import start_face_check
 from services.faces.weights import shared_dir
+from services.identity.verification import verify_on_site
 from services.platform_push.dictionaries import DEMO_PROFILE
 
 COMPANY_NAME = "深圳示例建设集团"
@@ -196,6 +197,7 @@ def sign_demo_contract(ids: DemoIds) -> list[int]:
     if membership is None or membership.status != "pending" or photo is None:
         return []
     labour = _user("demo-payroll", "李劳资")
+    verify_on_site(labour.id, ids.project_id, user.id, note="核对身份证原件，人证一致")
     review.approve(labour.id, membership.id)
     for level, hours in rules.DEFAULTS.training_hours.items():
         training.record_training(labour.id, ids.project_id, user.id, level=level, hours=hours,

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from services.error_codes_contracts import CONTRACT_PARTY_CODES
+from services.identity.codes import IDENTITY_CODES
 
 Retry = Literal["never", "fix", "same_key", "new_key", "login", "restart"]
 
@@ -217,28 +218,7 @@ CATALOGUE: dict[str, ErrorCode] = _codes(
       "enrollment"),
     E("TRAINING_DATE_IN_FUTURE", 422, "培训日期不能晚于今天", "date 晚于今天（北京时间）", "修改日期后再提交", "fix",
       "enrollment"),
-    # ---- contracts (issue 16)
-    E("TEMPLATE_INVALID", 422, "合同模板中的花括号不成对", "正文里的 { } 不成对", "修改正文后再提交", "fix", "contracts"),
-    E("TEMPLATE_PLACEHOLDERS_INVALID", 422, "合同模板的占位符不正确",
-      "用了未知占位符或缺少必需占位符（details.unknown / missing / allowed）", "按 details 修改正文", "fix", "contracts"),
-    E("WAGE_AMOUNT_REQUIRED", 422, "计件或计月工资须填写金额", "wage_type 为 piece / month 但没有 wage_amount_fen",
-      "填写金额（分）", "fix", "contracts"),
-    E("CONTRACT_NOT_FOUND", 404, "合同不存在", "合同不存在，或不是本人的 / 无权查看", "刷新合同列表", "never", "contracts"),
-    E("CONTRACT_ALREADY_SIGNED", 409, "合同已签署，不能修改", "合同已签署或已解除（details.status）", "刷新合同状态",
-      "never", "contracts"),
-    E("CONTRACT_SIGNING_IN_PROGRESS", 409, "正在核验签约人脸，请稍候查看结果", "上一次签署的人脸核验尚未出结果",
-      "轮询上次返回的 poll_url", "never", "contracts"),
-    E("CONTRACT_TERMINATED", 409, "合同已解除", "合同已解除，不能再次解除", "刷新合同状态", "never", "contracts"),
-    E("TERMINATION_DATE_INVALID", 422, "解除日期不能早于合同开始日期", "date 早于合同开始日期", "修改日期后再提交", "fix",
-      "contracts"),
-    E("FACE_CHECK_NOT_PASSED", 422, "签约自拍未通过核验，请重新拍照",
-      "face_check_id 的核验未通过（failed / error；details.status、details.reason_code）", "重新拍签约自拍，用新的 check_id 再签署",
-      "new_key", "contracts"),
-    E("SIGNATURE_INVALID", 422, "签名图片无效，请重新手写签名", "signature 不是 PNG、过大（>512 KB）或尺寸不合理",
-      "让工人重新手写签名，用 canvas 导出 PNG", "new_key", "contracts"),
-    E("PDF_FONT_MISSING", 503, "合同 PDF 暂不可用，请联系管理员", "服务器缺少中文字体（fonts-wqy-zenhei）",
-      "稍后重试并联系管理员", "never", "contracts"),
-    # ---- contracts: both parties, clauses, kinds, supplementary agreements (issue 26; kept beside, as data)
+    # ---- contracts (issues 16, 24, 26): rows in services/error_codes_contracts.py
     *(E(*entry) for entry in CONTRACT_PARTY_CODES),
     # ---- attendance
     E("CLOCK_SKEW", 422, "手机时间与北京时间相差过大，请校准手机时间后重试", "taken_at 比服务器时间晚 5 分钟以上",
@@ -273,6 +253,8 @@ CATALOGUE: dict[str, ErrorCode] = _codes(
       "重新获取含该链接的数据（如刷新考勤日或合同详情）后再显示图片", "never"),
     E("EVIDENCE_NOT_AVAILABLE", 404, "考勤照片已过保留期或不存在", "照片已按保留期删除，或是见证打卡", "不要重试", "never",
       "attendance"),
+    # ---- identity, on-site enrollment, the non-face path (issue 27): rows in services/identity/codes.py
+    *(E(*row) for row in IDENTITY_CODES),
     # ---- payroll (issue 18)
     E("PAYROLL_NOT_FOUND", 404, "工资表不存在", "工资表 id 不存在", "刷新工资表列表", "never", "payroll"),
     E("PAYROLL_NOT_DRAFT", 409, "该工资表已提交或已审批，不能修改",

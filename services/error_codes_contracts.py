@@ -1,9 +1,29 @@
-"""Error codes of the two-party contracts (issue 26), as data: services/error_codes.py puts them in its
-catalogue (same fields as its ErrorCode: code, status, message, when, what to do, retry, area)."""
+"""Error codes of the contracts area, as data: services/error_codes.py puts them in its catalogue (same
+fields as its ErrorCode: code, status, message, when, what to do, retry, area)."""
 
 from __future__ import annotations
 
 CONTRACT_PARTY_CODES: tuple[tuple[str, int, str, str, str, str, str], ...] = (
+    ("TEMPLATE_INVALID", 422, "合同模板中的花括号不成对", "正文里的 { } 不成对", "修改正文后再提交", "fix", "contracts"),
+    ("TEMPLATE_PLACEHOLDERS_INVALID", 422, "合同模板的占位符不正确",
+      "用了未知占位符或缺少必需占位符（details.unknown / missing / allowed）", "按 details 修改正文", "fix", "contracts"),
+    ("WAGE_AMOUNT_REQUIRED", 422, "计件或计月工资须填写金额", "wage_type 为 piece / month 但没有 wage_amount_fen",
+      "填写金额（分）", "fix", "contracts"),
+    ("CONTRACT_NOT_FOUND", 404, "合同不存在", "合同不存在，或不是本人的 / 无权查看", "刷新合同列表", "never", "contracts"),
+    ("CONTRACT_ALREADY_SIGNED", 409, "合同已签署，不能修改", "合同已签署或已解除（details.status）", "刷新合同状态",
+      "never", "contracts"),
+    ("CONTRACT_SIGNING_IN_PROGRESS", 409, "正在核验签约人脸，请稍候查看结果", "上一次签署的人脸核验尚未出结果",
+      "轮询上次返回的 poll_url", "never", "contracts"),
+    ("CONTRACT_TERMINATED", 409, "合同已解除", "合同已解除，不能再次解除", "刷新合同状态", "never", "contracts"),
+    ("TERMINATION_DATE_INVALID", 422, "解除日期不能早于合同开始日期", "date 早于合同开始日期", "修改日期后再提交", "fix",
+      "contracts"),
+    ("FACE_CHECK_NOT_PASSED", 422, "签约自拍未通过核验，请重新拍照",
+      "face_check_id 的核验未通过（failed / error；details.status、details.reason_code）", "重新拍签约自拍，用新的 check_id 再签署",
+      "new_key", "contracts"),
+    ("SIGNATURE_INVALID", 422, "签名图片无效，请重新手写签名", "signature 不是 PNG、过大（>512 KB）或尺寸不合理",
+      "让工人重新手写签名，用 canvas 导出 PNG", "new_key", "contracts"),
+    ("PDF_FONT_MISSING", 503, "合同 PDF 暂不可用，请联系管理员", "服务器缺少中文字体（fonts-wqy-zenhei）",
+      "稍后重试并联系管理员", "never", "contracts"),
     ("TEMPLATE_CLAUSES_MISSING", 422, "合同模板缺少必备条款",
       "正文缺少《劳动合同法》第十七条要求的条款标题，或顺序与示范文本不符（details.missing_clauses）",
       "按示范文本顺序补齐 details.missing_clauses 列出的条款", "fix", "contracts"),

@@ -117,6 +117,7 @@ def get_project(actor_id: int, project_id: int, action: Action = Action.PROJECT_
 
 def update_project(actor_id: int, project_id: int, changes: dict[str, Any]) -> Project:
     project = get_project(actor_id, project_id, Action.PROJECT_UPDATE)
+    # completed_on / wages_settled_on start the retention periods (services/retention/policy.py)
     for key in ("name", "address", "wage_account_bank", "liveness_mode", "completed_on", "wages_settled_on"):
         if changes.get(key) is not None:
             setattr(project, key, changes[key].strip() if isinstance(changes[key], str) else changes[key])

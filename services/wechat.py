@@ -1,4 +1,4 @@
-"""WeChat calls (login, phone number, subscribe messages), WeChat's failures as domain errors.
+"""WeChat calls (login, phone number, subscribe messages, 人脸核身 results), WeChat's failures as domain errors.
 
 The client itself (API base, token storage) is infrastructure: infra/wechat.py.
 """
@@ -13,7 +13,7 @@ from wechatpy.exceptions import APILimitedException, WeChatClientException
 
 from infra.wechat import SiteRollWeChatClient
 from infra.wechat import client as wechat_client
-from services.errors import BadRequest, ServiceUnavailable, TooManyRequests
+from services.errors import BadRequest, ServiceUnavailable, TooManyRequests, Unprocessable
 
 log = logging.getLogger(__name__)
 
@@ -72,3 +72,24 @@ def phone_number(code: str) -> str:
 
 def send_subscribe_message(openid: str, template_id: str, data: dict[str, Any], page: str | None = None) -> None:
     _call(client().wxa.send_subscribe_message, openid, template_id, data, page, invalid_code="WECHAT_ERROR")
+
+
+# 84001 invalid verify_result, 84002 expired, 84003 not found, 84004 incomplete (获取人脸核身结果)
+FACE_RESULT_UNUSABLE = (84001, 84002, 84003, 84004)
+
+
+def face_identify_info(verify_result: str) -> dict[str, Any]:
+    """WeChat's 获取人脸核身结果 (``cityservice/face/identify/getinfo``) for a mini-program's
+    ``wx.startFacialRecognitionVerify`` result. ``identify_ret`` 0 is a passed check; the answer
+    carries the MD5 of the ID number and of the UTF-8 name that were checked, never the clear values."""
+    c = client()
+
+    def ask() -> Any:
+        try:
+            return c.post(c.api_root + "cityservice/face/identify/getinfo", data={"verify_result": verify_result})
+        except WeChatClientException as exc:
+            if exc.errcode in FACE_RESULT_UNUSABLE:
+                raise Unprocessable("IDENTITY_RESULT_INVALID", details={"errcode": exc.errcode}) from exc
+            raise
+
+    return _call(ask, invalid_code="IDENTITY_RESULT_INVALID")

@@ -73,7 +73,7 @@ def test_cron_schedule_names_real_jobs():
     scheduler.load_config_from_file(str(ROOT / "workers" / "cron.py"))
     scheduled = {job.name: job for job in scheduler.get_jobs()}
     assert set(scheduled) == {"purge-face-evidence", "fail-stale-face-checks", "purge-idempotency-keys",
-                              "sweep-waiting-clocks", "refresh-warnings", "push-outbox"}
+                              "sweep-waiting-clocks", "refresh-warnings", "push-outbox", "apply-retention"}
     assert all(resolve(job.func_name) is job.func for job in scheduled.values())
 
 

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from services import idempotency
 from services.faces import retention
+from services.retention.job import apply_retention
 from services.settings import settings
 from workers import commits
 
@@ -23,3 +24,9 @@ def fail_stale_face_checks(minutes: int = 30) -> int:
 @commits
 def purge_idempotency_keys() -> int:
     return idempotency.purge_expired(settings().idempotency_ttl_seconds)
+
+
+@commits
+def apply_retention_job() -> dict[str, int]:
+    """The retention table's daily run (services/retention): deletes what is due, audited."""
+    return apply_retention()

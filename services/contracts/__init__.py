@@ -5,7 +5,7 @@
 - templates.py: the project's template and ``validate_template`` (every template rule in one place)
 - lifecycle.py: the parties, the kind of agreement (retirement.py: the official 2024 retirement schedule), generation,
   reads, the content hash, termination
-- signing.py: the worker's signature (handwritten + face check); parties.py: the employer's signatory, one or a batch;
+- signing.py: the worker's signature (handwritten + face check); witness.py: the non-face way (a witness); parties.py: the employer's signatory, one or a batch;
   status.py: unsigned → worker_signed / employer_signed → signed, the seal
 - amendments.py: 变更协议; hazards.py: the trade's occupational hazards; pdf.py; demo.py
 """
@@ -21,3 +21,4 @@ from services.contracts.lifecycle import (  # noqa: F401
     terminate,
 )
 from services.contracts.signing import sign_contract, sign_with_face_check  # noqa: F401
+from services.contracts.witness import sign_by_hand, witness  # noqa: F401

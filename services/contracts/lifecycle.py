@@ -220,8 +220,10 @@ def signature_image(actor_id: int, contract_id: int) -> bytes:
 def content_hash(contract: Contract) -> str:
     """SHA-256 of what both parties signed: the text, the terms, each signature and its time."""
     body = pii.decrypt_str(contract.body_enc, context=_context(contract.id, "body"))
+    witnessed = {"witnessed_by": contract.witnessed_by, "witness_note": contract.witness_note} \
+        if contract.witnessed_by is not None else {}  # absent for face-checked ones: their seals stay valid
     content = {
-        "contract_id": contract.id, "project_id": contract.project_id, "user_id": contract.user_id,
+        **witnessed, "contract_id": contract.id, "project_id": contract.project_id, "user_id": contract.user_id,
         "title": contract.title, "body": body, "employer_name": contract.employer_name,
         "wage_type": contract.wage_type, "wage_amount_fen": contract.wage_amount_fen, "pay_day": contract.pay_day,
         "term_start": contract.term_start.isoformat(),

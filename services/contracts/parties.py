@@ -20,7 +20,7 @@ from services import audit, pii
 from services.authz import Action, authorize
 from services.companies import seal_png, set_seal
 from services.contracts.lifecycle import _context, content_hash, signs_for
-from services.contracts.signing import _check_signature
+from services.contracts.signing import check_signature
 from services.contracts.status import Signable, settle_status
 from services.errors import Conflict, Forbidden, NotFound, Unprocessable
 
@@ -58,13 +58,13 @@ def employer_mark(company_id: int, signature: bytes | None, use_seal: bool) -> M
         if png is None:
             raise Unprocessable("COMPANY_SEAL_MISSING", details={"company_id": company_id})
         return Mark(png, "seal")
-    _check_signature(signature or b"")
+    check_signature(signature or b"")
     return Mark(signature or b"", "handwritten")
 
 
 def register_seal(actor_id: int, company_id: int, png: bytes) -> Company:
     """The company's e-seal image, checked as a signature PNG is."""
-    _check_signature(png)
+    check_signature(png)
     return set_seal(actor_id, company_id, png)
 
 

@@ -33,7 +33,7 @@ PURPOSE = "contract"  # face checks started here carry purpose "contract", purpo
 FACE_CHECK_WINDOW = timedelta(minutes=10)
 
 
-def _check_signature(png: bytes) -> None:
+def check_signature(png: bytes) -> None:
     bad = Unprocessable("SIGNATURE_INVALID", details={
         "fields": [{"loc": "signature", "type": "signature_invalid", "msg": "需为 PNG 图片"}]})
     if not png.startswith(PNG_MAGIC) or len(png) > SIGNATURE_MAX_BYTES:
@@ -52,7 +52,7 @@ def sign_contract(actor_id: int, contract_id: int, signature: bytes, frames: lis
                   challenge_nonce: str | None = None) -> FaceCheck:
     """Signature and selfie in one request: store the signature and start the contract face check."""
     contract = _signable(actor_id, contract_id)
-    _check_signature(signature)
+    check_signature(signature)
     check = start_face_check(actor_id, FaceCheckKind.CONTRACT.value, frames, project_id=contract.project_id,
                              challenge_nonce=challenge_nonce, purpose=PURPOSE, purpose_id=contract.id)
     _begin_signing(actor_id, contract, signature, check)
@@ -67,7 +67,7 @@ def sign_with_face_check(actor_id: int, contract_id: int, signature: bytes, face
     ``signing`` until the face job hands the result over; passed already: signed now.
     """
     contract = _signable(actor_id, contract_id)
-    _check_signature(signature)
+    check_signature(signature)
     check = db.session.get(FaceCheck, face_check_id, with_for_update=True, populate_existing=True)
     if check is None or check.user_id != actor_id:
         raise NotFound("FACE_CHECK_NOT_FOUND")

@@ -43,12 +43,26 @@ class Reason:
 class Gate:
     may_clock_in: bool
     reasons: list[Reason] = field(default_factory=list)
+    path: str = "face"  # face | non_face (services/identity/paths.py)
+
+    @property
+    def path_hint(self) -> str:
+        return PATH_HINTS[self.path]
 
 
 # fn(user_id, project_id, on_day) -> reasons to refuse (e.g. BLACKLISTED); filled by the oversight area
 EXTRA_CHECKS: list[Callable[[int, int, date], list[Reason]]] = []
 # fn(user_id, project_id, on_day) -> True when the worker may clock in without face processing
+# (services/identity/paths.py: an identity verified in person); the clock is then the witnessed one
 NON_FACE_ALTERNATIVES: list[Callable[[int, int, date], bool]] = []
+
+# what the worker's app says of each path and how to switch (services/identity/paths.py)
+PATH_HINTS = {
+    "face": "您使用人脸识别方式：手机自拍打卡、自拍签约。如不愿使用人脸识别，可撤回人脸识别授权，"
+            "改为劳资专管员现场核验身份、见证签约，班组长见证考勤。",
+    "non_face": "您使用非人脸方式：身份由劳资专管员现场核验，合同手写签名并由劳资专管员见证，考勤由班组长现场见证。"
+                "如需改用手机自拍打卡，请同意人脸识别授权和位置信息授权并录入人脸。",
+}
 
 MESSAGES = {
     "NOT_IN_PROJECT": "您尚未加入该项目，请扫描项目码报名",
@@ -183,14 +197,16 @@ def decide_gate(facts: Facts, user_id: int, project_id: int, on_day: date) -> Ga
     reasons = _contract_reasons(facts, on_day)
     if (shortfall := shortfall_message(facts.training)) is not None:
         reasons.append(_reason("TRAINING_INCOMPLETE", shortfall))
-    if not _consented(facts, "biometric") and not any(
-            alt(user_id, project_id, on_day) for alt in NON_FACE_ALTERNATIVES):
+    # the non-face path: the witnessed clock, which needs neither face nor the worker's location
+    non_face = not _consented(facts, "biometric") and any(
+        alt(user_id, project_id, on_day) for alt in NON_FACE_ALTERNATIVES)
+    if not _consented(facts, "biometric") and not non_face:
         reasons.append(_reason("CONSENT_BIOMETRIC_MISSING"))
-    if not _consented(facts, "location"):
+    if not _consented(facts, "location") and not non_face:
         reasons.append(_reason("CONSENT_LOCATION_MISSING"))
     for check in EXTRA_CHECKS:
         reasons.extend(check(user_id, project_id, on_day))
-    return Gate(not reasons, reasons)
+    return Gate(not reasons, reasons, "non_face" if non_face else "face")
 
 
 def entry_gate(user_id: int, project_id: int, on_day: date) -> Gate:

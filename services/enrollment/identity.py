@@ -1,4 +1,4 @@
-"""Checks on what a worker types in: ID number, phone, bank card, age. Pure functions, no database.
+"""Checks on what a worker types in: ID document and number, phone, bank card, age. Pure functions, no database.
 
 Each failure is a FieldProblem (field, type, Chinese message); the profile use case collects
 them so one 422 names every bad field.
@@ -11,9 +11,9 @@ from datetime import date
 
 import phonenumbers
 from stdnum import luhn
-from stdnum.cn import ric
-from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength
 from stdnum.exceptions import ValidationError as StdnumError
+
+from services.id_types import RESIDENT_ID, InvalidIdNumber, parse_number
 
 MIN_AGE = 16  # 《劳动法》第十五条: no one under 16 may be employed
 MIN_SITE_AGE = 18  # minors may not do construction-site work (未成年工禁忌劳动)
@@ -39,30 +39,24 @@ class IdentityNumber:
     sex: str  # male | female
 
 
-def parse_id_number(value: str, *, today: date) -> IdentityNumber:
-    """Checksum, birth date and region of a 居民身份证号; sex and birth date derived from it."""
-    def bad(kind: str, message: str) -> InvalidField:
-        return InvalidField(FieldProblem("id_number", kind, message))
-
-    number = ric.compact(value)
+def parse_id_number(value: str, *, today: date, id_type: str = RESIDENT_ID, birth_date: date | None = None,
+                    sex: str | None = None) -> IdentityNumber:
+    """The number checked by its document's own rule (services/id_types.py); birth date and sex from
+    the number where it carries them, else the typed ones (then required)."""
     try:
-        ric.validate(number)
-    except (InvalidLength, InvalidFormat) as exc:
-        raise bad("id_format", "身份证号应为18位（最后一位可为X）") from exc
-    except InvalidChecksum as exc:
-        raise bad("id_checksum", "身份证号校验位错误，请核对") from exc
-    except InvalidComponent as exc:
-        try:
-            ric.get_birth_date(number)
-        except InvalidComponent:
-            raise bad("id_birth_date", "身份证号中的出生日期不存在") from exc
-        raise bad("id_region", "身份证号中的地区码不存在") from exc
-    except StdnumError as exc:
-        raise bad("id_format", "身份证号格式不正确") from exc
-    born = ric.get_birth_date(number)
+        parsed = parse_number(id_type, value, today)
+    except InvalidIdNumber as exc:
+        raise InvalidField(FieldProblem("id_type" if exc.kind == "id_type_unknown" else "id_number",
+                                        exc.kind, str(exc))) from exc
+    born = parsed.birth_date or birth_date
+    if born is None:
+        raise InvalidField(FieldProblem("birth_date", "missing", "该证件号码不含出生日期，请填写出生日期"))
     if born > today or born.year < today.year - 120:
-        raise bad("id_birth_date", "身份证号中的出生日期不存在")
-    return IdentityNumber(number, born, "male" if int(number[16]) % 2 else "female")
+        raise InvalidField(FieldProblem("birth_date", "id_birth_date", "出生日期不正确"))
+    holder_sex = parsed.sex or sex
+    if holder_sex not in ("male", "female"):
+        raise InvalidField(FieldProblem("sex", "missing", "该证件号码不含性别，请选择性别"))
+    return IdentityNumber(parsed.number, born, holder_sex)
 
 
 def age_on(born: date, day: date) -> int:

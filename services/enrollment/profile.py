@@ -18,6 +18,7 @@ from services.enrollment import identity
 from services.enrollment.identity import FieldProblem, InvalidField
 from services.enrollment.trades import canonical
 from services.errors import Conflict, NotFound, Unprocessable
+from services.id_types import RESIDENT_ID, blind_index_kind
 from services.platform_push.dictionaries import load
 
 
@@ -32,6 +33,9 @@ class ProfileInput:
     emergency_contact: dict[str, str] | None = None
     address: str | None = None
     draws_pension: bool = False
+    id_type: str = RESIDENT_ID  # the platform's 证件类型 code (services/id_types.py)
+    birth_date: date | None = None  # required where the number does not carry it
+    sex: str | None = None  # likewise
     # --- fields the national platform needs (issue 29); None leaves a stored value as it is
     nation: str | None = None
     culture_level: str | None = None
@@ -80,7 +84,7 @@ def _field_errors(problems: list[FieldProblem]) -> Unprocessable:
         {"loc": p.field, "type": p.type, "msg": p.message} for p in problems]})
 
 
-def _checked(data: ProfileInput, user: User, today: date) -> tuple[identity.IdentityNumber, str | None,
+def _checked(data: ProfileInput, user: User, today: date, on_site: bool = False) -> tuple[identity.IdentityNumber, str | None,
                                                                    str | None, dict[str, str] | None]:
     problems: list[FieldProblem] = []
     ident = phone = card = None
@@ -89,12 +93,13 @@ def _checked(data: ProfileInput, user: User, today: date) -> tuple[identity.Iden
     if not 2 <= len(name) <= 30 or any(ch.isdigit() for ch in name):
         problems.append(FieldProblem("name", "name_invalid", "姓名应为2到30个字，且不含数字"))
     try:
-        ident = identity.parse_id_number(data.id_number, today=today)
+        ident = identity.parse_id_number(data.id_number, today=today, id_type=data.id_type,
+                                         birth_date=data.birth_date, sex=data.sex)
         if (too_young := identity.check_working_age(ident.birth_date, today)) is not None:
             problems.insert(0, too_young)
     except InvalidField as exc:
         problems.append(exc.problem)
-    if not data.phone and user.phone_enc is None:
+    if not data.phone and user.phone_enc is None and not on_site:
         problems.append(FieldProblem("phone", "missing", "请填写手机号或先绑定微信手机号"))
     if data.bank_card and not (data.bank_name or "").strip():
         problems.append(FieldProblem("bank_name", "missing", "请填写开户银行"))
@@ -138,22 +143,33 @@ def save_profile(actor_id: int, data: ProfileInput) -> WorkerProfile:
     require_consent(actor_id, "privacy_policy")
     if data.bank_card:
         require_consent(actor_id, "financial")
-    ident, phone, card, contact = _checked(data, user, business_day())
-    bidx = pii.blind_index(ident.number, kind="id_number")
+    return store_profile(actor_id, user, data)
+
+
+def id_blind_index(id_type: str, number: str) -> str:
+    """Unique per document type and number (services/id_types.py)."""
+    return pii.blind_index(number, kind=blind_index_kind(id_type))
+
+
+def store_profile(actor_id: int, user: User, data: ProfileInput, *, on_site: bool = False) -> WorkerProfile:
+    """Validate and store ``user``'s profile; ``actor_id`` is who typed it (the worker, or the labour
+    manager enrolling a worker without a phone: ``on_site``, where no phone number is required)."""
+    ident, phone, card, contact = _checked(data, user, business_day(), on_site)
+    bidx = id_blind_index(data.id_type, ident.number)
     holder = db.session.execute(select(WorkerProfile.user_id).where(WorkerProfile.id_number_bidx == bidx)
                                 ).scalar_one_or_none()
-    if holder is not None and holder != actor_id:
+    if holder is not None and holder != user.id:
         audit.record("profile.duplicate_id_refused", actor_user_id=actor_id, object_type="user",
-                     object_id=actor_id, details={"other_user_id": holder})
+                     object_id=user.id, details={"other_user_id": holder})
         raise Conflict("ID_NUMBER_IN_USE")
-    profile = find_profile(actor_id)
+    profile = find_profile(user.id)
     created = profile is None
-    if profile is not None and profile.id_number_bidx != bidx and _reviewed(actor_id):
+    if profile is not None and profile.id_number_bidx != bidx and _reviewed(user.id):
         # the identity a labour manager approved (and a contract names) is corrected on site only
         raise Conflict("PROFILE_LOCKED")
     if profile is None:
         # ciphertexts are bound to the row id: the row gets it first
-        profile = WorkerProfile(user_id=actor_id, name_enc="", name_masked="", id_number_enc="", id_number_masked="",
+        profile = WorkerProfile(user_id=user.id, name_enc="", name_masked="", id_number_enc="", id_number_masked="",
                                 id_number_bidx=bidx, sex=ident.sex, birth_date_enc="",
                                 birth_year=ident.birth_date.year, trade=data.trade)
         db.session.add(profile)
@@ -161,6 +177,7 @@ def save_profile(actor_id: int, data: ProfileInput) -> WorkerProfile:
     pid = profile.id
     name = data.name.strip()
     profile.name_enc, profile.name_masked = _encrypt(name, "name", pid), identity.mask_name(name)
+    profile.id_type = data.id_type
     profile.id_number_enc = _encrypt(ident.number, "id_number", pid)
     profile.id_number_masked = pii.mask_id_number(ident.number)
     profile.id_number_bidx = bidx
@@ -188,7 +205,8 @@ def save_profile(actor_id: int, data: ProfileInput) -> WorkerProfile:
     db.session.flush()
     audit.record("profile.created" if created else "profile.updated", actor_user_id=actor_id,
                  object_type="worker_profile", object_id=profile.id,
-                 details={"fields": sorted(k for k, v in vars(data).items() if v)})
+                 details={"fields": sorted(k for k, v in vars(data).items() if v),
+                          **({"subject_user_id": user.id} if actor_id != user.id else {})})
     return profile
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from models import (
     Contract,
     EnrollmentDecision,
+    IdentityVerification,
     Membership,
     MembershipStatus,
     Role,
@@ -28,9 +29,10 @@ from services.enrollment import identity
 from services.enrollment.profile import birth_date_of, find_profile, missing_items, reveal_field
 from services.enrollment.rules import rules_for
 from services.errors import Conflict, NotFound, Unprocessable
+from services.identity.paths import FACE, NON_FACE, approval_consents, identity_methods, path_of
+from services.identity.verification import current_verification
 from services.pagination import Page, Paged, paged_rows
 
-APPROVAL_CONSENTS = ("privacy_policy", "biometric", "location", "financial")
 LIST_STATUSES = ("pending", "active", "rejected", "left")
 
 
@@ -41,12 +43,16 @@ class Completeness:
     face_enrolled: bool
     team_chosen: bool
     flags: list[str] = field(default_factory=list)
+    identity: IdentityVerification | None = None
+    path: str = FACE  # face | non_face (services/identity/paths.py)
 
     @property
     def missing(self) -> list[str]:
         items = [f"profile.{m}" if m != "profile" else "profile" for m in self.profile_missing]
         items += [f"consent.{k}" for k in self.consents_missing]
-        if not self.face_enrolled:
+        if self.identity is None:
+            items.append("identity")
+        if not self.face_enrolled and self.path == FACE:
             items.append("face")
         if not self.team_chosen:
             items.append("team")
@@ -80,12 +86,18 @@ def age_flags(profile: WorkerProfile | None, project_id: int) -> list[str]:
 
 
 def completeness(membership: Membership, user: User, profile: WorkerProfile | None) -> Completeness:
+    """What approval needs, by the worker's path: the face path needs the four consents and an enrolled
+    face; the non-face path neither the biometric nor the location consent nor a face. Both need the
+    identity verified (services/identity/verification.py)."""
+    path = path_of(user.id)
     return Completeness(
         profile_missing=missing_items(profile, user),
-        consents_missing=missing_consents(user.id, APPROVAL_CONSENTS),
+        consents_missing=missing_consents(user.id, approval_consents(path)),
         face_enrolled=face_enrolled(user.id),
         team_chosen=membership.team_id is not None,
         flags=age_flags(profile, membership.project_id),
+        identity=current_verification(user.id, profile, identity_methods(path)) if profile is not None else None,
+        path=path,
     )
 
 
@@ -142,7 +154,7 @@ def approve(actor_id: int, membership_id: int) -> Application:
     if missing:
         raise Unprocessable("ENROLLMENT_INCOMPLETE", details={"missing": missing})
     membership.status = MembershipStatus.ACTIVE.value
-    flags = app.completeness.flags
+    flags = app.completeness.flags + (["NON_FACE_PATH"] if app.completeness.path == NON_FACE else [])
     db.session.add(EnrollmentDecision(membership_id=membership.id, decision="approved", decided_by=actor_id,
                                       flags=",".join(flags) or None, decided_at=utcnow()))
     db.session.flush()

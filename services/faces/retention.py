@@ -24,10 +24,14 @@ def purge_frames(evidence_ids: Any, now: datetime) -> int:
 
 
 def purge_evidence(now: datetime | None = None, days: int | None = None) -> int:
-    """Drop the photos of clock-in / contract checks older than the retention period."""
+    """Drop the photos of checks that no record took (a clock never recorded, a signature never made)
+    older than the retention period. A photo a clock or a contract holds is attendance or signing
+    evidence: it goes by the retention table (services/retention), tied to its project or contract."""
     now = now or utcnow()
     cutoff = now - timedelta(days=settings().faces.retention_days if days is None else days)
-    stale = select(FaceEvidence.id).where(FaceEvidence.purged_at.is_(None), FaceEvidence.created_at <= cutoff)
+    unclaimed = select(FaceCheck.id).where(FaceCheck.purpose_id.is_(None))
+    stale = select(FaceEvidence.id).where(FaceEvidence.purged_at.is_(None), FaceEvidence.created_at <= cutoff,
+                                          FaceEvidence.check_id.in_(unclaimed))
     count = purge_frames(stale, now)
     if count:
         audit.record(

@@ -29,6 +29,7 @@ from services import authz
 from services.authz import Action, authorize
 from services.days import business_day
 from services.errors import NotFound
+from services.faces.impact import face_processing_summary
 from services.oversight import blacklist, warnings
 from services.oversight.warnings import pay
 from services.oversight.warnings.base import RULES
@@ -140,6 +141,9 @@ def project_dashboard(actor_id: int, project_id: int, today: date | None = None)
         "checklist": _checklist(project_id, today, enrolled),
         "findings": {s: int(n) for s, n in findings},
         "push": push_admin.counts([project_id]),  # sent / accepted / rejected (+ incomplete, pending, dead)
+        # admins: the deployment's impact assessment and how many faces it stores (PIPL Art. 55–56)
+        **({"face_processing": face_processing_summary()}
+           if authz.may(actor_id, Action.PROJECT_UPDATE, project_id) else {}),
     }
 
 

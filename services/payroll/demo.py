@@ -21,6 +21,7 @@ from models.payroll import PayrollStatus
 from services import org
 from services.attendance.confirmation import Correction, confirm_days
 from services.attendance.locks import month_of
+from services.consent_texts import CURRENT
 from services.consents import grant_consent
 from services.contracts.demo import demo_batch_sign
 from services.contracts.lifecycle import WorkerParty, generate_contract
@@ -53,7 +54,7 @@ def _worker(openid: str, name: str, id_base: str, n: int, project_id: int, team_
         db.session.add(user)
         db.session.flush()
     for kind in ("privacy_policy", "biometric", "location", "financial"):
-        grant_consent(user.id, kind, "v1")
+        grant_consent(user.id, kind, CURRENT[kind].version)
     if find_profile(user.id) is None:
         save_profile(user.id, ProfileInput(name=name, id_number=_id_number(id_base[:17]), trade="钢筋工",
                                            phone=f"1380013{n:04d}", bank_card=_card(n), bank_name="中国建设银行",

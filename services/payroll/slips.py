@@ -19,7 +19,7 @@ from models.payroll import Payroll, PayrollLine, PayrollStatus, PayslipSubscript
 from services import audit, pii
 from services.attendance.locks import month_bounds
 from services.contracts.signing import SIGNATURE_MAX_BYTES  # noqa: F401  (the same limit for slips)
-from services.contracts.signing import _check_signature as check_signature_png
+from services.contracts.signing import check_signature as check_signature_png
 from services.errors import Conflict, NotFound
 from services.pagination import Page, Paged, paged_rows
 from services.payroll.access import own_slip

@@ -35,8 +35,8 @@ CHANNEL = "SiteRoll工地实名通小程序"
 
 
 def id_card_type(profile: WorkerProfile) -> str:
-    """The seam for issue 27's 证件类型 list: until the profile carries ``id_type``, 居民身份证."""
-    return "01"
+    """证件类型: the platform's code as the profile holds it (issue 27, services/id_types.py)."""
+    return profile.id_type
 
 
 def worker_address(profile: WorkerProfile) -> str | None:

@@ -121,7 +121,7 @@ def test_bad_phone_code(client):
 
 def test_consents_are_recorded_and_withdrawn(client):
     headers = login(client, "consenting")
-    resp = client.post("/api/v1/me/consents", json={"kind": "biometric", "version": "v1"}, headers=headers)
+    resp = client.post("/api/v1/me/consents", json={"kind": "biometric", "version": "v2"}, headers=headers)
     assert resp.status_code == 201
     kinds = [c["kind"] for c in client.get("/api/v1/me", headers=headers).get_json()["consents"]]
     assert kinds == ["biometric"]

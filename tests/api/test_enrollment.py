@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from devtools.fake_wechat import face_verify_result
 from models import AuditEntry, Project, Role, User, db
 from services.days import business_day
 from tests.api.enrollment_site import apply, error
@@ -147,11 +148,16 @@ def test_approval_refused_while_incomplete_lists_the_missing_items(client, site)
                                 headers=headers).get_json()["membership_id"]
     resp = client.post(f"/api/v1/enrollments/{membership_id}/approve", headers=site.headers["labour"])
     assert resp.status_code == 422 and error(resp)["code"] == "ENROLLMENT_INCOMPLETE"
-    assert error(resp)["details"]["missing"] == [
-        "profile.emergency_contact", "consent.biometric", "consent.location", "face", "team"]
+    # no biometric consent: the non-face path, where identity (on site) stands in for the face
+    assert error(resp)["details"]["missing"] == ["profile.emergency_contact", "identity", "team"]
     listed = client.get(f"/api/v1/projects/{site.project_id}/enrollments?status=pending",
                         headers=site.headers["labour"]).get_json()["items"]
     assert listed[0]["id"] == membership_id and listed[0]["completeness"]["face_enrolled"] is False
+    assert listed[0]["completeness"]["path"] == "non_face" and listed[0]["completeness"]["identity"] is None
+    give_consents(client, headers, ("biometric",))  # the face path asks for the face and the location consent
+    resp = client.post(f"/api/v1/enrollments/{membership_id}/approve", headers=site.headers["labour"])
+    assert error(resp)["details"]["missing"] == [
+        "profile.emergency_contact", "consent.location", "identity", "face", "team"]
 
 
 def test_review_list_approve_reject_and_pages(app, client, site):
@@ -239,7 +245,12 @@ def test_an_approved_identity_is_corrected_on_site_only(client, site):
     headers = site.headers["worker"]
     other_id = profile_body(id_number=id_number(years_ago(33), seq=9))
     assert client.put("/api/v1/me/profile", json=other_id, headers=headers).status_code == 200  # still pending
-    client.post(f"/api/v1/enrollments/{membership_id}/approve", headers=site.headers["labour"])
+    approve = f"/api/v1/enrollments/{membership_id}/approve"
+    # the identity verified names the old number: it no longer counts
+    assert error(client.post(approve, headers=site.headers["labour"]))["details"]["missing"] == ["identity"]
+    client.post("/api/v1/me/identity-verifications", headers=headers, json={
+        "verify_result": face_verify_result(other_id["id_number"], other_id["name"])})
+    assert client.post(approve, headers=site.headers["labour"]).status_code == 200
     resp = client.put("/api/v1/me/profile", json=profile_body(), headers=headers)
     assert resp.status_code == 409 and error(resp)["code"] == "PROFILE_LOCKED"
     # other fields stay the worker's to keep current

@@ -9,6 +9,7 @@ import pytest
 
 from models import Membership, Role, User, db
 from services import contracts
+from services.consent_texts import CURRENT
 from services.consents import grant_consent
 from services.contracts import model_text
 from services.enrollment.profile import ProfileInput, save_profile
@@ -24,7 +25,7 @@ def contract_id(app, world: World) -> int:
     with app.app_context():
         uid = world.users["worker_a"]
         for kind in ("privacy_policy", "biometric", "location", "financial"):
-            grant_consent(uid, kind, "v1")
+            grant_consent(uid, kind, CURRENT[kind].version)
         save_profile(uid, ProfileInput(name="赵六", id_number=id_number(years_ago(30)), trade="钢筋工",
                                        phone="13800138001"))
         make_face_template(db.session.get(User, uid))

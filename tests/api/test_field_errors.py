@@ -73,7 +73,7 @@ def test_a_challenge_needs_no_body(app, client):
     """Every field of POST /faces/challenges is optional, so no body at all is fine."""
     with app.app_context():
         user = make_user()
-        grant_consent(user.id, "biometric", "v1")
+        grant_consent(user.id, "biometric", "v2")
         db.session.commit()
         headers = bearer(user)
     resp = client.post("/api/v1/faces/challenges", headers=headers)

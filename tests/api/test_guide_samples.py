@@ -110,5 +110,6 @@ def test_guide_samples_run_as_written_on_a_fresh_demo(app, served, tmp_path) -> 
     assert out["login"] == {"token_type": "Bearer", "has_user": True}
     assert out["profile"]["id_number_masked"].startswith("1101")
     assert out["enroll"]["status"] == "passed"
-    assert out["sign"]["status"] == "signed", out["sign"]
+    assert out["sign"]["status"] == "worker_signed", out["sign"]
+    assert out["contract"]["status"] == "signed", out["contract"]["status"]
     assert out["clock"]["status"] == "accepted", out["clock"]

@@ -128,15 +128,17 @@ def test_signing_with_a_selfie_uploaded_first(app, client, site: Site) -> None:
         resp = _sign(client, site, contract_id, face_check_id=check_id)
         assert (resp.status_code, error(resp)["code"]) == (status, code)
         assert isinstance(error(resp)["request_id"], str)
-    assert _sign(client, site, contract_id).status_code == 422  # neither a selfie nor its check
+    # neither a selfie nor its check: the non-face way, the labour manager witnesses (issue 27)
+    assert _sign(client, site, contract_id).get_json()["status"] == "awaiting_witness"
 
     passed = _check(app, site)
     resp = _sign(client, site, contract_id, face_check_id=passed)
     assert resp.status_code == 202, resp.get_json()
     body = resp.get_json()
-    assert body["status"] == "signed" and body["poll_url"] == f"http://localhost/api/v1/faces/checks/{passed}"
+    # the worker's side is signed; in force once the employer signs too (issue 26)
+    assert body["status"] == "worker_signed" and body["poll_url"] == f"http://localhost/api/v1/faces/checks/{passed}"
     contract = client.get(f"/api/v1/contracts/{contract_id}", headers=site.headers["worker"]).get_json()
-    assert contract["status"] == "signed" and contract["signing_check_id"] == passed
+    assert contract["status"] == "worker_signed" and contract["signing_check_id"] == passed
     assert client.get(contract["signature_url"]).mimetype == "image/png"  # no token: <image src>
     again = _sign(client, site, contract_id, face_check_id=passed)
     assert again.status_code == 409 and error(again)["code"] == "CONTRACT_ALREADY_SIGNED"
@@ -156,7 +158,7 @@ def test_a_pending_selfie_is_handed_over_when_it_finishes(app, client, site: Sit
         check.status = "passed"
         hand_over(check)
         db.session.commit()
-        assert db.session.get(Contract, contract_id).status == "signed"
+        assert db.session.get(Contract, contract_id).status == "worker_signed"
 
 
 def test_one_selfie_signs_one_contract(app, client, site: Site) -> None:

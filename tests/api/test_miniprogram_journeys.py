@@ -75,7 +75,8 @@ def test_worker_leader_labour_manager_and_approver_journeys(app, client, demo) -
         worker.call("POST", "/me/consents", {"kind": item["kind"], "version": item["version"]}, expect=201)
     worker.call("PUT", "/me/profile", {
         "name": "马小路", "id_number": id_number(years_ago(32, 40), seq=7), "bank_card": "6222020200112233446",
-        "bank_name": "中国建设银行", "trade": "钢筋工", "emergency_contact": {"name": "马家属", "phone": "13900139000"}})
+        "bank_name": "中国建设银行", "trade": "钢筋工", "address": "四川省广安市岳池县九龙镇 12 号",
+        "emergency_contact": {"name": "马家属", "phone": "13900139000", "relationship": "配偶"}})
     preview = worker.call("GET", "/join/DEMO01").data
     project_id, team_id = preview["project_id"], preview["teams"][0]["id"]
     membership_id = worker.call("POST", "/projects/join", {"join_code": "DEMO01", "team_id": team_id},
@@ -92,6 +93,8 @@ def test_worker_leader_labour_manager_and_approver_journeys(app, client, demo) -
         labour.call("POST", f"/projects/{project_id}/workers/{worker_id}/trainings",
                     {"level": level, "hours": hours, "date": datetime.now(UTC).date().isoformat(),
                      "note": "入场教育"}, expect=201)
+    labour.upload(f"/projects/{project_id}/workers/{worker_id}/identity-verifications", "document_photo",
+                  face_bytes(SAME_PERSON[0]), "jpg", {"method": "on_site", "note": "核对身份证原件，人证一致"}, expect=201)
     labour.call("POST", f"/enrollments/{membership_id}/approve")
 
     # ------------------------------------------------------------------ worker: the contract, in two calls
@@ -101,8 +104,12 @@ def test_worker_leader_labour_manager_and_approver_journeys(app, client, demo) -
     selfie = face_check(worker, "contract", SAME_PERSON[1], project_id)
     signing = worker.upload(f"/contracts/{contract_id}/sign", "signature", signature_png(), "png",
                             {"face_check_id": str(selfie["check_id"])}, expect=202)
-    assert signing["poll_url"] == selfie["poll_url"] and signing["status"] in ("signing", "signed")
+    assert signing["poll_url"] == selfie["poll_url"] and signing["status"] in ("signing", "worker_signed")
     assert worker.poll(signing["poll_url"], done=lambda c: c["status"] != "pending")["status"] == "passed"
+    assert worker.call("GET", f"/contracts/{contract_id}").data["status"] == "worker_signed"
+    # the employer's signatory (the team's company: the labour subcontractor) signs too: then in force
+    signatory = phone(app, client, "fake:demo-signatory")
+    signatory.upload(f"/contracts/{contract_id}/employer-sign", "signature", signature_png(), "png", {}, expect=200)
     contract = worker.call("GET", f"/contracts/{contract_id}").data
     assert contract["status"] == "signed"
     assert worker.wx.image(contract["signature_url"])[0] == 200  # <image src>: no token sent

@@ -77,7 +77,7 @@ def test_cursor_pages(app, client):
 def _worker(app):
     with app.app_context():
         user = make_user()
-        grant_consent(user.id, "biometric", "v1")
+        grant_consent(user.id, "biometric", "v2")
         db.session.commit()
         return user.id, bearer(user)
 

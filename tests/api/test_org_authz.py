@@ -185,7 +185,7 @@ def test_view_company_only_its_registrant_and_the_members_of_its_projects(client
 def test_face_challenge_in_a_project(client, world, app):
     with app.app_context():
         for user_id in world.users.values():
-            grant_consent(user_id, "biometric", "v1")
+            grant_consent(user_id, "biometric", "v2")
         db.session.commit()
     results = run(client, world, "POST", "/api/v1/faces/challenges", lambda role: {"project_id": world.project_id})
     check(results, expect(set(ROLES) - {"outsider"}))

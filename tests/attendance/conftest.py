@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import update
 
+from devtools.fake_wechat import face_verify_result
 from models import Contract, Role, User, db
 from services.days import business_day
 from tests.api.enrollment_site import Site
@@ -104,6 +105,9 @@ def enroll_worker(app, client, site: AttendanceSite, who: str, photo: str, seq: 
     body = profile_body(id_number=id_number(years_ago(30 + seq, seq), seq=seq), name=NAMES[seq % len(NAMES)])
     saved = client.put("/api/v1/me/profile", json=body, headers=headers)
     assert saved.status_code == 200, saved.get_json()
+    verified = client.post("/api/v1/me/identity-verifications", headers=headers, json={
+        "verify_result": face_verify_result(body["id_number"], body["name"])})
+    assert verified.status_code == 201, verified.get_json()
     joined = client.post("/api/v1/projects/join", json={"join_code": site.join_code, "team_id": team_id},
                          headers=headers)
     assert joined.status_code == 201, joined.get_json()

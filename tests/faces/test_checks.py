@@ -36,7 +36,7 @@ def consenting_worker():
     from models import Role
 
     user = make_user()
-    grant_consent(user.id, "biometric", "v1")
+    grant_consent(user.id, "biometric", "v2")
     admin = make_user()
     project = make_project(admin)
     add_member(project, user, Role.WORKER, make_team(admin, project))

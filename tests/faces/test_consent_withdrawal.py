@@ -16,7 +16,7 @@ pytestmark = pytest.mark.slow
 
 def test_a_check_queued_before_withdrawal_is_not_processed(app, ctx):
     user = make_user()
-    grant_consent(user.id, "biometric", "v1")
+    grant_consent(user.id, "biometric", "v2")
     check = checks.start_face_check(user.id, "enroll", [face_bytes("img1.jpg")])
     withdraw_consent(user.id, "biometric")  # same transaction: the job only runs after this commit
     check_id, user_id = check.id, user.id

@@ -23,7 +23,7 @@ JPEG = b"\xff\xd8\xff\xe0" + b"0" * 64
 def _site(app, *, liveness: str = "passive", status: str = "active"):
     with app.app_context():
         admin, worker, manager = make_user(), make_user(), make_user()
-        grant_consent(worker.id, "biometric", "v1")
+        grant_consent(worker.id, "biometric", "v2")
         project = make_project(admin)
         project.liveness_mode = liveness
         m = add_member(project, worker, Role.WORKER, make_team(admin, project))

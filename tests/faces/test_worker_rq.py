@@ -110,7 +110,7 @@ def test_worker_killed_mid_job_is_retried_and_leaves_one_result(app, ctx, app_co
     from infra.jobs import redis_connection, rq_queue
 
     user = make_user()
-    grant_consent(user.id, "biometric", "v1")
+    grant_consent(user.id, "biometric", "v2")
     db.session.commit()
     with face_worker(app, app_config, f"face-doomed-{os.getpid()}") as doomed:
         # 3 challenge-sized frames would be slower; one enrollment is ~0.15 s: freeze the worker

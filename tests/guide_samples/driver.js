@@ -23,11 +23,22 @@ const RUN = JSON.parse(process.env.SITEROLL_DRIVER);
     await api('POST', `/api/v1/projects/${preview.project_id}/workers/${me.user.id}/trainings`,
       { level, hours, date: RUN.today, note: '入场三级安全教育' }, labour);
   }
+  // identity checked on site with the card (10A.3): approval needs it
+  await upload({ path: `/api/v1/projects/${preview.project_id}/workers/${me.user.id}/identity-verifications`,
+    filePath: 'wxfile://enroll.jpg', name: 'document_photo',
+    formData: { method: 'on_site', note: '核对身份证原件，人证一致' }, token: labour });
   await api('POST', `/api/v1/enrollments/${joined.membership_id}/approve`, undefined, labour);
 
   const contracts = await api('GET', '/api/v1/me/contracts', undefined, token);
-  out.sign = await signContract({ token, contractId: contracts.items[0].id, projectId: preview.project_id,
+  const contractId = contracts.items[0].id;
+  out.sign = await signContract({ token, contractId, projectId: preview.project_id,
     selfiePath: 'wxfile://contract.jpg', signaturePath: 'wxfile://signature.png' });
+  // the employer's signatory signs too (10.3): then the contract is in force
+  wxState.openid = 'demo-signatory';
+  const signatory = (await login()).token;
+  await upload({ path: `/api/v1/contracts/${contractId}/employer-sign`, filePath: 'wxfile://signature.png',
+    name: 'signature', token: signatory });
+  out.contract = await api('GET', `/api/v1/contracts/${contractId}`, undefined, token);
   out.clock = await clock({ token, projectId: preview.project_id, direction: 'in', selfiePath: 'wxfile://clock.jpg' });
   console.log(JSON.stringify(out));
 })().catch((e) => {

@@ -9,11 +9,13 @@ import pytest
 from sqlalchemy import func, select
 
 from models import Contract, Membership, Role, User, db
+from services.consent_texts import CURRENT
 from services.consents import grant_consent
 from services.enrollment import identity, review
 from services.enrollment.identity import InvalidField
 from services.enrollment.profile import ProfileInput, save_profile
 from services.errors import Conflict
+from services.identity.paths import FACE_CONSENTS
 from tests.factories import (
     add_member,
     bank_card,
@@ -22,6 +24,7 @@ from tests.factories import (
     make_project,
     make_team,
     make_user,
+    verify_identity,
     years_ago,
 )
 
@@ -75,13 +78,14 @@ def test_two_reviewers_approving_at_once_make_one_contract(app):
         project = make_project(admin)
         team = make_team(admin, project)
         add_member(project, labour, Role.LABOUR_MANAGER)
-        for kind in review.APPROVAL_CONSENTS:
-            grant_consent(worker.id, kind, "v1")
+        for kind in FACE_CONSENTS:
+            grant_consent(worker.id, kind, CURRENT[kind].version)
         save_profile(worker.id, ProfileInput(name="张三", id_number=id_number(years_ago(30)), trade="钢筋工",
                                              phone="13800138000", bank_card=bank_card(), bank_name="建设银行",
                                              emergency_contact={"name": "李四", "phone": "13900139000"},
                                              address="四川省南充市顺庆区和平路12号"))
         make_face_template(db.session.get(User, worker.id))
+        verify_identity(worker.id)
         pending = Membership(project_id=project.id, user_id=worker.id, role="worker", team_id=team.id,
                              status="pending")
         db.session.add(pending)
