@@ -12,7 +12,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Date, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Date, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, BigId, utcnow
@@ -98,7 +98,8 @@ class PayrollLine(Base):
     paid_at: Mapped[datetime | None]
     paid_ref: Mapped[str | None] = mapped_column(String(40))
     slip_status: Mapped[str] = mapped_column(String(16), default=SlipStatus.ISSUED.value)
-    signature_enc: Mapped[str | None] = mapped_column(Text)  # the worker's handwritten name, PNG, encrypted
+    # the worker's handwritten name, PNG, encrypted in the object store (services/storage)
+    signature_object_id: Mapped[int | None] = mapped_column(ForeignKey("stored_objects.id"))
     signature_sha256: Mapped[str | None] = mapped_column(String(64))
     confirmed_at: Mapped[datetime | None]
     dispute_reason: Mapped[str | None] = mapped_column(String(500))

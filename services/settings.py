@@ -15,6 +15,7 @@ from typing import Any
 from services.audit_checkpoints import AuditSettings, audit_settings_from
 from services.faces.settings import FaceSettings, face_settings_from
 from services.oversight.settings import OversightSettings, oversight_settings_from
+from services.storage.settings import StorageSettings, storage_settings_from
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,7 @@ class Settings:
     faces: FaceSettings
     audit: AuditSettings
     oversight: OversightSettings
+    storage: StorageSettings
 
 
 def build_settings(cfg: Mapping[str, Any]) -> Settings:
@@ -58,6 +60,7 @@ def build_settings(cfg: Mapping[str, Any]) -> Settings:
         faces=face_settings_from(cfg),
         audit=audit_settings_from(cfg),
         oversight=oversight_settings_from(cfg),
+        storage=storage_settings_from(cfg),
     )
 
 

@@ -18,7 +18,7 @@ from services.attendance.rules import business_date, rules_for
 from services.authz import Action, authorize, may
 from services.consents import active_consent
 from services.errors import NotFound, Unprocessable
-from services.pii import decrypt_bytes
+from services.storage import objects
 
 FACE_FAILURES_BEFORE_WITNESS = 2
 
@@ -44,11 +44,11 @@ def clock_photo(actor_id: int, clock_id: int) -> bytes:
     authorize(actor_id, Action.ATTENDANCE_EVIDENCE, clock.project_id, team_id=clock.team_id or -1)
     row = None if clock.face_check_id is None else db.session.execute(select(FaceEvidence).where(
         FaceEvidence.check_id == clock.face_check_id).order_by(FaceEvidence.frame_index).limit(1)).scalar_one_or_none()
-    if row is None or row.photo_enc is None:
+    if row is None or row.photo_object_id is None:
         raise NotFound("EVIDENCE_NOT_AVAILABLE", "考勤照片已过保留期或不存在")
     audit.record("attendance.photo_viewed", actor_user_id=actor_id, object_type="attendance_clock",
                  object_id=clock.id, details={"face_check_id": clock.face_check_id, "user_id": clock.user_id})
-    return decrypt_bytes(row.photo_enc, context=f"face_evidence:{clock.face_check_id}")
+    return objects.read(row.photo_object_id) or b""
 
 
 def _face_failures(project_id: int, user_id: int, taken_at: datetime) -> int:

@@ -29,6 +29,7 @@ from services.contracts import model_text
 from services.contracts.templates import fill, terms_for, yuan
 from services.days import business_day
 from services.errors import Conflict, NotFound, Unprocessable
+from services.storage import objects
 
 
 def _context(contract_id: int, field: str) -> str:
@@ -137,9 +138,7 @@ def contract_text(contract: Contract, *, actor_id: int, purpose: str) -> str:
 
 
 def signature_png(contract: Contract) -> bytes | None:
-    if contract.signature_enc is None:
-        return None
-    return pii.decrypt_bytes(contract.signature_enc, context=_context(contract.id, "signature"))
+    return objects.read(contract.signature_object_id)
 
 
 def content_hash(contract: Contract) -> str:

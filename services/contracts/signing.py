@@ -11,11 +11,12 @@ from PIL import Image, UnidentifiedImageError
 from models import Contract, ContractStatus, db
 from models.base import utcnow
 from models.faces import FaceCheck, FaceCheckKind, FaceCheckStatus
-from services import audit, pii, seals
+from services import audit, seals
 from services.contracts.lifecycle import _context, content_hash
 from services.errors import Conflict, NotFound, Unprocessable
 from services.faces.checks import start_face_check
 from services.faces.handover import on_face_check_finished
+from services.storage import objects
 
 SIGNATURE_MAX_BYTES = 512 * 1024
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -50,10 +51,14 @@ def sign_contract(actor_id: int, contract_id: int, signature: bytes, frames: lis
     _check_signature(signature)
     check = start_face_check(actor_id, FaceCheckKind.CONTRACT.value, frames, project_id=contract.project_id,
                              challenge_nonce=challenge_nonce, purpose=PURPOSE, purpose_id=contract.id)
-    contract.signature_enc = pii.encrypt_bytes(signature, context=_context(contract.id, "signature"))
+    # a new attempt after a failed face check replaces the signature: the old object goes after commit
+    previous = contract.signature_object_id
+    contract.signature_object_id = objects.put(signature, context=_context(contract.id, "signature"),
+                                               content_type="image/png").id
     contract.signature_sha256 = hashlib.sha256(signature).hexdigest()
     contract.status, contract.signing_check_id = ContractStatus.SIGNING.value, check.id
     db.session.flush()
+    objects.discard([previous])
     audit.record("contract.signing_started", actor_user_id=actor_id, object_type="contract",
                  object_id=contract.id, details={"face_check_id": check.id,
                                                  "signature_sha256": contract.signature_sha256})

@@ -9,12 +9,13 @@ from sqlalchemy import select
 from models import db
 from models.base import utcnow
 from models.payroll import Payroll, PayrollLine, PayrollStatus, PayslipSubscription, SlipStatus
-from services import audit, pii
+from services import audit
 from services.contracts.signing import SIGNATURE_MAX_BYTES  # noqa: F401  (the same limit for slips)
 from services.contracts.signing import _check_signature as check_signature_png
 from services.errors import Conflict
 from services.pagination import Page, Paged, paged_rows
 from services.payroll.access import own_slip
+from services.storage import objects
 
 MAX_SUBSCRIPTIONS = 20  # WeChat keeps one send per acceptance; more than this is a client loop
 
@@ -41,10 +42,12 @@ def confirm_payslip(actor_id: int, line_id: int, signature: bytes) -> tuple[Payr
     if line.slip_status == SlipStatus.CONFIRMED.value:
         raise Conflict("PAYSLIP_ALREADY_CONFIRMED", "工资条已签字确认")
     check_signature_png(signature)
-    line.signature_enc = pii.encrypt_bytes(signature, context=signature_context(line.id))
+    previous = line.signature_object_id
+    line.signature_object_id = objects.put(signature, context=signature_context(line.id), content_type="image/png").id
     line.signature_sha256 = hashlib.sha256(signature).hexdigest()
     line.slip_status, line.confirmed_at = SlipStatus.CONFIRMED.value, utcnow()
     db.session.flush()
+    objects.discard([previous])
     audit.record("payslip.confirmed", actor_user_id=actor_id, object_type="payroll_line", object_id=line.id,
                  details={"payroll_id": payroll.id, "net_fen": line.net_fen,
                           "signature_sha256": line.signature_sha256})
@@ -63,8 +66,7 @@ def dispute_payslip(actor_id: int, line_id: int, reason: str) -> tuple[PayrollLi
 
 
 def signature_png(line: PayrollLine) -> bytes | None:
-    return None if line.signature_enc is None else pii.decrypt_bytes(line.signature_enc,
-                                                                      context=signature_context(line.id))
+    return objects.read(line.signature_object_id)
 
 
 def subscribe(actor_id: int) -> PayslipSubscription:
