@@ -13,6 +13,7 @@ def register_commands(app: Flask) -> None:
     from commands.faces import faces_cli
     from commands.maintenance import maintenance_cli
     from commands.openapi import openapi_cli
+    from commands.storage import storage_cli
 
     app.cli.add_command(attendance_cli)
     app.cli.add_command(audit_cli)
@@ -21,3 +22,4 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(maintenance_cli)
     app.cli.add_command(faces_cli)
     app.cli.add_command(companies_cli)
+    app.cli.add_command(storage_cli)
