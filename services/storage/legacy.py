@@ -63,7 +63,7 @@ class MoveResult:
 def move_batch(col: LegacyColumn, after_id: int, size: int) -> MoveResult:
     """Move up to ``size`` values with ids above ``after_id`` (flush; the caller commits)."""
     rows = db.session.execute(text(
-        f"SELECT id, {col.owner} AS owner, {col.column} AS blob FROM {col.table} "
+        f"SELECT id, {col.owner} AS owner, {col.column} AS sealed FROM {col.table} "
         f"WHERE {col.column} IS NOT NULL AND id > :after ORDER BY id LIMIT :size"),
         {"after": after_id, "size": size}).all()
     result = MoveResult(failed=[], last_id=after_id)
@@ -71,7 +71,7 @@ def move_batch(col: LegacyColumn, after_id: int, size: int) -> MoveResult:
         result.last_id = row.id
         context = col.context.format(row.owner)
         try:
-            clear = pii.decrypt_bytes(row.blob, context=context)
+            clear = pii.decrypt_bytes(row.sealed, context=context)
         except Exception:  # noqa: BLE001 - a value no key of the ring opens stays, and is reported
             result.failed.append(row.id)  # type: ignore[union-attr]
             continue
