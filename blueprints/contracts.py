@@ -73,7 +73,7 @@ def get_contract(path: ContractPath):
 @bp.get("/contracts/<int:contract_id>/pdf", responses={200: None}, summary="合同 PDF（记录审计日志）")
 @login_required
 @writes
-@raises("CONTRACT_NOT_FOUND", "PROJECT_NOT_FOUND", "FORBIDDEN", "PDF_FONT_MISSING")
+@raises("CONTRACT_NOT_FOUND", "PROJECT_NOT_FOUND", "FORBIDDEN", "PDF_FONT_MISSING", "STORAGE_UNAVAILABLE")
 def contract_pdf(path: ContractPath):
     contract = contracts.get_contract(actor_id(), path.contract_id)
     body = render_contract_pdf(contract, actor_id=actor_id(), font=font_settings())
@@ -88,7 +88,7 @@ def contract_pdf(path: ContractPath):
         "CONSENT_REQUIRED", "PROJECT_NOT_FOUND", "PROJECT_REQUIRED", "FORBIDDEN", "NOT_ENROLLED",
         "REENROLL_NEEDS_APPROVAL", "FACE_CHECK_KIND_INVALID", "FRAME_COUNT_INVALID", "IMAGE_TOO_LARGE",
         "IMAGE_UNDECODABLE", "CHALLENGE_REQUIRED", "CHALLENGE_NOT_FOUND", "CHALLENGE_EXPIRED",
-        "CHALLENGE_REPLAYED", "CHALLENGE_FRAMES_INVALID")
+        "CHALLENGE_REPLAYED", "CHALLENGE_FRAMES_INVALID", "STORAGE_UNAVAILABLE")
 def sign(path: ContractPath, form: SignForm):
     limit = settings().faces.engine.max_bytes
     frames = [f.stream.read(limit + 1) for f in form.photo]

@@ -161,7 +161,7 @@ def get_wage_sheet_xlsx(path: PayrollPath):
 
 @bp.get("/payrolls/<int:payroll_id>/wage-sheet.pdf", responses={200: None}, summary="工资表 PDF（含工人手写签名）")
 @login_required
-@raises("FORBIDDEN", "PAYROLL_NOT_FOUND", "PDF_FONT_MISSING", "PROJECT_NOT_FOUND")
+@raises("FORBIDDEN", "PAYROLL_NOT_FOUND", "PDF_FONT_MISSING", "PROJECT_NOT_FOUND", "STORAGE_UNAVAILABLE")
 @writes
 def get_wage_sheet_pdf(path: PayrollPath):
     payroll, body = sheets.wage_sheet_pdf(actor_id(), path.payroll_id, font_settings())
@@ -242,7 +242,7 @@ def get_payslip(path: PayslipPath):
 @bp.post("/payslips/<int:payslip_id>/confirm", responses={200: PayslipOut},
          summary="签字确认工资条（手写签名 PNG，multipart 字段 signature）")
 @login_required
-@raises("PAYSLIP_ALREADY_CONFIRMED", "PAYSLIP_NOT_FOUND", "SIGNATURE_INVALID")
+@raises("PAYSLIP_ALREADY_CONFIRMED", "PAYSLIP_NOT_FOUND", "SIGNATURE_INVALID", "STORAGE_UNAVAILABLE")
 def confirm_payslip(path: PayslipPath, form: SignatureForm):
     png = form.signature.stream.read(slips.SIGNATURE_MAX_BYTES + 1)
     return answer(PayslipOut.of(*slips.confirm_payslip(actor_id(), path.payslip_id, png)))

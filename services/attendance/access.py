@@ -3,6 +3,7 @@ manager the project's (and alone sees whose face a buddy punch matched)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -38,8 +39,9 @@ def clock_for(actor_id: int, clock_id: int) -> ClockView:
                      may(actor_id, Action.ATTENDANCE_EVIDENCE, clock.project_id, team_id=clock.team_id or -1))
 
 
-def clock_photo(actor_id: int, clock_id: int) -> bytes:
-    """The evidence selfie while it is retained; every view is in the audit chain."""
+def clock_photo(actor_id: int, clock_id: int) -> tuple[str, Iterator[bytes]]:
+    """The evidence selfie while it is retained (content type, clear chunks streamed from the
+    store); every view is in the audit chain."""
     clock = clocks.get_clock(clock_id)
     authorize(actor_id, Action.ATTENDANCE_EVIDENCE, clock.project_id, team_id=clock.team_id or -1)
     row = None if clock.face_check_id is None else db.session.execute(select(FaceEvidence).where(
@@ -48,7 +50,8 @@ def clock_photo(actor_id: int, clock_id: int) -> bytes:
         raise NotFound("EVIDENCE_NOT_AVAILABLE", "考勤照片已过保留期或不存在")
     audit.record("attendance.photo_viewed", actor_user_id=actor_id, object_type="attendance_clock",
                  object_id=clock.id, details={"face_check_id": clock.face_check_id, "user_id": clock.user_id})
-    return objects.read(row.photo_object_id) or b""
+    stored = objects.get_row(row.photo_object_id)
+    return stored.content_type, objects.stream(stored)
 
 
 def _face_failures(project_id: int, user_id: int, taken_at: datetime) -> int:

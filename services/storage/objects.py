@@ -118,18 +118,24 @@ def decrypt(row: StoredObject, sealed: bytes) -> bytes:
 
 def stream(row: StoredObject) -> Iterator[bytes]:
     """The clear bytes in chunks, for downloads: the object is never whole in memory. The tag is
-    checked at the end; a tampered object ends the stream with an error instead of a last chunk."""
+    checked at the end; a tampered object ends the stream with an error instead of a last chunk.
+    The store is opened now (StorageUnavailable is a 503 before the answer starts); the chunks
+    need neither the app context nor the session, so a response can send them after teardown."""
     key, nonce = _envelope(row)
+    return _decrypting(store().open(row.key), key, nonce, _aad(row.context, row.key), row.key)
+
+
+def _decrypting(chunks: Iterator[bytes], key: bytes, nonce: bytes, aad: bytes, name: str) -> Iterator[bytes]:
     decryptor = Cipher(algorithms.AES(key), modes.GCM(nonce)).decryptor()
-    decryptor.authenticate_additional_data(_aad(row.context, row.key))
+    decryptor.authenticate_additional_data(aad)
     held = b""
-    for chunk in store().open(row.key):
+    for chunk in chunks:
         held += chunk
         if len(held) > TAG + CHUNK:
             out, held = held[:-TAG], held[-TAG:]
             yield decryptor.update(out)
     if len(held) < TAG:
-        raise ValueError(f"object {row.key} is truncated")
+        raise ValueError(f"object {name} is truncated")
     last = decryptor.update(held[:-TAG])
     decryptor.finalize_with_tag(held[-TAG:])
     if last:
