@@ -97,7 +97,7 @@ def get_clock(path: ClockPath):
 @writes
 @raises("PROJECT_NOT_FOUND", "FORBIDDEN", "CLOCK_NOT_FOUND", "EVIDENCE_NOT_AVAILABLE", "STORAGE_UNAVAILABLE")
 def get_clock_photo(path: ClockPath):
-    mimetype, chunks = access.clock_photo(actor_id(), path.clock_id)
+    mimetype, chunks = access.clock_photo_stream(actor_id(), path.clock_id)
     return Response(chunks, mimetype=mimetype)
 
 

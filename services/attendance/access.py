@@ -39,7 +39,12 @@ def clock_for(actor_id: int, clock_id: int) -> ClockView:
                      may(actor_id, Action.ATTENDANCE_EVIDENCE, clock.project_id, team_id=clock.team_id or -1))
 
 
-def clock_photo(actor_id: int, clock_id: int) -> tuple[str, Iterator[bytes]]:
+def clock_photo(actor_id: int, clock_id: int) -> bytes:
+    """The evidence selfie, whole (signed media links); audited like the stream."""
+    return b"".join(clock_photo_stream(actor_id, clock_id)[1])
+
+
+def clock_photo_stream(actor_id: int, clock_id: int) -> tuple[str, Iterator[bytes]]:
     """The evidence selfie while it is retained (content type, clear chunks streamed from the
     store); every view is in the audit chain."""
     clock = clocks.get_clock(clock_id)

@@ -11,13 +11,18 @@ interrupted run loses nothing and the next run starts with what is left (resumab
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from sqlalchemy import inspect, text
+from sqlalchemy import bindparam, insert, inspect, select, text
 
 from models import db
+from models.storage import StoredObject
 from services import pii
 from services.storage import objects
+from services.storage.store import store
+
+PUT_THREADS = 8
 
 
 @dataclass(frozen=True)
@@ -61,28 +66,42 @@ class MoveResult:
 
 
 def move_batch(col: LegacyColumn, after_id: int, size: int) -> MoveResult:
-    """Move up to ``size`` values with ids above ``after_id`` (flush; the caller commits)."""
+    """Move up to ``size`` values with ids above ``after_id`` (flush; the caller commits).
+
+    Objects first (written in parallel: the store's latency, not the CPU, is what a batch waits
+    for), then their rows in one statement, then the owners' rows updated in one statement."""
     rows = db.session.execute(text(
         f"SELECT id, {col.owner} AS owner, {col.column} AS sealed FROM {col.table} "
         f"WHERE {col.column} IS NOT NULL AND id > :after ORDER BY id LIMIT :size"),
         {"after": after_id, "size": size}).all()
-    result = MoveResult(failed=[], last_id=after_id)
+    result = MoveResult(failed=[], last_id=rows[-1].id if rows else after_id)
+    prepared: list[tuple[int, dict[str, object], bytes]] = []
     for row in rows:
-        result.last_id = row.id
         context = col.context.format(row.owner)
         try:
             clear = pii.decrypt_bytes(row.sealed, context=context)
         except Exception:  # noqa: BLE001 - a value no key of the ring opens stays, and is reported
             result.failed.append(row.id)  # type: ignore[union-attr]
             continue
-        stored = objects.put(clear, context=context, content_type=col.content_type)
-        done = db.session.execute(text(
-            f"UPDATE {col.table} SET {col.target} = :obj, {col.column} = NULL "
-            f"WHERE id = :id AND {col.column} IS NOT NULL"), {"obj": stored.id, "id": row.id}).rowcount
-        if done == 1:
-            result.moved += 1
-        else:  # purged meanwhile: the object is not needed
-            objects.discard([stored.id])
+        values, sealed = objects.seal(clear, context=context, content_type=col.content_type)
+        prepared.append((row.id, values, sealed))
+    if not prepared:
+        return result
+    backend = store()
+    with ThreadPoolExecutor(max_workers=PUT_THREADS) as pool:
+        list(pool.map(lambda item: backend.put(str(item[1]["key"]), item[2], "application/octet-stream"), prepared))
+    db.session.execute(insert(StoredObject), [values for _, values, _ in prepared])
+    ids = dict(db.session.execute(select(StoredObject.key, StoredObject.id).where(
+        StoredObject.key.in_([values["key"] for _, values, _ in prepared]))).tuples().all())
+    db.session.execute(text(
+        f"UPDATE {col.table} SET {col.target} = :obj, {col.column} = NULL "
+        f"WHERE id = :id AND {col.column} IS NOT NULL"),
+        [{"obj": ids[str(values["key"])], "id": row_id} for row_id, values, _ in prepared])
+    # a row purged meanwhile kept its NULL: its object is not needed
+    used = set(db.session.execute(text(f"SELECT {col.target} FROM {col.table} WHERE id IN :ids").bindparams(
+        bindparam("ids", expanding=True)), {"ids": [r for r, _, _ in prepared]}).scalars())
+    result.moved = sum(1 for i in ids.values() if i in used)
+    objects.discard([i for i in ids.values() if i not in used])
     return result
 
 

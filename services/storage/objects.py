@@ -62,18 +62,23 @@ def sniff_type(data: bytes) -> str:
     return "application/octet-stream"
 
 
-def put(data: bytes, *, context: str, content_type: str | None = None) -> StoredObject:
-    """Encrypt, write the object, then add its row (flush). Raises StorageUnavailable (503)
-    before anything is added to the session when the store does not take it."""
+def seal(data: bytes, *, context: str, content_type: str | None = None) -> tuple[dict[str, Any], bytes]:
+    """The row's values and the ciphertext for a new object (nothing written yet)."""
     ring = keyring()
     key, nonce = new_key(), os.urandom(12)
     sealed = AESGCM(ring.keys[ring.active_id]).encrypt(nonce, data, _aad(context, key))
-    store().put(key, sealed, "application/octet-stream")  # the store sees ciphertext only
-    row = StoredObject(
-        key=key, context=context, content_type=content_type or sniff_type(data), size_bytes=len(data),
-        sha256=hashlib.sha256(data).hexdigest(),
-        envelope=f"v1.{ring.active_id}.{base64.b64encode(nonce).decode()}",
-    )
+    values = {"key": key, "context": context, "content_type": content_type or sniff_type(data),
+              "size_bytes": len(data), "sha256": hashlib.sha256(data).hexdigest(),
+              "envelope": f"v1.{ring.active_id}.{base64.b64encode(nonce).decode()}"}
+    return values, sealed
+
+
+def put(data: bytes, *, context: str, content_type: str | None = None) -> StoredObject:
+    """Encrypt, write the object, then add its row (flush). Raises StorageUnavailable (503)
+    before anything is added to the session when the store does not take it."""
+    values, sealed = seal(data, context=context, content_type=content_type)
+    store().put(values["key"], sealed, "application/octet-stream")  # the store sees ciphertext only
+    row = StoredObject(**values)
     db.session.add(row)
     db.session.flush()
     return row
