@@ -32,7 +32,7 @@ from sqlalchemy.orm import Session
 from models import db
 from models.storage import StoredObject
 from services.pii import keyring
-from services.storage.backends import CHUNK, ObjectMissing
+from services.storage.backends import CHUNK
 from services.storage.store import store
 
 log = logging.getLogger(__name__)
@@ -195,9 +195,3 @@ def install_session_hooks() -> None:
     def _after_rollback(session: Session, _previous: Any) -> None:
         session.info.pop(_DELETES, None)
 
-
-def exists(row: StoredObject) -> bool:
-    try:
-        return store().exists(row.key)
-    except ObjectMissing:
-        return False
