@@ -92,7 +92,8 @@ def test_maintenance_commands_run_the_jobs_and_commit(app, ctx):
     db.session.add_all([stale, fresh])
     db.session.flush()
     for check, age in ((stale, timedelta(days=91)), (fresh, timedelta(days=1))):
-        db.session.add(FaceEvidence(check_id=check.id, photo_object_id=objects.put(b"photo", context=f"face_evidence:{check.id}").id, sha256="0" * 64, size_bytes=1,
+        photo = objects.put(b"photo", context=f"face_evidence:{check.id}")
+        db.session.add(FaceEvidence(check_id=check.id, photo_object_id=photo.id, sha256="0" * 64, size_bytes=1,
                                     created_at=now - age))
     for key, age in (("old", timedelta(hours=49)), ("new", timedelta(hours=1))):
         db.session.add(IdempotencyRecord(user_id=user.id, key=key, method="POST", path="/api/v1/x",

@@ -42,7 +42,8 @@ def _enrolled(user_id: int) -> FaceCheck:
     db.session.flush()
     db.session.add(FaceTemplate(user_id=user_id, source_check_id=check.id, embedding_enc="v1.t1.x",
                                 model_name="Dlib", model_version="v-test", detector="dlib"))
-    db.session.add(FaceEvidence(check_id=check.id, frame_index=0, photo_object_id=objects.put(b"photo", context=f"face_evidence:{check.id}").id, sha256="0" * 64,
+    photo = objects.put(b"photo", context=f"face_evidence:{check.id}")
+    db.session.add(FaceEvidence(check_id=check.id, frame_index=0, photo_object_id=photo.id, sha256="0" * 64,
                                 size_bytes=10))
     db.session.commit()
     return check
@@ -146,7 +147,8 @@ def test_embedded_mode_runs_the_periodic_purges_when_it_starts_serving(app, app_
                         created_at=utcnow() - timedelta(days=120))
         db.session.add(old)
         db.session.flush()
-        db.session.add(FaceEvidence(check_id=old.id, frame_index=0, photo_object_id=objects.put(b"photo", context=f"face_evidence:{old.id}").id, sha256="1" * 64,
+        photo = objects.put(b"photo", context=f"face_evidence:{old.id}")
+        db.session.add(FaceEvidence(check_id=old.id, frame_index=0, photo_object_id=photo.id, sha256="1" * 64,
                                     size_bytes=10, created_at=utcnow() - timedelta(days=120)))
         db.session.commit()
         check_id = old.id
