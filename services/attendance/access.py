@@ -20,6 +20,7 @@ from services.authz import Action, authorize, may
 from services.consents import active_consent
 from services.errors import NotFound, Unprocessable
 from services.storage import objects
+from services.storage.backends import ObjectMissing
 
 FACE_FAILURES_BEFORE_WITNESS = 2
 
@@ -56,7 +57,10 @@ def clock_photo_stream(actor_id: int, clock_id: int) -> tuple[str, Iterator[byte
     audit.record("attendance.photo_viewed", actor_user_id=actor_id, object_type="attendance_clock",
                  object_id=clock.id, details={"face_check_id": clock.face_check_id, "user_id": clock.user_id})
     stored = objects.get_row(row.photo_object_id)
-    return stored.content_type, objects.stream(stored)
+    try:
+        return stored.content_type, objects.stream(stored)
+    except ObjectMissing:  # removed from the store by hand: the same answer as a purged photo
+        raise NotFound("EVIDENCE_NOT_AVAILABLE", "考勤照片已过保留期或不存在") from None
 
 
 def _face_failures(project_id: int, user_id: int, taken_at: datetime) -> int:
