@@ -25,6 +25,7 @@ COLUMNS = {
     ('face_evidence', 'photo_enc'): sa.Text().with_variant(mysql.LONGTEXT(), 'mysql'),
     ('contracts', 'signature_enc'): sa.Text().with_variant(mysql.MEDIUMTEXT(), 'mysql'),
     ('payroll_lines', 'signature_enc'): sa.Text(),
+    ('payroll_deductions', 'ack_signature_enc'): sa.Text(),
 }
 
 

@@ -23,7 +23,7 @@ depends_on = None
 # SQLite rebuilds a table to add a foreign key: keep AUTOINCREMENT (0004)
 SQLITE = {'sqlite_autoincrement': True}
 REFERENCES = (('face_evidence', 'photo_object_id'), ('contracts', 'signature_object_id'),
-              ('payroll_lines', 'signature_object_id'))
+              ('payroll_lines', 'signature_object_id'), ('payroll_deductions', 'ack_signature_object_id'))
 
 
 def upgrade():

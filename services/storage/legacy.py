@@ -42,6 +42,8 @@ LEGACY = (
                  content_type="image/png"),
     LegacyColumn("payroll_lines", "signature_enc", "signature_object_id", "payroll_lines.signature:{}",
                  content_type="image/png"),
+    LegacyColumn("payroll_deductions", "ack_signature_enc", "ack_signature_object_id",
+                 "payroll_deductions.ack_signature:{}", content_type="image/png"),
 )
 
 
