@@ -1,4 +1,5 @@
-"""Drop the emptied blob columns (face_evidence.photo_enc, contracts/payroll_lines.signature_enc)
+"""Drop the emptied blob columns (face_evidence.photo_enc, contracts/payroll_lines.signature_enc,
+payroll_deductions.ack_signature_enc)
 
 Refuses while any of them still holds a value: `flask storage migrate` moves those into the
 object store first (batches, resumable), then `flask db upgrade` runs this. A fresh database

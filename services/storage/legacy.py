@@ -1,7 +1,8 @@
 """`flask storage migrate`: the blobs older releases kept in the database, moved to the store.
 
 Each legacy column (``face_evidence.photo_enc``, ``contracts.signature_enc``,
-``payroll_lines.signature_enc``: AES-GCM text from services/pii.py) is read in batches; each value
+``payroll_lines.signature_enc``, ``payroll_deductions.ack_signature_enc``: AES-GCM text from
+services/pii.py) is read in batches; each value
 is decrypted, stored as an object (object first), and its row updated in one statement that sets
 the reference and clears the column, guarded by ``legacy IS NOT NULL``. Each batch commits, so an
 interrupted run loses nothing and the next run starts with what is left (resumable). Migration
