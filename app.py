@@ -55,6 +55,7 @@ def create_app(config: dict[str, Any] | None = None) -> ContractAPI:
     from schemas.common import ErrorResponse
     from services import audit_checkpoints, register_handlers
     from services.settings import Settings, build_settings, use_lookup
+    from services.storage import objects
 
     app = ContractAPI(
         __name__,
@@ -86,6 +87,7 @@ def create_app(config: dict[str, Any] | None = None) -> ContractAPI:
     db.init_app(app)
     _tune_pool(app)
     audit_checkpoints.install_session_hooks()
+    objects.install_session_hooks()  # objects of deleted rows go after the commit
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True)
     jobs.init_app(app)
     register_handlers()

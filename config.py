@@ -64,6 +64,15 @@ ENV_KEYS = {
     "SITEROLL_WEBVIEW_VERIFY_FILE": "WEBVIEW_VERIFY_FILE",
     "SITEROLL_WEBVIEW_VERIFY_CONTENT": "WEBVIEW_VERIFY_CONTENT",
     "SITEROLL_MEDIA_LINK_SECONDS": "MEDIA_LINK_SECONDS",  # life of the signed photo/signature links
+    # object store for photos, signatures and kept PDFs (services/storage): folder | s3
+    "SITEROLL_STORAGE_BACKEND": "STORAGE_BACKEND",
+    "SITEROLL_STORAGE_DIR": "STORAGE_DIR",  # folder backend (default: instance/objects)
+    "SITEROLL_S3_ENDPOINT": "S3_ENDPOINT",  # e.g. https://oss-cn-shenzhen.aliyuncs.com, a Ceph RGW
+    "SITEROLL_S3_BUCKET": "S3_BUCKET",
+    "SITEROLL_S3_REGION": "S3_REGION",
+    "SITEROLL_S3_ACCESS_KEY": "S3_ACCESS_KEY",
+    "SITEROLL_S3_SECRET_KEY": "S3_SECRET_KEY",
+    "SITEROLL_S3_PATH_STYLE": "S3_PATH_STYLE",  # 1: http://host/bucket/key (Ceph, MinIO); 0: virtual host
 }
 
 SECRET_KEYS = ("SECRET_KEY", "PII_KEYS", "BLIND_INDEX_KEY", "AUDIT_KEY")
@@ -107,6 +116,15 @@ DEFAULTS: dict[str, Any] = {
     "PROXY_FIX_X_FOR": 0,
     # embedded mode (no rq cron): run the housekeeping jobs in-process, on start and on schedule
     "EMBEDDED_PERIODIC_JOBS": True,
+    "STORAGE_BACKEND": "folder",
+    "STORAGE_DIR": None,
+    "S3_ENDPOINT": None,
+    "S3_BUCKET": None,
+    "S3_REGION": "us-east-1",
+    "S3_ACCESS_KEY": None,
+    "S3_SECRET_KEY": None,
+    "S3_PATH_STYLE": True,
+    "S3_TIMEOUT_SECONDS": 5,
 }
 
 # Per user and per IP. A construction site's phones often share one carrier NAT address, so the
@@ -186,6 +204,11 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         cfg["FACE_DEEPFACE_HOME"] = str(inst / "deepface")
     cfg["TOKEN_TTL_SECONDS"] = int(cfg["TOKEN_TTL_SECONDS"])
     cfg["DB_IDLE_PING_SECONDS"] = float(cfg["DB_IDLE_PING_SECONDS"])
+    cfg["STORAGE_DIR"] = cfg.get("STORAGE_DIR") or str(inst / "objects")
+    if cfg["STORAGE_BACKEND"] not in ("folder", "s3"):
+        raise ConfigError("SITEROLL_STORAGE_BACKEND must be 'folder' or 's3'")
+    if cfg["STORAGE_BACKEND"] == "s3" and not cfg.get("S3_BUCKET"):
+        raise ConfigError("SITEROLL_STORAGE_BACKEND=s3 needs SITEROLL_S3_BUCKET")
 
     uri: str = cfg["SQLALCHEMY_DATABASE_URI"]
     options = dict(cfg.get("SQLALCHEMY_ENGINE_OPTIONS") or {})

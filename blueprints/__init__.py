@@ -28,12 +28,14 @@ def register_blueprints(app: OpenAPI) -> None:
         payroll,
         payroll_order,
         request_cycle,
+        storage,
     )
 
     docs.register(app)
     errors.register(app)
     request_cycle.register(app)
     mobile.register(app)
+    storage.register(app)
     app.register_api(auth.public)
     app.register_api(auth.bp)
     app.register_api(org.bp)

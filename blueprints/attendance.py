@@ -107,11 +107,10 @@ def get_clock(path: ClockPath):
         responses={200: None})
 @login_required
 @writes
-@raises("PROJECT_NOT_FOUND", "FORBIDDEN", "CLOCK_NOT_FOUND", "EVIDENCE_NOT_AVAILABLE")
+@raises("PROJECT_NOT_FOUND", "FORBIDDEN", "CLOCK_NOT_FOUND", "EVIDENCE_NOT_AVAILABLE", "STORAGE_UNAVAILABLE")
 def get_clock_photo(path: ClockPath):
-    photo = access.clock_photo(actor_id(), path.clock_id)
-    mimetype = "image/png" if photo.startswith(b"\x89PNG") else "image/jpeg"
-    return Response(photo, mimetype=mimetype)
+    mimetype, chunks = access.clock_photo_stream(actor_id(), path.clock_id)
+    return Response(chunks, mimetype=mimetype)
 
 
 @bp.post("/teams/<int:team_id>/witnessed-clocks", responses={201: ClockOut},

@@ -39,7 +39,7 @@ bp = api_blueprint("contracts", __name__, "contracts", "劳动合同：模板、
 
 
 def contract_out(contract: Contract, purpose: str) -> ContractOut:
-    signature = media_url("contract-signature", contract.id, actor_id()) if contract.signature_enc else None
+    signature = media_url("contract-signature", contract.id, actor_id()) if contract.signature_object_id else None
     return ContractOut.of(contract, contracts.contract_text(contract, actor_id=actor_id(), purpose=purpose), signature)
 
 
@@ -86,7 +86,7 @@ def get_contract(path: ContractPath):
 @bp.get("/contracts/<int:contract_id>/pdf", responses={200: None}, summary="合同 PDF（记录审计日志）")
 @login_required
 @writes
-@raises("CONTRACT_NOT_FOUND", "PROJECT_NOT_FOUND", "FORBIDDEN", "PDF_FONT_MISSING")
+@raises("CONTRACT_NOT_FOUND", "PROJECT_NOT_FOUND", "FORBIDDEN", "PDF_FONT_MISSING", "STORAGE_UNAVAILABLE")
 def contract_pdf(path: ContractPath):
     contract = contracts.get_contract(actor_id(), path.contract_id)
     body = render_contract_pdf(contract, actor_id=actor_id(), font=font_settings())
@@ -103,7 +103,8 @@ def contract_pdf(path: ContractPath):
         "REENROLL_NEEDS_APPROVAL", "FACE_CHECK_KIND_INVALID", "FRAME_COUNT_INVALID", "IMAGE_TOO_LARGE",
         "IMAGE_UNDECODABLE", "CHALLENGE_REQUIRED", "CHALLENGE_NOT_FOUND", "CHALLENGE_EXPIRED",
         "CHALLENGE_REPLAYED", "CHALLENGE_FRAMES_INVALID", "FACE_CHECK_NOT_FOUND", "FACE_CHECK_PROJECT_MISMATCH",
-        "FACE_CHECK_USED", "FACE_CHECK_STALE", "FACE_CHECK_NOT_PASSED")
+        "FACE_CHECK_USED", "FACE_CHECK_STALE", "FACE_CHECK_NOT_PASSED",
+        "STORAGE_UNAVAILABLE")
 def sign(path: ContractPath, form: SignForm):
     signature = form.signature.stream.read(SIGNATURE_MAX_BYTES + 1)
     if form.face_check_id is None and not form.photo:

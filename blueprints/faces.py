@@ -38,7 +38,7 @@ def create_challenge(body: ChallengeIn):
 @raises("CONSENT_REQUIRED", "PROJECT_NOT_FOUND", "PROJECT_REQUIRED", "FORBIDDEN", "REENROLL_NEEDS_APPROVAL",
         "FACE_CHECK_KIND_INVALID", "FRAME_COUNT_INVALID", "IMAGE_UNDECODABLE", "IMAGE_TOO_LARGE", "NOT_ENROLLED",
         "CHALLENGE_REQUIRED", "CHALLENGE_NOT_FOUND", "CHALLENGE_EXPIRED", "CHALLENGE_REPLAYED",
-        "CHALLENGE_FRAMES_INVALID")
+        "CHALLENGE_FRAMES_INVALID", "STORAGE_UNAVAILABLE")
 def create_check(form: FaceCheckForm):
     limit = settings().faces.engine.max_bytes
     # read one byte past the limit: enough to refuse an oversized photo without holding more

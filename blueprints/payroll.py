@@ -173,7 +173,7 @@ def get_wage_sheet_xlsx(path: PayrollPath):
 
 @bp.get("/payrolls/<int:payroll_id>/wage-sheet.pdf", responses={200: None}, summary="工资表 PDF（含工人手写签名）")
 @login_required
-@raises("FORBIDDEN", "PAYROLL_NOT_FOUND", "PDF_FONT_MISSING", "PROJECT_NOT_FOUND")
+@raises("FORBIDDEN", "PAYROLL_NOT_FOUND", "PDF_FONT_MISSING", "PROJECT_NOT_FOUND", "STORAGE_UNAVAILABLE")
 @writes
 def get_wage_sheet_pdf(path: PayrollPath):
     payroll, body = sheets.wage_sheet_pdf(actor_id(), path.payroll_id, font_settings())
@@ -247,7 +247,7 @@ def list_my_payslips(query: PayslipQuery):
 
 def payslip_out(model: type[PayslipOut], line: PayrollLine, payroll: Payroll, *rest: Any) -> PayslipOut:
     out = model.of(line, payroll, *rest)
-    if line.signature_enc is not None:
+    if line.signature_object_id is not None:
         out.signature_url = media_url("payslip-signature", line.id, actor_id())
     return out
 
@@ -263,7 +263,7 @@ def get_payslip(path: PayslipPath):
 @bp.post("/payslips/<int:payslip_id>/confirm", responses={200: PayslipConfirmed},
          summary="签字确认工资条（提交总包前；手写签名 PNG，multipart 字段 signature）")
 @login_required
-@raises("PAYSLIP_ALREADY_CONFIRMED", "PAYSLIP_NOT_FOUND", "PAYSLIP_NOT_OPEN", "SIGNATURE_INVALID")
+@raises("PAYSLIP_ALREADY_CONFIRMED", "PAYSLIP_NOT_FOUND", "PAYSLIP_NOT_OPEN", "SIGNATURE_INVALID", "STORAGE_UNAVAILABLE")
 def confirm_payslip(path: PayslipPath, form: SignatureForm):
     png = form.signature.stream.read(slips.SIGNATURE_MAX_BYTES + 1)
     slips.confirm_payslip(actor_id(), path.payslip_id, png)

@@ -15,6 +15,7 @@ def register_commands(app: Flask) -> None:
     from commands.openapi import openapi_cli
     from commands.privacy import privacy_cli
     from commands.retention import retention_cli
+    from commands.storage import storage_cli
 
     app.cli.add_command(attendance_cli)
     app.cli.add_command(audit_cli)
@@ -25,3 +26,4 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(companies_cli)
     app.cli.add_command(retention_cli)
     app.cli.add_command(privacy_cli)
+    app.cli.add_command(storage_cli)

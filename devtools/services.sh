@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Start or stop a throwaway MariaDB (port 3307) and Redis (port 6380) without systemd.
+# Start or stop a throwaway MariaDB (port 3307), Redis (port 6380) and Ceph RADOS Gateway (S3 on
+# port 7480, devtools/ceph.sh) without systemd.
 # Data lives under ${SITEROLL_SERVICES_DIR:-/tmp/siteroll-services}; nothing touches the system's own servers.
 #   devtools/services.sh start   -> prints the SITEROLL_TEST_* exports to use
 #   devtools/services.sh stop
@@ -12,6 +13,10 @@ REDIS_PORT="${SITEROLL_REDIS_PORT:-6380}"
 # ~3 GB with indexes) reads from disk on every pass with a small pool. Tests need far less.
 BUFFER_POOL="${SITEROLL_DB_BUFFER_POOL:-1G}"
 SOCK="$DIR/mariadb.sock"
+S3_PORT="${SITEROLL_S3_PORT:-7480}"
+S3_ACCESS_KEY=siteroll-test-access
+S3_SECRET_KEY=siteroll-test-secret
+HERE="$(cd "$(dirname "$0")" && pwd)"
 
 install_packages() {
   if ! command -v mariadbd >/dev/null 2>&1 || ! command -v redis-server >/dev/null 2>&1; then
@@ -19,6 +24,17 @@ install_packages() {
     apt-get update -qq >/dev/null
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq mariadb-server redis-server >/dev/null
   fi
+  if ! command -v radosgw >/dev/null 2>&1 || ! command -v ceph-mon >/dev/null 2>&1 || ! command -v ceph-osd >/dev/null 2>&1; then
+    echo "installing ceph-mon ceph-osd radosgw ceph-common from Debian packages" >&2
+    apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+      ceph-mon ceph-osd radosgw ceph-common >/dev/null
+  fi
+}
+
+start_ceph() {
+  CEPH_DIR="$DIR/ceph" RGW_PORT="$S3_PORT" S3_ACCESS_KEY="$S3_ACCESS_KEY" S3_SECRET_KEY="$S3_SECRET_KEY" \
+    "$HERE/ceph.sh" start >"$DIR/ceph-start.log" 2>&1 || { cat "$DIR/ceph-start.log" >&2; exit 1; }
 }
 
 start_mariadb() {
@@ -63,12 +79,16 @@ case "${1:-start}" in
     install_packages
     start_mariadb
     start_redis
+    start_ceph
     echo "export SITEROLL_TEST_DATABASE_URL='mysql+pymysql://siteroll:siteroll@127.0.0.1:$DB_PORT/siteroll_test?charset=utf8mb4'"
     echo "export SITEROLL_TEST_REDIS_URL='redis://127.0.0.1:$REDIS_PORT/0'"
+    echo "export SITEROLL_TEST_S3_ENDPOINT='http://127.0.0.1:$S3_PORT'"
+    echo "export SITEROLL_TEST_S3_ACCESS_KEY='$S3_ACCESS_KEY' SITEROLL_TEST_S3_SECRET_KEY='$S3_SECRET_KEY'"
     ;;
   stop)
     redis-cli -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || true
     mariadb-admin --socket="$SOCK" -uroot shutdown >/dev/null 2>&1 || true
+    CEPH_DIR="$DIR/ceph" "$HERE/ceph.sh" stop >/dev/null 2>&1 || true
     ;;
   *)
     echo "usage: $0 start|stop" >&2

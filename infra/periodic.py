@@ -18,6 +18,7 @@ PERIODIC_JOBS: tuple[tuple[str, int], ...] = (
     ("workers.maintenance.fail_stale_face_checks", 30 * 60),
     ("workers.maintenance.purge_idempotency_keys", 24 * 3600),
     ("workers.maintenance.apply_retention_job", 24 * 3600),
+    ("workers.maintenance.sweep_storage_orphans", 24 * 3600),
     ("workers.attendance.sweep_waiting_clocks", 60),
     ("workers.oversight.push_outbox_job", 60),
     ("workers.oversight.refresh_warnings_job", 24 * 3600),

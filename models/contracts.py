@@ -92,7 +92,8 @@ class Contract(Base):
     term_end: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     signing_check_id: Mapped[int | None] = mapped_column(ForeignKey("face_checks.id"))
-    signature_enc: Mapped[str | None] = mapped_column(MediumText)  # the handwritten name, PNG, encrypted
+    # the handwritten name, PNG, encrypted in the object store (services/storage)
+    signature_object_id: Mapped[int | None] = mapped_column(ForeignKey("stored_objects.id"))
     signature_sha256: Mapped[str | None] = mapped_column(String(64))
     signed_at: Mapped[datetime | None]
     # the worker's side without face processing: the labour manager saw them sign (never their own)

@@ -7,13 +7,9 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import JSON, BigInteger, Float, ForeignKey, Index, String, Text
-from sqlalchemy.dialects.mysql import LONGTEXT
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, BigId, utcnow
-
-# an 8 MB photo is ~11 MB of base64 ciphertext: more than MariaDB's TEXT (64 KB)
-LongText = Text().with_variant(LONGTEXT(), "mysql")
 
 
 class FaceCheckKind(StrEnum):
@@ -100,11 +96,13 @@ class FaceEvidence(Base):
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     check_id: Mapped[int] = mapped_column(ForeignKey("face_checks.id"), index=True)
     frame_index: Mapped[int] = mapped_column(default=0)
-    photo_enc: Mapped[str | None] = mapped_column(LongText)
+    # the encrypted photo in the object store (services/storage); NULL once purged
+    photo_object_id: Mapped[int | None] = mapped_column(ForeignKey("stored_objects.id"))
     sha256: Mapped[str] = mapped_column(String(64))
     size_bytes: Mapped[int]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    # photo_enc is set to NULL here: by the enrollment job, or by the retention purge
+    # photo_object_id is set to NULL here (and the object deleted after commit): by the
+    # enrollment job, the retention purge or a consent withdrawal
     purged_at: Mapped[datetime | None]
 
 

@@ -12,7 +12,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Date, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Date, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, BigId, utcnow
@@ -127,7 +127,8 @@ class PayrollLine(Base):
     resolution: Mapped[str | None] = mapped_column(String(200))  # why released or held
     resolved_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     resolved_at: Mapped[datetime | None]
-    signature_enc: Mapped[str | None] = mapped_column(Text)  # the worker's handwritten name, PNG, encrypted
+    # the worker's handwritten name, PNG, encrypted in the object store (services/storage)
+    signature_object_id: Mapped[int | None] = mapped_column(ForeignKey("stored_objects.id"))
     signature_sha256: Mapped[str | None] = mapped_column(String(64))
     confirmed_at: Mapped[datetime | None]
     dispute_reason: Mapped[str | None] = mapped_column(String(500))
@@ -169,7 +170,7 @@ class PayrollDeduction(Base):
     reason: Mapped[str] = mapped_column(String(200))
     basis: Mapped[str | None] = mapped_column(String(200))  # the contract clause, judgment or law relied on
     # an advance (借支) is repaid only with the worker's acknowledgement: this signature, or the slip's
-    ack_signature_enc: Mapped[str | None] = mapped_column(Text)
+    ack_signature_object_id: Mapped[int | None] = mapped_column(ForeignKey("stored_objects.id"))  # object store
     ack_signature_sha256: Mapped[str | None] = mapped_column(String(64))
     acknowledged_at: Mapped[datetime | None]
     created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))

@@ -16,6 +16,7 @@ from services.audit_checkpoints import AuditSettings, audit_settings_from
 from services.faces.settings import FaceSettings, face_settings_from
 from services.miniprogram import MiniProgramSettings, miniprogram_settings_from
 from services.oversight.settings import OversightSettings, oversight_settings_from
+from services.storage.settings import StorageSettings, storage_settings_from
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,7 @@ class Settings:
     audit: AuditSettings
     oversight: OversightSettings
     miniprogram: MiniProgramSettings
+    storage: StorageSettings
 
 
 def build_settings(cfg: Mapping[str, Any]) -> Settings:
@@ -61,6 +63,7 @@ def build_settings(cfg: Mapping[str, Any]) -> Settings:
         audit=audit_settings_from(cfg),
         oversight=oversight_settings_from(cfg),
         miniprogram=miniprogram_settings_from(cfg),
+        storage=storage_settings_from(cfg),
     )
 
 

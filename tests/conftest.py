@@ -1,13 +1,16 @@
 """Fixtures: one app per test session on the configured database, a clean slate per test.
 
 SQLite (embedded mode, in-process jobs) by default; MariaDB + Redis + RQ when
-SITEROLL_TEST_DATABASE_URL / SITEROLL_TEST_REDIS_URL are set (CI sets both).
+SITEROLL_TEST_DATABASE_URL / SITEROLL_TEST_REDIS_URL are set (CI sets both). Objects go to a
+folder, or to the S3 server at SITEROLL_TEST_S3_ENDPOINT (CI's MariaDB run: Ceph RADOS Gateway
+from devtools/services.sh), in a bucket of this session's own.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import os
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -25,9 +28,11 @@ from config import DEFAULT_RATE_LIMITS  # noqa: E402
 from devtools.fake_wechat import FakeWeChatServer, start_in_background  # noqa: E402
 from infra.jobs import QUEUES, redis_connection, rq_queue, wait_idle  # noqa: E402
 from models import db  # noqa: E402
+from services.storage.store import store  # noqa: E402
 
 TEST_DATABASE_URL = os.environ.get("SITEROLL_TEST_DATABASE_URL")
 TEST_REDIS_URL = os.environ.get("SITEROLL_TEST_REDIS_URL")
+TEST_S3_ENDPOINT = os.environ.get("SITEROLL_TEST_S3_ENDPOINT")
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("SITEROLL_SHARED_DIR", ROOT.parent / "shared"))
 RATE_LIMIT_NAMES = tuple(DEFAULT_RATE_LIMITS)
@@ -66,6 +71,14 @@ def app_config(tmp_path_factory, fake_wechat) -> dict:
         # tests run the housekeeping jobs themselves (tests/faces: periodic purges)
         "EMBEDDED_PERIODIC_JOBS": False,
     }
+    cfg["STORAGE_DIR"] = str(tmp / "objects")
+    if TEST_S3_ENDPOINT:
+        cfg.update({
+            "STORAGE_BACKEND": "s3", "S3_ENDPOINT": TEST_S3_ENDPOINT,
+            "S3_BUCKET": f"siteroll-test-{os.getpid()}-{int(time.time())}",
+            "S3_ACCESS_KEY": os.environ.get("SITEROLL_TEST_S3_ACCESS_KEY", "siteroll-test-access"),
+            "S3_SECRET_KEY": os.environ.get("SITEROLL_TEST_S3_SECRET_KEY", "siteroll-test-secret"),
+        })
     if TEST_REDIS_URL:
         cfg.update({"REDIS_URL": TEST_REDIS_URL, "JOBS_MODE": "rq"})
     else:
@@ -79,6 +92,7 @@ def app(app_config):
     with application.app_context():
         db.drop_all()
         db.create_all()
+        store().ensure_ready()
     yield application
     with application.app_context():
         db.session.remove()
@@ -152,6 +166,12 @@ def worker_env(app_config: dict) -> dict[str, str]:
         "SITEROLL_AUDIT_KEY": app_config["AUDIT_KEY"],
         "SITEROLL_AUDIT_CHECKPOINT_PATH": app_config["AUDIT_CHECKPOINT_PATH"],
         "DEEPFACE_HOME": app_config["FACE_DEEPFACE_HOME"],
+        "SITEROLL_STORAGE_BACKEND": app_config.get("STORAGE_BACKEND", "folder"),
+        "SITEROLL_STORAGE_DIR": app_config["STORAGE_DIR"],
+        "SITEROLL_S3_ENDPOINT": app_config.get("S3_ENDPOINT") or "",
+        "SITEROLL_S3_BUCKET": app_config.get("S3_BUCKET") or "",
+        "SITEROLL_S3_ACCESS_KEY": app_config.get("S3_ACCESS_KEY") or "",
+        "SITEROLL_S3_SECRET_KEY": app_config.get("S3_SECRET_KEY") or "",
         "TF_CPP_MIN_LOG_LEVEL": "3",
         "PYTHONPATH": str(ROOT),
     })

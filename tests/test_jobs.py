@@ -14,6 +14,7 @@ from app import create_app
 from infra.jobs import enqueue, resolve
 from models import FaceCheck, FaceEvidence, IdempotencyRecord, User, db
 from models.base import utcnow
+from services.storage import objects
 from tests.conftest import ROOT, drain_jobs
 from tests.factories import make_user
 
@@ -73,7 +74,8 @@ def test_cron_schedule_names_real_jobs():
     scheduler.load_config_from_file(str(ROOT / "workers" / "cron.py"))
     scheduled = {job.name: job for job in scheduler.get_jobs()}
     assert set(scheduled) == {"purge-face-evidence", "fail-stale-face-checks", "purge-idempotency-keys",
-                              "sweep-waiting-clocks", "refresh-warnings", "push-outbox", "apply-retention"}
+                              "sweep-waiting-clocks", "refresh-warnings", "push-outbox", "apply-retention",
+                              "sweep-storage-orphans"}
     assert all(resolve(job.func_name) is job.func for job in scheduled.values())
 
 
@@ -91,7 +93,8 @@ def test_maintenance_commands_run_the_jobs_and_commit(app, ctx):
     db.session.add_all([stale, fresh])
     db.session.flush()
     for check, age in ((stale, timedelta(days=91)), (fresh, timedelta(days=1))):
-        db.session.add(FaceEvidence(check_id=check.id, photo_enc="v1.x.y", sha256="0" * 64, size_bytes=1,
+        photo = objects.put(b"photo", context=f"face_evidence:{check.id}")
+        db.session.add(FaceEvidence(check_id=check.id, photo_object_id=photo.id, sha256="0" * 64, size_bytes=1,
                                     created_at=now - age))
     for key, age in (("old", timedelta(hours=49)), ("new", timedelta(hours=1))):
         db.session.add(IdempotencyRecord(user_id=user.id, key=key, method="POST", path="/api/v1/x",
@@ -104,7 +107,7 @@ def test_maintenance_commands_run_the_jobs_and_commit(app, ctx):
         "purged 1 evidence photo(s) older than 90 days\n"
     assert runner.invoke(args=["maintenance", "purge-idempotency"]).output == "removed 1 expired idempotency keys\n"
     assert committed(FaceCheck, FaceCheck.status == "error") == 1
-    assert committed(FaceEvidence, FaceEvidence.photo_enc.is_(None)) == 1
+    assert committed(FaceEvidence, FaceEvidence.photo_object_id.is_(None)) == 1
     assert committed(IdempotencyRecord) == 1
 
 

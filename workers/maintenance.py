@@ -8,6 +8,7 @@ from services import idempotency
 from services.faces import retention
 from services.retention.job import apply_retention
 from services.settings import settings
+from services.storage import maintenance as storage
 from workers import commits
 
 
@@ -19,6 +20,12 @@ def purge_face_evidence(days: int | None = None) -> int:
 @commits
 def fail_stale_face_checks(minutes: int = 30) -> int:
     return retention.fail_stale_checks(timedelta(minutes=minutes))
+
+
+@commits
+def sweep_storage_orphans() -> int:
+    """Objects whose row never committed (or whose delete failed), older than a day."""
+    return storage.sweep_orphans()
 
 
 @commits

@@ -3,6 +3,7 @@ manager the project's (and alone sees whose face a buddy punch matched)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -18,7 +19,8 @@ from services.attendance.rules import business_date, rules_for
 from services.authz import Action, authorize, may
 from services.consents import active_consent
 from services.errors import NotFound, Unprocessable
-from services.pii import decrypt_bytes
+from services.storage import objects
+from services.storage.backends import ObjectMissing
 
 FACE_FAILURES_BEFORE_WITNESS = 2
 
@@ -39,16 +41,26 @@ def clock_for(actor_id: int, clock_id: int) -> ClockView:
 
 
 def clock_photo(actor_id: int, clock_id: int) -> bytes:
-    """The evidence selfie while it is retained; every view is in the audit chain."""
+    """The evidence selfie, whole (signed media links); audited like the stream."""
+    return b"".join(clock_photo_stream(actor_id, clock_id)[1])
+
+
+def clock_photo_stream(actor_id: int, clock_id: int) -> tuple[str, Iterator[bytes]]:
+    """The evidence selfie while it is retained (content type, clear chunks streamed from the
+    store); every view is in the audit chain."""
     clock = clocks.get_clock(clock_id)
     authorize(actor_id, Action.ATTENDANCE_EVIDENCE, clock.project_id, team_id=clock.team_id or -1)
     row = None if clock.face_check_id is None else db.session.execute(select(FaceEvidence).where(
         FaceEvidence.check_id == clock.face_check_id).order_by(FaceEvidence.frame_index).limit(1)).scalar_one_or_none()
-    if row is None or row.photo_enc is None:
+    if row is None or row.photo_object_id is None:
         raise NotFound("EVIDENCE_NOT_AVAILABLE", "考勤照片已过保留期或不存在")
     audit.record("attendance.photo_viewed", actor_user_id=actor_id, object_type="attendance_clock",
                  object_id=clock.id, details={"face_check_id": clock.face_check_id, "user_id": clock.user_id})
-    return decrypt_bytes(row.photo_enc, context=f"face_evidence:{clock.face_check_id}")
+    stored = objects.get_row(row.photo_object_id)
+    try:
+        return stored.content_type, objects.stream(stored)
+    except ObjectMissing:  # removed from the store by hand: the same answer as a purged photo
+        raise NotFound("EVIDENCE_NOT_AVAILABLE", "考勤照片已过保留期或不存在") from None
 
 
 def _face_failures(project_id: int, user_id: int, taken_at: datetime) -> int:

@@ -14,14 +14,14 @@ from services.faces.engine import MODEL_NAME, face_distance
 from services.faces.job import template_embedding
 from services.faces.reasons import FaceRejected
 from services.faces.runtime import face_engine
-from services.pii import decrypt_bytes
+from services.storage import objects
 
 
 def _selfie(check_id: int) -> bytes | None:
     row = db.session.execute(select(FaceEvidence).where(
-        FaceEvidence.check_id == check_id, FaceEvidence.photo_enc.is_not(None))
+        FaceEvidence.check_id == check_id, FaceEvidence.photo_object_id.is_not(None))
         .order_by(FaceEvidence.frame_index).limit(1)).scalar_one_or_none()
-    return None if row is None else decrypt_bytes(row.photo_enc, context=f"face_evidence:{check_id}")
+    return None if row is None else objects.read(row.photo_object_id)
 
 
 def search_buddy(clock_id: int) -> int | None:

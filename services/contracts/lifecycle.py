@@ -36,6 +36,7 @@ from services.contracts.retirement import past_retirement_age
 from services.contracts.templates import TemplateTerms, fill, terms_for, validate_template, yuan
 from services.days import business_day
 from services.errors import Conflict, NotFound, Unprocessable
+from services.storage import objects
 
 
 def _context(contract_id: int, field: str) -> str:
@@ -198,9 +199,7 @@ def contract_text(contract: Contract, *, actor_id: int, purpose: str) -> str:
 
 
 def signature_png(contract: Contract) -> bytes | None:
-    if contract.signature_enc is None:
-        return None
-    return pii.decrypt_bytes(contract.signature_enc, context=_context(contract.id, "signature"))
+    return objects.read(contract.signature_object_id)
 
 
 def _iso(moment: datetime | None) -> str | None:

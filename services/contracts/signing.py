@@ -18,12 +18,13 @@ from PIL import Image, UnidentifiedImageError
 from models import Contract, ContractStatus, db
 from models.base import utcnow
 from models.faces import FaceCheck, FaceCheckKind, FaceCheckStatus
-from services import audit, pii
+from services import audit
 from services.contracts.lifecycle import _context, content_hash
 from services.contracts.status import settle_status, status_after_failed_worker_check
 from services.errors import Conflict, NotFound, Unprocessable
 from services.faces.checks import start_face_check
 from services.faces.handover import attach, on_face_check_finished
+from services.storage import objects
 
 SIGNATURE_MAX_BYTES = 512 * 1024
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -102,10 +103,20 @@ def _signable(actor_id: int, contract_id: int) -> Contract:
     return contract
 
 
-def _begin_signing(actor_id: int, contract: Contract, signature: bytes, check: FaceCheck) -> None:
-    """Keep the signature (encrypted) and wait for ``check``: the one place a signing starts."""
-    contract.signature_enc = pii.encrypt_bytes(signature, context=_context(contract.id, "signature"))
+def store_signature(contract: Contract, signature: bytes) -> None:
+    """Keep the worker's handwritten signature (encrypted, in the object store); a new attempt after a
+    failed face check replaces it and the old object goes after commit."""
+    previous = contract.signature_object_id
+    contract.signature_object_id = objects.put(signature, context=_context(contract.id, "signature"),
+                                               content_type="image/png").id
     contract.signature_sha256 = hashlib.sha256(signature).hexdigest()
+    db.session.flush()  # the row points at the new object before the old one goes
+    objects.discard([previous])
+
+
+def _begin_signing(actor_id: int, contract: Contract, signature: bytes, check: FaceCheck) -> None:
+    """Keep the signature (encrypted) and wait for ``check``: the one place a face-checked signing starts."""
+    store_signature(contract, signature)
     contract.status, contract.signing_check_id = ContractStatus.SIGNING.value, check.id
     db.session.flush()
     audit.record("contract.signing_started", actor_user_id=actor_id, object_type="contract",

@@ -9,14 +9,12 @@ worker's side: the contract is in force once the employer has signed too (status
 
 from __future__ import annotations
 
-import hashlib
-
 from models import Contract, ContractStatus, db
 from models.base import utcnow
-from services import audit, pii
+from services import audit
 from services.authz import Action, authorize
-from services.contracts.lifecycle import _context, content_hash
-from services.contracts.signing import check_signature
+from services.contracts.lifecycle import content_hash
+from services.contracts.signing import check_signature, store_signature
 from services.contracts.status import settle_status
 from services.errors import Conflict, Forbidden, NotFound
 
@@ -42,8 +40,7 @@ def sign_by_hand(actor_id: int, contract_id: int, signature: bytes) -> Contract:
     if contract.status == ContractStatus.SIGNING.value:
         raise Conflict("CONTRACT_SIGNING_IN_PROGRESS")
     check_signature(signature)
-    contract.signature_enc = pii.encrypt_bytes(signature, context=_context(contract.id, "signature"))
-    contract.signature_sha256 = hashlib.sha256(signature).hexdigest()
+    store_signature(contract, signature)
     contract.status, contract.signing_check_id = ContractStatus.AWAITING_WITNESS.value, None
     db.session.flush()
     audit.record("contract.signed_by_hand", actor_user_id=actor_id, object_type="contract", object_id=contract.id,

@@ -35,8 +35,8 @@ from services.faces.engine import EngineSettings
 from services.faces.imaging import check_upload
 from services.faces.reasons import REASONS, FaceRejected
 from services.faces.settings import ENROLL_MAX_FRAMES, FACE_QUEUE, JOB_RETRIES, JOB_TIMEOUT_SECONDS
-from services.pii import encrypt_bytes
 from services.settings import settings
+from services.storage import objects
 
 
 def issue_challenge(actor_id: int, project_id: int | None = None) -> FaceChallenge:
@@ -188,11 +188,13 @@ def start_face_check(
     db.session.add(check)
     db.session.flush()
     link_reenrollment(approval, check.id)
-    # one statement for every frame; nothing in this request reads them back
+    # each frame is in the object store before the rows that point at it (a rollback leaves
+    # orphans the sweeper deletes); one statement for every row, nothing here reads them back
+    stored = [row.id for row in objects.put_many(frames, context=f"face_evidence:{check.id}")]
     db.session.execute(insert(FaceEvidence.__table__), [
-        {"check_id": check.id, "frame_index": index, "photo_enc": encrypt_bytes(data, context=f"face_evidence:{check.id}"),
+        {"check_id": check.id, "frame_index": index, "photo_object_id": object_id,
          "sha256": hashlib.sha256(data).hexdigest(), "size_bytes": len(data), "created_at": now}
-        for index, data in enumerate(frames)])
+        for index, (data, object_id) in enumerate(zip(frames, stored, strict=True))])
     audit.record(
         "face.check_started",
         actor_user_id=actor_id,

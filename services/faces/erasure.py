@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, select
 
 from models import db
 from models.base import utcnow
 from models.faces import FaceCheck, FaceEvidence, FaceTemplate
 from services import audit
+from services.faces.retention import purge_frames
 
 
 def erase_biometrics(user_id: int) -> dict[str, int]:
@@ -16,10 +17,8 @@ def erase_biometrics(user_id: int) -> dict[str, int]:
     now = utcnow()
     templates = db.session.execute(delete(FaceTemplate).where(FaceTemplate.user_id == user_id)).rowcount
     own_checks = select(FaceCheck.id).where(FaceCheck.user_id == user_id)
-    photos = db.session.execute(
-        update(FaceEvidence).where(FaceEvidence.check_id.in_(own_checks), FaceEvidence.photo_enc.is_not(None))
-        .values(photo_enc=None, purged_at=now)
-    ).rowcount
+    # the same path as the retention purge: rows cleared now, objects deleted after the commit
+    photos = purge_frames(select(FaceEvidence.id).where(FaceEvidence.check_id.in_(own_checks)), now)
     counts = {"templates": int(templates or 0), "photos": int(photos or 0)}
     audit.record("face.biometrics_erased", actor_user_id=user_id, object_type="user", object_id=user_id,
                  details={**counts, "why": "consent_withdrawn"})

@@ -37,6 +37,7 @@ from services.faces.retention import purge_frames
 from services.faces.settings import JOB_RETRIES
 from services.pii import decrypt_bytes, encrypt_bytes
 from services.settings import settings
+from services.storage import objects
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +63,8 @@ def _frames_of(check_id: int) -> list[bytes]:
     rows = db.session.execute(
         select(FaceEvidence).where(FaceEvidence.check_id == check_id).order_by(FaceEvidence.frame_index)
     ).scalars()
-    return [decrypt_bytes(r.photo_enc, context=f"face_evidence:{check_id}") for r in rows if r.photo_enc]
+    # the store down raises StorageUnavailable: the job fails and RQ retries it with backoff
+    return [objects.read(r.photo_object_id) or b"" for r in rows if r.photo_object_id]
 
 
 def template_embedding(template: FaceTemplate) -> np.ndarray:

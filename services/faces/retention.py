@@ -12,15 +12,24 @@ from models.base import utcnow
 from models.faces import FaceCheck, FaceCheckStatus, FaceEvidence
 from services import audit
 from services.settings import settings
+from services.storage import objects
 
 
 def purge_frames(evidence_ids: Any, now: datetime) -> int:
-    result = db.session.execute(
-        update(FaceEvidence)
+    """Clear the rows' photos (flush) and delete their objects after the commit: the retention
+    purge, the enrollment job and a consent withdrawal all come through here."""
+    rows = db.session.execute(
+        select(FaceEvidence.id, FaceEvidence.photo_object_id)
         .where(FaceEvidence.id.in_(evidence_ids), FaceEvidence.purged_at.is_(None))
-        .values(photo_enc=None, purged_at=now)
-    )
-    return result.rowcount
+    ).all()
+    if not rows:
+        return 0
+    ids = [r.id for r in rows]
+    for start in range(0, len(ids), 500):
+        db.session.execute(update(FaceEvidence).where(FaceEvidence.id.in_(ids[start:start + 500]))
+                           .values(photo_object_id=None, purged_at=now))
+    objects.discard(r.photo_object_id for r in rows)
+    return len(rows)
 
 
 def purge_evidence(now: datetime | None = None, days: int | None = None) -> int:

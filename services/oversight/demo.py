@@ -24,7 +24,8 @@ from models.payroll import Payroll
 from services import org
 from services.days import SITE_TZ, business_day
 from services.oversight import blacklist, warnings
-from services.pii import encrypt_bytes, encrypt_str, mask_id_number, mask_phone, row_context
+from services.pii import encrypt_str, mask_id_number, mask_phone, row_context
+from services.storage import objects
 
 SECOND_JOIN_CODE = "DEMO02"
 HISTORY_DAYS = 60
@@ -124,7 +125,8 @@ def _photo_check(project: Project, user: User, kind: str) -> int:
     db.session.add(check)
     db.session.flush()
     photo = _demo_jpeg()
-    db.session.add(FaceEvidence(check_id=check.id, photo_enc=encrypt_bytes(photo, context=f"face_evidence:{check.id}"),
+    db.session.add(FaceEvidence(check_id=check.id,
+                                photo_object_id=objects.put(photo, context=f"face_evidence:{check.id}").id,
                                 sha256=hashlib.sha256(photo).hexdigest(), size_bytes=len(photo)))
     return check.id
 

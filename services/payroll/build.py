@@ -50,6 +50,7 @@ from services.payroll.employers import (
     team_companies,
 )
 from services.payroll.payday import project_pay_date
+from services.storage import objects
 
 SLIP_FIELDS = ("wage_type", "rate_fen", "half_days", "piece_milli", "overtime_minutes", "base_fen", "overtime_fen",
                "gross_fen", "deductions", "deductions_fen", "net_fen", "carried_months")  # what the worker confirms
@@ -322,7 +323,11 @@ def reissue(line: PayrollLine) -> None:
         "dispute_reason": line.dispute_reason, "issued_at": line.issued_at.isoformat() if line.issued_at else None}]
     if line.slip_status != SlipStatus.HELD.value:  # a held line stays held for the supplementary payroll
         line.slip_status, line.slip_version, line.issued_at = SlipStatus.TO_CONFIRM.value, line.slip_version + 1, utcnow()
-        line.confirmed_at = line.signature_enc = line.signature_sha256 = None
+        old_signature = line.signature_object_id
+        line.confirmed_at = line.signature_object_id = line.signature_sha256 = None
+        if old_signature is not None:  # the object goes after the commit (services/storage)
+            db.session.flush()
+            objects.discard([old_signature])
         line.notified_at = None  # the corrected slip is announced again at the next issue-slips
         line.resolution = line.resolved_by = line.resolved_at = None
 

@@ -24,7 +24,7 @@ from sqlalchemy import select
 from models import db
 from models.base import utcnow
 from models.payroll import PayrollDeduction
-from services import audit, pii
+from services import audit
 from services.attendance.clocks import worker_membership
 from services.attendance.locks import refuse_if_locked
 from services.authz import Action, authorize, general_contractor_of
@@ -33,6 +33,7 @@ from services.payroll import rules
 from services.payroll.build import _contracts, _day_totals, _piece, check_month, overtime_rule, payroll_rules
 from services.payroll.employers import team_companies
 from services.payroll.slips import check_signature_png  # one signature rule for slips and advances
+from services.storage import objects
 
 KINDS = ("social_insurance", "income_tax", "advance", "damages", "court_order", "other_lawful")
 NEEDS_BASIS = ("court_order", "other_lawful", "damages")
@@ -106,7 +107,8 @@ def acknowledge_advance(actor_id: int, deduction_id: int, signature: bytes) -> P
         raise NotFound("DEDUCTION_NOT_FOUND")
     if row.acknowledged_at is None:
         check_signature_png(signature)
-        row.ack_signature_enc = pii.encrypt_bytes(signature, context=f"payroll_deductions.ack_signature:{row.id}")
+        row.ack_signature_object_id = objects.put(signature, context=f"payroll_deductions.ack_signature:{row.id}",
+                                                  content_type="image/png").id
         row.ack_signature_sha256 = hashlib.sha256(signature).hexdigest()
         row.acknowledged_at = utcnow()
         db.session.flush()

@@ -16,7 +16,7 @@ from models import db
 from models.attendance import AttendanceDay
 from models.base import utcnow
 from models.payroll import Payroll, PayrollLine, PayrollStatus, PayslipSubscription, SlipStatus
-from services import audit, pii
+from services import audit
 from services.attendance.locks import month_bounds
 from services.contracts.signing import SIGNATURE_MAX_BYTES  # noqa: F401  (the same limit for slips)
 from services.contracts.signing import check_signature as check_signature_png
@@ -25,6 +25,7 @@ from services.pagination import Page, Paged, paged_rows
 from services.payroll.access import own_slip
 from services.payroll.build import overtime_rule
 from services.payroll.employers import company_name
+from services.storage import objects
 
 OPEN_SLIPS = (SlipStatus.TO_CONFIRM.value, SlipStatus.DISPUTED.value)
 OPEN_PAYROLLS = (PayrollStatus.DRAFT.value, PayrollStatus.REJECTED.value)
@@ -86,10 +87,12 @@ def _open_slip(actor_id: int, line_id: int) -> tuple[PayrollLine, Payroll]:
 def confirm_payslip(actor_id: int, line_id: int, signature: bytes) -> tuple[PayrollLine, Payroll]:
     line, payroll = _open_slip(actor_id, line_id)
     check_signature_png(signature)
-    line.signature_enc = pii.encrypt_bytes(signature, context=signature_context(line.id))
+    previous = line.signature_object_id
+    line.signature_object_id = objects.put(signature, context=signature_context(line.id), content_type="image/png").id
     line.signature_sha256 = hashlib.sha256(signature).hexdigest()
     line.slip_status, line.confirmed_at = SlipStatus.CONFIRMED.value, utcnow()
     db.session.flush()
+    objects.discard([previous])
     audit.record("payslip.confirmed", actor_user_id=actor_id, object_type="payroll_line", object_id=line.id,
                  details={"payroll_id": payroll.id, "net_fen": line.net_fen, "version": line.slip_version,
                           "signature_sha256": line.signature_sha256})
@@ -99,10 +102,11 @@ def confirm_payslip(actor_id: int, line_id: int, signature: bytes) -> tuple[Payr
 def signature_image(actor_id: int, line_id: int) -> bytes:
     """The worker's own handwritten signature on a confirmed slip (for the signed image link)."""
     line, _payroll = own_slip(actor_id, line_id)
-    if line.signature_enc is None:
+    png = signature_png(line)
+    if png is None:
         raise NotFound("PAYSLIP_NOT_FOUND", "工资条尚未签字")
     audit.record("payslip.signature_viewed", actor_user_id=actor_id, object_type="payroll_line", object_id=line.id)
-    return pii.decrypt_bytes(line.signature_enc, context=signature_context(line.id))
+    return png
 
 
 def dispute_payslip(actor_id: int, line_id: int, reason: str) -> tuple[PayrollLine, Payroll]:
@@ -115,8 +119,7 @@ def dispute_payslip(actor_id: int, line_id: int, reason: str) -> tuple[PayrollLi
 
 
 def signature_png(line: PayrollLine) -> bytes | None:
-    return None if line.signature_enc is None else pii.decrypt_bytes(line.signature_enc,
-                                                                      context=signature_context(line.id))
+    return objects.read(line.signature_object_id)
 
 
 def subscribe(actor_id: int) -> PayslipSubscription:

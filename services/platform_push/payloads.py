@@ -24,10 +24,11 @@ from models.oversight import PushEvent, PushStatus
 from models.payroll import Payroll, PayrollLine
 from services.days import SITE_TZ
 from services.enrollment.trades import platform_code
-from services.pii import decrypt_bytes, decrypt_str, row_context
+from services.pii import decrypt_str, row_context
 from services.platform_push.dictionaries import bank_code, load
 from services.platform_push.missing import Incomplete, from_validation, item
 from services.platform_push.wire import ENCRYPTED, METHODS
+from services.storage import objects
 
 ENTRY, EXIT = "1", "0"  # entry_exit_type: 1 进场, 0 退场
 DIRECTION = {"in": "01", "out": "02"}  # dictionaries/direction.json
@@ -116,12 +117,11 @@ def _signed_contract(membership_id: int) -> Contract | None:
 def _photo(check_id: int | None) -> str | None:
     if check_id is None:
         return None
-    token = db.session.execute(select(FaceEvidence.photo_enc).where(
-        FaceEvidence.check_id == check_id, FaceEvidence.photo_enc.is_not(None)).order_by(FaceEvidence.frame_index)
-        .limit(1)).scalar_one_or_none()
-    if token is None:
-        return None
-    return "data:image/jpeg;base64," + base64.b64encode(decrypt_bytes(token, context=f"face_evidence:{check_id}")).decode()
+    object_id = db.session.execute(select(FaceEvidence.photo_object_id).where(
+        FaceEvidence.check_id == check_id, FaceEvidence.photo_object_id.is_not(None))
+        .order_by(FaceEvidence.frame_index).limit(1)).scalar_one_or_none()
+    photo = objects.read(object_id)  # the object store (services/storage)
+    return None if photo is None else "data:image/jpeg;base64," + base64.b64encode(photo).decode()
 
 
 def voucher_of(contract: Contract | None) -> str | None:

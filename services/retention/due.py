@@ -79,7 +79,7 @@ def clock_photos() -> Iterator[Due]:
         expiry = project_expiry(project)
         rows = db.session.execute(select(FaceEvidence.id, Clock.user_id, Clock.business_date).join(
             Clock, Clock.face_check_id == FaceEvidence.check_id).where(
-            Clock.project_id == project.id, FaceEvidence.photo_enc.is_not(None))).all()
+            Clock.project_id == project.id, FaceEvidence.photo_object_id.is_not(None))).all()
         for evidence_id, user_id, day in rows:
             kept = _still_needed(project.id, user_id, day) if expiry is not None else None
             yield Due("clock_photo", evidence_id, expiry, kept)
@@ -89,7 +89,7 @@ def contract_photos() -> Iterator[Due]:
     rows = db.session.execute(select(FaceEvidence.id, Contract.termination_date).join(
         FaceCheck, FaceCheck.id == FaceEvidence.check_id).join(
         Contract, and_(FaceCheck.purpose == CONTRACT_PURPOSE, Contract.id == FaceCheck.purpose_id)).where(
-        FaceEvidence.photo_enc.is_not(None))).all()
+        FaceEvidence.photo_object_id.is_not(None))).all()
     for evidence_id, ended in rows:
         yield Due("contract_photo", evidence_id, years_after(ended, CONTRACT_YEARS) if ended else None)
 

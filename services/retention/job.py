@@ -9,9 +9,10 @@ from sqlalchemy import delete, update
 
 from models import IdentityVerification, db
 from models.base import utcnow
-from models.faces import FaceEvidence, FaceTemplate
+from models.faces import FaceTemplate
 from services import audit
 from services.days import business_day
+from services.faces.retention import purge_frames
 from services.retention import due
 from services.retention.policy import BY_TYPE
 
@@ -32,8 +33,7 @@ def apply_retention(today: date | None = None) -> dict[str, int]:
     done: dict[str, int] = {}
     photos = ripe["clock_photo"] + ripe["contract_photo"]
     if photos:
-        db.session.execute(update(FaceEvidence).where(FaceEvidence.id.in_(photos))
-                           .values(photo_enc=None, purged_at=now))
+        purge_frames(photos, now)  # rows now, their objects after the commit
     if ripe["face_template"]:
         db.session.execute(delete(FaceTemplate).where(FaceTemplate.user_id.in_(ripe["face_template"])))
     if ripe["id_card_photo"]:

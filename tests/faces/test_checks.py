@@ -75,7 +75,7 @@ def test_enroll_then_clock_in(app, ctx, engine) -> None:
     assert b"img1" not in template.embedding_enc.encode() and len(template_embedding(template)) == 128
     # templates, not photos: the enrollment frame is gone once the template exists
     evidence = db.session.execute(select(FaceEvidence).where(FaceEvidence.check_id == enroll.id)).scalar_one()
-    assert evidence.photo_enc is None and evidence.purged_at is not None
+    assert evidence.photo_object_id is None and evidence.purged_at is not None
 
     same = run_check(app, user, "clock", "img2.jpg")
     assert same.status == "passed" and same.distance <= same.threshold
@@ -86,7 +86,7 @@ def test_enroll_then_clock_in(app, ctx, engine) -> None:
     ) and other.distance > other.threshold
     # clock-in frames are kept (encrypted) as attendance evidence
     kept = db.session.execute(select(FaceEvidence).where(FaceEvidence.check_id == same.id)).scalar_one()
-    assert kept.photo_enc and kept.purged_at is None
+    assert kept.photo_object_id and kept.purged_at is None
     # the job's reads of biometric data are on the audit log
     finished = db.session.execute(select(AuditEntry).where(
         AuditEntry.action == "face.check_finished", AuditEntry.object_id == str(same.id))).scalar_one()
@@ -260,4 +260,4 @@ def test_purge_evidence_after_retention(app, ctx, engine) -> None:
     assert purge_evidence(now=utcnow() + timedelta(days=89)) == 0
     assert purge_evidence(now=utcnow() + timedelta(days=91)) == 1
     evidence = db.session.execute(select(FaceEvidence).where(FaceEvidence.check_id == clock.id)).scalar_one()
-    assert evidence.photo_enc is None and evidence.sha256  # the fingerprint stays, the photo goes
+    assert evidence.photo_object_id is None and evidence.sha256  # the fingerprint stays, the photo goes

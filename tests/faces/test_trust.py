@@ -15,6 +15,7 @@ from models.base import utcnow
 from services.consents import grant_consent
 from services.errors import Forbidden
 from services.faces import checks
+from services.storage import objects
 from tests.factories import add_member, bearer, make_project, make_team, make_user
 
 JPEG = b"\xff\xd8\xff\xe0" + b"0" * 64
@@ -41,7 +42,8 @@ def _enrolled(user_id: int) -> FaceCheck:
     db.session.flush()
     db.session.add(FaceTemplate(user_id=user_id, source_check_id=check.id, embedding_enc="v1.t1.x",
                                 model_name="Dlib", model_version="v-test", detector="dlib"))
-    db.session.add(FaceEvidence(check_id=check.id, frame_index=0, photo_enc="v1.t1.photo", sha256="0" * 64,
+    photo = objects.put(b"photo", context=f"face_evidence:{check.id}")
+    db.session.add(FaceEvidence(check_id=check.id, frame_index=0, photo_object_id=photo.id, sha256="0" * 64,
                                 size_bytes=10))
     db.session.commit()
     return check
@@ -130,7 +132,7 @@ def test_withdrawing_biometric_consent_erases_templates_and_photos(client, app):
     with app.app_context():
         assert db.session.execute(select(FaceTemplate).where(FaceTemplate.user_id == uid)).first() is None
         evidence = db.session.execute(select(FaceEvidence).where(FaceEvidence.check_id == check_id)).scalar_one()
-        assert evidence.photo_enc is None and evidence.purged_at is not None
+        assert evidence.photo_object_id is None and evidence.purged_at is not None
         erased = db.session.execute(select(AuditEntry).where(AuditEntry.action == "face.biometrics_erased")
                                     ).scalar_one()
         assert '"templates": 1' in erased.details and '"photos": 1' in erased.details
@@ -145,7 +147,8 @@ def test_embedded_mode_runs_the_periodic_purges_when_it_starts_serving(app, app_
                         created_at=utcnow() - timedelta(days=120))
         db.session.add(old)
         db.session.flush()
-        db.session.add(FaceEvidence(check_id=old.id, frame_index=0, photo_enc="v1.t1.old", sha256="1" * 64,
+        photo = objects.put(b"photo", context=f"face_evidence:{old.id}")
+        db.session.add(FaceEvidence(check_id=old.id, frame_index=0, photo_object_id=photo.id, sha256="1" * 64,
                                     size_bytes=10, created_at=utcnow() - timedelta(days=120)))
         db.session.commit()
         check_id = old.id
@@ -158,7 +161,7 @@ def test_embedded_mode_runs_the_periodic_purges_when_it_starts_serving(app, app_
         deadline = time.monotonic() + 60
         with embedded.app_context():
             while True:
-                photo = db.session.execute(select(FaceEvidence.photo_enc)
+                photo = db.session.execute(select(FaceEvidence.photo_object_id)
                                            .where(FaceEvidence.check_id == check_id)).scalar_one()
                 db.session.rollback()
                 if photo is None:

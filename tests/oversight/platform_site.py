@@ -12,8 +12,9 @@ from models import Project, Team, User, WorkerProfile, db
 from models.base import utcnow
 from models.faces import FaceCheck, FaceEvidence
 from models.oversight import PushEvent
-from services.pii import encrypt_bytes, encrypt_str, mask_id_number, row_context
+from services.pii import encrypt_str, mask_id_number, row_context
 from services.platform_push import payloads
+from services.storage import objects
 from tests.conftest import drain_jobs
 from tests.factories import bank_card, bearer, id_number, make_project, make_team, make_user
 from tests.oversight import rows
@@ -53,7 +54,8 @@ def photo_check(user: User, project: Project, kind: str) -> FaceCheck:
     check = FaceCheck(user_id=user.id, project_id=project.id, kind=kind, liveness_mode="passive", status="passed")
     db.session.add(check)
     db.session.flush()
-    db.session.add(FaceEvidence(check_id=check.id, photo_enc=encrypt_bytes(PHOTO, context=f"face_evidence:{check.id}"),
+    db.session.add(FaceEvidence(check_id=check.id,
+                                photo_object_id=objects.put(PHOTO, context=f"face_evidence:{check.id}").id,
                                 sha256="0" * 64, size_bytes=len(PHOTO)))
     db.session.flush()
     return check

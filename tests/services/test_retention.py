@@ -16,6 +16,7 @@ from models.payroll import Payroll
 from services.days import business_day
 from services.retention.job import apply_retention
 from services.retention.policy import markdown_table
+from services.storage import objects
 from tests.factories import add_member, make_face_template, make_project, make_team, make_user
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -38,7 +39,8 @@ def clock_with_photo(project: Project, user: User, day: date) -> int:
     db.session.add(clock)
     db.session.flush()
     check.purpose_id = clock.id
-    evidence = FaceEvidence(check_id=check.id, photo_enc="ciphertext", sha256="0" * 64, size_bytes=10,
+    photo = objects.put(b"\xff\xd8 a clock photo", context=f"face_evidence:{check.id}", content_type="image/jpeg")
+    evidence = FaceEvidence(check_id=check.id, photo_object_id=photo.id, sha256="0" * 64, size_bytes=10,
                             created_at=taken)
     db.session.add(evidence)
     db.session.flush()
@@ -77,8 +79,8 @@ def test_template_deleted_after_leaving_and_clock_photos_kept_while_a_payroll_ne
         # 20 days after the contract ended: still inside the grace period
         assert apply_retention(today) == {"clock_photo": 1}
         db.session.commit()
-        assert db.session.get(FaceEvidence, gone_photo).photo_enc is None
-        assert db.session.get(FaceEvidence, kept_photo).photo_enc == "ciphertext"  # the payroll is not approved
+        assert db.session.get(FaceEvidence, gone_photo).photo_object_id is None
+        assert db.session.get(FaceEvidence, kept_photo).photo_object_id is not None  # the payroll is not approved
         assert db.session.scalar(select(func.count()).select_from(FaceTemplate)
                                  .where(FaceTemplate.user_id == ids["gone"])) == 1
 
@@ -87,7 +89,7 @@ def test_template_deleted_after_leaving_and_clock_photos_kept_while_a_payroll_ne
         assert done == {"face_template": 1}
         held = db.session.scalars(select(FaceTemplate.user_id)).all()
         assert held == [ids["staying"]]  # still on the project
-        assert db.session.get(FaceEvidence, kept_photo).photo_enc == "ciphertext"
+        assert db.session.get(FaceEvidence, kept_photo).photo_object_id is not None
         entries = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "retention.deleted")).all()
         assert {e.object_type for e in entries} == {"clock_photo", "face_template"}
 

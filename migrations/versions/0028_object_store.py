@@ -1,0 +1,55 @@
+"""Object store: stored_objects, and the references from evidence photos and signatures
+
+The photo / signature columns that held AES-GCM text stay for now: `flask storage migrate`
+moves their values into the store, then 0028_drop_blob_columns drops them.
+
+Revision ID: 0028_object_store
+Revises: 0027_identity_retention
+Create Date: 2026-12-06 04:30:00.000000
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+import models.base
+
+
+# revision identifiers, used by Alembic.
+revision = '0028_object_store'
+down_revision = '0027_identity_retention'
+branch_labels = None
+depends_on = None
+
+# SQLite rebuilds a table to add a foreign key: keep AUTOINCREMENT (0004)
+SQLITE = {'sqlite_autoincrement': True}
+REFERENCES = (('face_evidence', 'photo_object_id'), ('contracts', 'signature_object_id'),
+              ('payroll_lines', 'signature_object_id'), ('payroll_deductions', 'ack_signature_object_id'))
+
+
+def upgrade():
+    op.create_table('stored_objects',
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('key', sa.String(length=80), nullable=False),
+    sa.Column('context', sa.String(length=80), nullable=False),
+    sa.Column('content_type', sa.String(length=64), nullable=False),
+    sa.Column('size_bytes', sa.BigInteger(), nullable=False),
+    sa.Column('sha256', sa.String(length=64), nullable=False),
+    sa.Column('envelope', sa.String(length=64), nullable=False),
+    sa.Column('created_at', models.base.UTCDateTime(), nullable=False),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('key'),
+    sqlite_autoincrement=True,
+    )
+    for table, column in REFERENCES:
+        with op.batch_alter_table(table, schema=None, table_kwargs=SQLITE) as batch_op:
+            batch_op.add_column(sa.Column(column, sa.BigInteger().with_variant(sa.Integer(), 'sqlite'),
+                                          nullable=True))
+            batch_op.create_foreign_key(f'fk_{table}_{column}', 'stored_objects', [column], ['id'])
+
+
+def downgrade():
+    for table, column in REFERENCES:
+        with op.batch_alter_table(table, schema=None, table_kwargs=SQLITE) as batch_op:
+            batch_op.drop_constraint(f'fk_{table}_{column}', type_='foreignkey')
+            batch_op.drop_column(column)
+    op.drop_table('stored_objects')
