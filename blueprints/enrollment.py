@@ -98,14 +98,14 @@ def list_enrollments(path: ProjectPath, query: EnrollmentListQuery):
          summary="审核通过（同时生成劳动合同）")
 @login_required
 @raises("PROJECT_NOT_FOUND", "FORBIDDEN", "ENROLLMENT_NOT_FOUND", "ENROLLMENT_NOT_PENDING",
-        "ENROLLMENT_INCOMPLETE")
+        "ENROLLMENT_INCOMPLETE", "ENROLLMENT_SELF_REVIEW")
 def approve(path: EnrollmentPath):
     return answer(EnrollmentOut.of(review.approve(actor_id(), path.enrollment_id)))
 
 
 @bp.post("/enrollments/<int:enrollment_id>/reject", responses={200: EnrollmentOut}, summary="驳回报名")
 @login_required
-@raises("PROJECT_NOT_FOUND", "FORBIDDEN", "ENROLLMENT_NOT_FOUND", "ENROLLMENT_NOT_PENDING")
+@raises("PROJECT_NOT_FOUND", "FORBIDDEN", "ENROLLMENT_NOT_FOUND", "ENROLLMENT_NOT_PENDING", "ENROLLMENT_SELF_REVIEW")
 def reject(path: EnrollmentPath, body: RejectIn):
     return answer(EnrollmentOut.of(review.reject(actor_id(), path.enrollment_id, body.reason)))
 

@@ -61,7 +61,7 @@ bp = api_blueprint("payroll", __name__, "payroll", "工资：月度工资表、�
 @bp.post("/projects/<int:project_id>/payrolls", responses={201: PayrollOut},
          summary="生成（或重新生成）月度工资表草稿（劳资专管员；只计已确认考勤，问题列在 blockers）")
 @login_required
-@raises("FORBIDDEN", "MONTH_IN_FUTURE", "PAYROLL_NOT_DRAFT", "PROJECT_NOT_FOUND")
+@raises("FORBIDDEN", "MONTH_IN_FUTURE", "PAYROLL_NOT_DRAFT", "PROJECT_NOT_FOUND", "PAYROLL_OWN_LINE")
 def create_payroll(path: ProjectPath, body: PayrollIn):
     return answer(PayrollOut.of(build.build_payroll(actor_id(), path.project_id, body.month)), 201)
 
@@ -92,7 +92,7 @@ def get_payroll(path: PayrollPath, query: LinesQuery):
 @bp.post("/payrolls/<int:payroll_id>/deferrals", responses={200: PayrollOut},
          summary="将某工人顺延到下月发放（须写原因；其问题不再阻止本月提交）")
 @login_required
-@raises("FORBIDDEN", "MONTH_IN_FUTURE", "NOT_IN_PAYROLL", "PAYROLL_NOT_DRAFT", "PAYROLL_NOT_FOUND", "PROJECT_NOT_FOUND")
+@raises("FORBIDDEN", "MONTH_IN_FUTURE", "NOT_IN_PAYROLL", "PAYROLL_NOT_DRAFT", "PAYROLL_NOT_FOUND", "PROJECT_NOT_FOUND", "PAYROLL_OWN_LINE")
 def defer_worker(path: PayrollPath, body: DeferIn):
     return answer(PayrollOut.of(approval.defer_worker(actor_id(), path.payroll_id, body.user_id, body.reason)))
 
@@ -100,7 +100,7 @@ def defer_worker(path: PayrollPath, body: DeferIn):
 @bp.post("/payrolls/<int:payroll_id>/submit", responses={200: PayrollOut}, summary="提交审批（有未解决问题时拒绝）")
 @login_required
 @raises("FORBIDDEN", "MONTH_IN_FUTURE", "PAYROLL_BLOCKED", "PAYROLL_NOT_DRAFT", "PAYROLL_NOT_FOUND",
-        "PROJECT_NOT_FOUND")
+        "PROJECT_NOT_FOUND", "PAYROLL_OWN_LINE")
 def submit_payroll(path: PayrollPath):
     return answer(PayrollOut.of(approval.submit_payroll(actor_id(), path.payroll_id)))
 
@@ -109,14 +109,14 @@ def submit_payroll(path: PayrollPath):
          summary="审批通过（工资审批人，且不是制表人；锁定当月考勤）")
 @login_required
 @raises("FORBIDDEN", "PAYROLL_NOT_FOUND", "PAYROLL_NOT_SUBMITTED", "PAYROLL_SELF_APPROVAL", "PAYROLL_STALE",
-        "PROJECT_NOT_FOUND")
+        "PROJECT_NOT_FOUND", "PAYROLL_OWN_LINE")
 def approve_payroll(path: PayrollPath):
     return answer(PayrollOut.of(approval.approve_payroll(actor_id(), path.payroll_id)))
 
 
 @bp.post("/payrolls/<int:payroll_id>/reject", responses={200: PayrollOut}, summary="退回（工资审批人，须写原因）")
 @login_required
-@raises("FORBIDDEN", "PAYROLL_NOT_FOUND", "PAYROLL_NOT_SUBMITTED", "PAYROLL_SELF_APPROVAL", "PROJECT_NOT_FOUND")
+@raises("FORBIDDEN", "PAYROLL_NOT_FOUND", "PAYROLL_NOT_SUBMITTED", "PAYROLL_SELF_APPROVAL", "PROJECT_NOT_FOUND", "PAYROLL_OWN_LINE")
 def reject_payroll(path: PayrollPath, body: PayrollRejectIn):
     return answer(PayrollOut.of(approval.reject_payroll(actor_id(), path.payroll_id, body.reason)))
 
@@ -196,7 +196,7 @@ def update_payroll_rules(path: ProjectPath, body: PayrollRulesIn):
 
 @bp.post("/teams/<int:team_id>/piece-work", responses={201: PieceWorkOut}, summary="录入计件数量（班组长；工人确认后计薪）")
 @login_required
-@raises("ATTENDANCE_LOCKED", "DAY_IN_FUTURE", "FORBIDDEN", "NOT_TEAM_MEMBER", "PROJECT_NOT_FOUND", "TEAM_NOT_FOUND")
+@raises("ATTENDANCE_LOCKED", "DAY_IN_FUTURE", "FORBIDDEN", "NOT_TEAM_MEMBER", "PROJECT_NOT_FOUND", "TEAM_NOT_FOUND", "ATTENDANCE_SELF_CONFIRM")
 def create_piece_work(path: TeamPath, body: PieceWorkIn):
     row = inputs.enter_piece_work(actor_id(), path.team_id, user_id=body.user_id, work_date=body.date,
                                   item=body.item, quantity_milli=round(body.quantity * 1000))

@@ -15,7 +15,7 @@ from services.attendance import clocks
 from services.attendance.confirmation import team_for
 from services.attendance.people import team_workers
 from services.attendance.rules import business_date, rules_for
-from services.authz import Action, authorize, may
+from services.authz import Action, authorize, may, refuse_own
 from services.consents import active_consent
 from services.errors import NotFound, Unprocessable
 from services.pii import decrypt_bytes
@@ -63,6 +63,7 @@ def witness_clock(leader_id: int, team_id: int, *, user_id: int, position: clock
                   taken_at: datetime, note: str) -> Clock:
     """The non-face alternative, for a worker without biometric consent or after repeated face failures."""
     team = team_for(leader_id, team_id, Action.ATTENDANCE_CONFIRM)
+    refuse_own(leader_id, user_id, "ATTENDANCE_SELF_CONFIRM")
     if user_id not in {m.user_id for m in team_workers(team.id)}:
         raise Unprocessable("NOT_TEAM_MEMBER", "该工人不是本班组成员", {"user_id": user_id})
     failures = _face_failures(team.project_id, user_id, taken_at)

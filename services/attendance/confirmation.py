@@ -15,7 +15,7 @@ from services.attendance.days import day_row
 from services.attendance.locks import refuse_if_locked
 from services.attendance.people import masked_names, team_workers
 from services.attendance.rules import business_today, rules_for
-from services.authz import Action, authorize, may
+from services.authz import Action, authorize, may, refuse_own
 from services.errors import NotFound, Unprocessable
 
 
@@ -99,6 +99,10 @@ def confirm_days(actor_id: int, team_id: int, day: date, user_ids: list[int] | N
     strangers = [uid for uid in targets if uid not in members]
     if strangers:
         raise Unprocessable("NOT_TEAM_MEMBER", "所列工人不是本班组成员", {"user_ids": strangers})
+    if user_ids or fixes:
+        refuse_own(actor_id, targets, "ATTENDANCE_SELF_CONFIRM", date=day.isoformat())
+    else:
+        targets = [uid for uid in targets if uid != actor_id]  # "the whole team" never includes the confirmer
     now, confirmed = utcnow(), []
     for uid in targets:
         row = day_row(team.project_id, uid, day, team.id)

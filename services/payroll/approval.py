@@ -12,7 +12,7 @@ from models.base import utcnow
 from models.payroll import PaymentStatus, Payroll, PayrollDeferral, PayrollLine, PayrollStatus
 from services import audit
 from services.attendance.locks import lock_month
-from services.authz import Action
+from services.authz import Action, refuse_own
 from services.errors import Conflict, Forbidden, Unprocessable
 from services.payroll.access import payroll_for, require_status
 from services.payroll.build import build_payroll, compute
@@ -42,6 +42,8 @@ def _checker(actor_id: int, payroll_id: int) -> Payroll:
     if actor_id in (payroll.prepared_by, payroll.submitted_by):
         # four eyes: whoever built or submitted it may not decide on it, whatever roles they hold
         raise Forbidden("PAYROLL_SELF_APPROVAL", "不能审批自己制作的工资表", {"payroll_id": payroll.id})
+    refuse_own(actor_id, set(db.session.execute(select(PayrollLine.user_id).where(
+        PayrollLine.payroll_id == payroll.id)).scalars()), "PAYROLL_OWN_LINE", payroll_id=payroll.id)
     return payroll
 
 

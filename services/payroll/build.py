@@ -36,7 +36,7 @@ from models.payroll import (
 from services import audit
 from services.attendance.locks import month_bounds, month_of
 from services.attendance.people import masked_names
-from services.authz import Action, authorize
+from services.authz import Action, authorize, refuse_own
 from services.days import business_day
 from services.errors import Conflict, Unprocessable
 from services.payroll import rules
@@ -277,6 +277,9 @@ def build_payroll(actor_id: int, project_id: int, month: str) -> Payroll:
         raise Conflict("PAYROLL_NOT_DRAFT", "该月工资表已提交或已审批，不能重新生成",
                        {"payroll_id": payroll.id, "status": payroll.status})
     computed = compute(payroll)
+    # nobody prepares the payroll that pays themselves (a labour manager who also works here)
+    refuse_own(actor_id, {r["user_id"] for r in computed.lines} | {b["user_id"] for b in computed.blockers},
+               "PAYROLL_OWN_LINE", month=month)
     write_lines(payroll, computed)
     payroll.status, payroll.prepared_by, payroll.built_at = PayrollStatus.DRAFT.value, actor_id, utcnow()
     payroll.builds += 1
