@@ -61,7 +61,7 @@ def trades():
 
 @bp.put("/me/profile", responses={200: ProfileOut}, summary="填写或更正本人实名信息（加密保存）")
 @login_required
-@raises("AGE_UNDER_16", "AGE_UNDER_18", "CONSENT_REQUIRED", "ID_NUMBER_IN_USE", "PROFILE_LOCKED")
+@raises("AGE_UNDER_16", "AGE_UNDER_18", "CONSENT_REQUIRED", "ID_NUMBER_IN_USE", "PROFILE_LOCKED", "BANK_CARD_IN_USE")
 def save_profile(body: ProfileIn):
     contact = body.emergency_contact.model_dump() if body.emergency_contact else None
     data = profile.ProfileInput(**body.model_dump(exclude={"emergency_contact"}), emergency_contact=contact)

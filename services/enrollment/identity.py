@@ -91,7 +91,7 @@ def normalize_mobile(value: str, field: str = "phone") -> str:
 
 def normalize_bank_card(value: str) -> str:
     digits = value.replace(" ", "").replace("-", "")
-    if not digits.isdigit() or not 12 <= len(digits) <= 19:
+    if not (digits.isascii() and digits.isdigit()) or not 12 <= len(digits) <= 19:
         raise InvalidField(FieldProblem("bank_card", "bank_card_format", "银行卡号应为12到19位数字"))
     try:
         luhn.validate(digits)

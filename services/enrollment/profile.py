@@ -116,6 +116,7 @@ def save_profile(actor_id: int, data: ProfileInput) -> WorkerProfile:
         audit.record("profile.duplicate_id_refused", actor_user_id=actor_id, object_type="user",
                      object_id=actor_id, details={"other_user_id": holder})
         raise Conflict("ID_NUMBER_IN_USE")
+    card_bidx = _card_holder_check(actor_id, card)
     profile = find_profile(actor_id)
     created = profile is None
     if profile is not None and profile.id_number_bidx != bidx and _reviewed(actor_id):
@@ -140,6 +141,7 @@ def save_profile(actor_id: int, data: ProfileInput) -> WorkerProfile:
         profile.phone_enc, profile.phone_masked = _encrypt(phone, "phone", pid), pii.mask_phone(phone)
     if card:
         profile.bank_card_enc, profile.bank_card_last4 = _encrypt(card, "bank_card", pid), card[-4:]
+        profile.bank_card_bidx = card_bidx
         profile.bank_name = (data.bank_name or "").strip()
     if contact:
         profile.emergency_contact_enc = _encrypt(json.dumps(contact, ensure_ascii=False), "emergency_contact", pid)
@@ -153,6 +155,19 @@ def save_profile(actor_id: int, data: ProfileInput) -> WorkerProfile:
                  object_type="worker_profile", object_id=profile.id,
                  details={"fields": sorted(k for k, v in vars(data).items() if v)})
     return profile
+
+
+def _card_holder_check(actor_id: int, card: str | None) -> str | None:
+    """One card, one payee: a card already on another worker's profile is refused (ghost workers
+    share a card). Found through the card's blind index, never by decrypting every card."""
+    if not card:
+        return None
+    bidx = pii.blind_index(card, kind="bank_card")
+    holder = db.session.execute(select(WorkerProfile.user_id).where(WorkerProfile.bank_card_bidx == bidx)
+                                ).scalar_one_or_none()
+    if holder is not None and holder != actor_id:
+        raise Conflict("BANK_CARD_IN_USE", details={"bank_card_last4": card[-4:]})
+    return bidx
 
 
 def _reviewed(user_id: int) -> bool:
