@@ -63,8 +63,8 @@ def _checked(data: ProfileInput, user: User, today: date) -> tuple[identity.Iden
     ident = phone = card = None
     contact = None
     name = data.name.strip()
-    if not 2 <= len(name) <= 30 or any(ch.isdigit() for ch in name):
-        problems.append(FieldProblem("name", "name_invalid", "姓名应为2到30个字，且不含数字"))
+    if not 2 <= len(name) <= 30 or not identity.is_person_name(name):
+        problems.append(FieldProblem("name", "name_invalid", "姓名应为2到30个汉字，少数民族姓名可用间隔号“·”"))
     try:
         ident = identity.parse_id_number(data.id_number, today=today)
         if (too_young := identity.check_working_age(ident.birth_date, today)) is not None:
@@ -75,6 +75,8 @@ def _checked(data: ProfileInput, user: User, today: date) -> tuple[identity.Iden
         problems.append(FieldProblem("phone", "missing", "请填写手机号或先绑定微信手机号"))
     if data.bank_card and not (data.bank_name or "").strip():
         problems.append(FieldProblem("bank_name", "missing", "请填写开户银行"))
+    elif data.bank_name and not identity.is_bank_name(data.bank_name.strip()):
+        problems.append(FieldProblem("bank_name", "bank_name_invalid", "开户银行应为银行名称（汉字、字母、数字、括号）"))
     for field, value, normalize in (("phone", data.phone, identity.normalize_mobile),
                                     ("bank_card", data.bank_card, identity.normalize_bank_card)):
         try:

