@@ -18,6 +18,7 @@ from schemas.enrollment import (
     JoinPreviewOut,
     ProfileIn,
     ProfileOut,
+    RealNameIn,
     RejectIn,
     RulesIn,
     RulesOut,
@@ -82,6 +83,15 @@ def my_profile():
 @raises("PROJECT_NOT_FOUND", "FORBIDDEN", "MEMBER_NOT_FOUND", "PROFILE_NOT_FOUND")
 def worker_profile(path: WorkerPath):
     return answer(ProfileOut.model_validate(profile.worker_profile(actor_id(), path.project_id, path.user_id)))
+
+
+@bp.put("/projects/<int:project_id>/workers/<int:user_id>/real-name", responses={200: ProfileOut},
+        summary="更正已审核工人的姓名（劳资专管员、项目管理员现场核对身份证后；留痕）")
+@login_required
+@raises("PROJECT_NOT_FOUND", "FORBIDDEN", "MEMBER_NOT_FOUND", "PROFILE_NOT_FOUND", "ENROLLMENT_SELF_REVIEW")
+def correct_real_name(path: WorkerPath, body: RealNameIn):
+    row = profile.correct_real_name(actor_id(), path.project_id, path.user_id, body.name, body.reason)
+    return answer(ProfileOut.model_validate(row))
 
 
 @bp.get("/projects/<int:project_id>/enrollments", responses={200: EnrollmentList},

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from models import Membership, MembershipStatus, Role, User, WorkerProfile, db
 from models.base import utcnow
 from services import audit, pii
-from services.authz import Action, authorize, memberships_in
+from services.authz import Action, authorize, memberships_in, refuse_own
 from services.consents import require_consent
 from services.days import business_day
 from services.enrollment import identity
@@ -31,8 +31,13 @@ class ProfileInput:
     emergency_contact: dict[str, str] | None = None
 
 
-def _context(field: str, profile_id: int) -> str:
+def field_context(field: str, profile_id: int) -> str:
+    """The binding of a profile's encrypted field to its row: the one place that decides it
+    (payroll's bank file and wage sheet decrypt with it too)."""
     return pii.row_context("worker_profiles", f"{field}_enc", profile_id)
+
+
+_context = field_context
 
 
 def _encrypt(value: str, field: str, profile_id: int) -> str:
@@ -119,11 +124,13 @@ def save_profile(actor_id: int, data: ProfileInput) -> WorkerProfile:
                      object_id=actor_id, details={"other_user_id": holder})
         raise Conflict("ID_NUMBER_IN_USE")
     card_bidx = _card_holder_check(actor_id, card)
+    name = data.name.strip()
     profile = find_profile(actor_id)
     created = profile is None
-    if profile is not None and profile.id_number_bidx != bidx and _reviewed(actor_id):
-        # the identity a labour manager approved (and a contract names) is corrected on site only
-        raise Conflict("PROFILE_LOCKED")
+    if profile is not None and _reviewed(actor_id) and (profile.id_number_bidx != bidx or _name_of(profile) != name):
+        # the identity a labour manager approved (and a contract and the bank file name) is corrected
+        # by the labour manager only (correct_real_name, audited)
+        raise Conflict("PROFILE_LOCKED", details={"field": "id_number" if profile.id_number_bidx != bidx else "name"})
     if profile is None:
         # ciphertexts are bound to the row id: the row gets it first
         profile = WorkerProfile(user_id=actor_id, name_enc="", name_masked="", id_number_enc="", id_number_masked="",
@@ -132,7 +139,6 @@ def save_profile(actor_id: int, data: ProfileInput) -> WorkerProfile:
         db.session.add(profile)
         db.session.flush()
     pid = profile.id
-    name = data.name.strip()
     profile.name_enc, profile.name_masked = _encrypt(name, "name", pid), identity.mask_name(name)
     profile.id_number_enc = _encrypt(ident.number, "id_number", pid)
     profile.id_number_masked = pii.mask_id_number(ident.number)
@@ -170,6 +176,31 @@ def _card_holder_check(actor_id: int, card: str | None) -> str | None:
     if holder is not None and holder != actor_id:
         raise Conflict("BANK_CARD_IN_USE", details={"bank_card_last4": card[-4:]})
     return bidx
+
+
+def _name_of(profile: WorkerProfile) -> str:
+    return pii.decrypt_str(profile.name_enc, context=field_context("name", profile.id)) if profile.name_enc else ""
+
+
+def correct_real_name(actor_id: int, project_id: int, user_id: int, name: str, reason: str) -> WorkerProfile:
+    """The labour manager corrects a reviewed real name, having seen the ID card on site; audited.
+    Lines of payrolls already approved keep the payee they were approved with."""
+    authorize(actor_id, Action.ENROLLMENT_REVIEW, project_id)
+    refuse_own(actor_id, user_id, "ENROLLMENT_SELF_REVIEW")
+    if not memberships_in(user_id, project_id):
+        raise NotFound("MEMBER_NOT_FOUND")
+    profile = get_profile(user_id)
+    name = name.strip()
+    if not 2 <= len(name) <= 30 or not identity.is_person_name(name):
+        raise _field_errors([FieldProblem("name", "name_invalid", "姓名应为2到30个汉字，少数民族姓名可用间隔号“·”")])
+    before = profile.name_masked
+    profile.name_enc, profile.name_masked = _encrypt(name, "name", profile.id), identity.mask_name(name)
+    profile.updated_at = utcnow()
+    db.session.flush()
+    audit.record("profile.name_corrected", actor_user_id=actor_id, object_type="worker_profile",
+                 object_id=profile.id, details={"project_id": project_id, "user_id": user_id, "reason": reason,
+                                                "from_masked": before, "to_masked": profile.name_masked})
+    return profile
 
 
 def _reviewed(user_id: int) -> bool:

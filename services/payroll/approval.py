@@ -15,6 +15,7 @@ from services.attendance.locks import lock_month
 from services.authz import Action, refuse_own
 from services.errors import Conflict, Forbidden, Unprocessable
 from services.payroll.access import payroll_for, require_status
+from services.payroll.bank import freeze_payees
 from services.payroll.build import build_payroll, compute
 
 NOTIFY_JOB = "workers.payroll.notify_payslips"
@@ -55,6 +56,7 @@ def approve_payroll(actor_id: int, payroll_id: int) -> Payroll:
     now = utcnow()
     payroll.status, payroll.decided_by, payroll.decided_at = PayrollStatus.APPROVED.value, actor_id, now
     lock_month(payroll.project_id, payroll.month, actor_user_id=actor_id, reference=f"payroll:{payroll.id}")
+    freeze_payees(payroll)
     db.session.execute(update(PayrollLine).where(PayrollLine.payroll_id == payroll.id, PayrollLine.net_fen == 0)
                        .values(payment_status=PaymentStatus.NOTHING_DUE.value))
     paid_users = select(PayrollLine.user_id).where(PayrollLine.payroll_id == payroll.id)

@@ -3,8 +3,8 @@
 Each unpaid line of an approved payroll gets one open payment attempt; ``line_ref`` names the
 attempt (``SR<payroll>-<line>-<attempt>``) and stays the same however often the file is
 generated, until the bank answers. A ``paid`` answer is final; a ``failed`` one sends the line
-into the next file as a new attempt (new ref), with the card as the worker's profile has it
-then. Results whose reference or amount do not match an issued attempt refuse the whole file.
+into the next file as a new attempt (new ref). Every attempt pays the payee frozen on the line at
+approval (``freeze_payees``): a name or card changed later applies from the next payroll. Results whose reference or amount do not match an issued attempt refuse the whole file.
 """
 
 from __future__ import annotations
@@ -25,9 +25,7 @@ from models.enrollment import WorkerProfile
 from models.payroll import PaymentStatus, Payroll, PayrollLine, PayrollPayment, PayrollStatus
 from services import audit, pii
 from services.authz import Action
-
-# the profile's own binding of each encrypted field to its row (one place decides it)
-from services.enrollment.profile import _context as profile_context
+from services.enrollment.profile import field_context as profile_context
 from services.errors import Unprocessable
 from services.exports_safety import safe_row
 from services.org import wage_account_context
@@ -40,15 +38,58 @@ RESULTS_MAX_BYTES = 20 * 1024 * 1024
 PAYABLE = (PaymentStatus.UNPAID.value, PaymentStatus.ISSUED.value, PaymentStatus.FAILED.value)
 
 
+def payee_context(field: str, line_id: int) -> str:
+    return pii.row_context("payroll_lines", f"payee_{field}_enc", line_id)
+
+
+def freeze_payees(payroll: Payroll, line_ids: list[int] | None = None) -> None:
+    """At approval: each line's payee (real name, card, bank) as the profile has it now, copied onto
+    the line. The bank file pays this copy; a card changed after approval applies from the next payroll,
+    or to a line the bank refused (``failed``): its next attempt is frozen again from the profile."""
+    query = select(PayrollLine).where(PayrollLine.payroll_id == payroll.id)
+    if line_ids is not None:
+        query = query.where(PayrollLine.id.in_(line_ids or [-1]))
+    lines = list(db.session.execute(query).scalars())
+    profiles = {p.user_id: p for p in db.session.execute(select(
+        WorkerProfile.id, WorkerProfile.user_id, WorkerProfile.name_enc, WorkerProfile.bank_card_enc,
+        WorkerProfile.bank_name).where(WorkerProfile.user_id.in_([x.user_id for x in lines] or [-1])))}
+    for line in lines:
+        prof = profiles.get(line.user_id)
+        if prof is None:
+            continue
+        for field, token in (("name", prof.name_enc), ("card", prof.bank_card_enc)):
+            if token:
+                clear = pii.decrypt_str(token, context=profile_context("bank_card" if field == "card" else "name",
+                                                                       prof.id))
+                setattr(line, f"payee_{field}_enc", pii.encrypt_str(clear, context=payee_context(field, line.id)))
+        line.payee_bank_name = prof.bank_name
+    db.session.flush()
+
+
+def payee(line: PayrollLine | Any, prof: Any) -> tuple[str, str, str]:
+    """Name, card and bank of a line's payee: the copy frozen at approval (older payrolls: the profile)."""
+    if line.payee_card_enc:
+        return (pii.decrypt_str(line.payee_name_enc, context=payee_context("name", line.id)) if line.payee_name_enc
+                else "", pii.decrypt_str(line.payee_card_enc, context=payee_context("card", line.id)),
+                line.payee_bank_name or "")
+    if prof is None:
+        return "", "", ""
+    card = pii.decrypt_str(prof.bank_card_enc, context=profile_context("bank_card", prof.id)) if prof.bank_card_enc else ""
+    return (pii.decrypt_str(prof.name_enc, context=profile_context("name", prof.id)), card, prof.bank_name or "")
+
+
 def line_ref(payroll_id: int, line_id: int, attempt: int) -> str:
     return f"SR{payroll_id}-{line_id}-{attempt}"
 
 
-def _open_attempts(payroll: Payroll) -> list[tuple[PayrollPayment, int]]:
-    """Make sure every payable line has one issued attempt; the attempts with each line's user id."""
-    lines = list(db.session.execute(select(PayrollLine.id, PayrollLine.user_id, PayrollLine.net_fen).where(
-        PayrollLine.payroll_id == payroll.id, PayrollLine.payment_status.in_(PAYABLE), PayrollLine.net_fen > 0)
-        .order_by(PayrollLine.id)))
+def _open_attempts(payroll: Payroll) -> list[tuple[PayrollPayment, Any]]:
+    """Make sure every payable line has one issued attempt; the attempts with each line's row
+    (user id and frozen payee)."""
+    payable = select(PayrollLine.id, PayrollLine.user_id, PayrollLine.net_fen, PayrollLine.payee_name_enc,
+                     PayrollLine.payee_card_enc, PayrollLine.payee_bank_name).where(
+        PayrollLine.payroll_id == payroll.id, PayrollLine.payment_status.in_(PAYABLE), PayrollLine.net_fen > 0
+    ).order_by(PayrollLine.id)
+    lines = list(db.session.execute(payable))
     issued = {p.line_id: p for p in db.session.execute(select(PayrollPayment).where(
         PayrollPayment.payroll_id == payroll.id, PayrollPayment.status == PaymentStatus.ISSUED.value)).scalars()}
     tries = dict(db.session.execute(select(PayrollPayment.line_id, func.max(PayrollPayment.attempt)).where(
@@ -57,7 +98,10 @@ def _open_attempts(payroll: Payroll) -> list[tuple[PayrollPayment, int]]:
     new = [{"payroll_id": payroll.id, "line_id": lid, "attempt": tries.get(lid, 0) + 1,
             "line_ref": line_ref(payroll.id, lid, tries.get(lid, 0) + 1), "amount_fen": net,
             "status": PaymentStatus.ISSUED.value, "issued_at": now}
-           for lid, _uid, net in lines if lid not in issued]
+           for lid, _uid, net, *_payee in lines if lid not in issued]
+    if retried := [row["line_id"] for row in new if row["attempt"] > 1]:
+        freeze_payees(payroll, retried)  # the bank refused the frozen payee: the corrected profile pays
+        lines = list(db.session.execute(payable))
     if new:
         db.session.execute(insert(PayrollPayment), new)
         ids = [row["line_id"] for row in new]
@@ -66,7 +110,7 @@ def _open_attempts(payroll: Payroll) -> list[tuple[PayrollPayment, int]]:
                                .values(payment_status=PaymentStatus.ISSUED.value))
         issued = {p.line_id: p for p in db.session.execute(select(PayrollPayment).where(
             PayrollPayment.payroll_id == payroll.id, PayrollPayment.status == PaymentStatus.ISSUED.value)).scalars()}
-    return [(issued[lid], uid) for lid, uid, _net in lines]
+    return [(issued[row.id], row) for row in lines]
 
 
 def spool(rows: Iterator[list[Any]], fmt: str) -> Iterator[bytes]:
@@ -101,7 +145,7 @@ def bank_file(actor_id: int, payroll_id: int, fmt: str = "csv") -> tuple[Payroll
     attempts = _open_attempts(payroll)
     project = db.session.get(Project, payroll.project_id)
     payer = pii.decrypt_str(project.wage_account_no_enc, context=wage_account_context(project))
-    user_ids = [uid for _p, uid in attempts]
+    user_ids = [line.user_id for _p, line in attempts if not line.payee_card_enc]  # payrolls approved before 0023
     profiles: dict[int, Any] = {}
     for start in range(0, len(user_ids), 1000):
         for row in db.session.execute(select(WorkerProfile.id, WorkerProfile.user_id, WorkerProfile.name_enc,
@@ -119,12 +163,9 @@ def bank_file(actor_id: int, payroll_id: int, fmt: str = "csv") -> tuple[Payroll
 
     def rows() -> Iterator[list[Any]]:
         yield list(BANK_FILE_HEADER)
-        for payment, uid in attempts:
-            prof = profiles.get(uid)
-            card = pii.decrypt_str(prof.bank_card_enc, context=profile_context("bank_card", prof.id)) \
-                if prof is not None and prof.bank_card_enc else ""
-            name = pii.decrypt_str(prof.name_enc, context=profile_context("name", prof.id)) if prof is not None else ""
-            yield [payment.line_ref, payer, name, card, prof.bank_name if prof else "", payment.amount_fen, memo]
+        for payment, line in attempts:
+            name, card, bank = payee(line, profiles.get(line.user_id))
+            yield [payment.line_ref, payer, name, card, bank, payment.amount_fen, memo]
 
     return payroll, spool(rows(), fmt)
 

@@ -19,8 +19,9 @@ from services import audit, pii
 from services.authz import Action
 from services.contracts.pdf import FontSettings, available_font
 from services.days import SITE_TZ
+from services.enrollment.profile import field_context as profile_context
 from services.payroll.access import payroll_for
-from services.payroll.bank import profile_context, spool
+from services.payroll.bank import spool
 from services.payroll.notify import yuan
 from services.payroll.slips import signature_png
 

@@ -80,3 +80,54 @@ def test_names_are_names(client, psite) -> None:
     ok = client.put("/api/v1/me/profile", json=profile_body(name="阿依古丽·买买提"), headers=s.headers["owner"])
     assert ok.status_code == 200, ok.get_json()
     _ = confirm  # the leader's confirmation is used by approved()
+
+
+def _apply_and_approve(client, s: PayrollSite, who: str) -> None:
+    """A real worker's path (consents, profile, join) reviewed by the labour manager."""
+    from models import Membership, User
+    from tests.api.enrollment_site import Site, apply
+    from tests.factories import make_face_template
+
+    with client.application.app_context():
+        code = db.session.get(Project, s.project_id).join_code
+    site = Site(s.project_id, code, s.team_id, s.users, s.headers)
+    apply(client, site, who, face=False, name="钱多多")
+    with client.application.app_context():
+        make_face_template(db.session.get(User, s.users[who]))
+        membership = db.session.query(Membership).filter_by(user_id=s.users[who], project_id=s.project_id, role="worker").one()
+        db.session.commit()
+        membership_id = membership.id
+    resp = client.post(f"/api/v1/enrollments/{membership_id}/approve", headers=s.headers["labour"])
+    assert resp.status_code == 200, resp.get_json()
+
+
+def test_the_reviewed_name_is_locked_and_the_payee_frozen_at_approval(app, client, psite) -> None:
+    s = psite
+    _apply_and_approve(client, s, "owner")
+    changed = client.put("/api/v1/me/profile", json=profile_body(name="孙悟空"), headers=s.headers["owner"])
+    assert changed.status_code == 409 and error(changed)["code"] == "PROFILE_LOCKED", changed.get_json()
+    assert error(changed)["details"]["field"] == "name"
+    # the labour manager corrects it, audited
+    fixed = client.put(f"/api/v1/projects/{s.project_id}/workers/{s.users['owner']}/real-name",
+                       json={"name": "钱多", "reason": "身份证核对"}, headers=s.headers["labour"])
+    assert fixed.status_code == 200 and fixed.get_json()["name_masked"] == "钱*", fixed.get_json()
+
+    payroll_id = approved(client, s)
+    before = client.get(f"/api/v1/payrolls/{payroll_id}/bank-file", headers=s.headers["labour"]).data.decode()
+    # w1 swaps the card after approval: the bank file still pays the card approved
+    from services import pii
+    from tests.factories import bank_card
+    from tests.payroll.conftest import profile_context
+
+    with app.app_context():
+        profile = db.session.query(WorkerProfile).filter_by(user_id=s.users["w1"]).one()
+        new_card = bank_card("622202020099887766")
+        profile.bank_card_enc = pii.encrypt_str(new_card, context=profile_context("bank_card", profile.id))
+        profile.name_enc = pii.encrypt_str("冒名顶替", context=profile_context("name", profile.id))
+        profile.bank_card_last4, profile.bank_name = new_card[-4:], "别的银行"
+        db.session.commit()
+    after = client.get(f"/api/v1/payrolls/{payroll_id}/bank-file", headers=s.headers["labour"]).data.decode()
+    assert after == before and new_card not in after and "冒名顶替" not in after
+    detail = client.get(f"/api/v1/payrolls/{payroll_id}", headers=s.headers["labour"]).get_json()
+    w1 = next(line for line in detail["lines"] if line["user_id"] == s.users["w1"])
+    assert not w1["bank_card_masked"].endswith(new_card[-4:]) and w1["bank_card_masked"][-4:] in before
