@@ -59,6 +59,8 @@ class WarningOut(BaseModel):
     note: str | None
     acknowledged_at: datetime | None
     closed_at: datetime | None
+    closed_by: int | None = Field(default=None, description="关闭人（系统自动关闭时为空）")
+    reopened_at: datetime | None = Field(default=None, description="被关闭后条件仍成立、由每日检查重新打开的时间")
     last_seen_at: datetime
 
 
@@ -73,6 +75,9 @@ class ThresholdsIn(Strict):
 
 class ThresholdsOut(BaseModel):
     values: dict[str, float]
+    defaults: dict[str, float] = Field(default_factory=dict, description="系统默认值")
+    legal_duty_changed: list[str] = Field(
+        default_factory=list, description="与法定义务有关且被项目改动过的阈值（监理、监管可见）")
 
 
 class FindingIn(Strict):

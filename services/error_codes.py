@@ -313,6 +313,10 @@ CATALOGUE: dict[str, ErrorCode] = _codes(
     E("WARNING_CLOSED", 409, "预警已关闭", "关闭一条已关闭的预警", "刷新预警列表", "never", "oversight"),
     E("THRESHOLD_UNKNOWN", 422, "未知的预警阈值", "提交了不存在的阈值名称（details.keys）", "按 GET 返回的阈值名称修改后再提交",
       "fix", "oversight"),
+    E("THRESHOLD_INVALID", 422, "阈值超出允许范围", "阈值不是有限数、类型不对或超出范围（details.key / min / max；"
+      "欠薪宽限天数依法不得超过 0 天）", "按 details 修改该阈值", "fix", "oversight"),
+    E("WARNING_NOTE_REQUIRED", 422, "关闭预警须写明处理情况", "note 为空白", "填写已采取的措施后再关闭", "fix",
+      "oversight"),
     E("FINDING_NOT_FOUND", 404, "检查记录不存在", "检查记录 id 不存在，或不在调用者的项目中", "刷新检查记录列表", "never",
       "oversight"),
     E("FINDING_ITEM_INVALID", 422, "检查项不正确", "item 不是允许的检查项（details.allowed）", "从 details.allowed 中选择",

@@ -137,7 +137,8 @@ def project_dashboard(actor_id: int, project_id: int, today: date | None = None)
         "payroll": pay.payroll_status([project_id], today)[project_id],
         "trend": _trend([project_id], today),
         "warnings": {"score": warnings.scores([project_id])[project_id],
-                     "by_rule": warnings.counts_by_rule([project_id])},
+                     "by_rule": warnings.counts_by_rule([project_id]),
+                     "closed_by_staff": warnings.closed_by_staff([project_id])[project_id]},
         "checklist": _checklist(project_id, today, enrolled),
         "findings": {s: int(n) for s, n in findings},
         "push": {s: int(n) for s, n in push.items()},
@@ -165,10 +166,10 @@ def _project_rows(projects: list[Project], today: date) -> list[dict[str, Any]]:
     enrolled, on_site, scores = _enrolled(ids), _today_on_site(ids, today), warnings.scores(ids)
     live = dict(db.session.execute(select(RiskWarning.project_id, func.count()).where(
         RiskWarning.project_id.in_(ids), RiskWarning.status.in_(warnings.LIVE)).group_by(RiskWarning.project_id)).all())
-    payroll = pay.payroll_status(ids, today)
+    payroll, closed = pay.payroll_status(ids, today), warnings.closed_by_staff(ids)
     return [{"id": p.id, "name": p.name, "enrolled": enrolled[p.id], "clocked_in": on_site[p.id][0],
              "on_site": on_site[p.id][1], "score": scores[p.id], "open_warnings": int(live.get(p.id, 0)),
-             "payroll": payroll[p.id]} for p in projects]
+             "closed_by_staff": closed[p.id], "payroll": payroll[p.id]} for p in projects]
 
 
 def company_dashboard(actor_id: int, company_id: int, today: date | None = None) -> dict[str, Any]:
@@ -201,6 +202,7 @@ def regulator_dashboard(actor_id: int, today: date | None = None) -> dict[str, A
         "date": today.isoformat(),
         "totals": {"projects": len(projects), "enrolled": sum(r["enrolled"] for r in rows),
                    "on_site": sum(r["on_site"] for r in rows), "open_warnings": sum(r["open_warnings"] for r in rows),
+                   "closed_by_staff": sum(r["closed_by_staff"] for r in rows),
                    "red_listed": int(listed.get("red", 0)), "black_listed": int(listed.get("black", 0))},
         "projects": rows,
         "warnings_by_rule": warnings.counts_by_rule(ids) if ids else dict.fromkeys(RULES, 0),

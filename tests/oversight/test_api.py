@@ -84,7 +84,7 @@ def test_regulator_sees_aggregates_only(client, world):
     text = json.dumps(d, ensure_ascii=False)
     for personal in ("user_id", "name_masked", "id_number", "phone", "evidence", "subject"):
         assert personal not in text
-    assert set(d["projects"][0]) == {"id", "name", "enrolled", "clocked_in", "on_site", "score", "open_warnings",
+    assert set(d["projects"][0]) == {"id", "name", "enrolled", "clocked_in", "on_site", "score", "open_warnings", "closed_by_staff",
                                      "payroll"}
     assert client.get("/api/v1/regulator/dashboard", headers=world["h"]["admin"]).status_code == 403
 

@@ -1,0 +1,63 @@
+"""Issue 23, findings 5 and 6 over HTTP: bounded thresholds, a failing project never stops the run,
+a warning closed while its condition holds reopens."""
+
+from __future__ import annotations
+
+import json
+
+from models import Project, db
+from models.oversight import WarningThresholds
+from services.oversight import warnings
+from tests.factories import make_project, make_user
+from tests.oversight.test_api import world  # noqa: F401
+
+
+def err(resp) -> dict:
+    return resp.get_json()["error"]
+
+
+def test_thresholds_have_types_and_finite_bounds(client, world):  # noqa: F811
+    url = f"/api/v1/projects/{world['project']}/warning-thresholds"
+    h = {**world["h"]["labour"], "Content-Type": "application/json"}
+    for raw in ('{"values": {"hop_window_days": 1e300}}', '{"values": {"hop_window_days": Infinity}}',
+                '{"values": {"absence_days": NaN}}', '{"values": {"hop_teams": 2.5}}',
+                '{"values": {"unpaid_grace_days": 1000000}}'):
+        resp = client.put(url, data=raw, headers=h)
+        assert resp.status_code == 422, (raw, resp.data)
+        key = next(iter(json.loads(raw.replace("Infinity", "1").replace("NaN", "1"))["values"]))
+        assert err(resp)["code"] == "THRESHOLD_INVALID" and err(resp)["details"]["key"] == key, raw
+        assert key in err(resp)["message"]
+    ok = client.put(url, json={"values": {"hop_window_days": 60, "deposit_margin_pct": 5}}, headers=h)
+    assert ok.status_code == 200 and ok.get_json()["values"]["hop_window_days"] == 60
+    seen = client.get(url, headers=world["h"]["supervisor"])
+    json.loads(seen.data)  # strict JSON: no Infinity / NaN
+    assert seen.get_json()["legal_duty_changed"] == ["deposit_margin_pct"]
+
+
+def test_one_projects_bad_value_never_stops_the_others(app, world):  # noqa: F811
+    with app.app_context():
+        other = make_project(make_user("other-admin"))
+        db.session.add(WarningThresholds(project_id=other.id, values={"hop_window_days": 1e300, "absence_days": 7}))
+        db.session.add(WarningThresholds(project_id=world["project"], values={"fraud_window_days": float("inf")}))
+        db.session.commit()
+        totals = warnings.refresh_warnings([world["project"], other.id])
+        assert totals["projects"] == 2 and totals.get("failed", 0) == 0
+        assert warnings.thresholds_for([other.id])[other.id]["hop_window_days"] == 90  # stored junk is ignored
+        assert db.session.get(Project, other.id) is not None
+
+
+def test_a_warning_closed_while_it_holds_reopens(app, client, world):  # noqa: F811
+    listed = client.get(f"/api/v1/projects/{world['project']}/warnings", headers=world["h"]["supervisor"]).get_json()
+    w = next(i for i in listed["items"] if i["rule"] == "NO_CONTRACT_OR_TRAINING")
+    blank = client.post(f"/api/v1/warnings/{w['id']}/close", json={"note": "   "}, headers=world["h"]["labour"])
+    assert blank.status_code == 422 and err(blank)["code"] in ("VALIDATION_FAILED", "WARNING_NOTE_REQUIRED")
+    closed = client.post(f"/api/v1/warnings/{w['id']}/close", json={"note": "已处理"}, headers=world["h"]["labour"])
+    assert closed.get_json()["status"] == "closed" and closed.get_json()["closed_by"] == world["ids"]["labour"]
+    dash = client.get(f"/api/v1/projects/{world['project']}/dashboard", headers=world["h"]["supervisor"]).get_json()
+    assert dash["warnings"]["closed_by_staff"] == 1
+    with app.app_context():
+        warnings.refresh_warnings([world["project"]])
+        db.session.commit()
+    again = client.get(f"/api/v1/projects/{world['project']}/warnings", headers=world["h"]["supervisor"]).get_json()
+    row = next(i for i in again["items"] if i["id"] == w["id"])
+    assert row["status"] == "open" and row["reopened_at"] is not None
