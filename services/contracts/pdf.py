@@ -7,8 +7,10 @@ the face check that confirmed the signer, and the SHA-256 sealed in the audit ch
 from __future__ import annotations
 
 import io
+import logging
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from fpdf import FPDF
 
@@ -18,6 +20,8 @@ from services.contracts.model_text import WAGE_TYPE_LABELS, WAGE_UNITS
 from services.contracts.templates import yuan
 from services.days import SITE_TZ
 from services.errors import ServiceUnavailable
+
+log = logging.getLogger(__name__)
 
 STATUS_NAMES = {"unsigned": "未签署", "signing": "签署中", "signed": "已签署", "terminated": "已解除"}
 
@@ -96,6 +100,17 @@ def wrap_cjk(pdf: FPDF, text: str, width: float) -> list[str]:
     return [*lines, line]
 
 
+def place_image(pdf: FPDF, data: bytes, **where: Any) -> bool:
+    """Draw one stored image; a broken one leaves its box empty instead of failing the whole PDF
+    (one worker's signature must never take the wage sheet or a contract down for everyone)."""
+    try:
+        pdf.image(io.BytesIO(data), **where)
+    except Exception:  # noqa: BLE001 (whatever the decoder raises, the document is still produced)
+        log.warning("an image could not be drawn into a PDF; left empty", exc_info=True)
+        return False
+    return True
+
+
 def _signatures(pdf: FPDF, contract: Contract) -> None:
     if pdf.will_page_break(60):
         pdf.add_page()
@@ -105,7 +120,7 @@ def _signatures(pdf: FPDF, contract: Contract) -> None:
     signature = signature_png(contract) if contract.status in (
         ContractStatus.SIGNED.value, ContractStatus.TERMINATED.value) else None
     if signature is not None:
-        pdf.image(io.BytesIO(signature), x=pdf.l_margin + 110, y=pdf.get_y(), h=22)
+        place_image(pdf, signature, x=pdf.l_margin + 110, y=pdf.get_y(), h=22)
         pdf.ln(26)
         signed = contract.signed_at.astimezone(SITE_TZ).strftime("%Y-%m-%d %H:%M:%S") if contract.signed_at else ""
         pdf.set_font("cjk", size=9)

@@ -22,19 +22,35 @@ PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 PURPOSE = "contract"  # face checks started here carry purpose "contract", purpose_id = the contract
 
 
-def _check_signature(png: bytes) -> None:
+SIGNATURE_MAX_SIDE = 4000
+
+
+def clean_signature(png: bytes) -> bytes:
+    """The handwritten PNG, fully decoded and re-encoded: what is stored and later drawn into PDFs.
+
+    ``verify()`` checks only the chunks' CRCs; a PNG with valid CRCs and garbage image data passed it
+    and broke every PDF that drew it. The declared size is checked before any pixel is decoded (a
+    68-byte PNG can declare 30000×30000), then ``load()`` decodes everything, and the pixels are
+    written again as a fresh PNG (no ancillary chunks survive)."""
     bad = Unprocessable("SIGNATURE_INVALID", details={
         "fields": [{"loc": "signature", "type": "signature_invalid", "msg": "需为 PNG 图片"}]})
     if not png.startswith(PNG_MAGIC) or len(png) > SIGNATURE_MAX_BYTES:
         raise bad
     try:
         with Image.open(io.BytesIO(png)) as im:
-            im.verify()
             width, height = im.size
-    except (UnidentifiedImageError, OSError, SyntaxError) as exc:
+            if im.format != "PNG" or not (50 <= width <= SIGNATURE_MAX_SIDE and 20 <= height <= SIGNATURE_MAX_SIDE):
+                raise bad
+            im.load()
+            pixels = im.convert("RGBA")
+        out = io.BytesIO()
+        pixels.save(out, "PNG", optimize=True)
+    except Unprocessable:
+        raise
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError, MemoryError,
+            Image.DecompressionBombError) as exc:
         raise bad from exc
-    if not (50 <= width <= 4000 and 20 <= height <= 4000):
-        raise bad
+    return out.getvalue()
 
 
 def sign_contract(actor_id: int, contract_id: int, signature: bytes, frames: list[bytes],
@@ -47,7 +63,7 @@ def sign_contract(actor_id: int, contract_id: int, signature: bytes, frames: lis
         raise Conflict("CONTRACT_ALREADY_SIGNED", details={"status": contract.status})
     if contract.status == ContractStatus.SIGNING.value and _check_pending(contract.signing_check_id):
         raise Conflict("CONTRACT_SIGNING_IN_PROGRESS")
-    _check_signature(signature)
+    signature = clean_signature(signature)
     check = start_face_check(actor_id, FaceCheckKind.CONTRACT.value, frames, project_id=contract.project_id,
                              challenge_nonce=challenge_nonce, purpose=PURPOSE, purpose_id=contract.id)
     contract.signature_enc = pii.encrypt_bytes(signature, context=_context(contract.id, "signature"))

@@ -10,8 +10,7 @@ from models import db
 from models.base import utcnow
 from models.payroll import Payroll, PayrollLine, PayrollStatus, PayslipSubscription, SlipStatus
 from services import audit, pii
-from services.contracts.signing import SIGNATURE_MAX_BYTES  # noqa: F401  (the same limit for slips)
-from services.contracts.signing import _check_signature as check_signature_png
+from services.contracts.signing import SIGNATURE_MAX_BYTES, clean_signature  # noqa: F401  (the same limit for slips)
 from services.errors import Conflict
 from services.pagination import Page, Paged, paged_rows
 from services.payroll.access import own_slip
@@ -40,7 +39,7 @@ def confirm_payslip(actor_id: int, line_id: int, signature: bytes) -> tuple[Payr
     line, payroll = own_slip(actor_id, line_id)
     if line.slip_status == SlipStatus.CONFIRMED.value:
         raise Conflict("PAYSLIP_ALREADY_CONFIRMED", "工资条已签字确认")
-    check_signature_png(signature)
+    signature = clean_signature(signature)  # decoded, bounded, re-encoded: the wage-sheet PDF draws it
     line.signature_enc = pii.encrypt_bytes(signature, context=signature_context(line.id))
     line.signature_sha256 = hashlib.sha256(signature).hexdigest()
     line.slip_status, line.confirmed_at = SlipStatus.CONFIRMED.value, utcnow()

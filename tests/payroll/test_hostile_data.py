@@ -131,3 +131,45 @@ def test_the_reviewed_name_is_locked_and_the_payee_frozen_at_approval(app, clien
     detail = client.get(f"/api/v1/payrolls/{payroll_id}", headers=s.headers["labour"]).get_json()
     w1 = next(line for line in detail["lines"] if line["user_id"] == s.users["w1"])
     assert not w1["bank_card_masked"].endswith(new_card[-4:]) and w1["bank_card_masked"][-4:] in before
+
+
+def _png(width: int, height: int, idat: bytes) -> bytes:
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    head = struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", head) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
+
+
+def test_a_crafted_signature_never_breaks_the_wage_sheet(app, client, psite) -> None:
+    import zlib
+
+    from models import PayrollLine
+    from services.payroll.slips import signature_context
+    from tests.api.test_contracts import signature_png
+
+    s = psite
+    payroll_id = approved(client, s)
+    slip_id = client.get("/api/v1/me/payslips", headers=s.headers["w1"]).get_json()["items"][0]["id"]
+    garbage = _png(200, 80, zlib.compress(b"\x00" + b"\xff" * 50))  # valid CRCs, far too little image data
+    bomb = _png(30000, 30000, zlib.compress(b""))
+    assert len(bomb) < 100
+    for png in (garbage, bomb):
+        resp = client.post(f"/api/v1/payslips/{slip_id}/confirm", data={"signature": (io.BytesIO(png), "s.png")},
+                           headers=s.headers["w1"], content_type="multipart/form-data")
+        assert resp.status_code == 422 and error(resp)["code"] == "SIGNATURE_INVALID", resp.get_json()
+    good = client.post(f"/api/v1/payslips/{slip_id}/confirm", data={"signature": (io.BytesIO(signature_png()), "s.png")},
+                       headers=s.headers["w1"], content_type="multipart/form-data")
+    assert good.status_code == 200
+    # a bad image stored before this check existed: the PDF is still produced
+    from services import pii
+
+    with app.app_context():
+        line = db.session.get(PayrollLine, slip_id)
+        line.signature_enc = pii.encrypt_bytes(garbage, context=signature_context(line.id))
+        db.session.commit()
+    pdf = client.get(f"/api/v1/payrolls/{payroll_id}/wage-sheet.pdf", headers=s.headers["approver"])
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
