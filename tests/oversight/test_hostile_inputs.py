@@ -61,3 +61,42 @@ def test_a_warning_closed_while_it_holds_reopens(app, client, world):  # noqa: F
     again = client.get(f"/api/v1/projects/{world['project']}/warnings", headers=world["h"]["supervisor"]).get_json()
     row = next(i for i in again["items"] if i["id"] == w["id"])
     assert row["status"] == "open" and row["reopened_at"] is not None
+
+
+def test_a_dashboard_link_opens_one_session_once_and_its_cookie_one_page(app, client, world):  # noqa: F811
+    import logging
+
+    from models import Company, ProjectCompany
+
+    with app.app_context():
+        company = db.session.query(ProjectCompany).filter_by(project_id=world["project"]).first()
+        company_id = company.company_id if company else db.session.query(Company.id).first()[0]
+    path = f"/dashboards/projects/{world['project']}"
+    link = client.post("/api/v1/dashboard-links", json={"path": path}, headers=world["h"]["admin"]).get_json()
+    first = app.test_client()
+    opened = first.get(link["url"])
+    assert opened.status_code == 303
+    cookie = opened.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    assert first.get(path).status_code == 200
+    for _ in range(2):  # the same link from fresh sessions: refused
+        again = app.test_client().get(link["url"])
+        assert again.status_code == 401 and "DASHBOARD_LINK_USED" in again.text
+    # the cookie opens only the page it was issued for
+    assert first.get(f"/dashboards/companies/{company_id}").status_code == 401
+    assert first.get("/dashboards/regulator").status_code == 401
+    # no token in the access log
+    record = logging.LogRecord("werkzeug", logging.INFO, __file__, 1, '%s - - "%s" %s',
+                               ("127.0.0.1", f"GET {link['url']} HTTP/1.1", "303"), None)
+    for f in logging.getLogger("werkzeug").filters:
+        f.filter(record)
+    assert link["url"].split("link=", 1)[1] not in record.getMessage()
+
+
+def test_the_page_cookie_is_secure_outside_the_demo():
+    from config import load_config
+
+    cfg = load_config("/tmp/siteroll-i23-cfg", {"DEMO": False, "SECRET_KEY": "x" * 32, "PII_KEYS": "k1:" + "A" * 44,
+                                                "BLIND_INDEX_KEY": "A" * 44, "AUDIT_KEY": "y" * 32,
+                                                "WECHAT_API_BASE": "https://api.weixin.qq.com/"})
+    assert cfg["SESSION_COOKIE_SECURE"] is True and cfg["SESSION_COOKIE_SAMESITE"] == "Lax"
