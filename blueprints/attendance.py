@@ -141,7 +141,7 @@ def get_team_day(path: TeamDayPath):
          summary="确认班组某日考勤（可带更正，更正须写原因）")
 @login_required
 @raises("PROJECT_NOT_FOUND", "FORBIDDEN", "TEAM_NOT_FOUND", "ATTENDANCE_LOCKED", "DAY_IN_FUTURE",
-        "NOT_TEAM_MEMBER", "CORRECTION_REASON_REQUIRED", "DAY_STATUS_INVALID", "ATTENDANCE_SELF_CONFIRM")
+        "NOT_TEAM_MEMBER", "CORRECTION_REASON_REQUIRED", "DAY_STATUS_INVALID", "ATTENDANCE_SELF_CONFIRM", "DAY_OF_OTHER_TEAM")
 def confirm_team_day(path: TeamDayPath, body: ConfirmIn):
     fixes = [confirmation.Correction(c.user_id, c.status, c.worked_minutes, c.reason) for c in body.corrections or []]
     rows = confirmation.confirm_days(actor_id(), path.team_id, path.date, body.user_ids, fixes)

@@ -262,7 +262,7 @@ CATALOGUE: dict[str, ErrorCode] = _codes(
       "attendance"),
     E("ATTENDANCE_SELF_CONFIRM", 403, "不能确认或更正自己的考勤", "确认、更正、见证或答复的是本人的考勤",
       "请劳资专管员或另一位班组长处理", "never", "attendance"),
-    E("DAY_OF_OTHER_TEAM", 422, "该考勤记在其他班组，应由原班组长确认", "工人调班组前的考勤（details.user_ids）",
+    E("DAY_OF_OTHER_TEAM", 403, "该考勤记在其他班组，应由原班组长确认", "工人调班组前的考勤（details.user_ids）",
       "请原班组的班组长确认", "never", "attendance"),
     E("DISPUTE_NOT_FOUND", 404, "异议不存在", "异议编号不存在", "刷新列表", "never", "attendance"),
     E("DISPUTE_ALREADY_OPEN", 409, "这一天已有待处理的异议", "同一天已有未答复的异议", "等待班组长答复", "never",
