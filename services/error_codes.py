@@ -222,7 +222,8 @@ CATALOGUE: dict[str, ErrorCode] = _codes(
     # ---- contracts (issue 16)
     E("TEMPLATE_INVALID", 422, "合同模板中的花括号不成对", "正文里的 { } 不成对", "修改正文后再提交", "fix", "contracts"),
     E("TEMPLATE_PLACEHOLDERS_INVALID", 422, "合同模板的占位符不正确",
-      "用了未知占位符或缺少必需占位符（details.unknown / missing / allowed）", "按 details 修改正文", "fix", "contracts"),
+      "用了未知占位符、缺少必需占位符，或占位符带格式说明、转换或属性访问（details.unknown / missing / invalid / allowed）",
+      "按 details 修改正文：占位符只能写成 {名称}", "fix", "contracts"),
     E("WAGE_AMOUNT_REQUIRED", 422, "计件或计月工资须填写金额", "wage_type 为 piece / month 但没有 wage_amount_fen",
       "填写金额（分）", "fix", "contracts"),
     E("CONTRACT_NOT_FOUND", 404, "合同不存在", "合同不存在，或不是本人的 / 无权查看", "刷新合同列表", "never", "contracts"),
