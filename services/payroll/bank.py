@@ -183,10 +183,28 @@ def _parse(data: bytes) -> list[dict[str, str]]:
     except UnicodeDecodeError as exc:
         raise Unprocessable("BANK_RESULTS_INVALID", "回单文件须为 UTF-8 编码的 CSV") from exc
     reader = csv.DictReader(io.StringIO(text))
-    if tuple(h.strip() for h in reader.fieldnames or ()) != RESULTS_HEADER:
-        raise Unprocessable("BANK_RESULTS_INVALID", "回单文件表头不正确",
-                            {"expected": ",".join(RESULTS_HEADER), "found": ",".join(reader.fieldnames or ())})
-    return [{k.strip(): (v or "").strip() for k, v in row.items() if k} for row in reader]
+    rows: list[dict[str, str]] = []
+    header: tuple[str, ...] | None = None
+    try:
+        header = tuple(h.strip() for h in reader.fieldnames or ())
+        if header != RESULTS_HEADER:
+            raise Unprocessable("BANK_RESULTS_INVALID", "回单文件表头不正确",
+                                {"expected": ",".join(RESULTS_HEADER), "found": ",".join(header)[:200]})
+        for row in reader:
+            rows.append({k.strip(): (v or "").strip() for k, v in row.items() if isinstance(k, str)})
+    except csv.Error as exc:  # a field over csv's limit, a NUL byte, an unclosed quote: the file, not us
+        number = len(rows) + 2 if header is not None else 1  # the header is row 1
+        raise Unprocessable("BANK_RESULTS_INVALID", f"回单文件第 {number} 行无法解析",
+                            {"row": number, "problem": str(exc)[:100]}) from exc
+    return rows
+
+
+def ascii_amount(value: str) -> int | None:
+    """Fen as ASCII digits only: ``'²'.isdigit()`` is true (and int() fails), Arabic-Indic digits
+    pass isdigit() too; neither is an amount a bank file carries."""
+    if not (value.isascii() and value.isdigit()) or len(value) > 15:
+        return None
+    return int(value)
 
 
 def import_results(actor_id: int, payroll_id: int, data: bytes) -> ImportOutcome:
@@ -213,8 +231,9 @@ def import_results(actor_id: int, payroll_id: int, data: bytes) -> ImportOutcome
             problems.append({"row": number, "line_ref": ref, "problem": "status"})
         elif payment is None:
             problems.append({"row": number, "line_ref": ref, "problem": "unknown_ref"})
-        elif not amount.isdigit() or int(amount) != payment.amount_fen \
-                or int(amount) != lines[payment.line_id].net_fen:
+        elif ascii_amount(amount) is None:
+            problems.append({"row": number, "line_ref": ref, "problem": "amount_invalid"})
+        elif ascii_amount(amount) != payment.amount_fen or ascii_amount(amount) != lines[payment.line_id].net_fen:
             problems.append({"row": number, "line_ref": ref, "problem": "amount_mismatch"})
         elif payment.status != PaymentStatus.ISSUED.value and payment.status != status:
             problems.append({"row": number, "line_ref": ref, "problem": "contradicts_earlier_result"})

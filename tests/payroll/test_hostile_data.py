@@ -173,3 +173,22 @@ def test_a_crafted_signature_never_breaks_the_wage_sheet(app, client, psite) -> 
         db.session.commit()
     pdf = client.get(f"/api/v1/payrolls/{payroll_id}/wage-sheet.pdf", headers=s.headers["approver"])
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+
+
+def test_odd_bank_results_files_are_refused_with_the_row(app, client, psite) -> None:
+    from tests.payroll.test_approval_and_bank import bank_rows, post_results, results_csv
+
+    s = psite
+    payroll_id = approved(client, s)
+    ref = bank_rows(client, s, payroll_id)[0]["line_ref"]
+    for amount in ("²", "٧٢٠٠٠", "７２０００", "1" * 40):
+        resp = post_results(client, s, payroll_id, results_csv((ref, "paid", amount, "")))
+        assert resp.status_code == 422, (amount, resp.get_json())
+        assert error(resp)["code"] in ("BANK_RESULTS_MISMATCH", "BANK_RESULTS_INVALID")
+        assert error(resp)["details"]["rows"][0]["row"] == 2
+    huge = results_csv((ref, "paid", "72000", "x" * 140_000))
+    resp = post_results(client, s, payroll_id, huge)
+    assert resp.status_code == 422 and error(resp)["code"] == "BANK_RESULTS_INVALID", resp.get_json()
+    assert error(resp)["details"]["row"] == 2
+    nul = post_results(client, s, payroll_id, b"line_ref,status,amount_fen,reason\n" + ref.encode() + b",paid,1\x00,\n")
+    assert nul.status_code == 422
