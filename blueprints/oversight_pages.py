@@ -99,24 +99,24 @@ def regulator_page():
     return _page(request.path, dashboards.regulator_dashboard, charts.regulator_page, "oversight/regulator.html")
 
 
-@bp.get("/public/projects/<int:project_id>/notice-board")
-def notice_board_page(project_id: int):
+@bp.get("/public/notice-boards/<public_id>")
+def notice_board_page(public_id: str):
     try:
-        board = notice_board.board(project_id)
+        board = notice_board.public_board(public_id)
     except DomainError as e:
         return render_template("oversight/error.html", error=e), e.status
     return render_template("oversight/notice_board.html", b=board, lines=notice_board.lines(board),
-                           qr=notice_board.qr_svg(board.join_url))
+                           qr=notice_board.qr_svg(board.join_url) if board.join_url else None)
 
 
-@bp.get("/public/projects/<int:project_id>/notice-board.pdf")
-def notice_board_pdf(project_id: int):
+@bp.get("/public/notice-boards/<public_id>.pdf")
+def notice_board_pdf(public_id: str):
     try:
-        pdf = notice_board.render_pdf(project_id)
+        pdf = notice_board.render_pdf(public_id)
     except DomainError as e:
         return render_template("oversight/error.html", error=e), e.status
     resp = Response(pdf, mimetype="application/pdf")
-    resp.headers["Content-Disposition"] = f"inline; filename=notice-board-{project_id}.pdf"
+    resp.headers["Content-Disposition"] = "inline; filename=notice-board.pdf"
     return resp
 
 

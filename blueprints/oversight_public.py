@@ -30,7 +30,7 @@ def entry_out(e: ListEntry) -> ListEntryOut:
 
 
 def board_out(b: notice_board.Board) -> NoticeBoardOut:
-    return NoticeBoardOut(**b.__dict__)
+    return NoticeBoardOut(**{k: v for k, v in b.__dict__.items() if k != "public_id"})
 
 
 @public.get("/public/red-black-list", responses={200: ListEntryList},
@@ -74,7 +74,8 @@ def get_notice_board(path: ProjectPath):
 @raises("FORBIDDEN", "PROJECT_NOT_FOUND")
 def update_notice_board(path: ProjectPath, body: NoticeBoardIn):
     board = notice_board.update_board(actor_id(), path.project_id, body.labour_manager_name,
-                                      body.labour_manager_phone, body.complaint_phones)
+                                      body.labour_manager_phone, body.complaint_phones, published=body.published,
+                                      show_join_qr=body.show_join_qr)
     return answer(board_out(board))
 
 

@@ -151,6 +151,8 @@ class NoticeBoardIn(Strict):
     labour_manager_phone: str | None = Field(default=None, max_length=32)
     complaint_phones: list[dict[str, str]] = Field(default_factory=list, max_length=8,
                                                    description='[{"name": "劳动监察", "phone": "12333"}]')
+    published: bool | None = Field(default=None, description="true 公开告示牌（生成不可猜测的公开地址），false 撤下；不填不变")
+    show_join_qr: bool | None = Field(default=None, description="是否在告示牌上张贴加入项目的二维码；不填不变")
 
 
 class NoticeBoardOut(BaseModel):
@@ -164,7 +166,10 @@ class NoticeBoardOut(BaseModel):
     wage_account_no_masked: str
     pay_day: int | None = Field(description="每月发薪日")
     complaint_phones: list[dict[str, str]]
-    join_url: str = Field(description="二维码内容：项目加入页")
+    join_url: str | None = Field(description="二维码内容：项目加入页（项目选择张贴时才有）")
+    published: bool = Field(default=False, description="是否已公开")
+    show_join_qr: bool = Field(default=False, description="是否张贴加入二维码")
+    public_url: str | None = Field(default=None, description="公开页地址（已公开时）；PDF 为该地址加 .pdf")
 
 
 class PushEventOut(BaseModel):

@@ -343,6 +343,8 @@ CATALOGUE: dict[str, ErrorCode] = _codes(
       "restart", "oversight"),
     E("DASHBOARD_LINK_USED", 401, "该看板链接已使用过，请在小程序中重新打开", "链接只能打开一次（已换成页面 Cookie）",
       "在小程序中重新获取链接（POST /dashboard-links）", "never", "oversight"),
+    E("NOTICE_BOARD_NOT_FOUND", 404, "告示牌不存在或尚未公开", "公开地址不对，或项目尚未公开告示牌", "核对二维码或地址",
+      "never", "oversight"),
     E("DATE_RANGE_INVALID", 422, "日期范围不正确（结束不早于开始，最长一年）",
       "导出的结束日期早于开始日期，或超过一年（details.max_days）", "缩小日期范围后再导出", "fix", "oversight"),
     E("DEPOSIT_DATE_IN_FUTURE", 422, "存入日期不能晚于今天", "工资保证金的存入日期晚于今天（北京时间）", "修改日期后再提交",

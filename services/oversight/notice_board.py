@@ -1,19 +1,22 @@
 """维权告示牌 (Art.34 of the wage-payment regulation): what every site must post at its gate.
 
-Public: the page and the printable PDF need no login (they hang on the site fence), so they
-carry nothing personal beyond the labour manager's name and work phone the project chose to post.
+Public: the page and the printable PDF need no login (they hang on the site fence). A board is
+public only once the project publishes it, at an unguessable public id (project ids are sequential),
+and shows only what the project chose to post: the labour manager's name and phone as typed on the
+board (never the account's name), the join QR code only when the project opts in.
 """
 
 from __future__ import annotations
 
 import io
+import secrets
 from dataclasses import dataclass
 
 import segno
 from fpdf import FPDF
 from sqlalchemy import select
 
-from models import Company, Membership, MembershipStatus, Project, ProjectCompany, Role, User, db
+from models import Company, Project, ProjectCompany, db
 from models.base import utcnow
 from models.contracts import ContractTemplate
 from models.oversight import NoticeBoard
@@ -38,7 +41,20 @@ class Board:
     wage_account_no_masked: str
     pay_day: int | None
     complaint_phones: list[dict[str, str]]
-    join_url: str
+    join_url: str | None
+    public_id: str | None = None
+    published: bool = False
+    show_join_qr: bool = False
+    public_url: str | None = None
+
+
+def public_board(public_id: str) -> Board:
+    """The published board at its public id; anything else is the same 404."""
+    row = db.session.execute(select(NoticeBoard).where(
+        NoticeBoard.public_id == public_id[:32], NoticeBoard.published_at.is_not(None))).scalar_one_or_none()
+    if row is None:
+        raise NotFound("NOTICE_BOARD_NOT_FOUND")
+    return board(row.project_id)
 
 
 def board(project_id: int) -> Board:
@@ -50,18 +66,18 @@ def board(project_id: int) -> Board:
         select(Company.name).join(ProjectCompany, ProjectCompany.company_id == Company.id)
         .where(ProjectCompany.project_id == project_id, ProjectCompany.role == "general_contractor").limit(1)
     ).scalar_one_or_none()
-    manager = row.labour_manager_name if row and row.labour_manager_name else db.session.execute(
-        select(User.display_name).join(Membership, Membership.user_id == User.id).where(
-            Membership.project_id == project_id, Membership.role == Role.LABOUR_MANAGER.value,
-            Membership.status == MembershipStatus.ACTIVE.value).order_by(Membership.id).limit(1)
-    ).scalar_one_or_none()
+    manager = row.labour_manager_name if row else None  # posted by the project, never the account's name
     template = db.session.execute(select(ContractTemplate.pay_day).where(
         ContractTemplate.project_id == project_id)).scalar_one_or_none()
     base = settings().oversight.public_base_url
+    show_qr = bool(row and row.show_join_qr)
+    public_id = row.public_id if row else None
     return Board(project.id, project.name, project.address, contractor, manager,
                  row.labour_manager_phone if row else None, project.wage_account_bank,
                  project.wage_account_no_masked, template, (row.complaint_phones if row else None) or DEFAULT_PHONES,
-                 f"{base}/public/join/{project.join_code}")
+                 f"{base}/public/join/{project.join_code}" if show_qr else None, public_id,
+                 bool(row and row.published_at), show_qr,
+                 f"{base}/public/notice-boards/{public_id}" if public_id and row and row.published_at else None)
 
 
 def board_for_member(actor_id: int, project_id: int) -> Board:
@@ -70,9 +86,16 @@ def board_for_member(actor_id: int, project_id: int) -> Board:
 
 
 def update_board(actor_id: int, project_id: int, manager_name: str | None, manager_phone: str | None,
-                 complaint_phones: list[dict[str, str]]) -> Board:
+                 complaint_phones: list[dict[str, str]], *, published: bool | None = None,
+                 show_join_qr: bool | None = None) -> Board:
     authorize(actor_id, Action.NOTICE_BOARD_MANAGE, project_id)
-    row = db.session.get(NoticeBoard, project_id) or NoticeBoard(project_id=project_id, complaint_phones=[])
+    row = db.session.get(NoticeBoard, project_id) or NoticeBoard(project_id=project_id, complaint_phones=[],
+                                                                 show_join_qr=False)
+    if show_join_qr is not None:
+        row.show_join_qr = show_join_qr
+    if published is not None:
+        row.public_id = row.public_id or secrets.token_urlsafe(16)
+        row.published_at = (row.published_at or utcnow()) if published else None
     row.labour_manager_name, row.labour_manager_phone = manager_name, manager_phone
     row.complaint_phones = [{"name": str(p.get("name", ""))[:32], "phone": str(p.get("phone", ""))[:32]}
                             for p in complaint_phones]
@@ -80,7 +103,8 @@ def update_board(actor_id: int, project_id: int, manager_name: str | None, manag
     db.session.add(row)
     db.session.flush()
     audit.record("oversight.notice_board_updated", actor_user_id=actor_id, object_type="project",
-                 object_id=project_id, details={})
+                 object_id=project_id, details={"published": row.published_at is not None,
+                                                "show_join_qr": bool(row.show_join_qr)})
     return board(project_id)
 
 
@@ -107,8 +131,8 @@ def lines(b: Board) -> list[tuple[str, str]]:
     ]
 
 
-def render_pdf(project_id: int) -> bytes:
-    b = board(project_id)
+def render_pdf(public_id: str) -> bytes:
+    b = public_board(public_id)
     font = available_font()
     pdf = FPDF(format="A4")
     pdf.add_font("cjk", fname=font.path, collection_font_number=font.collection_index)
@@ -124,11 +148,12 @@ def render_pdf(project_id: int) -> bytes:
         pdf.cell(55, 10, label, border=1)
         pdf.multi_cell(0, 10, value, border=1, new_x="LMARGIN", new_y="NEXT")
     pdf.ln(6)
-    y = pdf.get_y()
-    pdf.image(io.BytesIO(qr_png(b.join_url)), x=20, y=y, w=50, h=50)
-    pdf.set_xy(78, y + 12)
-    pdf.set_font("cjk", size=12)
-    pdf.multi_cell(0, 8, "微信扫码加入本项目，完成实名登记、签订劳动合同、每日考勤与工资查询。\n" + b.join_url)
+    if b.join_url:  # only when the project chose to post its join code
+        y = pdf.get_y()
+        pdf.image(io.BytesIO(qr_png(b.join_url)), x=20, y=y, w=50, h=50)
+        pdf.set_xy(78, y + 12)
+        pdf.set_font("cjk", size=12)
+        pdf.multi_cell(0, 8, "微信扫码加入本项目，完成实名登记、签订劳动合同、每日考勤与工资查询。\n" + b.join_url)
     pdf.set_y(-25)
     pdf.set_font("cjk", size=8)
     pdf.cell(0, 6, f"SiteRoll 工地实名通 生成于 {utcnow():%Y-%m-%d %H:%M} UTC", align="C")

@@ -100,3 +100,24 @@ def test_the_page_cookie_is_secure_outside_the_demo():
                                                 "BLIND_INDEX_KEY": "A" * 44, "AUDIT_KEY": "y" * 32,
                                                 "WECHAT_API_BASE": "https://api.weixin.qq.com/"})
     assert cfg["SESSION_COOKIE_SECURE"] is True and cfg["SESSION_COOKIE_SAMESITE"] == "Lax"
+
+
+def test_a_notice_board_is_public_only_once_published_and_shows_what_was_posted(client, world):  # noqa: F811
+    pid = world["project"]
+    assert client.get(f"/public/projects/{pid}/notice-board").status_code == 404  # no board by sequential id
+    url = f"/api/v1/projects/{pid}/notice-board"
+    draft = client.put(url, json={"labour_manager_phone": "0755-1"}, headers=world["h"]["labour"]).get_json()
+    assert draft["published"] is False and draft["public_url"] is None and draft["join_url"] is None
+    assert draft["labour_manager_name"] is None  # never the account's name
+    shown = client.put(url, json={"published": True}, headers=world["h"]["labour"]).get_json()
+    path = "/" + shown["public_url"].split("://", 1)[-1].split("/", 1)[1]
+    public_id = path.rsplit("/", 1)[1]
+    assert len(public_id) >= 20 and str(pid) != public_id
+    page = client.get(path)
+    assert page.status_code == 200 and "<svg" not in page.text  # no join QR code unless chosen
+    from services.oversight.demo import SECOND_JOIN_CODE  # noqa: F401  (the demo's code is not on any page)
+    with client.application.app_context():
+        join_code = db.session.get(Project, pid).join_code
+    assert join_code not in page.text and join_code not in client.get(path + ".pdf").data.decode("latin-1")
+    hidden = client.put(url, json={"published": False}, headers=world["h"]["labour"]).get_json()
+    assert hidden["published"] is False and client.get(path).status_code == 404
