@@ -108,7 +108,7 @@ def list_enrollments(path: ProjectPath, query: EnrollmentListQuery):
          summary="审核通过（同时生成劳动合同）")
 @login_required
 @raises("PROJECT_NOT_FOUND", "FORBIDDEN", "ENROLLMENT_NOT_FOUND", "ENROLLMENT_NOT_PENDING",
-        "ENROLLMENT_INCOMPLETE", "ENROLLMENT_SELF_REVIEW")
+        "ENROLLMENT_INCOMPLETE", "ENROLLMENT_SELF_REVIEW", "TEMPLATE_INVALID")
 def approve(path: EnrollmentPath):
     return answer(EnrollmentOut.of(review.approve(actor_id(), path.enrollment_id)))
 
