@@ -16,7 +16,6 @@ from sqlalchemy import Join, bindparam, func, outerjoin, select
 from sqlalchemy.orm import aliased
 
 from models import (
-    Consent,
     Contract,
     ContractStatus,
     EnrollmentRules,
@@ -27,7 +26,7 @@ from models import (
     Training,
     db,
 )
-from services.consent_texts import CURRENT
+from services.consents import current_consent_sql
 from services.enrollment.rules import DEFAULTS, TRAINING_LEVELS
 from services.enrollment.training import LevelHours, shortfall_message
 
@@ -76,7 +75,7 @@ class Facts:
     term_end: date | None
     termination_date: date | None
     training: list[LevelHours]
-    consent_versions: dict[str, str | None]  # kind -> version of the standing consent
+    consents: dict[str, bool]  # kind -> a current consent stands (services.consents.current_consent_sql)
 
     @property
     def contract_term_ended_on(self) -> date | None:
@@ -93,10 +92,8 @@ PROJECT = bindparam("gate_project_id")
 
 
 def _standing_consent(kind: str) -> Any:
-    # as services.consents.active_consent: the newest consent of the kind not withdrawn
-    return (select(Consent.version).where(Consent.user_id == USER, Consent.kind == kind,
-                                          Consent.withdrawn_at.is_(None))
-            .order_by(Consent.id.desc()).limit(1).scalar_subquery().label(f"gate_consent_{kind}"))
+    # the one consent rule (services.consents.current_consent_sql): current text, not withdrawn
+    return current_consent_sql(USER, kind).label(f"gate_consent_{kind}")
 
 
 def _trained_minutes(level: str) -> Any:
@@ -141,7 +138,7 @@ def facts_from(row: Any | None) -> Facts:
                 for level in TRAINING_LEVELS]
     return Facts(row.gate_membership_id, row.gate_membership_status, row.gate_contract_status, row.term_start,
                  row.term_end, row.termination_date, training,
-                 {kind: getattr(row, f"gate_consent_{kind}") for kind in CONSENT_KINDS})
+                 {kind: bool(getattr(row, f"gate_consent_{kind}")) for kind in CONSENT_KINDS})
 
 
 def _contract_reasons(facts: Facts, on_day: date) -> list[Reason]:
@@ -156,8 +153,7 @@ def _contract_reasons(facts: Facts, on_day: date) -> list[Reason]:
 
 
 def _consented(facts: Facts, kind: str) -> bool:
-    # as services.consents.has_current_consent: a consent counts for the current text only
-    return facts.consent_versions.get(kind) == CURRENT[kind].version
+    return facts.consents.get(kind, False)
 
 
 def decide_gate(facts: Facts, user_id: int, project_id: int, on_day: date) -> Gate:

@@ -27,7 +27,7 @@ from models.faces import (
     TemplateStatus,
 )
 from services import audit
-from services.consents import active_consent
+from services.consents import has_current_consent
 from services.faces import challenge as challenges
 from services.faces import handover
 from services.faces.checks import active_templates
@@ -96,7 +96,7 @@ class Attempt:
 def load_attempt(check_id: int, engine: FaceEngine) -> Attempt:
     check = db.session.get(FaceCheck, check_id)
     challenge = db.session.get(FaceChallenge, check.challenge_id) if check.challenge_id else None
-    consented = active_consent(check.user_id, "biometric") is not None
+    consented = has_current_consent(check.user_id, "biometric")
     frames = _frames_of(check_id) if consented else []
     templates = [
         t
