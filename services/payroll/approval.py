@@ -11,7 +11,7 @@ from models import db
 from models.base import utcnow
 from models.payroll import PaymentStatus, Payroll, PayrollDeferral, PayrollLine, PayrollStatus
 from services import audit
-from services.attendance.locks import lock_month
+from services.attendance.locks import lock_for_approval, lock_month
 from services.authz import Action, refuse_own
 from services.errors import Conflict, Forbidden, Unprocessable
 from services.payroll.access import payroll_for, require_status
@@ -50,6 +50,7 @@ def _checker(actor_id: int, payroll_id: int) -> Payroll:
 
 def approve_payroll(actor_id: int, payroll_id: int) -> Payroll:
     payroll = _checker(actor_id, payroll_id)
+    lock_for_approval(payroll.project_id)  # late clocks in flight finish first; the fingerprint then sees them
     if compute(payroll).fingerprint != payroll.fingerprint:
         raise Conflict("PAYROLL_STALE", "提交后考勤或扣款已变动，请退回后重新生成",
                        {"payroll_id": payroll.id})
