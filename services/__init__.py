@@ -8,10 +8,19 @@ import importlib
 # Service modules that register face check hand-overs (@on_face_check_finished) at import time,
 # e.g. "services.attendance". create_app imports them, so the web process and every worker
 # (they build the app too) know every handler before a check finishes.
-HANDOVER_MODULES: tuple[str, ...] = ("services.contracts.signing", "services.attendance.clocks",
-                                      "services.oversight.blacklist")  # the entry gate's blacklist hook
+HANDOVER_MODULES: tuple[str, ...] = ("services.contracts.signing", "services.attendance.clocks")
 
 
 def register_handlers() -> None:
     for name in HANDOVER_MODULES:
         importlib.import_module(name)
+    register_gate_checks()
+
+
+def register_gate_checks() -> None:
+    """The entry gate's checks owned by other areas, registered here by name (not by importing a module
+    that happens to append itself): the black list refuses listed teams' and companies' workers."""
+    from services.enrollment.gate import register_gate_check
+    from services.oversight.blacklist import blacklist_check
+
+    register_gate_check(blacklist_check)

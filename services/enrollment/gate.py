@@ -43,8 +43,14 @@ class Gate:
     reasons: list[Reason] = field(default_factory=list)
 
 
-# fn(user_id, project_id, on_day) -> reasons to refuse (e.g. BLACKLISTED); filled by the oversight area
+# fn(user_id, project_id, on_day) -> reasons to refuse (e.g. BLACKLISTED); registered explicitly by
+# services.register_handlers (create_app), never by an import side effect
 EXTRA_CHECKS: list[Callable[[int, int, date], list[Reason]]] = []
+
+
+def register_gate_check(check: Callable[[int, int, date], list[Reason]]) -> None:
+    if check not in EXTRA_CHECKS:
+        EXTRA_CHECKS.append(check)
 # fn(user_id, project_id, on_day) -> True when the worker may clock in without face processing
 NON_FACE_ALTERNATIVES: list[Callable[[int, int, date], bool]] = []
 

@@ -121,3 +121,12 @@ def test_a_notice_board_is_public_only_once_published_and_shows_what_was_posted(
     assert join_code not in page.text and join_code not in client.get(path + ".pdf").data.decode("latin-1")
     hidden = client.put(url, json={"published": False}, headers=world["h"]["labour"]).get_json()
     assert hidden["published"] is False and client.get(path).status_code == 404
+
+
+def test_gate_checks_are_registered_by_the_app_factory_not_by_import(app):
+    import services
+    from services.enrollment.gate import EXTRA_CHECKS
+    from services.oversight.blacklist import blacklist_check
+
+    assert "services.oversight.blacklist" not in services.HANDOVER_MODULES
+    assert EXTRA_CHECKS.count(blacklist_check) == 1
