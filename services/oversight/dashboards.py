@@ -26,6 +26,7 @@ from models import (
 from models.attendance import COUNTED_CLOCK_STATUSES, AttendanceDay, Clock, Dispute
 from models.oversight import Finding, ListEntry, PushEvent, RiskWarning
 from services import authz
+from services.attendance.worth import days_worth
 from services.authz import Action, authorize
 from services.days import business_day
 from services.errors import NotFound
@@ -98,7 +99,7 @@ def _checklist(project_id: int, today: date, enrolled: int) -> dict[str, Any]:
     rows = db.session.execute(select(AttendanceDay.status, AttendanceDay.corrected, AttendanceDay.confirmed_at)
                               .where(AttendanceDay.project_id == project_id, AttendanceDay.business_date >= first,
                                      AttendanceDay.business_date <= today)).all()
-    worked = sum(1.0 if s == "present" else 0.5 if s == "half" else 0 for s, _c, _k in rows)
+    worked = sum(days_worth(s) for s, _c, _k in rows)
     confirmed = [r for r in rows if r[2] is not None]
     corrected = sum(1 for r in confirmed if r[1])
     possible = enrolled * today.day

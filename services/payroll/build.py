@@ -34,6 +34,7 @@ from models.payroll import (
     PieceWork,
 )
 from services import audit
+from services.attendance import worth
 from services.attendance.locks import month_bounds, month_of
 from services.attendance.people import masked_names
 from services.authz import Action, authorize, refuse_own
@@ -77,8 +78,7 @@ def _day_totals(project_id: int, month: str, rule: rules.OvertimeRule, user_ids:
     """Per worker: team, half-day units, overtime minutes, unconfirmed days, confirmed days without a clock-out."""
     first, after = month_bounds(month)
     confirmed = AttendanceDay.confirmed_at.is_not(None)
-    units = case((and_(confirmed, AttendanceDay.status == "present"), 2),
-                 (and_(confirmed, AttendanceDay.status == "half"), 1), else_=0)
+    units = case((confirmed, worth.half_days_sql()), else_=0)  # what a day is worth: attendance's one rule
     extra = case((and_(confirmed, AttendanceDay.worked_minutes > rule.after_minutes),
                   AttendanceDay.worked_minutes - rule.after_minutes), else_=0)
     query = select(AttendanceDay.user_id, func.max(AttendanceDay.team_id), func.sum(units), func.sum(extra),
