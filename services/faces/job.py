@@ -190,17 +190,31 @@ def write_result(attempt: Attempt, outcome: Outcome, engine: FaceEngine) -> str 
         db.session.execute(update(FaceCheck).where(FaceCheck.id == check_id).values(template_id=template_id))
     if kind == FaceCheckKind.ENROLL:
         purge_frames(select(FaceEvidence.id).where(FaceEvidence.check_id == check_id), now)
-    audit.record(
-        "face.check_finished",
-        actor_user_id=None,
-        object_type="face_check",
-        object_id=check_id,
-        details={"status": outcome.status, "reason": outcome.reason_code, "template_id": template_id,
-                 "template_ids": template_ids, "biometric_read": attempt.biometric_read},
-    )
-    # the asking area takes the result in this same transaction (it flushes; the job commits)
-    handover.hand_over(db.session.get(FaceCheck, check_id, populate_existing=True))
+    _finished(check_id, {"status": outcome.status, "reason": outcome.reason_code, "template_id": template_id,
+                         "template_ids": template_ids, "biometric_read": attempt.biometric_read})
     return outcome.status
+
+
+def _finished(check_id: int, details: dict[str, Any]) -> None:
+    """The result is written: audit it and hand it to the asking area, in this same transaction
+    (the handler flushes; the caller commits). Every way a check ends comes through here."""
+    audit.record("face.check_finished", actor_user_id=None, object_type="face_check", object_id=check_id,
+                 details=details)
+    handover.hand_over(db.session.get(FaceCheck, check_id, populate_existing=True))
+
+
+def close_stale(check_id: int, now: datetime) -> bool:
+    """Close a check whose job never finished (its worker killed on every attempt) as ENGINE_ERROR,
+    through the same write-and-hand-over path as a finished job: the clock or contract waiting on
+    it is decided now, not left to a second decider. False when a job wrote its result first."""
+    guard = db.session.execute(update(FaceCheck).where(
+        FaceCheck.id == check_id, FaceCheck.status == FaceCheckStatus.PENDING.value).values(
+        status=FaceCheckStatus.ERROR.value, reason_code="ENGINE_ERROR", finished_at=now))
+    if guard.rowcount != 1:
+        return False
+    _finished(check_id, {"status": FaceCheckStatus.ERROR.value, "reason": "ENGINE_ERROR", "stale": True,
+                         "template_id": None, "template_ids": [], "biometric_read": {}})
+    return True
 
 
 def _new_template(user_id: int, check_id: int, embedding: np.ndarray, engine: FaceEngine, now: datetime) -> int:

@@ -46,10 +46,10 @@ def fail_stale_checks(older_than: timedelta = timedelta(minutes=30), now: dateti
     A Python exception on the last attempt is handled in ``decide_attempt``; only a process
     killed each time leaves a check pending, and RQ then only moves the job to its failed set.
     """
+    from services.faces.job import close_stale
+
     now = now or utcnow()
-    result = db.session.execute(
-        update(FaceCheck)
-        .where(FaceCheck.status == FaceCheckStatus.PENDING.value, FaceCheck.created_at <= now - older_than)
-        .values(status=FaceCheckStatus.ERROR.value, reason_code="ENGINE_ERROR", finished_at=now)
-    )
-    return result.rowcount
+    stale = list(db.session.execute(select(FaceCheck.id).where(
+        FaceCheck.status == FaceCheckStatus.PENDING.value, FaceCheck.created_at <= now - older_than)
+        .order_by(FaceCheck.id)).scalars())
+    return sum(close_stale(check_id, now) for check_id in stale)
