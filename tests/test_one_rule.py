@@ -27,3 +27,18 @@ def test_no_module_restates_what_a_day_is_worth():
 def test_the_one_definition():
     assert (worth.half_days("present"), worth.half_days("half"), worth.half_days("missing_out")) == (2, 1, 0)
     assert worth.WORKED == ("present", "half") and worth.days_worth("half") == 0.5
+
+
+PRIVATE_IMPORT = re.compile(r"^from services\.(\w+)(\.[\w.]+)? import (.*)$")
+
+
+def test_no_area_imports_another_areas_private_names():
+    offenders = []
+    for path in sorted((ROOT / "services").rglob("*.py")):
+        rel = path.relative_to(ROOT).parts
+        area = rel[1] if len(rel) > 2 else rel[1].removesuffix(".py")
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            m = PRIVATE_IMPORT.match(line.strip())
+            if m and m.group(1) != area and re.search(r"(^|[ ,(])_[a-z]", m.group(3)):
+                offenders.append(f"{'/'.join(rel)}:{n}: {line.strip()}")
+    assert not offenders, "make it a public function of the owning area:\n" + "\n".join(offenders)
