@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import numpy as np
@@ -264,3 +264,16 @@ def _add_contract_template(
     away from the enrollment one match at a time."""
     _retire(user_id, now, from_kind=FaceCheckKind.CONTRACT.value)
     return _new_template(user_id, check_id, embedding, engine, now)
+
+
+def fail_stale_checks(older_than: timedelta = timedelta(minutes=30), now: datetime | None = None) -> int:
+    """Close checks whose job never finished (worker killed on every attempt): status error.
+
+    A Python exception on the last attempt is handled in ``decide_attempt``; only a process
+    killed each time leaves a check pending, and RQ then only moves the job to its failed set.
+    """
+    now = now or utcnow()
+    stale = list(db.session.execute(select(FaceCheck.id).where(
+        FaceCheck.status == FaceCheckStatus.PENDING.value, FaceCheck.created_at <= now - older_than)
+        .order_by(FaceCheck.id)).scalars())
+    return sum(close_stale(check_id, now) for check_id in stale)

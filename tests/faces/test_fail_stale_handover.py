@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from models import Contract, FaceCheck, db
 from models.base import utcnow
-from services.faces.retention import fail_stale_checks
+from services.faces.job import fail_stale_checks
 from tests.factories import add_member, make_project, make_team, make_user
 from tests.payroll.conftest import make_signed_contract
 
