@@ -38,7 +38,7 @@ def test_one_projects_bad_value_never_stops_the_others(app, world):  # noqa: F81
     with app.app_context():
         other = make_project(make_user("other-admin"))
         db.session.add(WarningThresholds(project_id=other.id, values={"hop_window_days": 1e300, "absence_days": 7}))
-        db.session.add(WarningThresholds(project_id=world["project"], values={"fraud_window_days": float("inf")}))
+        db.session.add(WarningThresholds(project_id=world["project"], values={"fraud_window_days": 1e300, "hop_teams": -5}))
         db.session.commit()
         totals = warnings.refresh_warnings([world["project"], other.id])
         assert totals["projects"] == 2 and totals.get("failed", 0) == 0
