@@ -128,9 +128,10 @@ class NoticeBoard(Base):
     labour_manager_name: Mapped[str | None] = mapped_column(String(64))
     labour_manager_phone: Mapped[str | None] = mapped_column(String(32))
     public_id: Mapped[str | None] = mapped_column(String(32), unique=True)  # unguessable; ids are sequential
-    published_at: Mapped[datetime | None]  # public only once published
     show_join_qr: Mapped[bool] = mapped_column(default=False)  # the join code is posted only when chosen
     complaint_phones: Mapped[list[dict[str, str]]] = mapped_column(JSON)  # [{"name": ..., "phone": ...}]
+    authorities: Mapped[list[dict[str, str]] | None] = mapped_column(JSON)  # 行业主管部门 / 人社部门 [{"name", "phone"}]
+    published_at: Mapped[datetime | None]  # set once every item Art. 34 requires is there; public only then
     updated_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -35,7 +35,6 @@ def upgrade():
         batch_op.add_column(sa.Column('reopened_at', models.base.UTCDateTime(), nullable=True))
     with op.batch_alter_table('oversight_notice_boards', schema=None) as batch_op:
         batch_op.add_column(sa.Column('public_id', sa.String(length=32), nullable=True))
-        batch_op.add_column(sa.Column('published_at', models.base.UTCDateTime(), nullable=True))
         batch_op.add_column(sa.Column('show_join_qr', sa.Boolean(), nullable=False, server_default=sa.false()))
         batch_op.create_unique_constraint('uq_oversight_notice_boards_public_id', ['public_id'])
     op.create_table('oversight_dashboard_link_uses',
@@ -52,7 +51,6 @@ def downgrade():
     with op.batch_alter_table('oversight_notice_boards', schema=None) as batch_op:
         batch_op.drop_constraint('uq_oversight_notice_boards_public_id', type_='unique')
         batch_op.drop_column('show_join_qr')
-        batch_op.drop_column('published_at')
         batch_op.drop_column('public_id')
     with op.batch_alter_table('oversight_warnings', schema=None, table_kwargs=SQLITE) as batch_op:
         batch_op.drop_column('reopened_at')

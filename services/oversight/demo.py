@@ -252,5 +252,7 @@ def seed_oversight_demo(project_id: int, company_id: int) -> None:
                                reference="DEMO-DEP-Q1", recorded_by=admin.id))
     db.session.flush()
     # the demo site posts its board, with the labour manager's name and the join QR code, by choice
-    notice_board.update_board(admin.id, first.id, "李劳资", "0755-12345678", [], published=True, show_join_qr=True)
+    notice_board.update_board(admin.id, first.id, "李劳资", "0755-12345678", [], show_join_qr=True)
+    if not notice_board.board(first.id).missing:  # published when every Art. 34 item is there
+        notice_board.publish_board(admin.id, first.id)
     warnings.refresh_warnings([first.id, second.id])

@@ -4,7 +4,8 @@ Each unpaid line of an approved payroll gets one open payment attempt; ``line_re
 attempt (``SR<payroll>-<line>-<attempt>``) and stays the same however often the file is
 generated, until the bank answers. A ``paid`` answer is final; a ``failed`` one sends the line
 into the next file as a new attempt (new ref). Every attempt pays the payee frozen on the line at
-approval (``freeze_payees``): a name or card changed later applies from the next payroll. Results whose reference or amount do not match an issued attempt refuse the whole file.
+approval (``freeze_payees``): a name or card changed later applies from the next payroll.
+Results whose reference or amount do not match an issued attempt refuse the whole file.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from sqlalchemy import func, insert, select, update
 from models import Project, db
 from models.base import utcnow
 from models.enrollment import WorkerProfile
-from models.payroll import PaymentStatus, Payroll, PayrollLine, PayrollPayment, PayrollStatus
+from models.payroll import PAYABLE_SLIPS, PaymentStatus, Payroll, PayrollLine, PayrollPayment, PayrollStatus
 from services import audit, pii
 from services.authz import Action
 from services.enrollment.profile import field_context as profile_context
@@ -88,7 +89,8 @@ def _open_attempts(payroll: Payroll) -> list[tuple[PayrollPayment, Any]]:
     (user id and frozen payee)."""
     payable = select(PayrollLine.id, PayrollLine.user_id, PayrollLine.net_fen, PayrollLine.payee_name_enc,
                      PayrollLine.payee_card_enc, PayrollLine.payee_bank_name).where(
-        PayrollLine.payroll_id == payroll.id, PayrollLine.payment_status.in_(PAYABLE), PayrollLine.net_fen > 0
+        PayrollLine.payroll_id == payroll.id, PayrollLine.payment_status.in_(PAYABLE), PayrollLine.net_fen > 0,
+        PayrollLine.slip_status.in_(PAYABLE_SLIPS)  # confirmed or released; held lines wait for the supplementary
     ).order_by(PayrollLine.id)
     lines = list(db.session.execute(payable))
     issued = {p.line_id: p for p in db.session.execute(select(PayrollPayment).where(
