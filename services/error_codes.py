@@ -15,6 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from services.error_codes_duties import DUTY_CODES
+
 Retry = Literal["never", "fix", "same_key", "new_key", "login", "restart"]
 
 RETRY_TEXT: dict[str, str] = {
@@ -211,10 +213,6 @@ CATALOGUE: dict[str, ErrorCode] = _codes(
     E("ENROLLMENT_INCOMPLETE", 422, "实名信息不完整，暂不能通过审核",
       "缺实名信息、授权、人脸录入或班组（details.missing 列出缺项）", "提示工人补齐 details.missing 后再审核", "fix",
       "enrollment"),
-    E("ENROLLMENT_SELF_REVIEW", 403, "不能审核自己的报名申请", "审核人审核（或授予）自己在本项目的工人身份",
-      "请另一位劳资专管员或项目管理员审核", "never", "enrollment"),
-    E("BANK_CARD_IN_USE", 409, "该银行卡已登记在其他工人名下，请使用本人银行卡",
-      "同一银行卡号已是另一位工人的收款卡（盲索引比对）", "提示工人填写本人名下的银行卡，或找劳资专管员核实", "fix", "enrollment"),
     E("TRAINING_LEVEL_INVALID", 422, "培训级别不正确", "level 不是 company / project / team", "修改后再提交", "fix",
       "enrollment"),
     E("TRAINING_DATE_IN_FUTURE", 422, "培训日期不能晚于今天", "date 晚于今天（北京时间）", "修改日期后再提交", "fix",
@@ -261,10 +259,6 @@ CATALOGUE: dict[str, ErrorCode] = _codes(
     E("DAY_IN_FUTURE", 422, "不能操作尚未到来的日期", "日期晚于今天（考勤日）", "选择今天或以前的日期", "fix", "attendance"),
     E("NOT_TEAM_MEMBER", 422, "所列工人不是本班组成员", "user_id 不是本班组在岗工人", "刷新班组成员后再提交", "fix",
       "attendance"),
-    E("ATTENDANCE_SELF_CONFIRM", 403, "不能确认或更正自己的考勤", "确认、更正、见证或答复的是本人的考勤",
-      "请劳资专管员或另一位班组长处理", "never", "attendance"),
-    E("DAY_OF_OTHER_TEAM", 403, "该考勤记在其他班组，应由原班组长确认", "工人调班组前的考勤（details.user_ids）",
-      "请原班组的班组长确认", "never", "attendance"),
     E("DISPUTE_NOT_FOUND", 404, "异议不存在", "异议编号不存在", "刷新列表", "never", "attendance"),
     E("DISPUTE_ALREADY_OPEN", 409, "这一天已有待处理的异议", "同一天已有未答复的异议", "等待班组长答复", "never",
       "attendance"),
@@ -284,8 +278,6 @@ CATALOGUE: dict[str, ErrorCode] = _codes(
       "刷新工资表状态", "never", "payroll"),
     E("PAYROLL_SELF_APPROVAL", 403, "不能审批自己制作的工资表", "审批人制作或提交了该工资表（即使有审批角色）",
       "请另一位工资审批人审批", "never", "payroll"),
-    E("PAYROLL_OWN_LINE", 403, "工资表中有您本人的工资，不能由您制作、提交或审批",
-      "调用者本人在该工资表中有工资明细", "请另一位劳资专管员或审批人处理", "never", "payroll"),
     E("PAYROLL_STALE", 409, "提交后考勤或扣款已变动，请退回后重新生成", "审批时重新计算的结果与提交时不同",
       "退回工资表，重新生成后再提交", "never", "payroll"),
     E("PAYROLL_NOT_APPROVED", 409, "工资表尚未审批通过", "导出代发文件、导入回单或工资表时工资表未审批（details.status）",
@@ -345,10 +337,6 @@ CATALOGUE: dict[str, ErrorCode] = _codes(
     E("WARNING_CLOSED", 409, "预警已关闭", "关闭一条已关闭的预警", "刷新预警列表", "never", "oversight"),
     E("THRESHOLD_UNKNOWN", 422, "未知的预警阈值", "提交了不存在的阈值名称（details.keys）", "按 GET 返回的阈值名称修改后再提交",
       "fix", "oversight"),
-    E("THRESHOLD_INVALID", 422, "阈值超出允许范围", "阈值不是有限数、类型不对或超出范围（details.key / min / max；"
-      "欠薪宽限天数依法不得超过 0 天）", "按 details 修改该阈值", "fix", "oversight"),
-    E("WARNING_NOTE_REQUIRED", 422, "关闭预警须写明处理情况", "note 为空白", "填写已采取的措施后再关闭", "fix",
-      "oversight"),
     E("PUSH_EVENT_NOT_FOUND", 404, "推送记录不存在", "推送记录 id 不存在，或不在调用者的项目中", "刷新推送记录列表", "never",
       "oversight"),
     E("PUSH_EVENT_NOT_RESENDABLE", 409, "只有被平台退回、补全中或已放弃的记录可以重新推送",
@@ -376,16 +364,13 @@ CATALOGUE: dict[str, ErrorCode] = _codes(
       "在小程序中重新获取看板链接", "restart", "oversight"),
     E("DASHBOARD_LINK_INVALID", 401, "看板链接无效", "链接签名不对，或不是为这个页面签发的", "在小程序中重新获取看板链接",
       "restart", "oversight"),
-    E("DASHBOARD_LINK_USED", 401, "该看板链接已使用过，请在小程序中重新打开", "链接只能打开一次（已换成页面 Cookie）",
-      "在小程序中重新获取链接（POST /dashboard-links）", "never", "oversight"),
-    E("NOTICE_BOARD_NOT_FOUND", 404, "告示牌不存在或尚未公开", "公开地址不对，或项目尚未公开告示牌", "核对二维码或地址",
-      "never", "oversight"),
     E("DATE_RANGE_INVALID", 422, "日期范围不正确（结束不早于开始，最长一年）",
       "导出的结束日期早于开始日期，或超过一年（details.max_days）", "缩小日期范围后再导出", "fix", "oversight"),
     E("DEPOSIT_DATE_IN_FUTURE", 422, "存入日期不能晚于今天", "工资保证金的存入日期晚于今天（北京时间）", "修改日期后再提交",
       "fix", "oversight"),
     E("DEPOSIT_EXISTS", 409, "该银行流水号已登记", "同一银行流水号的存入已登记（details.reference）", "无需重复登记", "never",
       "oversight"),
+    *(E(*row) for row in DUTY_CODES),  # issue 23: separation of duties and hostile data
 )
 
 # the code each bare HTTP status maps to when nothing more specific is known

@@ -171,11 +171,11 @@ def test_black_listed_party_refused_at_the_gate_until_lifted(client, world, app)
 
 
 def test_notice_board_page_and_pdf_with_qr(client, world, app):
-    put = client.put(f"/api/v1/projects/{world['project']}/notice-board", headers=world["h"]["labour"], json={
-        "labour_manager_name": "李劳资", "labour_manager_phone": "0755-12345678",
-        "complaint_phones": [{"name": "劳动监察", "phone": "12333"}], "published": True, "show_join_qr": True})
-    assert put.status_code == 200 and put.get_json()["join_url"].endswith("/public/join/" + put.get_json()["join_url"][-6:])
-    public = put.get_json()["public_url"].split("://", 1)[-1].split("/", 1)[1]
+    from tests.oversight.test_hostile_inputs import publish_complete_board
+
+    board = publish_complete_board(app, client, world, show_join_qr=True)
+    assert board["join_url"].endswith("/public/join/" + board["join_url"][-6:])
+    public = board["public_url"].split("://", 1)[-1].split("/", 1)[1]
     page = client.get(f"/{public}")
     assert page.status_code == 200 and "维权告示牌" in page.text and "<svg" in page.text and "李劳资" in page.text
     pdf = client.get(f"/{public}.pdf")

@@ -7,7 +7,14 @@ from models.base import utcnow
 from tests.api.enrollment_site import apply
 from tests.api.enrollment_site import site as esite  # noqa: F401
 from tests.factories import add_member, bank_card
-from tests.payroll.conftest import PayrollSite, confirm, error, make_profile, make_signed_contract
+from tests.payroll.conftest import (
+    PayrollSite,
+    confirm,
+    error,
+    issue_and_confirm,
+    make_profile,
+    make_signed_contract,
+)
 
 
 def test_a_labour_manager_never_approves_his_own_application(app, client, esite) -> None:  # noqa: F811
@@ -77,6 +84,7 @@ def test_an_approver_never_approves_his_own_wage(app, client, psite) -> None:
     confirm(client, s, s.day(1), w1=("present", 480))
     payroll_id = client.post(f"/api/v1/projects/{s.project_id}/payrolls", json={"month": s.month},
                              headers=s.headers["labour"]).get_json()["id"]
+    issue_and_confirm(client, s, payroll_id)
     assert client.post(f"/api/v1/payrolls/{payroll_id}/submit", headers=s.headers["labour"]).status_code == 200
     resp = client.post(f"/api/v1/payrolls/{payroll_id}/approve", headers=s.headers["approver"])
     assert resp.status_code == 403 and error(resp)["code"] == "PAYROLL_OWN_LINE", resp.get_json()
