@@ -17,7 +17,7 @@ from services.attendance.days import recompute_day
 from services.errors import DomainError
 from services.payroll.approval import approve_payroll
 from tests.conftest import backend
-from tests.payroll.conftest import PayrollSite
+from tests.payroll.conftest import PayrollSite, issue_and_confirm
 
 pytestmark = pytest.mark.skipif(backend() != "mariadb", reason="row locks: MariaDB only (SQLite serializes writers)")
 
@@ -37,6 +37,7 @@ def test_a_late_clock_and_the_approval_never_both_win(app, client, psite) -> Non
     _confirmed_days(app, s)
     payroll_id = client.post(f"/api/v1/projects/{s.project_id}/payrolls", json={"month": s.month},
                              headers=s.headers["labour"]).get_json()["id"]
+    issue_and_confirm(client, s, payroll_id)  # the worker signs the slip before submission (issue 25)
     assert client.post(f"/api/v1/payrolls/{payroll_id}/submit", headers=s.headers["labour"]).status_code == 200
 
     recomputed, outcome = threading.Event(), {}
