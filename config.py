@@ -193,6 +193,11 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
     if cfg["WECHAT_API_BASE"] == "fake" and not demo:
         # the fake server accepts "fake:<openid>": anyone could log in as anyone
         raise ConfigError("SITEROLL_WECHAT_API_BASE=fake is for the local demo only (SITEROLL_DEMO=1)")
+    # the dashboard page cookie: never sent over plain HTTP outside the demo, never read by scripts,
+    # never sent on a cross-site request (blueprints/oversight_pages.py)
+    cfg.setdefault("SESSION_COOKIE_SECURE", not demo)
+    cfg.setdefault("SESSION_COOKIE_HTTPONLY", True)
+    cfg.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
     cfg["AUDIT_CHECKPOINT_PATH"] = cfg.get("AUDIT_CHECKPOINT_PATH") or str(inst / "audit-checkpoints.log")
     cfg["INVITATION_TTL_SECONDS"] = int(cfg["INVITATION_TTL_SECONDS"])
     cfg["JSON_MAX_BYTES"] = int(cfg["JSON_MAX_BYTES"])

@@ -117,7 +117,7 @@ def get_clock_photo(path: ClockPath):
          summary="班组长见证打卡（不使用人脸识别的替代方式，标记 WITNESSED）")
 @login_required
 @raises("PROJECT_NOT_FOUND", "FORBIDDEN", "TEAM_NOT_FOUND", "NOT_TEAM_MEMBER", "WITNESS_NOT_ALLOWED",
-        "ENTRY_REFUSED", "CLOCK_SKEW", "CLOCK_TOO_LATE", "FACE_CHECK_USED")
+        "ENTRY_REFUSED", "CLOCK_SKEW", "CLOCK_TOO_LATE", "FACE_CHECK_USED", "ATTENDANCE_SELF_CONFIRM")
 def create_witnessed_clock(path: TeamPath, body: WitnessedClockIn):
     clock = access.witness_clock(actor_id(), path.team_id, user_id=body.user_id, position=position(body),
                                  direction=body.direction, taken_at=body.taken_at, note=body.note)
@@ -152,7 +152,7 @@ def get_team_day(path: TeamDayPath):
          summary="确认班组某日考勤（可带更正，更正须写原因）")
 @login_required
 @raises("PROJECT_NOT_FOUND", "FORBIDDEN", "TEAM_NOT_FOUND", "ATTENDANCE_LOCKED", "DAY_IN_FUTURE",
-        "NOT_TEAM_MEMBER", "CORRECTION_REASON_REQUIRED", "DAY_STATUS_INVALID")
+        "NOT_TEAM_MEMBER", "CORRECTION_REASON_REQUIRED", "DAY_STATUS_INVALID", "ATTENDANCE_SELF_CONFIRM", "DAY_OF_OTHER_TEAM")
 def confirm_team_day(path: TeamDayPath, body: ConfirmIn):
     fixes = [confirmation.Correction(c.user_id, c.status, c.worked_minutes, c.reason) for c in body.corrections or []]
     rows = confirmation.confirm_days(actor_id(), path.team_id, path.date, body.user_ids, fixes)
@@ -189,7 +189,7 @@ def open_dispute(path: MyDayPath, body: DisputeIn):
 @bp.post("/disputes/<int:dispute_id>/resolve", responses={200: DisputeOut},
          summary="答复考勤异议（班组长、劳资专管员）")
 @login_required
-@raises("PROJECT_NOT_FOUND", "FORBIDDEN", "DISPUTE_NOT_FOUND", "DISPUTE_ALREADY_RESOLVED")
+@raises("PROJECT_NOT_FOUND", "FORBIDDEN", "DISPUTE_NOT_FOUND", "DISPUTE_ALREADY_RESOLVED", "ATTENDANCE_SELF_CONFIRM")
 def resolve_dispute(path: DisputePath, body: ResolveIn):
     return answer(dispute_out(disputes.resolve_dispute(actor_id(), path.dispute_id, body.resolution)))
 

@@ -22,7 +22,9 @@ from schemas.enrollment import (
     JoinCodePath,
     JoinPreviewOut,
     ProfileIn,
+    ProfileOut,
     ProfileWithIdentity,
+    RealNameIn,
     RejectIn,
     RulesIn,
     RulesOut,
@@ -88,7 +90,7 @@ def id_types():
 
 @bp.put("/me/profile", responses={200: ProfileWithIdentity}, summary="填写或更正本人实名信息（加密保存）")
 @login_required
-@raises("AGE_UNDER_16", "AGE_UNDER_18", "CONSENT_REQUIRED", "ID_NUMBER_IN_USE", "PROFILE_LOCKED")
+@raises("AGE_UNDER_16", "AGE_UNDER_18", "CONSENT_REQUIRED", "ID_NUMBER_IN_USE", "PROFILE_LOCKED", "BANK_CARD_IN_USE")
 def save_profile(body: ProfileIn):
     contact = body.emergency_contact.model_dump() if body.emergency_contact else None
     data = profile.ProfileInput(**body.model_dump(exclude={"emergency_contact"}), emergency_contact=contact)
@@ -114,6 +116,15 @@ def worker_profile(path: WorkerPath):
     return answer(ProfileWithIdentity.of(theirs, current_verification(theirs.user_id, theirs)))
 
 
+@bp.put("/projects/<int:project_id>/workers/<int:user_id>/real-name", responses={200: ProfileOut},
+        summary="更正已审核工人的姓名（劳资专管员、项目管理员现场核对身份证后；留痕）")
+@login_required
+@raises("PROJECT_NOT_FOUND", "FORBIDDEN", "MEMBER_NOT_FOUND", "PROFILE_NOT_FOUND", "ENROLLMENT_SELF_REVIEW")
+def correct_real_name(path: WorkerPath, body: RealNameIn):
+    row = profile.correct_real_name(actor_id(), path.project_id, path.user_id, body.name, body.reason)
+    return answer(ProfileOut.model_validate(row))
+
+
 @bp.get("/projects/<int:project_id>/enrollments", responses={200: EnrollmentList},
         summary="实名报名审核列表（劳资专管员、项目管理员；分页）")
 @login_required
@@ -129,14 +140,15 @@ def list_enrollments(path: ProjectPath, query: EnrollmentListQuery):
 @login_required
 @raises("PROJECT_NOT_FOUND", "FORBIDDEN", "ENROLLMENT_NOT_FOUND", "ENROLLMENT_NOT_PENDING",
         "ENROLLMENT_INCOMPLETE", "EMPLOYER_PARTICULARS_INCOMPLETE", "TEMPLATE_CLAUSES_MISSING",
-        "TEMPLATE_PLACEHOLDERS_INVALID", "TEMPLATE_INVALID", "TEMPLATE_TERMS_INVALID", "WAGE_AMOUNT_REQUIRED")
+        "TEMPLATE_PLACEHOLDERS_INVALID", "TEMPLATE_INVALID", "TEMPLATE_TERMS_INVALID", "WAGE_AMOUNT_REQUIRED",
+        "ENROLLMENT_SELF_REVIEW")
 def approve(path: EnrollmentPath):
     return answer(EnrollmentOut.of(review.approve(actor_id(), path.enrollment_id)))
 
 
 @bp.post("/enrollments/<int:enrollment_id>/reject", responses={200: EnrollmentOut}, summary="驳回报名")
 @login_required
-@raises("PROJECT_NOT_FOUND", "FORBIDDEN", "ENROLLMENT_NOT_FOUND", "ENROLLMENT_NOT_PENDING")
+@raises("PROJECT_NOT_FOUND", "FORBIDDEN", "ENROLLMENT_NOT_FOUND", "ENROLLMENT_NOT_PENDING", "ENROLLMENT_SELF_REVIEW")
 def reject(path: EnrollmentPath, body: RejectIn):
     return answer(EnrollmentOut.of(review.reject(actor_id(), path.enrollment_id, body.reason)))
 

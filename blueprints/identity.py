@@ -80,7 +80,7 @@ def document_photo(path: VerificationPath):
 @bp.post("/projects/<int:project_id>/workers", responses={201: OnSiteWorkerOut},
          summary="现场登记没有智能手机的工人（劳资专管员；生成待审核报名和一次性认领码）")
 @login_required
-@raises("PROJECT_NOT_FOUND", "FORBIDDEN", "TEAM_NOT_IN_PROJECT", "AGE_UNDER_16", "AGE_UNDER_18",
+@raises("BANK_CARD_IN_USE", "PROJECT_NOT_FOUND", "FORBIDDEN", "TEAM_NOT_IN_PROJECT", "AGE_UNDER_16", "AGE_UNDER_18",
         "ID_NUMBER_IN_USE", "PROFILE_LOCKED")
 def enroll_on_site(path: ProjectPath, body: OnSiteWorkerIn):
     contact = body.emergency_contact.model_dump() if body.emergency_contact else None

@@ -188,7 +188,7 @@ def list_members(path: ProjectPath, query: ListQuery):
 @bp.post("/projects/<int:project_id>/members", responses={201: MemberOut},
          summary="调整在岗成员的角色（项目管理员；新成员请用邀请）")
 @login_required
-@raises("PROJECT_NOT_FOUND", "FORBIDDEN", "USER_NOT_FOUND", "TEAM_REQUIRED", "MEMBERSHIP_CHANGED", "MEMBER_NOT_FOUND")
+@raises("PROJECT_NOT_FOUND", "FORBIDDEN", "USER_NOT_FOUND", "TEAM_REQUIRED", "MEMBERSHIP_CHANGED", "MEMBER_NOT_FOUND", "ENROLLMENT_SELF_REVIEW")
 def grant_role(path: ProjectPath, body: MemberIn):
     return answer(MemberOut.of(*org.grant_role(actor_id(), path.project_id, user_id=body.user_id,
                                                role=body.role, team_id=body.team_id)), 201)

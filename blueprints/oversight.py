@@ -42,6 +42,7 @@ from schemas.oversight import (
     WarningQuery,
 )
 from services.oversight import dashboards, exports, findings, links, warnings
+from services.oversight.warnings.base import DEFAULTS, LEGAL_DUTY_KEYS
 from services.platform_push import admin as push
 
 bp = api_blueprint("oversight", __name__, "oversight",
@@ -52,7 +53,8 @@ bp = api_blueprint("oversight", __name__, "oversight",
 def warning_out(w: RiskWarning) -> WarningOut:
     return WarningOut(id=w.id, project_id=w.project_id, rule=w.rule, **warnings.explain(w), subject=w.subject_key,
                       evidence=w.evidence, since=w.since, status=w.status, note=w.note,
-                      acknowledged_at=w.acknowledged_at, closed_at=w.closed_at, last_seen_at=w.last_seen_at)
+                      acknowledged_at=w.acknowledged_at, closed_at=w.closed_at, closed_by=w.closed_by,
+                      reopened_at=w.reopened_at, last_seen_at=w.last_seen_at)
 
 
 def finding_out(f: Finding) -> FindingOut:
@@ -118,9 +120,14 @@ def acknowledge_warning(path: WarningPath, body: NoteIn):
 
 @bp.post("/warnings/<int:warning_id>/close", responses={200: WarningOut}, summary="关闭预警（写明处理结果）")
 @login_required
-@raises("FORBIDDEN", "PROJECT_NOT_FOUND", "WARNING_CLOSED", "WARNING_NOT_FOUND")
+@raises("FORBIDDEN", "PROJECT_NOT_FOUND", "WARNING_CLOSED", "WARNING_NOT_FOUND", "WARNING_NOTE_REQUIRED")
 def close_warning(path: WarningPath, body: NoteIn):
     return answer(warning_out(warnings.close_warning(actor_id(), path.warning_id, body.note)))
+
+
+def thresholds_out(values: dict[str, float]) -> ThresholdsOut:
+    return ThresholdsOut(values=values, defaults=DEFAULTS,
+                         legal_duty_changed=[k for k in LEGAL_DUTY_KEYS if values.get(k) != DEFAULTS[k]])
 
 
 @bp.get("/projects/<int:project_id>/warning-thresholds", responses={200: ThresholdsOut}, summary="项目预警阈值")
@@ -128,15 +135,15 @@ def close_warning(path: WarningPath, body: NoteIn):
 @raises("FORBIDDEN", "PROJECT_NOT_FOUND")
 @etag
 def get_thresholds(path: ProjectPath):
-    return answer(ThresholdsOut(values=warnings.get_thresholds(actor_id(), path.project_id)))
+    return answer(thresholds_out(warnings.get_thresholds(actor_id(), path.project_id)))
 
 
 @bp.put("/projects/<int:project_id>/warning-thresholds", responses={200: ThresholdsOut},
         summary="修改项目预警阈值（项目管理员、劳资专管员）")
 @login_required
-@raises("FORBIDDEN", "PROJECT_NOT_FOUND", "THRESHOLD_UNKNOWN")
+@raises("FORBIDDEN", "PROJECT_NOT_FOUND", "THRESHOLD_UNKNOWN", "THRESHOLD_INVALID")
 def update_thresholds(path: ProjectPath, body: ThresholdsIn):
-    return answer(ThresholdsOut(values=warnings.set_thresholds(actor_id(), path.project_id, body.values)))
+    return answer(thresholds_out(warnings.set_thresholds(actor_id(), path.project_id, body.values)))
 
 
 @bp.get("/projects/<int:project_id>/findings", responses={200: FindingList}, summary="监理检查记录与整改回复")

@@ -75,7 +75,8 @@ def get_notice_board(path: ProjectPath):
 @raises("FORBIDDEN", "PROJECT_NOT_FOUND")
 def update_notice_board(path: ProjectPath, body: NoticeBoardIn):
     board = notice_board.update_board(actor_id(), path.project_id, body.labour_manager_name,
-                                      body.labour_manager_phone, body.complaint_phones, body.authorities)
+                                      body.labour_manager_phone, body.complaint_phones, body.authorities,
+                                      show_join_qr=body.show_join_qr)
     return answer(board_out(board))
 
 

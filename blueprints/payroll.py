@@ -68,7 +68,7 @@ bp = api_blueprint("payroll", __name__, "payroll", "工资：月度工资表、�
                  "supplementary=true 为暂缓明细做补发工资表）")
 @login_required
 @raises("COMPANY_NOT_EMPLOYER", "FORBIDDEN", "MONTH_IN_FUTURE", "NOTHING_HELD", "PAYROLL_NOT_DRAFT",
-        "PROJECT_NOT_FOUND")
+        "PAYROLL_OWN_LINE", "PROJECT_NOT_FOUND")
 def create_payroll(path: ProjectPath, body: PayrollIn):
     payroll = build.build_payroll(actor_id(), path.project_id, body.month, body.company_id,
                                   supplementary=body.supplementary)
@@ -101,7 +101,7 @@ def get_payroll(path: PayrollPath, query: LinesQuery):
 @bp.post("/payrolls/<int:payroll_id>/deferrals", responses={200: PayrollOut},
          summary="将工人顺延到下月发放（user_id 一名，或 user_ids 多名；须写原因；其问题不再阻止本月提交）")
 @login_required
-@raises("FORBIDDEN", "MONTH_IN_FUTURE", "NOT_IN_PAYROLL", "PAYROLL_NOT_DRAFT", "PAYROLL_NOT_FOUND", "PROJECT_NOT_FOUND")
+@raises("FORBIDDEN", "MONTH_IN_FUTURE", "NOT_IN_PAYROLL", "PAYROLL_NOT_DRAFT", "PAYROLL_NOT_FOUND", "PROJECT_NOT_FOUND", "PAYROLL_OWN_LINE")
 def defer_worker(path: PayrollPath, body: DeferIn):
     return answer(PayrollOut.of(approval.defer_workers(actor_id(), path.payroll_id, body.users(), body.reason)))
 
@@ -109,8 +109,8 @@ def defer_worker(path: PayrollPath, body: DeferIn):
 @bp.post("/payrolls/<int:payroll_id>/submit", responses={200: PayrollOut},
          summary="提交（每条工资条都已确认、放行或暂缓；有未解决问题时拒绝）")
 @login_required
-@raises("FORBIDDEN", "PAYROLL_BLOCKED", "PAYROLL_NOT_DRAFT", "PAYROLL_NOT_FOUND", "PAYSLIPS_UNCONFIRMED",
-        "PROJECT_NOT_FOUND")
+@raises("FORBIDDEN", "MONTH_IN_FUTURE", "PAYROLL_BLOCKED", "PAYROLL_NOT_DRAFT", "PAYROLL_NOT_FOUND",
+        "PAYROLL_OWN_LINE", "PAYSLIPS_UNCONFIRMED", "PROJECT_NOT_FOUND")
 def submit_payroll(path: PayrollPath):
     return answer(PayrollOut.of(approval.submit_payroll(actor_id(), path.payroll_id)))
 
@@ -118,8 +118,8 @@ def submit_payroll(path: PayrollPath):
 @bp.post("/payrolls/<int:payroll_id>/approve", responses={200: PayrollOut},
          summary="审批通过（工资审批人，且没有编制、提交或审核它；分包的须先审核；锁定当月考勤）")
 @login_required
-@raises("FORBIDDEN", "PAYROLL_NOT_FOUND", "PAYROLL_NOT_REVIEWED", "PAYROLL_NOT_SUBMITTED", "PAYROLL_SELF_APPROVAL",
-        "PAYROLL_STALE", "PROJECT_NOT_FOUND")
+@raises("FORBIDDEN", "PAYROLL_NOT_FOUND", "PAYROLL_NOT_REVIEWED", "PAYROLL_NOT_SUBMITTED", "PAYROLL_OWN_LINE",
+        "PAYROLL_SELF_APPROVAL", "PAYROLL_STALE", "PROJECT_NOT_FOUND")
 def approve_payroll(path: PayrollPath):
     return answer(PayrollOut.of(approval.approve_payroll(actor_id(), path.payroll_id)))
 
@@ -127,8 +127,8 @@ def approve_payroll(path: PayrollPath):
 @bp.post("/payrolls/<int:payroll_id>/reject", responses={200: PayrollOut},
          summary="退回（工资审批人；分包的工资表审核前也可由总包劳资专管员退回；须写原因）")
 @login_required
-@raises("FORBIDDEN", "PAYROLL_NOT_FOUND", "PAYROLL_NOT_REVIEWED", "PAYROLL_NOT_SUBMITTED", "PAYROLL_SELF_APPROVAL",
-        "PROJECT_NOT_FOUND")
+@raises("FORBIDDEN", "PAYROLL_NOT_FOUND", "PAYROLL_NOT_REVIEWED", "PAYROLL_NOT_SUBMITTED", "PAYROLL_OWN_LINE",
+        "PAYROLL_SELF_APPROVAL", "PROJECT_NOT_FOUND")
 def reject_payroll(path: PayrollPath, body: PayrollRejectIn):
     return answer(PayrollOut.of(approval.reject_payroll(actor_id(), path.payroll_id, body.reason)))
 
@@ -210,7 +210,7 @@ def update_payroll_rules(path: ProjectPath, body: PayrollRulesIn):
 
 @bp.post("/teams/<int:team_id>/piece-work", responses={201: PieceWorkOut}, summary="录入计件数量（班组长；工人确认后计薪）")
 @login_required
-@raises("ATTENDANCE_LOCKED", "DAY_IN_FUTURE", "FORBIDDEN", "NOT_TEAM_MEMBER", "PROJECT_NOT_FOUND", "TEAM_NOT_FOUND")
+@raises("ATTENDANCE_LOCKED", "DAY_IN_FUTURE", "FORBIDDEN", "NOT_TEAM_MEMBER", "PROJECT_NOT_FOUND", "TEAM_NOT_FOUND", "ATTENDANCE_SELF_CONFIRM")
 def create_piece_work(path: TeamPath, body: PieceWorkIn):
     row = inputs.enter_piece_work(actor_id(), path.team_id, user_id=body.user_id, work_date=body.date,
                                   item=body.item, quantity_milli=round(body.quantity * 1000))

@@ -29,7 +29,7 @@ bp = api_blueprint("payroll_order", __name__, "payroll", "工资：月度工资�
 @bp.post("/payrolls/<int:payroll_id>/issue-slips", responses={200: PayrollOut},
          summary="把工资条发给工人确认（编制人；重新生成后发出尚未发出的，工人确认后才能提交）")
 @login_required
-@raises("COMPANY_NOT_EMPLOYER", "FORBIDDEN", "PAYROLL_NOT_DRAFT", "PAYROLL_NOT_FOUND", "PROJECT_NOT_FOUND")
+@raises("COMPANY_NOT_EMPLOYER", "FORBIDDEN", "PAYROLL_NOT_DRAFT", "PAYROLL_NOT_FOUND", "PROJECT_NOT_FOUND", "PAYROLL_OWN_LINE")
 def issue_slips(path: PayrollPath):
     return answer(PayrollOut.of(order.issue_slips(actor_id(), path.payroll_id)))
 

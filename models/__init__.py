@@ -42,6 +42,7 @@ from models.org import (  # noqa: E402
     Team,
 )
 from models.oversight import (  # noqa: E402, F401
+    DashboardLinkUse,
     Finding,
     ListEntry,
     NoticeBoard,

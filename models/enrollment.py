@@ -33,6 +33,8 @@ class WorkerProfile(Base):
     phone_masked: Mapped[str | None] = mapped_column(String(32))
     bank_card_enc: Mapped[str | None] = mapped_column(Text)
     bank_card_last4: Mapped[str | None] = mapped_column(String(4))
+    # one card, one payee: the blind index finds a card already on another worker's profile
+    bank_card_bidx: Mapped[str | None] = mapped_column(String(64), unique=True)
     bank_name: Mapped[str | None] = mapped_column(String(64))
     trade: Mapped[str] = mapped_column(String(32))  # 工种, from services/enrollment/trades.py
     emergency_contact_enc: Mapped[str | None] = mapped_column(Text)  # JSON {name, phone, address, relationship}

@@ -40,6 +40,7 @@ class RiskWarning(Base):
     acknowledged_at: Mapped[datetime | None]
     closed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     closed_at: Mapped[datetime | None]
+    reopened_at: Mapped[datetime | None]  # the condition still held at a run after closing
     first_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -126,9 +127,11 @@ class NoticeBoard(Base):
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), primary_key=True, autoincrement=False)
     labour_manager_name: Mapped[str | None] = mapped_column(String(64))
     labour_manager_phone: Mapped[str | None] = mapped_column(String(32))
+    public_id: Mapped[str | None] = mapped_column(String(32), unique=True)  # unguessable; ids are sequential
+    show_join_qr: Mapped[bool] = mapped_column(default=False)  # the join code is posted only when chosen
     complaint_phones: Mapped[list[dict[str, str]]] = mapped_column(JSON)  # [{"name": ..., "phone": ...}]
     authorities: Mapped[list[dict[str, str]] | None] = mapped_column(JSON)  # 行业主管部门 / 人社部门 [{"name", "phone"}]
-    published_at: Mapped[datetime | None]  # set once every item Art. 34 requires is there
+    published_at: Mapped[datetime | None]  # set once every item Art. 34 requires is there; public only then
     updated_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -189,3 +192,13 @@ __all__ = [
     "Finding", "FindingStatus", "ListColor", "ListEntry", "NoticeBoard", "PushEvent", "PushStatus",
     "Regulator", "RiskWarning", "WageDeposit", "WarningStatus", "WarningThresholds",
 ]
+
+
+class DashboardLinkUse(Base):
+    """A dashboard link already swapped for its page cookie: a link opens one session, once."""
+
+    __tablename__ = "oversight_dashboard_link_uses"
+
+    link_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    used_at: Mapped[datetime] = mapped_column(default=utcnow)

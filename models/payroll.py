@@ -12,7 +12,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Date, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, BigId, utcnow
@@ -117,6 +117,10 @@ class PayrollLine(Base):
     carried_months: Mapped[list[str]] = mapped_column(JSON, default=list)  # deferred months paid here
     bank_card_last4: Mapped[str | None] = mapped_column(String(4))
     bank_name: Mapped[str | None] = mapped_column(String(64))
+    # the payee as approved (name, card, bank), frozen at approval: the bank file pays this copy
+    payee_name_enc: Mapped[str | None] = mapped_column(Text)
+    payee_card_enc: Mapped[str | None] = mapped_column(Text)
+    payee_bank_name: Mapped[str | None] = mapped_column(String(64))
     payment_status: Mapped[str] = mapped_column(String(16), default=PaymentStatus.UNPAID.value)
     paid_at: Mapped[datetime | None]
     paid_ref: Mapped[str | None] = mapped_column(String(40))

@@ -137,6 +137,11 @@ class ProfileIn(Strict):
     # --- end of the platform's fields
 
 
+class RealNameIn(Strict):
+    name: str = Field(min_length=2, max_length=30, title="姓名", description="身份证上的姓名（现场核对后更正）")
+    reason: str = Field(min_length=2, max_length=200, title="更正原因")
+
+
 class ProfileOut(FromRow):
     user_id: int
     name_masked: str = Field(description="脱敏姓名，如 张*")

@@ -59,6 +59,8 @@ class WarningOut(BaseModel):
     note: str | None
     acknowledged_at: datetime | None
     closed_at: datetime | None
+    closed_by: int | None = Field(default=None, description="关闭人（系统自动关闭时为空）")
+    reopened_at: datetime | None = Field(default=None, description="被关闭后条件仍成立、由每日检查重新打开的时间")
     last_seen_at: datetime
 
 
@@ -73,6 +75,9 @@ class ThresholdsIn(Strict):
 
 class ThresholdsOut(BaseModel):
     values: dict[str, float]
+    defaults: dict[str, float] = Field(default_factory=dict, description="系统默认值")
+    legal_duty_changed: list[str] = Field(
+        default_factory=list, description="与法定义务有关且被项目改动过的阈值（监理、监管可见）")
 
 
 class FindingIn(Strict):
@@ -149,6 +154,7 @@ class NoticeBoardIn(Strict):
                                                                '须含 12333、12345、12348、劳动争议仲裁、法律援助')
     authorities: list[dict[str, str]] | None = Field(default=None, max_length=8,
                                                      description='相关行业工程建设主管部门 [{"name": "区住建局", "phone": "..."}]')
+    show_join_qr: bool | None = Field(default=None, description="是否在告示牌上张贴加入项目的二维码；不填不变")
 
 
 class NoticeBoardOut(BaseModel):
@@ -162,7 +168,9 @@ class NoticeBoardOut(BaseModel):
     wage_account_no_masked: str
     pay_day: int | None = Field(description="每月发薪日")
     complaint_phones: list[dict[str, str]]
-    join_url: str = Field(description="二维码内容：项目加入页")
+    join_url: str | None = Field(description="二维码内容：项目加入页（项目选择张贴时才有）")
+    show_join_qr: bool = Field(default=False, description="是否张贴加入二维码")
+    public_url: str | None = Field(default=None, description="公开页地址（已发布时，不可猜测）；PDF 为该地址加 .pdf")
     owner: str | None = Field(default=None, description="建设单位")
     subcontractors: list[str] = Field(default_factory=list, description="在场施工的分包单位")
     authorities: list[dict[str, str]] = Field(default_factory=list, description="相关行业工程建设主管部门")

@@ -249,3 +249,11 @@ def authorize(user_id: int, action: Action, project_id: int, *, team_id: int | N
         raise Forbidden()
     return s
 
+
+
+def refuse_own(actor_id: int, subject_user_ids: object, code: str, **details: object) -> None:
+    """Separation of duties: nobody decides on their own application, day or wage, whatever roles
+    they hold (a labour manager who also joined as a worker is still the worker there)."""
+    subjects = subject_user_ids if isinstance(subject_user_ids, (list, set, tuple, frozenset)) else [subject_user_ids]
+    if actor_id in subjects:
+        raise Forbidden(code, details={"user_id": actor_id, **details})

@@ -3,7 +3,9 @@ sensitive personal information and need their own consent (个人信息保护法
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from typing import Any
+
+from sqlalchemy import String, bindparam, exists, select
 
 from models import Consent, db
 from models.base import utcnow
@@ -58,9 +60,20 @@ def withdraw_consent(actor_id: int, kind: str) -> None:
         erase_biometrics(actor_id)
 
 
+def current_consent_sql(user_id: Any, kind: str) -> Any:
+    """THE rule for "the person consents to this purpose now", as SQL: a consent of the kind, not
+    withdrawn, given to the current text. A consent counts only for the text the person read: after
+    the text changes, selfies are no longer processed biometrically until the new one is accepted.
+    ``user_id`` is a value or a column/bind parameter. Used by the entry gate, face admission, the face
+    job and the witnessed-clock rule (through has_current_consent)."""
+    # the version is read when the statement runs (statements built once at import stay right)
+    version = bindparam(f"current_consent_version_{kind}", callable_=lambda: CURRENT[kind].version, type_=String)
+    return exists().where(Consent.user_id == user_id, Consent.kind == kind, Consent.withdrawn_at.is_(None),
+                          Consent.version == version)
+
+
 def has_current_consent(user_id: int, kind: str) -> bool:
-    consent = active_consent(user_id, kind)
-    return consent is not None and consent.version == CURRENT[kind].version
+    return bool(db.session.execute(select(current_consent_sql(user_id, kind))).scalar())
 
 
 def missing_consents(user_id: int, kinds: tuple[str, ...] = tuple(CURRENT)) -> list[str]:
@@ -68,8 +81,11 @@ def missing_consents(user_id: int, kinds: tuple[str, ...] = tuple(CURRENT)) -> l
 
 
 def require_consent(user_id: int, kind: str) -> Consent:
+    """The current consent (has_current_consent), or CONSENT_REQUIRED: an outdated one does not count."""
+    if not has_current_consent(user_id, kind):
+        raise Forbidden("CONSENT_REQUIRED", f"请先阅读并同意《{KINDS.get(kind, kind)}》",
+                        {"kind": kind, "current_version": CURRENT[kind].version})
     consent = active_consent(user_id, kind)
-    if consent is None:
-        raise Forbidden("CONSENT_REQUIRED", f"请先阅读并同意《{KINDS.get(kind, kind)}》", {"kind": kind})
+    assert consent is not None
     return consent
 

@@ -8,6 +8,7 @@ from datetime import date
 
 from PIL import Image, ImageDraw
 from sqlalchemy import select
+from stdnum import luhn
 from stdnum.cn import ric
 
 from models import Company, Contract, Membership, Project, ProjectCompany, Role, Team, User, db
@@ -136,6 +137,12 @@ DEMO_PHOTOS = ("img1.jpg", "img2.jpg")
   # one person (../shared/faces): enrolled, then signing
 
 
+def demo_card(seq: int) -> str:
+    """Each demo worker's own card: one card is one payee (a shared card is refused)."""
+    prefix = f"622202020011223{seq:03d}"
+    return prefix + luhn.calc_check_digit(prefix)
+
+
 def demo_id_number(born: date, seq: int) -> str:
     base = f"110105{born:%Y%m%d}{seq:03d}"  # 110105: 北京市朝阳区, valid for every birth year here
     return base + ric.calc_check_digit(base + "0")
@@ -176,7 +183,7 @@ def seed_workers(ids: DemoIds) -> list[int]:
             consents.grant_consent(user.id, kind, text.version)
         profile.save_profile(user.id, profile.ProfileInput(
             name=name, id_number=demo_id_number(born, seq * 2 - 1), trade=trade, phone=f"1380013800{seq}",
-            bank_card="6222020200112233446", bank_name="中国建设银行", address="四川省南充市顺庆区示例街5号",
+            bank_card=demo_card(seq), bank_name="中国建设银行", address="四川省南充市顺庆区示例街5号",
             emergency_contact={"name": "张家属", "phone": "13900139000", "address": "四川省南充市顺庆区示例街5号",
                                "relationship": "配偶"}, **DEMO_PROFILE))  # type: ignore[arg-type]
         membership, _ = org.join_project(user.id, JOIN_CODE, ids.team_id)

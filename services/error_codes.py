@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from services.error_codes_contracts import CONTRACT_PARTY_CODES
+from services.error_codes_duties import DUTY_CODES
 from services.identity.codes import IDENTITY_CODES
 
 Retry = Literal["never", "fix", "same_key", "new_key", "login", "restart"]
@@ -205,8 +206,9 @@ CATALOGUE: dict[str, ErrorCode] = _codes(
       "enrollment"),
     E("ID_NUMBER_IN_USE", 409, "该身份证号已在其他微信账号登记，请联系项目劳资专管员处理",
       "同一身份证号已由另一个微信账号登记（盲索引比对）", "提示工人找劳资专管员，不要换号重试", "never", "enrollment"),
-    E("PROFILE_LOCKED", 409, "实名信息已通过审核，如需更正身份证号请联系劳资专管员",
-      "审核通过后又提交了不同的身份证号", "提示工人到项目部现场更正", "never", "enrollment"),
+    E("PROFILE_LOCKED", 409, "实名信息已通过审核，如需更正姓名或身份证号请联系劳资专管员",
+      "审核通过后又提交了不同的身份证号或姓名（details.field）", "提示工人带身份证到项目部，由劳资专管员更正", "never",
+      "enrollment"),
     E("AGE_UNDER_16", 422, "未满16周岁，依法不得招用", "身份证号推出的年龄未满 16 周岁", "不能报名", "never", "enrollment"),
     E("AGE_UNDER_18", 422, "未满18周岁，不得从事施工现场作业", "身份证号推出的年龄未满 18 周岁", "不能报名", "never",
       "enrollment"),
@@ -360,6 +362,7 @@ CATALOGUE: dict[str, ErrorCode] = _codes(
       "fix", "oversight"),
     E("DEPOSIT_EXISTS", 409, "该银行流水号已登记", "同一银行流水号的存入已登记（details.reference）", "无需重复登记", "never",
       "oversight"),
+    *(E(*row) for row in DUTY_CODES),  # issue 23: separation of duties and hostile data
 )
 
 # the code each bare HTTP status maps to when nothing more specific is known

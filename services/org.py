@@ -24,7 +24,7 @@ from models import (
 )
 from services import audit, geo, pii
 from services.auth import reveal_phone
-from services.authz import Action, active_memberships_in, authorize, memberships_in, scope
+from services.authz import Action, active_memberships_in, authorize, memberships_in, refuse_own, scope
 from services.companies import linkable_company
 from services.enrollment.trades import canonical
 from services.errors import Conflict, NotFound, ProjectNotFound, Unprocessable
@@ -324,6 +324,9 @@ def grant_role(actor_id: int, project_id: int, *, user_id: int, role: str, team_
     if subject is None or not active_memberships_in(user_id, project_id):
         # the same answer whether the id exists or not: ids are sequential
         raise NotFound("MEMBER_NOT_FOUND", "该用户不是本项目的在岗成员，请通过邀请加入")
+    if role == Role.WORKER:
+        # staff who also work here are approved by someone else, never by themselves
+        refuse_own(actor_id, user_id, "ENROLLMENT_SELF_REVIEW")
     team_id = role_team(project_id, role, team_id)
     membership = hold_role(project_id, user_id, role, team_id)
     audit.record("membership.granted", actor_user_id=actor_id, object_type="membership",

@@ -102,9 +102,12 @@ def years_ago(years: int, days: int = 0):
     return born - timedelta(days=days)
 
 
+_CARDS = count(1)  # one card is one payee: every default profile gets its own
+
+
 def profile_body(born=None, **changes) -> dict:
     body = {"name": "张三", "id_number": id_number(born or years_ago(35, 10)), "phone": "13800138000",
-            "bank_card": bank_card(), "bank_name": "中国建设银行", "trade": "钢筋工",
+            "bank_card": bank_card(f"62220202{next(_CARDS):010d}"), "bank_name": "中国建设银行", "trade": "钢筋工",
             "address": "四川省南充市顺庆区和平路12号",
             "emergency_contact": {"name": "李四", "phone": "13900139000", "address": "四川省南充市顺庆区和平路12号",
                                   "relationship": "配偶"}}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from services import idempotency
-from services.faces import retention
+from services.faces import job, retention
 from services.retention.job import apply_retention
 from services.settings import settings
 from services.storage import maintenance as storage
@@ -19,7 +19,7 @@ def purge_face_evidence(days: int | None = None) -> int:
 
 @commits
 def fail_stale_face_checks(minutes: int = 30) -> int:
-    return retention.fail_stale_checks(timedelta(minutes=minutes))
+    return job.fail_stale_checks(timedelta(minutes=minutes))
 
 
 @commits

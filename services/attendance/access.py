@@ -16,8 +16,8 @@ from services.attendance import clocks
 from services.attendance.confirmation import team_for
 from services.attendance.people import team_workers
 from services.attendance.rules import business_date, rules_for
-from services.authz import Action, authorize, may
-from services.consents import active_consent
+from services.authz import Action, authorize, may, refuse_own
+from services.consents import has_current_consent
 from services.errors import NotFound, Unprocessable
 from services.storage import objects
 from services.storage.backends import ObjectMissing
@@ -75,10 +75,11 @@ def witness_clock(leader_id: int, team_id: int, *, user_id: int, position: clock
                   taken_at: datetime, note: str) -> Clock:
     """The non-face alternative, for a worker without biometric consent or after repeated face failures."""
     team = team_for(leader_id, team_id, Action.ATTENDANCE_CONFIRM)
+    refuse_own(leader_id, user_id, "ATTENDANCE_SELF_CONFIRM")
     if user_id not in {m.user_id for m in team_workers(team.id)}:
         raise Unprocessable("NOT_TEAM_MEMBER", "该工人不是本班组成员", {"user_id": user_id})
     failures = _face_failures(team.project_id, user_id, taken_at)
-    if active_consent(user_id, "biometric") is not None and failures < FACE_FAILURES_BEFORE_WITNESS:
+    if has_current_consent(user_id, "biometric") and failures < FACE_FAILURES_BEFORE_WITNESS:
         raise Unprocessable("WITNESS_NOT_ALLOWED",
                             f"该工人已同意人脸识别，人脸打卡失败 {FACE_FAILURES_BEFORE_WITNESS} 次后才能由班组长见证打卡",
                             {"face_failures_today": failures})

@@ -15,8 +15,8 @@ from services.attendance.days import day_row
 from services.attendance.locks import refuse_if_locked
 from services.attendance.people import masked_names, team_workers
 from services.attendance.rules import business_today, rules_for
-from services.authz import Action, authorize, may
-from services.errors import NotFound, Unprocessable
+from services.authz import Action, authorize, may, refuse_own
+from services.errors import Forbidden, NotFound, Unprocessable
 
 
 @dataclass(frozen=True)
@@ -96,9 +96,23 @@ def confirm_days(actor_id: int, team_id: int, day: date, user_ids: list[int] | N
     members = {m.user_id: m for m in team_workers(team.id)}
     fixes = {c.user_id: c for c in corrections}
     targets = list(dict.fromkeys([*(user_ids if user_ids else members), *fixes]))
-    strangers = [uid for uid in targets if uid not in members]
+    recorded = _recorded_teams(team.project_id, day, targets)
+    # a day belongs to the team it was recorded in: a worker moved since is confirmed there, by that
+    # team's leader (or the labour manager), never by the new team's leader
+    elsewhere = [uid for uid in targets if recorded.get(uid, team.id) not in (team.id, None)
+                 and not may(actor_id, Action.ATTENDANCE_CONFIRM, team.project_id, team_id=recorded[uid])]
+    if elsewhere:
+        if not user_ids and not fixes:
+            targets = [uid for uid in targets if uid not in elsewhere]
+        else:
+            raise Forbidden("DAY_OF_OTHER_TEAM", details={"user_ids": elsewhere, "date": day.isoformat()})
+    strangers = [uid for uid in targets if uid not in members and recorded.get(uid) != team.id]
     if strangers:
         raise Unprocessable("NOT_TEAM_MEMBER", "所列工人不是本班组成员", {"user_ids": strangers})
+    if user_ids or fixes:
+        refuse_own(actor_id, targets, "ATTENDANCE_SELF_CONFIRM", date=day.isoformat())
+    else:
+        targets = [uid for uid in targets if uid != actor_id]  # "the whole team" never includes the confirmer
     now, confirmed = utcnow(), []
     for uid in targets:
         row = day_row(team.project_id, uid, day, team.id)
@@ -110,6 +124,15 @@ def confirm_days(actor_id: int, team_id: int, day: date, user_ids: list[int] | N
     audit.record("attendance.days_confirmed", actor_user_id=actor_id, object_type="team", object_id=team.id,
                  details={"date": day.isoformat(), "user_ids": targets, "corrected": sorted(fixes)})
     return confirmed
+
+
+def _recorded_teams(project_id: int, day: date, user_ids: list[int]) -> dict[int, int | None]:
+    """The team each listed worker's day was recorded in (for the days that have a row)."""
+    if not user_ids:
+        return {}
+    return dict(db.session.execute(select(AttendanceDay.user_id, AttendanceDay.team_id).where(
+        AttendanceDay.project_id == project_id, AttendanceDay.business_date == day,
+        AttendanceDay.user_id.in_(user_ids))).all())
 
 
 def corrections_of(day_ids: list[int]) -> dict[int, list[DayCorrection]]:

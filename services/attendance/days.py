@@ -13,7 +13,7 @@ from models import db
 from models.attendance import COUNTED_CLOCK_STATUSES, AttendanceDay, Clock, DayStatus, Direction
 from models.base import utcnow
 from services import audit
-from services.attendance.locks import is_locked
+from services.attendance.locks import hold_month_open
 from services.attendance.rules import Rules, rules_for
 
 
@@ -83,7 +83,7 @@ def day_row(project_id: int, user_id: int, day: date, team_id: int | None, *, lo
 
 def recompute_day(project_id: int, user_id: int, day: date, team_id: int | None = None) -> AttendanceDay | None:
     """Recompute from the counted clocks. None when the month is locked (nothing changes)."""
-    if is_locked(project_id, day):
+    if not hold_month_open(project_id, day):  # the shared lock approval's exclusive one waits for
         return None
     row = day_row(project_id, user_id, day, team_id)
     result = aggregate(counted_clocks(project_id, user_id, day), rules_for(project_id))

@@ -12,7 +12,7 @@ from models.base import utcnow
 from services import audit
 from services.attendance.locks import month_bounds
 from services.attendance.rules import business_today, rules_for
-from services.authz import Action, authorize
+from services.authz import Action, authorize, refuse_own
 from services.errors import Conflict, NotFound, ProjectNotFound, Unprocessable
 
 
@@ -43,6 +43,7 @@ def resolve_dispute(actor_id: int, dispute_id: int, resolution: str) -> Dispute:
     if dispute is None:
         raise NotFound("DISPUTE_NOT_FOUND", "异议不存在")
     authorize(actor_id, Action.ATTENDANCE_CONFIRM, dispute.project_id, team_id=dispute.team_id or -1)
+    refuse_own(actor_id, dispute.user_id, "ATTENDANCE_SELF_CONFIRM", dispute_id=dispute.id)
     if dispute.status != DisputeStatus.OPEN.value:
         raise Conflict("DISPUTE_ALREADY_RESOLVED", "该异议已处理")
     dispute.status, dispute.resolution = DisputeStatus.RESOLVED.value, resolution

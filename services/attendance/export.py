@@ -10,12 +10,15 @@ from datetime import timedelta
 from openpyxl import Workbook
 
 from models import Team
+from models.attendance import DayStatus
 from services import audit
 from services.attendance.confirmation import team_for
 from services.attendance.days import days_between
 from services.attendance.locks import month_bounds
 from services.attendance.people import masked_names, team_workers
+from services.attendance.worth import days_worth
 from services.authz import Action
+from services.exports_safety import safe_row
 
 MARK = {"present": "√", "half": "半", "absent": "×", "missing_out": "缺"}
 CHUNK = 64 * 1024
@@ -36,8 +39,8 @@ def team_month_sheet(actor_id: int, team_id: int, month: str) -> tuple[Team, Ite
 
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(f"{month} 考勤表")
-    ws.append([f"{team.name} {month} 考勤表（√ 出勤  半 半天  × 缺勤  缺 缺下班卡；* 未确认）"])
-    ws.append(["工人编号", "姓名", *[f"{d.day}日" for d in dates], "出勤天数", "半天", "缺勤", "工时（小时）", "已确认天数"])
+    ws.append(safe_row([f"{team.name} {month} 考勤表（√ 出勤  半 半天  × 缺勤  缺 缺下班卡；* 未确认）"]))
+    ws.append(safe_row(["工人编号", "姓名", *[f"{d.day}日" for d in dates], "出勤天数", "半天", "缺勤", "工时（小时）", "已确认天数"]))
     for uid in user_ids:
         days = by_user.get(uid, {})
         marks = []
@@ -45,12 +48,12 @@ def team_month_sheet(actor_id: int, team_id: int, month: str) -> tuple[Team, Ite
             row = days.get(d)
             marks.append("" if row is None else MARK.get(row.status, row.status) + ("" if row.confirmed_at else "*"))
         values = list(days.values())
-        present = sum(v.status == "present" for v in values)
-        half = sum(v.status == "half" for v in values)
+        half = sum(v.status == DayStatus.HALF.value for v in values)
+        worked = sum(days_worth(v.status) for v in values)
         absent = sum(v.status in ("absent", "missing_out") for v in values)
         hours = round(sum(v.worked_minutes for v in values) / 60, 1)
         confirmed = sum(v.confirmed_at is not None for v in values)
-        ws.append([uid, names.get(uid, ""), *marks, present + half / 2, half, absent, hours, confirmed])
+        ws.append(safe_row([uid, names.get(uid, ""), *marks, worked, half, absent, hours, confirmed]))
     fd, path = tempfile.mkstemp(suffix=".xlsx")
     os.close(fd)
     wb.save(path)

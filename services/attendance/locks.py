@@ -5,6 +5,13 @@ the payroll, and may ask ``is_locked(project_id, day_or_month)``. Attendance ref
 change to a locked day (confirmation, correction, recomputation from a late clock) with
 409 ``ATTENDANCE_LOCKED``. The lock row is the whole lock: the days themselves are not stamped
 (stamping every day of a month was most of a large payroll's approval, bench/README.md "Payroll").
+
+The lock check and the approval must not race (MariaDB, READ COMMITTED): a late clock's
+recompute and every other change to a day take a SHARED lock on the project row before they check
+(``hold_month_open``), approval takes it EXCLUSIVE before it compares fingerprints
+(``lock_for_approval``). Changes of one project run side by side; an approval waits for the ones
+in flight and then sees them (its fingerprint check refuses a stale payroll), and changes that come
+after it wait and then see the month locked. SQLite serializes writers anyway.
 """
 
 from __future__ import annotations
@@ -14,7 +21,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from models import db
+from models import Project, db
 from models.attendance import AttendanceMonthLock
 from models.base import utcnow
 from services import audit
@@ -60,7 +67,19 @@ def lock_month(project_id: int, month: str, *, actor_user_id: int | None = None,
     return lock
 
 
+def hold_month_open(project_id: int, day: date) -> bool:
+    """Take the project row's shared lock (held to the commit), then say whether the day's month is
+    still open. Every writer of a day calls this (or refuse_if_locked) before writing."""
+    db.session.execute(select(Project.id).where(Project.id == project_id).with_for_update(read=True))
+    return not is_locked(project_id, day)
+
+
+def lock_for_approval(project_id: int) -> None:
+    """The project row's exclusive lock: in-flight day changes finish first, later ones wait."""
+    db.session.execute(select(Project.id).where(Project.id == project_id).with_for_update())
+
+
 def refuse_if_locked(project_id: int, day: date) -> None:
-    if is_locked(project_id, day):
+    if not hold_month_open(project_id, day):
         raise Conflict("ATTENDANCE_LOCKED", "该月工资已审批，考勤已锁定，不能再修改",
                        {"month": month_of(day)})

@@ -2,9 +2,9 @@
 
 The request that stored the selfie committed, then could not enqueue (infra.jobs logs it and
 answers 202 anyway). This sweep, run every minute (workers/cron.py; ``flask attendance sweep``
-and the embedded periodic runner), enqueues the face job again for every clock still waiting,
-and decides any clock whose check finished without handing over (closed by fail-stale).
-Enqueueing twice is harmless: the face job writes its result once.
+and the embedded periodic runner), enqueues the face job again for every clock still waiting.
+Enqueueing twice is harmless: the face job writes its result once. The sweep decides nothing:
+every check, also one closed by fail-stale, is handed over to the clock by the faces area.
 """
 
 from __future__ import annotations
@@ -24,20 +24,15 @@ GRACE = timedelta(seconds=30)  # younger clocks are most likely still in the que
 
 
 def sweep(now: datetime | None = None, grace: timedelta = GRACE) -> dict[str, int]:
-    from services.attendance.clocks import decide
-
     now = now or utcnow()
     waiting = db.session.execute(select(Clock, FaceCheck).join(FaceCheck, FaceCheck.id == Clock.face_check_id)
                                  .where(Clock.status == ClockStatus.PENDING.value, Clock.received_at <= now - grace)
                                  .order_by(Clock.id).limit(1000)).all()
-    requeued = decided = 0
-    for clock, check in waiting:
+    requeued = 0
+    for _clock, check in waiting:
         if check.status == FaceCheckStatus.PENDING.value:
             enqueue("workers.faces.face_check_job", check.id, queue=FACE_QUEUE, retry_max=JOB_RETRIES,
                     timeout=JOB_TIMEOUT_SECONDS)
             requeued += 1
-        else:
-            decide(clock, check)
-            decided += 1
     db.session.flush()  # the caller commits, which hands the jobs over
-    return {"requeued": requeued, "decided": decided}
+    return {"requeued": requeued}

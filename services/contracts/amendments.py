@@ -20,7 +20,7 @@ from services.authz import Action, authorize
 from services.contracts import model_text
 from services.contracts.lifecycle import contract_text, get_contract
 from services.contracts.parties import employer_mark, put_employer_signature, signatory_company
-from services.contracts.signing import check_signature
+from services.contracts.signing import clean_signature
 from services.contracts.status import settle_status, status_after_failed_worker_check
 from services.contracts.templates import yuan
 from services.errors import Conflict, NotFound, Unprocessable
@@ -143,7 +143,7 @@ def sign_amendment(actor_id: int, amendment_id: int, signature: bytes, frames: l
         check = db.session.get(FaceCheck, amendment.signing_check_id)
         if check is not None and check.status == FaceCheckStatus.PENDING.value:
             raise Conflict("CONTRACT_SIGNING_IN_PROGRESS")
-    check_signature(signature)
+    signature = clean_signature(signature)  # decoded, bounded, re-encoded before storing
     check = start_face_check(actor_id, FaceCheckKind.CONTRACT.value, frames, project_id=amendment.project_id,
                              challenge_nonce=challenge_nonce, purpose=PURPOSE, purpose_id=amendment.id)
     amendment.signature_enc = pii.encrypt_bytes(signature, context=_context(amendment.id, "signature"))

@@ -20,7 +20,7 @@ from services import audit, pii
 from services.authz import Action, authorize
 from services.companies import seal_png, set_seal
 from services.contracts.lifecycle import _context, content_hash, signs_for
-from services.contracts.signing import check_signature
+from services.contracts.signing import clean_signature
 from services.contracts.status import Signable, settle_status
 from services.errors import Conflict, Forbidden, NotFound, Unprocessable
 
@@ -58,14 +58,12 @@ def employer_mark(company_id: int, signature: bytes | None, use_seal: bool) -> M
         if png is None:
             raise Unprocessable("COMPANY_SEAL_MISSING", details={"company_id": company_id})
         return Mark(png, "seal")
-    check_signature(signature or b"")
-    return Mark(signature or b"", "handwritten")
+    return Mark(clean_signature(signature or b""), "handwritten")  # decoded, bounded, re-encoded
 
 
 def register_seal(actor_id: int, company_id: int, png: bytes) -> Company:
     """The company's e-seal image, checked as a signature PNG is."""
-    check_signature(png)
-    return set_seal(actor_id, company_id, png)
+    return set_seal(actor_id, company_id, clean_signature(png))
 
 
 def put_employer_signature(actor_id: int, record: Signable, object_type: str, mark: Mark,

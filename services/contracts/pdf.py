@@ -8,8 +8,10 @@ and the SHA-256 sealed in the audit chain (《劳动合同法》第十六条: �
 from __future__ import annotations
 
 import io
+import logging
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from fpdf import FPDF
 
@@ -20,6 +22,8 @@ from services.contracts.parties import employer_signature_png
 from services.contracts.templates import yuan
 from services.days import SITE_TZ
 from services.errors import ServiceUnavailable
+
+log = logging.getLogger(__name__)
 
 STATUS_NAMES = {"unsigned": "未签署", "signing": "签署中", "worker_signed": "乙方已签署，待甲方签署",
                 "employer_signed": "甲方已签署，待乙方签署", "signed": "已生效", "terminated": "已解除"}
@@ -101,6 +105,15 @@ def wrap_cjk(pdf: FPDF, text: str, width: float) -> list[str]:
 
 def _beijing(moment) -> str:  # type: ignore[no-untyped-def]
     return moment.astimezone(SITE_TZ).strftime("%Y-%m-%d %H:%M:%S") + "（北京时间）" if moment else ""
+def place_image(pdf: FPDF, data: bytes, **where: Any) -> bool:
+    """Draw one stored image; a broken one leaves its box empty instead of failing the whole PDF
+    (one worker's signature must never take the wage sheet or a contract down for everyone)."""
+    try:
+        pdf.image(io.BytesIO(data), **where)
+    except Exception:  # noqa: BLE001 (whatever the decoder raises, the document is still produced)
+        log.warning("an image could not be drawn into a PDF; left empty", exc_info=True)
+        return False
+    return True
 
 
 def _signatures(pdf: FPDF, contract: Contract) -> None:
@@ -118,9 +131,9 @@ def _signatures(pdf: FPDF, contract: Contract) -> None:
     worker = signature_png(contract) if contract.worker_signed_at or contract.status in (
         ContractStatus.SIGNED.value, ContractStatus.TERMINATED.value) else None
     if employer is not None:
-        pdf.image(io.BytesIO(employer), x=pdf.l_margin, y=y, h=20)
+        place_image(pdf, employer, x=pdf.l_margin, y=y, h=20)
     if worker is not None:
-        pdf.image(io.BytesIO(worker), x=pdf.l_margin + half, y=y, h=20)
+        place_image(pdf, worker, x=pdf.l_margin + half, y=y, h=20)
     pdf.set_y(y + 22)
     worker_time = contract.worker_signed_at or (contract.signed_at if contract.employer_signed_at is None else None)
     how = "加盖电子印章" if contract.employer_sign_method == "seal" else "授权签署人签名"

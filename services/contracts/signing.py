@@ -34,26 +34,42 @@ PURPOSE = "contract"  # face checks started here carry purpose "contract", purpo
 FACE_CHECK_WINDOW = timedelta(minutes=10)
 
 
-def check_signature(png: bytes) -> None:
+SIGNATURE_MAX_SIDE = 4000
+
+
+def clean_signature(png: bytes) -> bytes:
+    """The handwritten PNG, fully decoded and re-encoded: what is stored and later drawn into PDFs.
+
+    ``verify()`` checks only the chunks' CRCs; a PNG with valid CRCs and garbage image data passed it
+    and broke every PDF that drew it. The declared size is checked before any pixel is decoded (a
+    68-byte PNG can declare 30000×30000), then ``load()`` decodes everything, and the pixels are
+    written again as a fresh PNG (no ancillary chunks survive)."""
     bad = Unprocessable("SIGNATURE_INVALID", details={
         "fields": [{"loc": "signature", "type": "signature_invalid", "msg": "需为 PNG 图片"}]})
     if not png.startswith(PNG_MAGIC) or len(png) > SIGNATURE_MAX_BYTES:
         raise bad
     try:
         with Image.open(io.BytesIO(png)) as im:
-            im.verify()
             width, height = im.size
-    except (UnidentifiedImageError, OSError, SyntaxError) as exc:
+            if im.format != "PNG" or not (50 <= width <= SIGNATURE_MAX_SIDE and 20 <= height <= SIGNATURE_MAX_SIDE):
+                raise bad
+            im.load()
+            pixels = im.convert("RGBA")
+        out = io.BytesIO()
+        pixels.save(out, "PNG", optimize=True)
+    except Unprocessable:
+        raise
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError, MemoryError,
+            Image.DecompressionBombError) as exc:
         raise bad from exc
-    if not (50 <= width <= 4000 and 20 <= height <= 4000):
-        raise bad
+    return out.getvalue()
 
 
 def sign_contract(actor_id: int, contract_id: int, signature: bytes, frames: list[bytes],
                   challenge_nonce: str | None = None) -> FaceCheck:
     """Signature and selfie in one request: store the signature and start the contract face check."""
     contract = _signable(actor_id, contract_id)
-    check_signature(signature)
+    signature = clean_signature(signature)  # decoded, bounded, re-encoded before storing
     check = start_face_check(actor_id, FaceCheckKind.CONTRACT.value, frames, project_id=contract.project_id,
                              challenge_nonce=challenge_nonce, purpose=PURPOSE, purpose_id=contract.id)
     _begin_signing(actor_id, contract, signature, check)
@@ -68,7 +84,7 @@ def sign_with_face_check(actor_id: int, contract_id: int, signature: bytes, face
     ``signing`` until the face job hands the result over; passed already: signed now.
     """
     contract = _signable(actor_id, contract_id)
-    check_signature(signature)
+    signature = clean_signature(signature)  # decoded, bounded, re-encoded before storing
     check = db.session.get(FaceCheck, face_check_id, with_for_update=True, populate_existing=True)
     if check is None or check.user_id != actor_id:
         raise NotFound("FACE_CHECK_NOT_FOUND")

@@ -72,12 +72,26 @@ def get_template(actor_id: int, project_id: int) -> TemplateTerms:
     return terms_for(project_id)
 
 
-def placeholders_in(body: str) -> set[str]:
+def _fields(body: str) -> list[tuple[str, str | None, str, str | None]]:
     try:
-        return {name for _, name, _, _ in string.Formatter().parse(body) if name is not None}
+        return list(string.Formatter().parse(body))
     except ValueError as exc:
         raise Unprocessable("TEMPLATE_INVALID", details={"fields": [
             {"loc": "body", "type": "template_braces", "msg": "花括号不成对"}]}) from exc
+
+
+def placeholders_in(body: str) -> set[str]:
+    """The placeholders of a template. Placeholders only: ``{worker_name}``. A format spec
+    (``{worker_name:>99999999999999999999}`` built gigabytes at approval), a conversion (``!r``),
+    attribute or index access (``{x.__class__}``, ``{x[0]}``) or an empty ``{}`` is refused, naming it;
+    this is the check every template passes, however templates grow."""
+    fields = _fields(body)
+    bad = [("{" + (name or "") + (f"!{conv}" if conv else "") + (f":{spec}" if spec else "") + "}")
+           for _, name, spec, conv in fields if name is not None and (spec or conv or not name.isidentifier())]
+    if bad:
+        raise Unprocessable("TEMPLATE_PLACEHOLDERS_INVALID", f"合同模板的占位符只能写成 {{名称}}：{bad[0][:60]}",
+                            {"invalid": [b[:60] for b in bad[:20]], "allowed": sorted(PLACEHOLDERS)})
+    return {name for _, name, _, _ in fields if name is not None}
 
 
 def missing_clauses(body: str, kind: str = ContractKind.LABOUR_CONTRACT.value) -> list[str]:
@@ -141,4 +155,7 @@ def yuan(fen: int) -> str:
 
 
 def fill(body: str, values: dict[str, str]) -> str:
-    return body.format_map(values)
+    """Substitute the placeholders, and nothing else: no format spec or attribute access ever runs,
+    even for a template stored before placeholders_in refused them."""
+    return "".join(literal + (values.get(name, "") if name is not None else "")
+                   for literal, name, _spec, _conv in _fields(body))

@@ -14,7 +14,7 @@ from models.base import utcnow
 from services import audit
 from services.authz import Action, authorize
 from services.contracts.lifecycle import content_hash
-from services.contracts.signing import check_signature, store_signature
+from services.contracts.signing import clean_signature, store_signature
 from services.contracts.status import settle_status
 from services.errors import Conflict, Forbidden, NotFound
 
@@ -39,7 +39,7 @@ def sign_by_hand(actor_id: int, contract_id: int, signature: bytes) -> Contract:
         raise Conflict("CONTRACT_ALREADY_SIGNED", details={"status": contract.status})
     if contract.status == ContractStatus.SIGNING.value:
         raise Conflict("CONTRACT_SIGNING_IN_PROGRESS")
-    check_signature(signature)
+    signature = clean_signature(signature)  # decoded, bounded, re-encoded before storing
     store_signature(contract, signature)
     contract.status, contract.signing_check_id = ContractStatus.AWAITING_WITNESS.value, None
     db.session.flush()

@@ -16,7 +16,6 @@ from sqlalchemy import Join, bindparam, case, exists, func, outerjoin, select
 from sqlalchemy.orm import aliased
 
 from models import (
-    Consent,
     Contract,
     ContractAmendment,
     ContractStatus,
@@ -28,7 +27,7 @@ from models import (
     Training,
     db,
 )
-from services.consent_texts import CURRENT
+from services.consents import current_consent_sql
 from services.enrollment.rules import DEFAULTS, TRAINING_LEVELS
 from services.enrollment.training import LevelHours, shortfall_message
 
@@ -50,8 +49,14 @@ class Gate:
         return PATH_HINTS[self.path]
 
 
-# fn(user_id, project_id, on_day) -> reasons to refuse (e.g. BLACKLISTED); filled by the oversight area
+# fn(user_id, project_id, on_day) -> reasons to refuse (e.g. BLACKLISTED); registered explicitly by
+# services.register_handlers (create_app), never by an import side effect
 EXTRA_CHECKS: list[Callable[[int, int, date], list[Reason]]] = []
+
+
+def register_gate_check(check: Callable[[int, int, date], list[Reason]]) -> None:
+    if check not in EXTRA_CHECKS:
+        EXTRA_CHECKS.append(check)
 # fn(user_id, project_id, on_day) -> True when the worker may clock in without face processing
 # (services/identity/paths.py: an identity verified in person); the clock is then the witnessed one
 NON_FACE_ALTERNATIVES: list[Callable[[int, int, date], bool]] = []
@@ -91,7 +96,7 @@ class Facts:
     term_end: date | None
     termination_date: date | None
     training: list[LevelHours]
-    consent_versions: dict[str, str | None]  # kind -> version of the standing consent
+    consents: dict[str, bool]  # kind -> a current consent stands (services.consents.current_consent_sql)
 
     @property
     def contract_term_ended_on(self) -> date | None:
@@ -108,10 +113,8 @@ PROJECT = bindparam("gate_project_id")
 
 
 def _standing_consent(kind: str) -> Any:
-    # as services.consents.active_consent: the newest consent of the kind not withdrawn
-    return (select(Consent.version).where(Consent.user_id == USER, Consent.kind == kind,
-                                          Consent.withdrawn_at.is_(None))
-            .order_by(Consent.id.desc()).limit(1).scalar_subquery().label(f"gate_consent_{kind}"))
+    # the one consent rule (services.consents.current_consent_sql): current text, not withdrawn
+    return current_consent_sql(USER, kind).label(f"gate_consent_{kind}")
 
 
 def _trained_minutes(level: str) -> Any:
@@ -164,7 +167,7 @@ def facts_from(row: Any | None) -> Facts:
                 for level in TRAINING_LEVELS]
     return Facts(row.gate_membership_id, row.gate_membership_status, row.gate_contract_status, row.term_start,
                  row.term_end, row.termination_date, training,
-                 {kind: getattr(row, f"gate_consent_{kind}") for kind in CONSENT_KINDS})
+                 {kind: bool(getattr(row, f"gate_consent_{kind}")) for kind in CONSENT_KINDS})
 
 
 def _contract_reasons(facts: Facts, on_day: date) -> list[Reason]:
@@ -181,8 +184,7 @@ def _contract_reasons(facts: Facts, on_day: date) -> list[Reason]:
 
 
 def _consented(facts: Facts, kind: str) -> bool:
-    # as services.consents.has_current_consent: a consent counts for the current text only
-    return facts.consent_versions.get(kind) == CURRENT[kind].version
+    return facts.consents.get(kind, False)
 
 
 def decide_gate(facts: Facts, user_id: int, project_id: int, on_day: date) -> Gate:

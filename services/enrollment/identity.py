@@ -6,6 +6,7 @@ them so one 422 names every bad field.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -85,13 +86,28 @@ def normalize_mobile(value: str, field: str = "phone") -> str:
 
 def normalize_bank_card(value: str) -> str:
     digits = value.replace(" ", "").replace("-", "")
-    if not digits.isdigit() or not 12 <= len(digits) <= 19:
+    if not (digits.isascii() and digits.isdigit()) or not 12 <= len(digits) <= 19:
         raise InvalidField(FieldProblem("bank_card", "bank_card_format", "银行卡号应为12到19位数字"))
     try:
         luhn.validate(digits)
     except StdnumError as exc:
         raise InvalidField(FieldProblem("bank_card", "bank_card_checksum", "银行卡号校验失败，请核对")) from exc
     return digits
+
+
+# the real name as the ID card prints it: Han characters, a minority name's parts joined by the middle
+# dot (U+00B7; phones also type U+30FB or U+2022); nothing else, so no name reaches a spreadsheet as a formula
+_HAN = "[\u3400-\u4dbf\u4e00-\u9fff\U00020000-\U0002ebef]"
+PERSON_NAME = re.compile(f"{_HAN}+(?:[\u00b7\u30fb\u2022]{_HAN}+)*")
+BANK_NAME = re.compile(f"(?:{_HAN}|[A-Za-z0-9（）() ])+")
+
+
+def is_person_name(name: str) -> bool:
+    return PERSON_NAME.fullmatch(name) is not None
+
+
+def is_bank_name(name: str) -> bool:
+    return 2 <= len(name) <= 64 and BANK_NAME.fullmatch(name) is not None and not name[0].isspace()
 
 
 def mask_name(name: str) -> str:

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from models import Membership, MembershipStatus, Role, User, WorkerProfile, db
 from models.base import utcnow
 from services import audit, pii
-from services.authz import Action, authorize, memberships_in
+from services.authz import Action, authorize, memberships_in, refuse_own
 from services.consents import require_consent
 from services.days import business_day
 from services.enrollment import identity
@@ -58,8 +58,13 @@ def platform_missing(profile: WorkerProfile) -> list[str]:
     return missing
 
 
-def _context(field: str, profile_id: int) -> str:
+def field_context(field: str, profile_id: int) -> str:
+    """The binding of a profile's encrypted field to its row: the one place that decides it
+    (payroll's bank file and wage sheet decrypt with it too)."""
     return pii.row_context("worker_profiles", f"{field}_enc", profile_id)
+
+
+_context = field_context
 
 
 def _encrypt(value: str, field: str, profile_id: int) -> str:
@@ -90,8 +95,8 @@ def _checked(data: ProfileInput, user: User, today: date, on_site: bool = False)
     ident = phone = card = None
     contact = None
     name = data.name.strip()
-    if not 2 <= len(name) <= 30 or any(ch.isdigit() for ch in name):
-        problems.append(FieldProblem("name", "name_invalid", "姓名应为2到30个字，且不含数字"))
+    if not 2 <= len(name) <= 30 or not identity.is_person_name(name):
+        problems.append(FieldProblem("name", "name_invalid", "姓名应为2到30个汉字，少数民族姓名可用间隔号“·”"))
     try:
         ident = identity.parse_id_number(data.id_number, today=today, id_type=data.id_type,
                                          birth_date=data.birth_date, sex=data.sex)
@@ -103,6 +108,8 @@ def _checked(data: ProfileInput, user: User, today: date, on_site: bool = False)
         problems.append(FieldProblem("phone", "missing", "请填写手机号或先绑定微信手机号"))
     if data.bank_card and not (data.bank_name or "").strip():
         problems.append(FieldProblem("bank_name", "missing", "请填写开户银行"))
+    elif data.bank_name and not identity.is_bank_name(data.bank_name.strip()):
+        problems.append(FieldProblem("bank_name", "bank_name_invalid", "开户银行应为银行名称（汉字、字母、数字、括号）"))
     for field, value, normalize in (("phone", data.phone, identity.normalize_mobile),
                                     ("bank_card", data.bank_card, identity.normalize_bank_card)):
         try:
@@ -162,11 +169,14 @@ def store_profile(actor_id: int, user: User, data: ProfileInput, *, on_site: boo
         audit.record("profile.duplicate_id_refused", actor_user_id=actor_id, object_type="user",
                      object_id=user.id, details={"other_user_id": holder})
         raise Conflict("ID_NUMBER_IN_USE")
+    card_bidx = _card_holder_check(user.id, card)
+    name = data.name.strip()
     profile = find_profile(user.id)
     created = profile is None
-    if profile is not None and profile.id_number_bidx != bidx and _reviewed(user.id):
-        # the identity a labour manager approved (and a contract names) is corrected on site only
-        raise Conflict("PROFILE_LOCKED")
+    if profile is not None and _reviewed(user.id) and (profile.id_number_bidx != bidx or _name_of(profile) != name):
+        # the identity a labour manager approved (and a contract and the bank file name) is corrected
+        # by the labour manager only (correct_real_name, audited)
+        raise Conflict("PROFILE_LOCKED", details={"field": "id_number" if profile.id_number_bidx != bidx else "name"})
     if profile is None:
         # ciphertexts are bound to the row id: the row gets it first
         profile = WorkerProfile(user_id=user.id, name_enc="", name_masked="", id_number_enc="", id_number_masked="",
@@ -175,7 +185,6 @@ def store_profile(actor_id: int, user: User, data: ProfileInput, *, on_site: boo
         db.session.add(profile)
         db.session.flush()
     pid = profile.id
-    name = data.name.strip()
     profile.name_enc, profile.name_masked = _encrypt(name, "name", pid), identity.mask_name(name)
     profile.id_type = data.id_type
     profile.id_number_enc = _encrypt(ident.number, "id_number", pid)
@@ -187,6 +196,7 @@ def store_profile(actor_id: int, user: User, data: ProfileInput, *, on_site: boo
         profile.phone_enc, profile.phone_masked = _encrypt(phone, "phone", pid), pii.mask_phone(phone)
     if card:
         profile.bank_card_enc, profile.bank_card_last4 = _encrypt(card, "bank_card", pid), card[-4:]
+        profile.bank_card_bidx = card_bidx
         profile.bank_name = (data.bank_name or "").strip()
     if contact:
         profile.emergency_contact_enc = _encrypt(json.dumps(contact, ensure_ascii=False), "emergency_contact", pid)
@@ -213,6 +223,42 @@ def store_profile(actor_id: int, user: User, data: ProfileInput, *, on_site: boo
 def mask_address(address: str) -> str:
     """The first six characters (province and city, as a rule); the street stays encrypted."""
     return address[:6] + "****" if len(address) > 6 else address[:2] + "****"
+def _card_holder_check(actor_id: int, card: str | None) -> str | None:
+    """One card, one payee: a card already on another worker's profile is refused (ghost workers
+    share a card). Found through the card's blind index, never by decrypting every card."""
+    if not card:
+        return None
+    bidx = pii.blind_index(card, kind="bank_card")
+    holder = db.session.execute(select(WorkerProfile.user_id).where(WorkerProfile.bank_card_bidx == bidx)
+                                ).scalar_one_or_none()
+    if holder is not None and holder != actor_id:
+        raise Conflict("BANK_CARD_IN_USE", details={"bank_card_last4": card[-4:]})
+    return bidx
+
+
+def _name_of(profile: WorkerProfile) -> str:
+    return pii.decrypt_str(profile.name_enc, context=field_context("name", profile.id)) if profile.name_enc else ""
+
+
+def correct_real_name(actor_id: int, project_id: int, user_id: int, name: str, reason: str) -> WorkerProfile:
+    """The labour manager corrects a reviewed real name, having seen the ID card on site; audited.
+    Lines of payrolls already approved keep the payee they were approved with."""
+    authorize(actor_id, Action.ENROLLMENT_REVIEW, project_id)
+    refuse_own(actor_id, user_id, "ENROLLMENT_SELF_REVIEW")
+    if not memberships_in(user_id, project_id):
+        raise NotFound("MEMBER_NOT_FOUND")
+    profile = get_profile(user_id)
+    name = name.strip()
+    if not 2 <= len(name) <= 30 or not identity.is_person_name(name):
+        raise _field_errors([FieldProblem("name", "name_invalid", "姓名应为2到30个汉字，少数民族姓名可用间隔号“·”")])
+    before = profile.name_masked
+    profile.name_enc, profile.name_masked = _encrypt(name, "name", profile.id), identity.mask_name(name)
+    profile.updated_at = utcnow()
+    db.session.flush()
+    audit.record("profile.name_corrected", actor_user_id=actor_id, object_type="worker_profile",
+                 object_id=profile.id, details={"project_id": project_id, "user_id": user_id, "reason": reason,
+                                                "from_masked": before, "to_masked": profile.name_masked})
+    return profile
 
 
 def _reviewed(user_id: int) -> bool:

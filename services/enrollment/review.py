@@ -22,7 +22,7 @@ from models import (
 from models.base import utcnow
 from models.faces import FaceTemplate, TemplateStatus
 from services import audit, contracts
-from services.authz import Action, authorize
+from services.authz import Action, authorize, refuse_own
 from services.consents import missing_consents
 from services.days import business_day
 from services.enrollment import identity
@@ -138,6 +138,7 @@ def worker_membership(membership_id: int) -> Membership:
 def _decide(actor_id: int, membership_id: int) -> Membership:
     membership = worker_membership(membership_id)
     authorize(actor_id, Action.ENROLLMENT_REVIEW, membership.project_id)
+    refuse_own(actor_id, membership.user_id, "ENROLLMENT_SELF_REVIEW", membership_id=membership.id)
     # two reviewers at once: the second waits here, then finds it decided (one contract, not two)
     db.session.execute(select(Membership.id).where(Membership.id == membership.id).with_for_update())
     db.session.refresh(membership)

@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy import bindparam, exists, insert, select
 
 from infra.jobs import enqueue
-from models import Consent, Membership, MembershipStatus, Project, db
+from models import Membership, MembershipStatus, Project, db
 from models.base import utcnow
 from models.faces import (
     FaceChallenge,
@@ -26,7 +26,7 @@ from models.faces import (
 )
 from services import audit
 from services.authz import Action, authorize
-from services.consents import require_consent
+from services.consents import current_consent_sql, require_consent
 from services.errors import Conflict, NotFound, ProjectNotFound, Unprocessable
 from services.faces import challenge as challenges
 from services.faces import handover
@@ -74,8 +74,7 @@ class Admission:
 
 
 _ACTOR = bindparam("actor_id")
-_CONSENTED = exists().where(Consent.user_id == _ACTOR, Consent.kind == "biometric",
-                            Consent.withdrawn_at.is_(None)).label("consented")
+_CONSENTED = current_consent_sql(_ACTOR, "biometric").label("consented")  # the one consent rule
 _ENROLLED = exists().where(FaceTemplate.user_id == _ACTOR,
                            FaceTemplate.status == TemplateStatus.ACTIVE.value).label("enrolled")
 # built once; one row per active membership of the caller in the project (one with None: none)

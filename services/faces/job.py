@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import numpy as np
@@ -27,7 +27,7 @@ from models.faces import (
     TemplateStatus,
 )
 from services import audit
-from services.consents import active_consent
+from services.consents import has_current_consent
 from services.faces import challenge as challenges
 from services.faces import handover
 from services.faces.checks import active_templates
@@ -98,7 +98,7 @@ class Attempt:
 def load_attempt(check_id: int, engine: FaceEngine) -> Attempt:
     check = db.session.get(FaceCheck, check_id)
     challenge = db.session.get(FaceChallenge, check.challenge_id) if check.challenge_id else None
-    consented = active_consent(check.user_id, "biometric") is not None
+    consented = has_current_consent(check.user_id, "biometric")
     frames = _frames_of(check_id) if consented else []
     templates = [
         t
@@ -192,17 +192,31 @@ def write_result(attempt: Attempt, outcome: Outcome, engine: FaceEngine) -> str 
         db.session.execute(update(FaceCheck).where(FaceCheck.id == check_id).values(template_id=template_id))
     if kind == FaceCheckKind.ENROLL:
         purge_frames(select(FaceEvidence.id).where(FaceEvidence.check_id == check_id), now)
-    audit.record(
-        "face.check_finished",
-        actor_user_id=None,
-        object_type="face_check",
-        object_id=check_id,
-        details={"status": outcome.status, "reason": outcome.reason_code, "template_id": template_id,
-                 "template_ids": template_ids, "biometric_read": attempt.biometric_read},
-    )
-    # the asking area takes the result in this same transaction (it flushes; the job commits)
-    handover.hand_over(db.session.get(FaceCheck, check_id, populate_existing=True))
+    _finished(check_id, {"status": outcome.status, "reason": outcome.reason_code, "template_id": template_id,
+                         "template_ids": template_ids, "biometric_read": attempt.biometric_read})
     return outcome.status
+
+
+def _finished(check_id: int, details: dict[str, Any]) -> None:
+    """The result is written: audit it and hand it to the asking area, in this same transaction
+    (the handler flushes; the caller commits). Every way a check ends comes through here."""
+    audit.record("face.check_finished", actor_user_id=None, object_type="face_check", object_id=check_id,
+                 details=details)
+    handover.hand_over(db.session.get(FaceCheck, check_id, populate_existing=True))
+
+
+def close_stale(check_id: int, now: datetime) -> bool:
+    """Close a check whose job never finished (its worker killed on every attempt) as ENGINE_ERROR,
+    through the same write-and-hand-over path as a finished job: the clock or contract waiting on
+    it is decided now, not left to a second decider. False when a job wrote its result first."""
+    guard = db.session.execute(update(FaceCheck).where(
+        FaceCheck.id == check_id, FaceCheck.status == FaceCheckStatus.PENDING.value).values(
+        status=FaceCheckStatus.ERROR.value, reason_code="ENGINE_ERROR", finished_at=now))
+    if guard.rowcount != 1:
+        return False
+    _finished(check_id, {"status": FaceCheckStatus.ERROR.value, "reason": "ENGINE_ERROR", "stale": True,
+                         "template_id": None, "template_ids": [], "biometric_read": {}})
+    return True
 
 
 def _new_template(user_id: int, check_id: int, embedding: np.ndarray, engine: FaceEngine, now: datetime) -> int:
@@ -252,3 +266,16 @@ def _add_contract_template(
     away from the enrollment one match at a time."""
     _retire(user_id, now, from_kind=FaceCheckKind.CONTRACT.value)
     return _new_template(user_id, check_id, embedding, engine, now)
+
+
+def fail_stale_checks(older_than: timedelta = timedelta(minutes=30), now: datetime | None = None) -> int:
+    """Close checks whose job never finished (worker killed on every attempt): status error.
+
+    A Python exception on the last attempt is handled in ``decide_attempt``; only a process
+    killed each time leaves a check pending, and RQ then only moves the job to its failed set.
+    """
+    now = now or utcnow()
+    stale = list(db.session.execute(select(FaceCheck.id).where(
+        FaceCheck.status == FaceCheckStatus.PENDING.value, FaceCheck.created_at <= now - older_than)
+        .order_by(FaceCheck.id)).scalars())
+    return sum(close_stale(check_id, now) for check_id in stale)

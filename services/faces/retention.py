@@ -9,7 +9,7 @@ from sqlalchemy import select, update
 
 from models import db
 from models.base import utcnow
-from models.faces import FaceCheck, FaceCheckStatus, FaceEvidence
+from models.faces import FaceCheck, FaceEvidence
 from services import audit
 from services.settings import settings
 from services.storage import objects
@@ -51,18 +51,3 @@ def purge_evidence(now: datetime | None = None, days: int | None = None) -> int:
             details={"photos": count, "cutoff": cutoff.isoformat()},
         )
     return count
-
-
-def fail_stale_checks(older_than: timedelta = timedelta(minutes=30), now: datetime | None = None) -> int:
-    """Close checks whose job never finished (worker killed on every attempt): status error.
-
-    A Python exception on the last attempt is handled in ``decide_attempt``; only a process
-    killed each time leaves a check pending, and RQ then only moves the job to its failed set.
-    """
-    now = now or utcnow()
-    result = db.session.execute(
-        update(FaceCheck)
-        .where(FaceCheck.status == FaceCheckStatus.PENDING.value, FaceCheck.created_at <= now - older_than)
-        .values(status=FaceCheckStatus.ERROR.value, reason_code="ENGINE_ERROR", finished_at=now)
-    )
-    return result.rowcount

@@ -9,7 +9,7 @@ A worker without a standing ``biometric`` consent (never given, or withdrawn) is
   too) instead of an enrolled face, and neither the biometric nor the location consent;
 - the contract is signed by hand and the labour manager witnesses it (services/contracts/witness.py);
 - attendance is the leader's witnessed clock, which needs no location consent of the worker.
-The entry gate takes the path through its NON_FACE_ALTERNATIVES hook (registered below), so the gate,
+The entry gate takes the path through its NON_FACE_ALTERNATIVES hook (registered by services.register_gate_checks), so the gate,
 the enrollment review and the worker's app give the same answer.
 """
 
@@ -18,7 +18,6 @@ from __future__ import annotations
 from datetime import date
 
 from services.consents import has_current_consent
-from services.enrollment.gate import NON_FACE_ALTERNATIVES
 from services.identity.verification import current_verification
 
 FACE, NON_FACE = "face", "non_face"
@@ -43,6 +42,3 @@ def non_face_alternative(user_id: int, project_id: int, on_day: date) -> bool:
     """The gate's hook: without face consent a worker is let through on an identity verified in person."""
     return current_verification(user_id, methods=identity_methods(NON_FACE)) is not None
 
-
-if non_face_alternative not in NON_FACE_ALTERNATIVES:
-    NON_FACE_ALTERNATIVES.append(non_face_alternative)

@@ -18,7 +18,7 @@ from models.base import utcnow
 from models.oversight import ListColor, ListEntry, Regulator
 from services import audit
 from services.days import business_day
-from services.enrollment.gate import EXTRA_CHECKS, Reason
+from services.enrollment.gate import Reason
 from services.errors import Conflict, Forbidden, NotFound, Unprocessable
 from services.pagination import Page, Paged, paged_rows
 
@@ -144,6 +144,3 @@ def blacklist_check(user_id: int, project_id: int, on_day: date) -> list[Reason]
     return [Reason("BLACKLISTED", f"{b.entry.party_name}已被列入黑名单（{b.entry.reason}），移出前不得进入新项目")
             for b in bars_for(user_id, project_id, on_day)]
 
-
-if blacklist_check not in EXTRA_CHECKS:
-    EXTRA_CHECKS.append(blacklist_check)

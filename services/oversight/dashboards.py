@@ -26,6 +26,7 @@ from models import (
 from models.attendance import COUNTED_CLOCK_STATUSES, AttendanceDay, Clock, Dispute
 from models.oversight import Finding, ListEntry, RiskWarning
 from services import authz
+from services.attendance.worth import days_worth
 from services.authz import Action, authorize
 from services.days import business_day
 from services.errors import NotFound
@@ -100,7 +101,7 @@ def _checklist(project_id: int, today: date, enrolled: int) -> dict[str, Any]:
     rows = db.session.execute(select(AttendanceDay.status, AttendanceDay.corrected, AttendanceDay.confirmed_at)
                               .where(AttendanceDay.project_id == project_id, AttendanceDay.business_date >= first,
                                      AttendanceDay.business_date <= today)).all()
-    worked = sum(1.0 if s == "present" else 0.5 if s == "half" else 0 for s, _c, _k in rows)
+    worked = sum(days_worth(s) for s, _c, _k in rows)
     confirmed = [r for r in rows if r[2] is not None]
     corrected = sum(1 for r in confirmed if r[1])
     possible = enrolled * today.day
@@ -137,7 +138,8 @@ def project_dashboard(actor_id: int, project_id: int, today: date | None = None)
         "payroll": pay.payroll_status([project_id], today)[project_id],
         "trend": _trend([project_id], today),
         "warnings": {"score": warnings.scores([project_id])[project_id],
-                     "by_rule": warnings.counts_by_rule([project_id])},
+                     "by_rule": warnings.counts_by_rule([project_id]),
+                     "closed_by_staff": warnings.closed_by_staff([project_id])[project_id]},
         "checklist": _checklist(project_id, today, enrolled),
         "findings": {s: int(n) for s, n in findings},
         "push": push_admin.counts([project_id]),  # sent / accepted / rejected (+ incomplete, pending, dead)
@@ -168,10 +170,10 @@ def _project_rows(projects: list[Project], today: date) -> list[dict[str, Any]]:
     enrolled, on_site, scores = _enrolled(ids), _today_on_site(ids, today), warnings.scores(ids)
     live = dict(db.session.execute(select(RiskWarning.project_id, func.count()).where(
         RiskWarning.project_id.in_(ids), RiskWarning.status.in_(warnings.LIVE)).group_by(RiskWarning.project_id)).all())
-    payroll = pay.payroll_status(ids, today)
+    payroll, closed = pay.payroll_status(ids, today), warnings.closed_by_staff(ids)
     return [{"id": p.id, "name": p.name, "enrolled": enrolled[p.id], "clocked_in": on_site[p.id][0],
              "on_site": on_site[p.id][1], "score": scores[p.id], "open_warnings": int(live.get(p.id, 0)),
-             "payroll": payroll[p.id]} for p in projects]
+             "closed_by_staff": closed[p.id], "payroll": payroll[p.id]} for p in projects]
 
 
 def company_dashboard(actor_id: int, company_id: int, today: date | None = None) -> dict[str, Any]:
@@ -205,6 +207,7 @@ def regulator_dashboard(actor_id: int, today: date | None = None) -> dict[str, A
         "date": today.isoformat(),
         "totals": {"projects": len(projects), "enrolled": sum(r["enrolled"] for r in rows),
                    "on_site": sum(r["on_site"] for r in rows), "open_warnings": sum(r["open_warnings"] for r in rows),
+                   "closed_by_staff": sum(r["closed_by_staff"] for r in rows),
                    "red_listed": int(listed.get("red", 0)), "black_listed": int(listed.get("black", 0))},
         "projects": rows,
         "warnings_by_rule": warnings.counts_by_rule(ids) if ids else dict.fromkeys(RULES, 0),

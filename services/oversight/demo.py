@@ -23,7 +23,7 @@ from models.oversight import Finding, WageDeposit
 from models.payroll import Payroll
 from services import org
 from services.days import SITE_TZ, business_day
-from services.oversight import blacklist, warnings
+from services.oversight import blacklist, notice_board, warnings
 from services.pii import encrypt_str, mask_id_number, mask_phone, row_context
 from services.storage import objects
 
@@ -253,4 +253,8 @@ def seed_oversight_demo(project_id: int, company_id: int) -> None:
     db.session.add(WageDeposit(project_id=second.id, amount_fen=50_000_000, deposited_on=today - timedelta(days=50),
                                reference="DEMO-DEP-Q1", recorded_by=admin.id))
     db.session.flush()
+    # the demo site posts its board, with the labour manager's name and the join QR code, by choice
+    notice_board.update_board(admin.id, first.id, "李劳资", "0755-12345678", [], show_join_qr=True)
+    if not notice_board.board(first.id).missing:  # published when every Art. 34 item is there
+        notice_board.publish_board(admin.id, first.id)
     warnings.refresh_warnings([first.id, second.id])

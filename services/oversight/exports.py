@@ -20,6 +20,7 @@ from services.attendance.reasons import DAY_STATUS_TEXT
 from services.authz import Action, Scope, scope
 from services.days import SITE_TZ
 from services.errors import Forbidden, Unprocessable
+from services.exports_safety import safe_row
 from services.oversight.warnings import pay
 
 MAX_DAYS = 366
@@ -44,9 +45,9 @@ def _team_filter(column, reach: Scope):
 def _workbook(title: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(title)
-    ws.append(list(header))
+    ws.append(safe_row(header))
     for row in rows:
-        ws.append(list(row))
+        ws.append(safe_row(row))
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

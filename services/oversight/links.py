@@ -1,18 +1,23 @@
 """Short-lived dashboard links: the mini-program asks for one, the phone's browser opens it.
 
-The token in the URL is good for minutes (settings.link_ttl_seconds) and is swapped for the
-page's own cookie on first use; nothing in a URL outlives the link's few minutes.
+The token in the URL is good for minutes (settings.link_ttl_seconds) and for one use: it is
+swapped for the page's own cookie the first time (the link id is recorded), so a link that reached a
+log, a chat or a browser history opens nothing. The cookie holds the one page it was issued for.
 """
 
 from __future__ import annotations
 
 import re
+import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy.exc import IntegrityError
 
+from models import db
 from models.base import utcnow
+from models.oversight import DashboardLinkUse
 from services.errors import Unauthenticated, Unprocessable
 from services.settings import settings
 
@@ -48,7 +53,7 @@ def issue_link(actor_id: int, path: str) -> Link:
     target = page_target(path)
     dashboards.check_page(actor_id, path, target)
     ttl = settings().oversight.link_ttl_seconds
-    token = _serializer().dumps({"u": actor_id, "p": path})
+    token = _serializer().dumps({"u": actor_id, "p": path, "j": secrets.token_hex(16)})
     return Link(f"{path}?link={token}", utcnow() + timedelta(seconds=ttl))
 
 
@@ -60,6 +65,11 @@ def redeem_link(token: str, path: str) -> int:
         raise Unauthenticated("DASHBOARD_LINK_EXPIRED") from exc
     except BadSignature as exc:
         raise Unauthenticated("DASHBOARD_LINK_INVALID") from exc
-    if data.get("p") != path:
+    if data.get("p") != path or not isinstance(data.get("j"), str):
         raise Unauthenticated("DASHBOARD_LINK_INVALID")
+    try:
+        with db.session.begin_nested():  # two browsers racing with one link: the second one loses
+            db.session.add(DashboardLinkUse(link_id=data["j"], user_id=int(data["u"]), used_at=utcnow()))
+    except IntegrityError as exc:
+        raise Unauthenticated("DASHBOARD_LINK_USED") from exc
     return int(data["u"])

@@ -10,20 +10,23 @@ A board missing any of these cannot be published (``publish_board``: 422 NOTICE_
 naming what is missing). The subcontractors listed are the participants whose teams are on site;
 the minimum wage and the pay day come from payroll (services/payroll/payday.py, the rules).
 
-Public: the page and the printable PDF need no login (they hang on the site fence), so they
-carry nothing personal beyond the labour manager's name and work phone the project chose to post.
+Public: the page and the printable PDF need no login (they hang on the site fence). A board is public
+only once published, at an unguessable public id (project ids are sequential), and shows only what the
+project chose to post: the labour manager as typed on the board (never an account's name), the join
+QR code only when the project opts in (``show_join_qr``).
 """
 
 from __future__ import annotations
 
 import io
+import secrets
 from dataclasses import dataclass
 
 import segno
 from fpdf import FPDF
 from sqlalchemy import select
 
-from models import Company, Membership, MembershipStatus, Project, ProjectCompany, Role, Team, User, db
+from models import Company, Project, ProjectCompany, Team, db
 from models.base import utcnow
 from models.oversight import NoticeBoard
 from models.payroll import PayrollRules
@@ -55,7 +58,7 @@ class Board:
     wage_account_no_masked: str
     pay_day: int | None
     complaint_phones: list[dict[str, str]]
-    join_url: str
+    join_url: str | None  # only when the project chose to post its join code
     owner: str | None = None
     subcontractors: tuple[str, ...] = ()
     authorities: tuple[dict[str, str], ...] = ()
@@ -63,6 +66,17 @@ class Board:
     pay_date: str | None = None  # the next pay date, moved before rest days and holidays
     published_at: str | None = None
     missing: tuple[str, ...] = ()
+    show_join_qr: bool = False
+    public_url: str | None = None
+
+
+def public_board(public_id: str) -> Board:
+    """The published board at its public id; anything else is the same 404."""
+    row = db.session.execute(select(NoticeBoard).where(
+        NoticeBoard.public_id == public_id[:32], NoticeBoard.published_at.is_not(None))).scalar_one_or_none()
+    if row is None:
+        raise NotFound("NOTICE_BOARD_NOT_FOUND")
+    return board(row.project_id)
 
 
 def board(project_id: int) -> Board:
@@ -74,11 +88,7 @@ def board(project_id: int) -> Board:
         select(Company.name).join(ProjectCompany, ProjectCompany.company_id == Company.id)
         .where(ProjectCompany.project_id == project_id, ProjectCompany.role == "general_contractor").limit(1)
     ).scalar_one_or_none()
-    manager = row.labour_manager_name if row and row.labour_manager_name else db.session.execute(
-        select(User.display_name).join(Membership, Membership.user_id == User.id).where(
-            Membership.project_id == project_id, Membership.role == Role.LABOUR_MANAGER.value,
-            Membership.status == MembershipStatus.ACTIVE.value).order_by(Membership.id).limit(1)
-    ).scalar_one_or_none()
+    manager = row.labour_manager_name if row else None  # posted by the project, never an account's name
     pay_day = project_pay_days([project_id])[project_id]
     base = settings().oversight.public_base_url
     owner = db.session.execute(
@@ -99,9 +109,11 @@ def board(project_id: int) -> Board:
     due = pay_date(f"{today.year:04d}-{today.month:02d}", pay_day)
     b = Board(project.id, project.name, project.address, contractor, manager,
               row.labour_manager_phone if row else None, project.wage_account_bank,
-              project.wage_account_no_masked, pay_day, phones, f"{base}/public/join/{project.join_code}",
+              project.wage_account_no_masked, pay_day, phones,
+              f"{base}/public/join/{project.join_code}" if row and row.show_join_qr else None,
               owner, subs, authorities, minimum, due.isoformat(),
-              row.published_at.isoformat() if row and row.published_at else None)
+              row.published_at.isoformat() if row and row.published_at else None, (), bool(row and row.show_join_qr),
+              f"{base}/public/notice-boards/{row.public_id}" if row and row.published_at and row.public_id else None)
     return Board(**{**b.__dict__, "missing": missing_items(b)})
 
 
@@ -126,6 +138,7 @@ def publish_board(actor_id: int, project_id: int) -> Board:
         raise Unprocessable("NOTICE_BOARD_INCOMPLETE", details={"missing": list(b.missing)})
     row = db.session.get(NoticeBoard, project_id) or NoticeBoard(project_id=project_id, complaint_phones=DEFAULT_PHONES)
     row.published_at, row.updated_by, row.updated_at = utcnow(), actor_id, utcnow()
+    row.public_id = row.public_id or secrets.token_urlsafe(16)  # the public address: not guessable
     db.session.add(row)
     db.session.flush()
     audit.record("oversight.notice_board_published", actor_user_id=actor_id, object_type="project",
@@ -139,9 +152,13 @@ def board_for_member(actor_id: int, project_id: int) -> Board:
 
 
 def update_board(actor_id: int, project_id: int, manager_name: str | None, manager_phone: str | None,
-                 complaint_phones: list[dict[str, str]], authorities: list[dict[str, str]] | None = None) -> Board:
+                 complaint_phones: list[dict[str, str]], authorities: list[dict[str, str]] | None = None,
+                 *, show_join_qr: bool | None = None) -> Board:
     authorize(actor_id, Action.NOTICE_BOARD_MANAGE, project_id)
-    row = db.session.get(NoticeBoard, project_id) or NoticeBoard(project_id=project_id, complaint_phones=[])
+    row = db.session.get(NoticeBoard, project_id) or NoticeBoard(project_id=project_id, complaint_phones=[],
+                                                                 show_join_qr=False)
+    if show_join_qr is not None:
+        row.show_join_qr = show_join_qr
     row.labour_manager_name, row.labour_manager_phone = manager_name, manager_phone
     row.complaint_phones = [{"name": str(p.get("name", ""))[:32], "phone": str(p.get("phone", ""))[:32]}
                             for p in complaint_phones]
@@ -183,8 +200,8 @@ def lines(b: Board) -> list[tuple[str, str]]:
     ]
 
 
-def render_pdf(project_id: int) -> bytes:
-    b = board(project_id)
+def render_pdf(public_id: str) -> bytes:
+    b = public_board(public_id)
     font = available_font()
     pdf = FPDF(format="A4")
     pdf.add_font("cjk", fname=font.path, collection_font_number=font.collection_index)
@@ -200,11 +217,12 @@ def render_pdf(project_id: int) -> bytes:
         pdf.cell(55, 10, label, border=1)
         pdf.multi_cell(0, 10, value, border=1, new_x="LMARGIN", new_y="NEXT")
     pdf.ln(6)
-    y = pdf.get_y()
-    pdf.image(io.BytesIO(qr_png(b.join_url)), x=20, y=y, w=50, h=50)
-    pdf.set_xy(78, y + 12)
-    pdf.set_font("cjk", size=12)
-    pdf.multi_cell(0, 8, "微信扫码加入本项目，完成实名登记、签订劳动合同、每日考勤与工资查询。\n" + b.join_url)
+    if b.join_url:  # only when the project chose to post its join code
+        y = pdf.get_y()
+        pdf.image(io.BytesIO(qr_png(b.join_url)), x=20, y=y, w=50, h=50)
+        pdf.set_xy(78, y + 12)
+        pdf.set_font("cjk", size=12)
+        pdf.multi_cell(0, 8, "微信扫码加入本项目，完成实名登记、签订劳动合同、每日考勤与工资查询。\n" + b.join_url)
     pdf.set_y(-25)
     pdf.set_font("cjk", size=8)
     pdf.cell(0, 6, f"SiteRoll 工地实名通 生成于 {utcnow():%Y-%m-%d %H:%M} UTC", align="C")

@@ -31,10 +31,11 @@ from models.payroll import (
     SlipStatus,
 )
 from services import audit
-from services.attendance.locks import lock_month
-from services.authz import Action, may
+from services.attendance.locks import lock_for_approval, lock_month
+from services.authz import Action, may, refuse_own
 from services.errors import Conflict, Forbidden, Unprocessable
 from services.payroll.access import payroll_for, require_status
+from services.payroll.bank import freeze_payees
 from services.payroll.build import compute, rebuild
 from services.payroll.order import unsettled_lines
 
@@ -96,6 +97,8 @@ def _checker(actor_id: int, payroll_id: int, *, rejecting: bool = False) -> Payr
             not reviewer_rejects and actor_id == payroll.reviewed_by):
         # four eyes: whoever built, submitted or reviewed it may not decide on it, whatever roles they hold
         raise Forbidden("PAYROLL_SELF_APPROVAL", "不能审批自己制作的工资表", {"payroll_id": payroll.id})
+    refuse_own(actor_id, set(db.session.execute(select(PayrollLine.user_id).where(
+        PayrollLine.payroll_id == payroll.id)).scalars()), "PAYROLL_OWN_LINE", payroll_id=payroll.id)
     if not rejecting and payroll.needs_review and payroll.status != PayrollStatus.REVIEWED.value:
         raise Conflict("PAYROLL_NOT_REVIEWED", details={"payroll_id": payroll.id, "company_id": payroll.company_id})
     return payroll
@@ -103,6 +106,7 @@ def _checker(actor_id: int, payroll_id: int, *, rejecting: bool = False) -> Payr
 
 def approve_payroll(actor_id: int, payroll_id: int) -> Payroll:
     payroll = _checker(actor_id, payroll_id)
+    lock_for_approval(payroll.project_id)  # late clocks in flight finish first; the fingerprint then sees them
     if compute(payroll).fingerprint != payroll.fingerprint:
         raise Conflict("PAYROLL_STALE", "提交后考勤或扣款已变动，请退回后重新生成",
                        {"payroll_id": payroll.id})
@@ -111,6 +115,7 @@ def approve_payroll(actor_id: int, payroll_id: int) -> Payroll:
     if payroll.kind != PayrollKind.SETTLEMENT.value:
         # a settlement is paid mid-month: the other workers' days of the month stay open
         lock_month(payroll.project_id, payroll.month, actor_user_id=actor_id, reference=f"payroll:{payroll.id}")
+    freeze_payees(payroll)
     db.session.execute(update(PayrollLine).where(PayrollLine.payroll_id == payroll.id,
                                                  PayrollLine.slip_status == SlipStatus.HELD.value)
                        .values(payment_status=PaymentStatus.HELD.value))

@@ -3,8 +3,9 @@
 Each unpaid line of an approved payroll gets one open payment attempt; ``line_ref`` names the
 attempt (``SR<payroll>-<line>-<attempt>``) and stays the same however often the file is
 generated, until the bank answers. A ``paid`` answer is final; a ``failed`` one sends the line
-into the next file as a new attempt (new ref), with the card as the worker's profile has it
-then. Results whose reference or amount do not match an issued attempt refuse the whole file.
+into the next file as a new attempt (new ref). Every attempt pays the payee frozen on the line at
+approval (``freeze_payees``): a name or card changed later applies from the next payroll.
+Results whose reference or amount do not match an issued attempt refuse the whole file.
 """
 
 from __future__ import annotations
@@ -25,10 +26,9 @@ from models.enrollment import WorkerProfile
 from models.payroll import PAYABLE_SLIPS, PaymentStatus, Payroll, PayrollLine, PayrollPayment, PayrollStatus
 from services import audit, pii
 from services.authz import Action
-
-# the profile's own binding of each encrypted field to its row (one place decides it)
-from services.enrollment.profile import _context as profile_context
+from services.enrollment.profile import field_context as profile_context
 from services.errors import Unprocessable
+from services.exports_safety import safe_row
 from services.org import wage_account_context
 from services.payroll.access import payroll_for, require_status
 from services.platform_push import outbox as platform_outbox
@@ -40,16 +40,59 @@ RESULTS_MAX_BYTES = 20 * 1024 * 1024
 PAYABLE = (PaymentStatus.UNPAID.value, PaymentStatus.ISSUED.value, PaymentStatus.FAILED.value)
 
 
+def payee_context(field: str, line_id: int) -> str:
+    return pii.row_context("payroll_lines", f"payee_{field}_enc", line_id)
+
+
+def freeze_payees(payroll: Payroll, line_ids: list[int] | None = None) -> None:
+    """At approval: each line's payee (real name, card, bank) as the profile has it now, copied onto
+    the line. The bank file pays this copy; a card changed after approval applies from the next payroll,
+    or to a line the bank refused (``failed``): its next attempt is frozen again from the profile."""
+    query = select(PayrollLine).where(PayrollLine.payroll_id == payroll.id)
+    if line_ids is not None:
+        query = query.where(PayrollLine.id.in_(line_ids or [-1]))
+    lines = list(db.session.execute(query).scalars())
+    profiles = {p.user_id: p for p in db.session.execute(select(
+        WorkerProfile.id, WorkerProfile.user_id, WorkerProfile.name_enc, WorkerProfile.bank_card_enc,
+        WorkerProfile.bank_name).where(WorkerProfile.user_id.in_([x.user_id for x in lines] or [-1])))}
+    for line in lines:
+        prof = profiles.get(line.user_id)
+        if prof is None:
+            continue
+        for field, token in (("name", prof.name_enc), ("card", prof.bank_card_enc)):
+            if token:
+                clear = pii.decrypt_str(token, context=profile_context("bank_card" if field == "card" else "name",
+                                                                       prof.id))
+                setattr(line, f"payee_{field}_enc", pii.encrypt_str(clear, context=payee_context(field, line.id)))
+        line.payee_bank_name = prof.bank_name
+    db.session.flush()
+
+
+def payee(line: PayrollLine | Any, prof: Any) -> tuple[str, str, str]:
+    """Name, card and bank of a line's payee: the copy frozen at approval (older payrolls: the profile)."""
+    if line.payee_card_enc:
+        return (pii.decrypt_str(line.payee_name_enc, context=payee_context("name", line.id)) if line.payee_name_enc
+                else "", pii.decrypt_str(line.payee_card_enc, context=payee_context("card", line.id)),
+                line.payee_bank_name or "")
+    if prof is None:
+        return "", "", ""
+    card = pii.decrypt_str(prof.bank_card_enc, context=profile_context("bank_card", prof.id)) if prof.bank_card_enc else ""
+    return (pii.decrypt_str(prof.name_enc, context=profile_context("name", prof.id)), card, prof.bank_name or "")
+
+
 def line_ref(payroll_id: int, line_id: int, attempt: int) -> str:
     return f"SR{payroll_id}-{line_id}-{attempt}"
 
 
-def _open_attempts(payroll: Payroll) -> list[tuple[PayrollPayment, int]]:
-    """Make sure every payable line has one issued attempt; the attempts with each line's user id."""
-    lines = list(db.session.execute(select(PayrollLine.id, PayrollLine.user_id, PayrollLine.net_fen).where(
+def _open_attempts(payroll: Payroll) -> list[tuple[PayrollPayment, Any]]:
+    """Make sure every payable line has one issued attempt; the attempts with each line's row
+    (user id and frozen payee)."""
+    payable = select(PayrollLine.id, PayrollLine.user_id, PayrollLine.net_fen, PayrollLine.payee_name_enc,
+                     PayrollLine.payee_card_enc, PayrollLine.payee_bank_name).where(
         PayrollLine.payroll_id == payroll.id, PayrollLine.payment_status.in_(PAYABLE), PayrollLine.net_fen > 0,
-        PayrollLine.slip_status.in_(PAYABLE_SLIPS))  # confirmed or released; held lines wait for the supplementary
-        .order_by(PayrollLine.id)))
+        PayrollLine.slip_status.in_(PAYABLE_SLIPS)  # confirmed or released; held lines wait for the supplementary
+    ).order_by(PayrollLine.id)
+    lines = list(db.session.execute(payable))
     issued = {p.line_id: p for p in db.session.execute(select(PayrollPayment).where(
         PayrollPayment.payroll_id == payroll.id, PayrollPayment.status == PaymentStatus.ISSUED.value)).scalars()}
     tries = dict(db.session.execute(select(PayrollPayment.line_id, func.max(PayrollPayment.attempt)).where(
@@ -58,7 +101,10 @@ def _open_attempts(payroll: Payroll) -> list[tuple[PayrollPayment, int]]:
     new = [{"payroll_id": payroll.id, "line_id": lid, "attempt": tries.get(lid, 0) + 1,
             "line_ref": line_ref(payroll.id, lid, tries.get(lid, 0) + 1), "amount_fen": net,
             "status": PaymentStatus.ISSUED.value, "issued_at": now}
-           for lid, _uid, net in lines if lid not in issued]
+           for lid, _uid, net, *_payee in lines if lid not in issued]
+    if retried := [row["line_id"] for row in new if row["attempt"] > 1]:
+        freeze_payees(payroll, retried)  # the bank refused the frozen payee: the corrected profile pays
+        lines = list(db.session.execute(payable))
     if new:
         db.session.execute(insert(PayrollPayment), new)
         ids = [row["line_id"] for row in new]
@@ -67,7 +113,7 @@ def _open_attempts(payroll: Payroll) -> list[tuple[PayrollPayment, int]]:
                                .values(payment_status=PaymentStatus.ISSUED.value))
         issued = {p.line_id: p for p in db.session.execute(select(PayrollPayment).where(
             PayrollPayment.payroll_id == payroll.id, PayrollPayment.status == PaymentStatus.ISSUED.value)).scalars()}
-    return [(issued[lid], uid) for lid, uid, _net in lines]
+    return [(issued[row.id], row) for row in lines]
 
 
 def spool(rows: Iterator[list[Any]], fmt: str) -> Iterator[bytes]:
@@ -77,14 +123,14 @@ def spool(rows: Iterator[list[Any]], fmt: str) -> Iterator[bytes]:
         text = io.TextIOWrapper(spooled, encoding="utf-8", newline="")
         writer = csv.writer(text)
         for row in rows:
-            writer.writerow(row)
+            writer.writerow(safe_row(row))
         text.flush()
         text.detach()
     else:
         wb = Workbook(write_only=True)
         ws = wb.create_sheet("bank")
         for row in rows:
-            ws.append(row)
+            ws.append(safe_row(row))
         wb.save(spooled)
     spooled.seek(0)
 
@@ -102,7 +148,7 @@ def bank_file(actor_id: int, payroll_id: int, fmt: str = "csv") -> tuple[Payroll
     attempts = _open_attempts(payroll)
     project = db.session.get(Project, payroll.project_id)
     payer = pii.decrypt_str(project.wage_account_no_enc, context=wage_account_context(project))
-    user_ids = [uid for _p, uid in attempts]
+    user_ids = [line.user_id for _p, line in attempts if not line.payee_card_enc]  # payrolls approved before 0023
     profiles: dict[int, Any] = {}
     for start in range(0, len(user_ids), 1000):
         for row in db.session.execute(select(WorkerProfile.id, WorkerProfile.user_id, WorkerProfile.name_enc,
@@ -120,12 +166,9 @@ def bank_file(actor_id: int, payroll_id: int, fmt: str = "csv") -> tuple[Payroll
 
     def rows() -> Iterator[list[Any]]:
         yield list(BANK_FILE_HEADER)
-        for payment, uid in attempts:
-            prof = profiles.get(uid)
-            card = pii.decrypt_str(prof.bank_card_enc, context=profile_context("bank_card", prof.id)) \
-                if prof is not None and prof.bank_card_enc else ""
-            name = pii.decrypt_str(prof.name_enc, context=profile_context("name", prof.id)) if prof is not None else ""
-            yield [payment.line_ref, payer, name, card, prof.bank_name if prof else "", payment.amount_fen, memo]
+        for payment, line in attempts:
+            name, card, bank = payee(line, profiles.get(line.user_id))
+            yield [payment.line_ref, payer, name, card, bank, payment.amount_fen, memo]
 
     return payroll, spool(rows(), fmt)
 
@@ -143,10 +186,28 @@ def _parse(data: bytes) -> list[dict[str, str]]:
     except UnicodeDecodeError as exc:
         raise Unprocessable("BANK_RESULTS_INVALID", "回单文件须为 UTF-8 编码的 CSV") from exc
     reader = csv.DictReader(io.StringIO(text))
-    if tuple(h.strip() for h in reader.fieldnames or ()) != RESULTS_HEADER:
-        raise Unprocessable("BANK_RESULTS_INVALID", "回单文件表头不正确",
-                            {"expected": ",".join(RESULTS_HEADER), "found": ",".join(reader.fieldnames or ())})
-    return [{k.strip(): (v or "").strip() for k, v in row.items() if k} for row in reader]
+    rows: list[dict[str, str]] = []
+    header: tuple[str, ...] | None = None
+    try:
+        header = tuple(h.strip() for h in reader.fieldnames or ())
+        if header != RESULTS_HEADER:
+            raise Unprocessable("BANK_RESULTS_INVALID", "回单文件表头不正确",
+                                {"expected": ",".join(RESULTS_HEADER), "found": ",".join(header)[:200]})
+        for row in reader:
+            rows.append({k.strip(): (v or "").strip() for k, v in row.items() if isinstance(k, str)})
+    except csv.Error as exc:  # a field over csv's limit, a NUL byte, an unclosed quote: the file, not us
+        number = len(rows) + 2 if header is not None else 1  # the header is row 1
+        raise Unprocessable("BANK_RESULTS_INVALID", f"回单文件第 {number} 行无法解析",
+                            {"row": number, "problem": str(exc)[:100]}) from exc
+    return rows
+
+
+def ascii_amount(value: str) -> int | None:
+    """Fen as ASCII digits only: ``'²'.isdigit()`` is true (and int() fails), Arabic-Indic digits
+    pass isdigit() too; neither is an amount a bank file carries."""
+    if not (value.isascii() and value.isdigit()) or len(value) > 15:
+        return None
+    return int(value)
 
 
 def import_results(actor_id: int, payroll_id: int, data: bytes) -> ImportOutcome:
@@ -173,8 +234,9 @@ def import_results(actor_id: int, payroll_id: int, data: bytes) -> ImportOutcome
             problems.append({"row": number, "line_ref": ref, "problem": "status"})
         elif payment is None:
             problems.append({"row": number, "line_ref": ref, "problem": "unknown_ref"})
-        elif not amount.isdigit() or int(amount) != payment.amount_fen \
-                or int(amount) != lines[payment.line_id].net_fen:
+        elif ascii_amount(amount) is None:
+            problems.append({"row": number, "line_ref": ref, "problem": "amount_invalid"})
+        elif ascii_amount(amount) != payment.amount_fen or ascii_amount(amount) != lines[payment.line_id].net_fen:
             problems.append({"row": number, "line_ref": ref, "problem": "amount_mismatch"})
         elif payment.status != PaymentStatus.ISSUED.value and payment.status != status:
             problems.append({"row": number, "line_ref": ref, "problem": "contradicts_earlier_result"})

@@ -36,9 +36,10 @@ from models.payroll import (
     SlipStatus,
 )
 from services import audit
+from services.attendance import worth
 from services.attendance.locks import month_bounds, month_of
 from services.attendance.people import masked_names
-from services.authz import Action, authorize, general_contractor_of
+from services.authz import Action, authorize, general_contractor_of, refuse_own
 from services.days import business_day
 from services.errors import Conflict, Unprocessable
 from services.payroll import rules
@@ -106,8 +107,7 @@ def _day_totals(project_id: int, month: str, rule: rules.OvertimeRule, user_ids:
     """Per worker: team, half-day units, overtime minutes, unconfirmed days, confirmed days without a clock-out."""
     first, after = month_bounds(month)
     confirmed = AttendanceDay.confirmed_at.is_not(None)
-    units = case((and_(confirmed, AttendanceDay.status == "present"), 2),
-                 (and_(confirmed, AttendanceDay.status == "half"), 1), else_=0)
+    units = case((confirmed, worth.half_days_sql()), else_=0)  # what a day is worth: attendance's one rule
     extra = case((and_(confirmed, AttendanceDay.worked_minutes > rule.after_minutes),
                   AttendanceDay.worked_minutes - rule.after_minutes), else_=0)
     query = select(AttendanceDay.user_id, func.max(AttendanceDay.team_id), func.sum(units), func.sum(extra),
@@ -365,6 +365,9 @@ def rebuild(actor_id: int, payroll: Payroll) -> Payroll:
         raise Conflict("PAYROLL_NOT_DRAFT", "该月工资表已提交或已审批，不能重新生成",
                        {"payroll_id": payroll.id, "status": payroll.status})
     computed = compute(payroll)
+    # nobody prepares the payroll that pays themselves (a labour manager who also works here)
+    refuse_own(actor_id, {r["user_id"] for r in computed.lines} | {b["user_id"] for b in computed.blockers},
+               "PAYROLL_OWN_LINE", month=month)
     write_lines(payroll, computed)
     if payroll.kind != PayrollKind.SETTLEMENT.value:
         payroll.due_date = project_pay_date(payroll.project_id, month)

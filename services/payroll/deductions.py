@@ -28,11 +28,11 @@ from services import audit
 from services.attendance.clocks import worker_membership
 from services.attendance.locks import refuse_if_locked
 from services.authz import Action, authorize, general_contractor_of
+from services.contracts.signing import clean_signature  # one signature rule for contracts, slips, advances
 from services.errors import NotFound, Unprocessable
 from services.payroll import rules
 from services.payroll.build import _contracts, _day_totals, _piece, check_month, overtime_rule, payroll_rules
 from services.payroll.employers import team_companies
-from services.payroll.slips import check_signature_png  # one signature rule for slips and advances
 from services.storage import objects
 
 KINDS = ("social_insurance", "income_tax", "advance", "damages", "court_order", "other_lawful")
@@ -106,7 +106,7 @@ def acknowledge_advance(actor_id: int, deduction_id: int, signature: bytes) -> P
     if row is None or row.user_id != actor_id or row.kind != "advance":
         raise NotFound("DEDUCTION_NOT_FOUND")
     if row.acknowledged_at is None:
-        check_signature_png(signature)
+        signature = clean_signature(signature)  # decoded, bounded, re-encoded before storing
         row.ack_signature_object_id = objects.put(signature, context=f"payroll_deductions.ack_signature:{row.id}",
                                                   content_type="image/png").id
         row.ack_signature_sha256 = hashlib.sha256(signature).hexdigest()

@@ -12,7 +12,7 @@ from models.payroll import PayrollRules, PieceWork
 from services import audit
 from services.attendance.clocks import worker_membership
 from services.attendance.locks import month_of, refuse_if_locked
-from services.authz import Action, authorize
+from services.authz import Action, authorize, refuse_own
 from services.days import business_day
 from services.errors import Conflict, NotFound, Unprocessable
 from services.pagination import Page, Paged, paged_rows
@@ -50,6 +50,7 @@ def enter_piece_work(actor_id: int, team_id: int, *, user_id: int, work_date: da
     if team is None:
         raise NotFound("TEAM_NOT_FOUND", "班组不存在")
     authorize(actor_id, Action.PIECE_WORK_ENTER, team.project_id, team_id=team.id)
+    refuse_own(actor_id, user_id, "ATTENDANCE_SELF_CONFIRM")
     membership = worker_membership(user_id, team.project_id)
     if membership is None or membership.team_id != team.id:
         raise Unprocessable("NOT_TEAM_MEMBER", "所列工人不是本班组成员", {"user_ids": [user_id]})

@@ -5,7 +5,6 @@ in-app signature. The sheet carries real names (it is what the worker signs): on
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterator
 from typing import Any
 
@@ -17,10 +16,11 @@ from models.enrollment import WorkerProfile
 from models.payroll import Payroll, PayrollLine
 from services import audit, pii
 from services.authz import Action
-from services.contracts.pdf import FontSettings, available_font
+from services.contracts.pdf import FontSettings, available_font, place_image
 from services.days import SITE_TZ
+from services.enrollment.profile import field_context as profile_context
 from services.payroll.access import payroll_for
-from services.payroll.bank import profile_context, spool
+from services.payroll.bank import spool
 from services.payroll.notify import yuan
 from services.payroll.slips import signature_png
 
@@ -132,7 +132,7 @@ def wage_sheet_pdf(actor_id: int, payroll_id: int, font: FontSettings | None = N
         pdf.cell(PDF_COLUMNS[13][1], ROW_H, "" if line.confirmed_at else r[15], border=1, align="C")
         png = signature_png(line)
         if png is not None:
-            pdf.image(io.BytesIO(png), x=x + 1, y=y + 1, h=ROW_H - 2, w=PDF_COLUMNS[13][1] - 2, keep_aspect_ratio=True)
+            place_image(pdf, png, x=x + 1, y=y + 1, h=ROW_H - 2, w=PDF_COLUMNS[13][1] - 2, keep_aspect_ratio=True)
         pdf.cell(PDF_COLUMNS[14][1], ROW_H, local(line.confirmed_at), border=1, align="C")
         pdf.ln(ROW_H)
     return payroll, bytes(pdf.output())

@@ -18,8 +18,7 @@ from models.base import utcnow
 from models.payroll import Payroll, PayrollLine, PayrollStatus, PayslipSubscription, SlipStatus
 from services import audit
 from services.attendance.locks import month_bounds
-from services.contracts.signing import SIGNATURE_MAX_BYTES  # noqa: F401  (the same limit for slips)
-from services.contracts.signing import check_signature as check_signature_png
+from services.contracts.signing import SIGNATURE_MAX_BYTES, clean_signature  # noqa: F401  (the same limit for slips)
 from services.errors import Conflict, NotFound
 from services.pagination import Page, Paged, paged_rows
 from services.payroll.access import own_slip
@@ -86,7 +85,7 @@ def _open_slip(actor_id: int, line_id: int) -> tuple[PayrollLine, Payroll]:
 
 def confirm_payslip(actor_id: int, line_id: int, signature: bytes) -> tuple[PayrollLine, Payroll]:
     line, payroll = _open_slip(actor_id, line_id)
-    check_signature_png(signature)
+    signature = clean_signature(signature)  # decoded, bounded, re-encoded: the wage-sheet PDF draws it
     previous = line.signature_object_id
     line.signature_object_id = objects.put(signature, context=signature_context(line.id), content_type="image/png").id
     line.signature_sha256 = hashlib.sha256(signature).hexdigest()

@@ -178,3 +178,20 @@ def test_termination_ends_the_contract_and_the_gate(app, client, site):
     again = client.post(f"/api/v1/contracts/{contract_id}/terminate", json=body, headers=labour)
     assert error(again)["code"] == "CONTRACT_TERMINATED"
     assert app.test_cli_runner().invoke(args=["audit", "verify"]).exit_code == 0  # 退场 keeps the seal
+
+
+def test_template_placeholders_are_placeholders_only(client, site):
+    """Issue 23, finding 10: no format spec, conversion or attribute access (422 naming it)."""
+    labour = site.headers["labour"]
+    url = f"/api/v1/projects/{site.project_id}/contract-template"
+    template = client.get(url, headers=labour).get_json()
+    for key in ("is_default", "placeholders"):
+        template.pop(key)
+    base = template["body"]
+    for bad in ("{worker_name:>99999999999999999999}", "{worker_name!r}", "{worker_name.__class__}",
+                "{term[0]}", "{}"):
+        resp = client.put(url, json={**template, "body": base + bad}, headers=labour)
+        assert resp.status_code == 422, (bad, resp.get_json())
+        assert error(resp)["code"] == "TEMPLATE_PLACEHOLDERS_INVALID" and bad[:20] in error(resp)["message"], bad
+        assert error(resp)["details"]["invalid"] == [bad]
+    assert client.put(url, json={**template, "body": base + "{{不是占位符}}"}, headers=labour).status_code == 200

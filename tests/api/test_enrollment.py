@@ -14,6 +14,7 @@ from services.days import business_day
 from tests.api.enrollment_site import apply, error
 from tests.factories import (
     add_member,
+    bank_card,
     give_consents,
     id_number,
     profile_body,
@@ -45,7 +46,7 @@ def test_profile_is_stored_encrypted_and_answered_masked(app, client, site):
     headers = site.headers["worker"]
     give_consents(client, headers)
     number = id_number(years_ago(40), male=False)
-    resp = client.put("/api/v1/me/profile", json=profile_body(id_number=number), headers=headers)
+    resp = client.put("/api/v1/me/profile", json=profile_body(id_number=number, bank_card=bank_card()), headers=headers)
     assert resp.status_code == 200, resp.get_json()
     body = client.get("/api/v1/me/profile", headers=headers).get_json()
     assert body["id_number_masked"] == number[:4] + "*" * 10 + number[-4:]
@@ -256,3 +257,20 @@ def test_an_approved_identity_is_corrected_on_site_only(client, site):
     # other fields stay the worker's to keep current
     changed = dict(other_id, phone="13700137000")
     assert client.put("/api/v1/me/profile", json=changed, headers=headers).get_json()["phone_masked"] == "137****7000"
+
+
+def test_one_bank_card_is_one_payee(client, site) -> None:
+    """Issue 23, finding 2: ghost workers sharing one card are refused (blind index, 409)."""
+    card = bank_card("622202020011775566")
+    apply(client, site, "worker", bank_card=card)
+    give_consents(client, site.headers["other"])
+    resp = client.put("/api/v1/me/profile", json=profile_body(id_number=id_number(years_ago(30), seq=7),
+                                                              bank_card=card), headers=site.headers["other"])
+    assert resp.status_code == 409 and resp.get_json()["error"]["code"] == "BANK_CARD_IN_USE", resp.get_json()
+    assert "其他工人" in resp.get_json()["error"]["message"]
+    # the card's owner may save their own profile again; ASCII digits only
+    again = client.put("/api/v1/me/profile", json=profile_body(bank_card=card), headers=site.headers["worker"])
+    assert again.status_code == 200, again.get_json()
+    arabic = client.put("/api/v1/me/profile", json=profile_body(
+        id_number=id_number(years_ago(30), seq=7), bank_card="٦٢٢٢٠٢٠٢٠٠١١٧٧٥٥٦٦٨"), headers=site.headers["other"])
+    assert arabic.status_code == 422, arabic.get_json()

@@ -84,7 +84,7 @@ def test_regulator_sees_aggregates_only(client, world):
     text = json.dumps(d, ensure_ascii=False)
     for personal in ("user_id", "name_masked", "id_number", "phone", "evidence", "subject"):
         assert personal not in text
-    assert set(d["projects"][0]) == {"id", "name", "enrolled", "clocked_in", "on_site", "score", "open_warnings",
+    assert set(d["projects"][0]) == {"id", "name", "enrolled", "clocked_in", "on_site", "score", "open_warnings", "closed_by_staff",
                                      "payroll"}
     assert client.get("/api/v1/regulator/dashboard", headers=world["h"]["admin"]).status_code == 403
 
@@ -171,19 +171,20 @@ def test_black_listed_party_refused_at_the_gate_until_lifted(client, world, app)
 
 
 def test_notice_board_page_and_pdf_with_qr(client, world, app):
-    put = client.put(f"/api/v1/projects/{world['project']}/notice-board", headers=world["h"]["labour"], json={
-        "labour_manager_name": "李劳资", "labour_manager_phone": "0755-12345678",
-        "complaint_phones": [{"name": "劳动监察", "phone": "12333"}]})
-    assert put.status_code == 200 and put.get_json()["join_url"].endswith("/public/join/" + put.get_json()["join_url"][-6:])
-    page = client.get(f"/public/projects/{world['project']}/notice-board")
+    from tests.oversight.test_hostile_inputs import publish_complete_board
+
+    board = publish_complete_board(app, client, world, show_join_qr=True)
+    assert board["join_url"].endswith("/public/join/" + board["join_url"][-6:])
+    public = board["public_url"].split("://", 1)[-1].split("/", 1)[1]
+    page = client.get(f"/{public}")
     assert page.status_code == 200 and "维权告示牌" in page.text and "<svg" in page.text and "李劳资" in page.text
-    pdf = client.get(f"/public/projects/{world['project']}/notice-board.pdf")
+    pdf = client.get(f"/{public}.pdf")
     assert pdf.mimetype == "application/pdf"
     reader = PdfReader(io.BytesIO(pdf.data))
     text = reader.pages[0].extract_text()
     assert "维权告示牌" in text and "李劳资" in text and "12333" in text and "测试银行" in text
     assert len(reader.pages[0].images) == 1  # the QR code
-    assert client.get("/public/projects/999999/notice-board").status_code == 404
+    assert client.get("/public/notice-boards/not-a-board").status_code == 404
 
 
 def test_exports_as_excel_within_reach(client, world):

@@ -29,6 +29,33 @@ DEFAULTS: dict[str, float] = {
     "deposit_margin_pct": 0,  # PAYROLL_ABOVE_DEPOSITS: payroll may exceed deposits by this much
 }
 
+# each key's type and finite bounds (PUT refuses anything else, naming the key; a stored value out of
+# bounds is clamped when read, so no run divides by or adds days from 1e300, Infinity or NaN)
+BOUNDS: dict[str, tuple[type, float, float]] = {
+    "hop_window_days": (int, 1, 365), "hop_teams": (int, 2, 50), "absence_days": (int, 1, 365),
+    "onboarding_window_days": (int, 1, 365), "fraud_window_days": (int, 1, 365), "fraud_flags": (int, 1, 1000),
+    "corrections_window_days": (int, 1, 365), "corrections_min": (int, 1, 1000),
+    "corrections_factor": (float, 1, 100), "face_window_days": (int, 1, 365), "face_accounts": (int, 2, 100),
+    # 《保障农民工工资支付条例》第十二条: wages are paid in full on the agreed pay day. The supervised party
+    # may not silence the warning about its own unpaid wages: no grace beyond the pay day.
+    "unpaid_grace_days": (int, 0, 0),
+    "deposit_margin_pct": (float, 0, 100),
+}
+# thresholds whose change weakens a legal duty: shown to the supervisor with the project's value
+LEGAL_DUTY_KEYS = ("unpaid_grace_days", "deposit_margin_pct")
+
+
+def bounded(key: str, value: object) -> float | None:
+    """The value as the key allows it, or None when it is not a finite number within bounds."""
+    kind, low, high = BOUNDS[key]
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value \
+            or value in (float("inf"), float("-inf")) or not low <= value <= high:
+        return None
+    if kind is int and value != int(value):
+        return None
+    return kind(value)
+
+
 # rule -> (weight in the risk score, Chinese title)
 RULES: dict[str, tuple[int, str]] = {
     "TEAM_HOPPING": (2, "工人频繁更换班组或项目"),
@@ -92,5 +119,7 @@ def thresholds_for(project_ids: list[int]) -> dict[int, dict[str, float]]:
     rows = db.session.execute(select(WarningThresholds).where(WarningThresholds.project_id.in_(project_ids)))
     out = {p: dict(DEFAULTS) for p in project_ids}
     for row in rows.scalars():
-        out[row.project_id].update({k: v for k, v in (row.values or {}).items() if k in DEFAULTS})
+        for k, v in (row.values or {}).items():
+            if k in DEFAULTS and (ok := bounded(k, v)) is not None:
+                out[row.project_id][k] = ok  # a value stored before the bounds existed is ignored
     return out

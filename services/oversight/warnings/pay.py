@@ -15,6 +15,7 @@ from models.attendance import AttendanceDay
 from models.oversight import WageDeposit
 from models.payroll import PaymentStatus, Payroll, PayrollKind, PayrollLine, PayrollStatus, SlipStatus
 from services.attendance.locks import month_bounds
+from services.attendance.worth import worked_sql
 from services.oversight.warnings.base import Batch, Hit
 from services.payroll.payday import pay_date, project_pay_days
 
@@ -81,7 +82,7 @@ def unpaid_past_pay_day(batch: Batch) -> list[Hit]:
             select(AttendanceDay.project_id, year, month, func.count(), func.count(func.distinct(AttendanceDay.user_id)))
             .where(AttendanceDay.project_id.in_(sorted({p for p, _m in open_months})), AttendanceDay.business_date >= first,
                    AttendanceDay.business_date < after, AttendanceDay.confirmed_at.is_not(None),
-                   AttendanceDay.status.in_(("present", "half")))
+                   worked_sql())
             .group_by(AttendanceDay.project_id, year, month)).all():
         key = (p, f"{int(y):04d}-{int(m):02d}")
         if key not in due or key in settled:

@@ -12,11 +12,10 @@ from sqlalchemy import and_, case, func, select
 from models import Contract, Membership, MembershipStatus, Role, Training, db
 from models.attendance import AttendanceDay, Clock
 from models.enrollment import EnrollmentRules
+from services.attendance.worth import WORKED  # what a day is worth: attendance's one rule
 from services.days import business_day
 from services.enrollment.rules import DEFAULTS as ENROLLMENT_DEFAULTS
 from services.oversight.warnings.base import FRAUD_FLAG_CODES, Batch, Hit
-
-WORKED = ("present", "half")
 
 
 @dataclass(frozen=True)
