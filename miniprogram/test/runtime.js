@@ -39,8 +39,8 @@ function createRuntime(server) {
     toasts: [],
     modals: [],
     navigations: [],
-    /** dropAfterServer: n responses lost after the server handled them (a lost answer) */
-    dropAfterServer: 0,
+    /** dropWhen(method, url): true → the answer is lost after the server handled the request */
+    dropWhen: null,
     /** fakeStatus: [{status, body}] answered instead of asking the server (a 429/503 from a proxy) */
     fakeAnswers: [],
     networkListeners: [],
@@ -80,7 +80,8 @@ function createRuntime(server) {
 
   /** One HTTP exchange; calls back (err, {status, headers, body: Buffer}). */
   function exchange(method, url, headers, body, done) {
-    state.log.push({ method, url, headers: lowerHeaders(headers) });
+    const entry = { method, url, headers: lowerHeaders(headers), response: null };
+    state.log.push(entry);
     if (!state.online) {
       setTimeout(() => done(new Error('offline')), 1);
       return;
@@ -96,8 +97,8 @@ function createRuntime(server) {
         const chunks = [];
         res.on('data', (c) => chunks.push(c));
         res.on('end', () => {
-          if (state.dropAfterServer > 0) { // the server did it; the phone never heard back
-            state.dropAfterServer -= 1;
+          entry.response = { status: res.statusCode, headers: res.headers };
+          if (state.dropWhen && state.dropWhen(method, url)) { // the server did it; the phone never heard back
             done(new Error('connection lost'));
             return;
           }

@@ -42,6 +42,7 @@ def main() -> None:
         "DEMO": True,
         "JOBS_MODE": "inprocess",
         "EMBEDDED_PERIODIC_JOBS": False,
+        "FACE_WARM_UP_ON_START": True,  # the models load while the journeys log in and join
         "WECHAT_API_BASE": wechat.base_url,
         "WECHAT_APPID": "wx-mp-test",
         "WECHAT_SECRET": "mp-test-secret",

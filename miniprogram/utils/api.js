@@ -20,6 +20,7 @@ const settings = {
   retryAfterScale: 1000, // retry_after is in seconds
   maxRetryAfterS: 30, // a longer wait is shown to the user instead of waited for
   timeout: 15000,
+  pollMaxWaitMs: 60000,
 };
 
 /** @param {Partial<typeof settings>} options */
@@ -141,7 +142,7 @@ function logout() {
 /**
  * @typedef {{status: number, data: any, headers: Record<string, string>}} Answer
  * @typedef {{method?: 'GET'|'POST'|'PUT'|'DELETE', path: string, data?: any, auth?: boolean,
- *   action?: string, etag?: boolean, upload?: {filePath: string, name: string, formData?: Record<string, string>},
+ *   action?: string, key?: string, etag?: boolean, upload?: {filePath: string, name: string, formData?: Record<string, string>},
  *   download?: boolean}} Call
  */
 
@@ -221,7 +222,8 @@ function failure(answer) {
  */
 async function send(call) {
   const method = call.method || 'GET';
-  const key = call.action ? actionKey(call.action) : (method === 'POST' && call.auth !== false ? newKey() : '');
+  const key = call.key || (call.action ? actionKey(call.action)
+    : (method === 'POST' && call.auth !== false ? newKey() : ''));
   let relogged = false;
   for (let n = 0; ; n += 1) {
     /** @type {Record<string, string>} */
@@ -311,18 +313,19 @@ function download(path) {
 }
 
 /**
- * Polls a 202's poll_url (absolute since issue 24) with ETag until `done(data)`; waits `retry_after`.
- * @param {string} pollUrl @param {(data: any) => boolean} done @param {{intervalS?: number, maxTries?: number}} [opts]
+ * Polls a 202's poll_url (absolute since issue 24) with ETag until `done(data)`, every
+ * `retry_after` seconds, for at most `settings.pollMaxWaitMs`.
+ * @param {string} pollUrl @param {(data: any) => boolean} done @param {{intervalS?: number}} [opts]
  */
 async function poll(pollUrl, done, opts) {
   const interval = (opts && opts.intervalS) || 1;
-  const maxTries = (opts && opts.maxTries) || 120;
-  for (let i = 0; i < maxTries; i += 1) {
+  const deadline = Date.now() + settings.pollMaxWaitMs;
+  for (;;) {
     const data = await get(pollUrl, { etag: true });
     if (done(data)) return data;
+    if (Date.now() > deadline) throw new ApiError('POLL_TIMEOUT', '处理时间较长，请稍后在记录中查看结果', 0);
     await sleep(interval * settings.retryAfterScale);
   }
-  throw new ApiError('POLL_TIMEOUT', '处理时间较长，请稍后在记录中查看结果', 0);
 }
 
 // ---- mini-program config and the pay-slip subscription ------------------------------------------
@@ -394,7 +397,8 @@ async function sendClock(item) {
     saveQueue(queuedClocks().map((q) => (q.key === item.key ? item : q)));
   }
   const answer = await send({
-    method: 'POST', path: '/api/v1/attendance/clocks', action: `clock:${item.key}`,
+    // the queue item's key is the clock's Idempotency-Key: the same on every resend, whenever
+    method: 'POST', path: '/api/v1/attendance/clocks', key: item.key,
     data: { project_id: item.project_id, face_check_id: item.face_check_id, lat: item.lat, lng: item.lng,
             accuracy_m: item.accuracy_m, direction: item.direction, taken_at: item.taken_at },
   });

@@ -27,8 +27,9 @@ Page({
       this.setData({ frames: frames.length });
       // the burst guards against a blink or motion blur; the middle frame is the steadiest
       const frame = frames[Math.floor(frames.length / 2)];
-      const fields = this.data.projectId ? { kind: 'enroll', project_id: this.data.projectId } : { kind: 'enroll' };
-      const accepted = await api.upload('/api/v1/faces/checks', 'frames', frame, fields, { action: 'face:enroll' });
+      // the face is the worker's, not a project's: an enrollment names no project
+      const accepted = await api.upload('/api/v1/faces/checks', 'frames', frame, { kind: 'enroll' },
+        { action: 'face:enroll' });
       this.setData({ status: 'pending', statusText: FACE_STATUS.pending });
       const check = await api.poll(accepted.poll_url || `/api/v1/faces/checks/${accepted.check_id}`,
         (c) => c.status !== 'pending', { intervalS: accepted.retry_after || 1 });

@@ -106,9 +106,9 @@ Page({
     try {
       const png = await pad.toPng();
       await api.upload(`/api/v1/payslips/${id}/confirm`, 'signature', png, {}, { action: `slip:confirm:${id}` });
-      this.setData({ busy: false, notice: '已签字确认工资条' });
       await this.open({ currentTarget: { dataset: { id } } });
       await this.load();
+      this.setData({ busy: false, notice: '已签字确认工资条' });
     } catch (err) {
       this.setData({ busy: false, error: api.errorMessage(err) });
     }
@@ -123,9 +123,9 @@ Page({
     try {
       await api.post(`/api/v1/payslips/${id}/dispute`, { reason: this.data.disputeReason.trim() },
         { action: `slip:dispute:${id}` });
-      this.setData({ busy: false, disputing: false, notice: '异议已提交，劳资员将核实后答复' });
       await this.open({ currentTarget: { dataset: { id } } });
       await this.load();
+      this.setData({ busy: false, disputing: false, notice: '异议已提交，劳资员将核实后答复' });
     } catch (err) {
       this.setData({ busy: false, error: api.errorMessage(err) });
     }
