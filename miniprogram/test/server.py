@@ -20,6 +20,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 os.chdir(ROOT)
+# a SiteRoll of its own: nothing from the caller's environment may point it at a real database,
+# Redis or WeChat (only the contract font, which is machine-specific, is kept)
+for _name in [n for n in os.environ if n.startswith("SITEROLL_") and n != "SITEROLL_CONTRACT_FONT_PATH"]:
+    del os.environ[_name]
 os.environ["SITEROLL_DEMO"] = "1"
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
