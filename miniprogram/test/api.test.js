@@ -150,4 +150,23 @@ describe('utils/api.js', () => {
       expect(runtime.state.subscribeAsked).toEqual([]);
     }
   });
+
+  const withI24 = server.has.i24 ? test : test.skip;
+
+  withI24('issue 24: a 202 carries an absolute poll_url and retry_after, an upload says `replayed` in its body', async () => {
+    const photo = path.join(FACES, 'img1.jpg');
+    const first = await api.upload('/api/v1/faces/checks', 'frames', photo, { kind: 'enroll' }, { action: 'probe:upload' });
+    expect(first.poll_url.startsWith(`${server.base_url}/`)).toBe(true);
+    expect(typeof first.retry_after).toBe('number');
+    expect(first.replayed).toBe(false);
+    // the same key again (the answer was lost): the server replays, and says so in the body
+    const key = runtime.requestsTo('/api/v1/faces/checks', 'POST').pop().headers['idempotency-key'];
+    const again = await new Promise((resolve, reject) => runtime.wx.uploadFile({
+      url: `${server.base_url}/api/v1/faces/checks`, name: 'frames', filePath: photo, formData: { kind: 'enroll' },
+      header: { Authorization: `Bearer ${api.token()}`, 'Idempotency-Key': key },
+      success: (res) => resolve(JSON.parse(res.data)), fail: reject,
+    }));
+    expect(again).toMatchObject({ check_id: first.check_id, replayed: true });
+    await api.poll(first.poll_url, (c) => c.status !== 'pending');
+  });
 });

@@ -25,9 +25,11 @@ function getJson(url) {
 module.exports = async function globalSetup() {
   const python = process.env.SITEROLL_PYTHON || path.join(ROOT, '.venv/bin/python');
   const log = path.join(os.tmpdir(), `siteroll-mp-server-${process.pid}.log`);
-  const child = spawn(python, [path.join(__dirname, 'server.py')], {
-    cwd: ROOT, stdio: ['pipe', 'pipe', fs.openSync(log, 'w')],
-    env: { ...process.env, SITEROLL_DEMO: '1', TF_CPP_MIN_LOG_LEVEL: '3' },
+  // SITEROLL_BACKEND: run the pages against another checkout's backend (default: this one)
+  const backend = process.env.SITEROLL_BACKEND || ROOT;
+  const child = spawn(python, [path.join(__dirname, 'server.py'), backend], {
+    cwd: backend, stdio: ['pipe', 'pipe', fs.openSync(log, 'w')],
+    env: { ...process.env, SITEROLL_DEMO: '1', TF_CPP_MIN_LOG_LEVEL: '3', PYTHONDONTWRITEBYTECODE: '1' },
   });
   globalThis.__SITEROLL_SERVER__ = child;
   const info = await new Promise((resolve, reject) => {

@@ -17,7 +17,8 @@ import tempfile
 import threading
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+# the backend whose code runs: this checkout, or another one given as the first argument
+ROOT = Path(sys.argv[1]).resolve() if len(sys.argv) > 1 else Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 os.chdir(ROOT)
 # a SiteRoll of its own: nothing from the caller's environment may point it at a real database,
