@@ -7,7 +7,7 @@ const fmt = require('../../utils/format');
 function payrollView(/** @type {any} */ p) {
   return {
     id: p.id, month: p.month, status: p.status, statusText: fmt.PAYROLL_STATUS[p.status] || p.status,
-    companyId: p.company_id || null, gross: fmt.yuan(p.total_gross_fen), net: fmt.yuan(p.total_net_fen),
+    companyId: p.company_id || null, needsReview: !!p.needs_review, gross: fmt.yuan(p.total_gross_fen), net: fmt.yuan(p.total_net_fen),
     deductions: fmt.yuan(p.total_deductions_fen), lineCount: p.line_count,
     rejection: p.rejection_reason || '',
     blockers: (p.blockers || []).map((/** @type {any} */ b) => `${b.name_masked || ''} ${b.message}`.trim()),
@@ -37,6 +37,22 @@ Page({
 
   onMonth(e) { this.setData({ month: e.detail.value }); },
 
+  /**
+   * The employer whose payroll this person prepares (issue 25): a subcontractor's clerk reaches
+   * only that company's teams, so their company is the employer; the general contractor's labour
+   * manager prepares the general contractor's own (the server's default, no company_id sent).
+   * @returns {Promise<number | null>}
+   */
+  async employer() {
+    const me = await api.get('/api/v1/me', { etag: true });
+    const roles = me.memberships.filter((/** @type {any} */ m) => m.project_id === this.data.projectId)
+      .map((/** @type {any} */ m) => m.role);
+    if (!roles.includes('subcontractor_clerk') || roles.includes('labour_manager')) return null;
+    const teams = await api.get(`/api/v1/projects/${this.data.projectId}/teams`, { etag: true });
+    const team = teams.items.find((/** @type {any} */ t) => t.company_id);
+    return team ? team.company_id : null;
+  },
+
   async run(/** @type {() => Promise<any>} */ work, /** @type {string} */ notice) {
     this.setData({ busy: true, error: '', notice: '' });
     try {
@@ -50,7 +66,9 @@ Page({
   /** Builds (or rebuilds) the month's draft from confirmed attendance. */
   build() {
     return this.run(async () => {
-      const p = await api.post(`/api/v1/projects/${this.data.projectId}/payrolls`, { month: this.data.month });
+      const companyId = await this.employer();
+      const body = companyId ? { month: this.data.month, company_id: companyId } : { month: this.data.month };
+      const p = await api.post(`/api/v1/projects/${this.data.projectId}/payrolls`, body);
       await this.show(p.id);
     }, '工资表已生成');
   },

@@ -81,9 +81,11 @@ Page({
             kindText: DEDUCTION_KIND[d.kind] || d.kind, reason: d.reason, basis: d.basis || '',
             amount: fmt.yuan(d.applied_fen === undefined ? d.amount_fen : d.applied_fen),
           })),
-          dayItems: (s.day_items || s.attendance || []).map((/** @type {any} */ d) => ({
-            date: d.date, text: d.status_text || fmt.DAY_STATUS[d.status] || d.status, why: d.explanation || '',
+          // issue 25: every day counted and why
+          dayItems: (s.day_list || []).map((/** @type {any} */ d) => ({
+            date: d.date, text: fmt.DAY_STATUS[d.status] || d.status, counted: d.counted_days, why: d.why || '',
           })),
+          employer: s.employer || '', resolution: s.resolution || '',
           disputeReason: s.dispute_reason || '',
         },
       });
