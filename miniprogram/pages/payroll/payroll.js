@@ -22,6 +22,9 @@ Page({
     payroll: null,
     /** @type {any[]} */
     lines: [],
+    /** @type {{id: number, name: string, contractor: boolean}[]} */
+    companies: [],
+    companyIndex: -1,
     /** @type {any} */
     lineAction: null,
     busy: false,
@@ -31,27 +34,40 @@ Page({
 
   onLoad(query) {
     this.setData({ projectId: Number(query.project_id || 0), month: query.month || fmt.thisMonth() });
-    if (query.id) return this.show(Number(query.id));
-    return undefined;
+    return this.loadEmployers().then(() => (query.id ? this.show(Number(query.id)) : undefined));
   },
 
   onMonth(e) { this.setData({ month: e.detail.value }); },
 
   /**
-   * The employer whose payroll this person prepares (issue 25): a subcontractor's clerk reaches
-   * only that company's teams, so their company is the employer; the general contractor's labour
-   * manager prepares the general contractor's own (the server's default, no company_id sent).
-   * @returns {Promise<number | null>}
+   * The employers of the project (issue 25: a payroll is per employer). A subcontractor's clerk
+   * prepares their company's (preselected: the company of their earlier payrolls, else the only
+   * subcontractor); the general contractor's labour manager prepares the general contractor's,
+   * which is the server's default, so no company_id is sent for it.
    */
-  async employer() {
-    const me = await api.get('/api/v1/me', { etag: true });
-    const roles = me.memberships.filter((/** @type {any} */ m) => m.project_id === this.data.projectId)
-      .map((/** @type {any} */ m) => m.role);
-    if (!roles.includes('subcontractor_clerk') || roles.includes('labour_manager')) return null;
-    const teams = await api.get(`/api/v1/projects/${this.data.projectId}/teams`, { etag: true });
-    const team = teams.items.find((/** @type {any} */ t) => t.company_id);
-    return team ? team.company_id : null;
+  async loadEmployers() {
+    try {
+      const [me, participants] = await Promise.all([
+        api.get('/api/v1/me', { etag: true }),
+        api.get(`/api/v1/projects/${this.data.projectId}/participants`, { etag: true })]);
+      const companies = participants.items.map((/** @type {any} */ c) => ({
+        id: c.company_id, name: c.company_name, contractor: c.role === 'general_contractor' }));
+      const clerk = me.memberships.some((/** @type {any} */ m) => m.project_id === this.data.projectId
+        && m.role === 'subcontractor_clerk');
+      let index = companies.findIndex((c) => c.contractor);
+      if (clerk) {
+        const earlier = await api.get(`/api/v1/projects/${this.data.projectId}/payrolls`, { etag: true });
+        const mine = earlier.items.find((/** @type {any} */ p) => p.company_id);
+        const subs = companies.filter((c) => !c.contractor);
+        index = companies.findIndex((c) => (mine ? c.id === mine.company_id : subs.length === 1 && c === subs[0]));
+      }
+      this.setData({ companies, companyIndex: index });
+    } catch (err) {
+      this.setData({ error: api.errorMessage(err) });
+    }
   },
+
+  chooseCompany(e) { this.setData({ companyIndex: Number(e.detail.value) }); },
 
   async run(/** @type {() => Promise<any>} */ work, /** @type {string} */ notice) {
     this.setData({ busy: true, error: '', notice: '' });
@@ -66,8 +82,9 @@ Page({
   /** Builds (or rebuilds) the month's draft from confirmed attendance. */
   build() {
     return this.run(async () => {
-      const companyId = await this.employer();
-      const body = companyId ? { month: this.data.month, company_id: companyId } : { month: this.data.month };
+      const company = this.data.companies[this.data.companyIndex];
+      const body = company && !company.contractor ? { month: this.data.month, company_id: company.id }
+        : { month: this.data.month };
       const p = await api.post(`/api/v1/projects/${this.data.projectId}/payrolls`, body);
       await this.show(p.id);
     }, '工资表已生成');
