@@ -51,6 +51,7 @@ module.exports = async function globalSetup() {
   info.has = {
     i24: paths.includes('/api/v1/miniprogram/config'),
     i25: paths.includes('/api/v1/payrolls/{payroll_id}/issue-slips'),
+    i26: paths.includes('/api/v1/contracts/{contract_id}/employer-sign'),
     i27: paths.includes('/api/v1/me/identity-verifications'),
   };
   info.log = log;

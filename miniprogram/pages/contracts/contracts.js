@@ -102,14 +102,17 @@ Page({
       this.setData({ step: 'signing' });
       const signed = await api.upload(`/api/v1/contracts/${id}/sign`, 'signature', signature, fields,
         { action: `sign:contract:${id}` });
+      // signed, or (issue 26) waiting for the employer's signature; a check still running: poll the contract
       let status = signed.status;
-      if (status === 'signing' && signed.poll_url) {
-        const check = await api.poll(signed.poll_url, (c) => c.status !== 'pending', { intervalS: signed.retry_after || 1 });
-        status = check.status === 'passed' ? 'signed' : 'unsigned';
+      const deadline = Date.now() + api.settings.pollMaxWaitMs;
+      while (status === 'signing' && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, (signed.retry_after || 1) * api.settings.retryAfterScale));
+        const list = await api.get('/api/v1/me/contracts', { etag: true });
+        status = (list.items.find((/** @type {any} */ c) => c.id === id) || {}).status || status;
       }
+      await this.load();
       this.setData({ busy: false, step: '', signingId: 0,
                      notice: status === 'signed' ? '合同已签署' : (STATUS[status] || status) });
-      await this.load();
     } catch (err) {
       this.setData({ busy: false, step: 'sign', error: api.errorMessage(err) });
     }

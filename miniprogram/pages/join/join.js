@@ -18,7 +18,7 @@ Page({
     tradeIndex: -1,
     profile: {
       name: '', id_number: '', phone: '', bank_card: '', bank_name: '', trade: '',
-      emergency_name: '', emergency_phone: '',
+      emergency_name: '', emergency_phone: '', address: '', emergency_address: '', emergency_relationship: '',
     },
     teamIndex: -1,
     /** @type {any} */
@@ -133,11 +133,18 @@ Page({
     }
     this.setData({ busy: true, error: '' });
     try {
-      await api.put('/api/v1/me/profile', {
+      /** @type {Record<string, any>} */
+      const emergency = { name: p.emergency_name, phone: p.emergency_phone };
+      // the contract's parties block (issue 26): sent when filled, so older servers are not sent unknown fields
+      if (p.emergency_address) emergency.address = p.emergency_address;
+      if (p.emergency_relationship) emergency.relationship = p.emergency_relationship;
+      /** @type {Record<string, any>} */
+      const body = {
         name: p.name, id_number: p.id_number, phone: p.phone || null, bank_card: p.bank_card || null,
-        bank_name: p.bank_name || null, trade: p.trade,
-        emergency_contact: p.emergency_name ? { name: p.emergency_name, phone: p.emergency_phone } : null,
-      });
+        bank_name: p.bank_name || null, trade: p.trade, emergency_contact: p.emergency_name ? emergency : null,
+      };
+      if (p.address) body.address = p.address;
+      await api.put('/api/v1/me/profile', body);
       const joined = await api.post('/api/v1/projects/join', { join_code: this.data.code, team_id: team.id },
         { action: `join:${this.data.code}` });
       getApp().globalData.projectId = joined.project_id;
