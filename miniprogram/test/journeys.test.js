@@ -248,6 +248,14 @@ test('team leader: a correction needs a reason (the server says so), then the da
     const page = await open('pages/team-day/team-day', { team_id: state.teamId });
     const mine = page.data.items.find((i) => i.userId === state.workerId);
     expect(mine.clocks).toBeGreaterThanOrEqual(2);
+    // a witnessed clock is the way for a worker without the face: for this worker (face consent,
+    // clocks passing) the server refuses it, and the page shows its rule as it comes
+    page.startWitness(ev.tap({ user: state.workerId }));
+    page.onWitnessDirection(ev.change('out'));
+    page.onWitnessNote(ev.input('本人在场，手机没电，班组长见证下班'));
+    await page.submitWitness();
+    expect(page.data.error).toMatch(/人脸打卡失败 \d+ 次后才能由班组长见证打卡/);
+    expect(page.data.witness).not.toBeNull();
     page.startCorrect(ev.tap({ user: state.workerId }));
     page.onCorrectStatus(ev.change('0'));
     page.onCorrectHours(ev.input('8'));
@@ -321,6 +329,10 @@ async function approve() {
     await page.openPayroll(ev.tap({ id: state.payrollId }));
     expect(page.data.open.net).toBe('350.00 元');
     expect(page.data.lines.map((l) => l.net)).toEqual(['350.00 元']);
+    page.startReject(); // a rejection needs its reason: the server's message, nothing changes
+    await page.reject();
+    expect(page.data.error).toMatch(/[\u4e00-\u9fa5]/);
+    expect(page.data.open.id).toBe(state.payrollId);
     await page.approve();
     expect(page.data.error).toBe('');
     expect(page.data.notice).toBe(`已批准 ${month} 工资表，实发 350.00 元`);
