@@ -44,6 +44,13 @@ test('a new worker sees no project yet, and a wrong join code is shown as the se
   await join.preview();
   expect(join.data.step).toBe('code');
   expect(join.data.error).toBe('项目码不存在，请向项目部核对'); // JOIN_CODE_INVALID's message
+
+  // the site's QR code: the scan gives the join link, the page takes the code from it
+  runtime.state.scanResult = 'https://siteroll.example.com/join?code=DEMO01';
+  await join.scan();
+  expect(join.data.code).toBe('DEMO01');
+  expect(join.data.error).toBe('');
+  expect(join.data.step).toBe('preview');
 });
 
 test('join: code → preview → four consents one by one → profile → team → joined', async () => {
@@ -127,6 +134,7 @@ test('labour manager: the application is complete, approved; three-level trainin
     expect(mine).toBeTruthy();
     expect(mine.missing).toEqual([]);
     state.workerId = mine.userId;
+    state.enrollmentId = mine.id;
     await page.approve(ev.tap({ id: mine.id }));
     expect(page.data.error).toBe('');
     expect(page.data.notice).toContain('已通过审核');
@@ -407,6 +415,29 @@ if (server.has.i25) {
     await signSlip('待确认');
   });
 }
+
+test('after the month is approved: what can no longer be done is refused with the server\'s message', async () => {
+  const chinese = /[\u4e00-\u9fa5]/;
+  await as('demo-payroll', async () => {
+    const page = await open('pages/enrollments/enrollments', { project_id: state.projectId });
+    page.startReject(ev.tap({ id: state.enrollmentId }));
+    page.onReason(ev.input('资料不全'));
+    await page.reject(); // already approved
+    expect(page.data.error).toMatch(chinese);
+    expect(page.data.rejectingId).toBe(state.enrollmentId);
+  });
+  await as('demo-leader', async () => {
+    const page = await open('pages/team-day/team-day', { team_id: state.teamId });
+    expect(page.data.locked).toBe(true); // approved payroll: the month's attendance is locked
+  });
+  const slips = await open('pages/payslips/payslips', { project_id: state.projectId });
+  await slips.open(ev.tap({ id: slips.data.others[0].id }));
+  slips.startDispute();
+  slips.onReason(ev.input('金额不对'));
+  await slips.dispute(); // already signed
+  expect(slips.data.error).toMatch(chinese);
+  expect(slips.data.slip.statusText).toBe('已签字确认');
+});
 
 test('nothing the pages did needed what WeChat refuses, and never more than 10 requests at once', () => {
   expect(runtime.state.violations).toEqual([]);
