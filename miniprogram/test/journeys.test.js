@@ -301,7 +301,7 @@ test('my attendance: the day with its status and why; a dispute, answered by the
 
 /** The worker's pay slip page: open the slip to confirm, check it, sign it on the canvas. */
 async function signSlip(expectedStatusText) {
-  const page = await open('pages/payslips/payslips', { project_id: state.projectId });
+  const page = await open('pages/payslip/detail', { project_id: state.projectId });
   await page.subscribe();
   if (server.has.i24) {
     expect(runtime.state.subscribeAsked).toEqual([['siteroll-payslip-ready']]);
@@ -430,8 +430,10 @@ test('after the month is approved: what can no longer be done is refused with th
     const page = await open('pages/team-day/team-day', { team_id: state.teamId });
     expect(page.data.locked).toBe(true); // approved payroll: the month's attendance is locked
   });
-  const slips = await open('pages/payslips/payslips', { project_id: state.projectId });
-  await slips.open(ev.tap({ id: slips.data.others[0].id }));
+  // the pay-slip notice opens pages/payslip/detail?id=<slip> (services/payroll/notify.py): that slip is shown
+  const listed = await open('pages/payslip/detail', { project_id: state.projectId });
+  const slips = await open('pages/payslip/detail', { id: String(listed.data.others[0].id) });
+  expect(slips.data.slip).toMatchObject({ id: listed.data.others[0].id, statusText: '已签字确认' });
   slips.startDispute();
   slips.onReason(ev.input('金额不对'));
   await slips.dispute(); // already signed

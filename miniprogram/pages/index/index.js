@@ -5,7 +5,7 @@ const fmt = require('../../utils/format');
 const WORKER_PAGES = [
   { text: '打卡', url: '/pages/clock/clock' },
   { text: '我的考勤', url: '/pages/attendance/attendance' },
-  { text: '工资条', url: '/pages/payslips/payslips' },
+  { text: '工资条', url: '/pages/payslip/detail' },
   { text: '合同', url: '/pages/contracts/contracts' },
   { text: '人脸录入', url: '/pages/face/face' },
   { text: '实名核验', url: '/pages/identity/identity' },

@@ -1,5 +1,6 @@
 // 工资条: slips to confirm (days counted, deductions with kind and reason, gross and net), sign on
-// the canvas (one PNG upload) or dispute; paid slips. Before the first slip the worker is asked for
+// the canvas (one PNG upload) or dispute; paid slips. The pay-slip notice opens this page with
+// ?id=<slip> (services/payroll/notify.py PAYSLIP_PAGE), so its route is pages/payslip/detail. Before the first slip the worker is asked for
 // the one-off pay-slip notice (wx.requestSubscribeMessage with the template id from the server).
 const api = require('../../utils/api');
 const device = require('../../utils/device');
