@@ -306,6 +306,7 @@ async function signSlip(expectedStatusText) {
   if (server.has.i24) {
     expect(runtime.state.subscribeAsked).toEqual([['siteroll-payslip-ready']]);
     expect(page.data.subscribed).toBe(true);
+    expect(runtime.requestsTo('/api/v1/me/payslip-subscription', 'POST').length).toBe(1);
   } else {
     expect(runtime.state.subscribeAsked).toEqual([]); // no template id to ask with before issue 24
   }

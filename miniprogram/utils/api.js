@@ -136,6 +136,7 @@ function token() {
 
 function logout() {
   wx.removeStorageSync(STORE.token);
+  Object.keys(etags).forEach((k) => { delete etags[k]; }); // another person's answers are not ours to reuse
 }
 
 // ---- one HTTP exchange -------------------------------------------------------------------------
