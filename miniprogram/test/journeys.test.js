@@ -64,7 +64,8 @@ test('join: code → preview → four consents one by one → profile → team �
   expect(join.data.consents.map((c) => c.kind).sort()).toEqual(['biometric', 'financial', 'location', 'privacy_policy']);
   join.data.consents.forEach((c) => expect(c.text.length).toBeGreaterThan(20));
   await join.submitConsents(); // nothing ticked: refused on the phone, nothing sent
-  expect(join.data.error).toBe('请逐项阅读并勾选同意全部授权');
+  expect(join.data.error).toBe('请逐项阅读并勾选同意必需的授权');
+  expect(join.data.consents.filter((c) => c.optional).map((c) => c.kind)).toEqual(['biometric']);
   join.data.consents.forEach((_, i) => join.toggleConsent(ev.tap({ index: i })));
   expect(join.data.allAgreed).toBe(true);
   await join.submitConsents();

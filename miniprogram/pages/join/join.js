@@ -2,6 +2,15 @@
 // → the real-name profile → choose a team → join (then the labour manager reviews).
 const api = require('../../utils/api');
 
+// Face recognition must not be the only way (《人脸识别技术应用安全管理办法》, issue 27): the biometric
+// consent may be declined; identity, contract and clocks then go through the labour manager and leader.
+const OPTIONAL = ['biometric'];
+
+/** @param {any[]} consents */
+function required(consents) {
+  return consents.every((c) => c.agreed || OPTIONAL.includes(c.kind));
+}
+
 Page({
   data: {
     step: 'code', // code → preview → consents → profile → done
@@ -74,10 +83,10 @@ Page({
       const me = await api.get('/api/v1/me', { etag: true });
       const given = new Set(me.consents.map((/** @type {any} */ c) => `${c.kind}:${c.version}`));
       const consents = current.items.map((/** @type {any} */ c) => ({
-        kind: c.kind, title: c.title, text: c.text, version: c.version,
+        kind: c.kind, title: c.title, text: c.text, version: c.version, optional: OPTIONAL.includes(c.kind),
         agreed: given.has(`${c.kind}:${c.version}`), recorded: given.has(`${c.kind}:${c.version}`),
       }));
-      this.setData({ consents, step: 'consents', busy: false, allAgreed: consents.every((c) => c.agreed) });
+      this.setData({ consents, step: 'consents', busy: false, allAgreed: required(consents) });
     } catch (err) {
       this.setData({ error: api.errorMessage(err), busy: false });
     }
@@ -88,18 +97,18 @@ Page({
     const i = Number(e.currentTarget.dataset.index);
     const consents = this.data.consents.slice();
     consents[i] = { ...consents[i], agreed: !consents[i].agreed };
-    this.setData({ consents, allAgreed: consents.every((c) => c.agreed) });
+    this.setData({ consents, allAgreed: required(consents) });
   },
 
   async submitConsents() {
     if (!this.data.allAgreed) {
-      this.setData({ error: '请逐项阅读并勾选同意全部授权' });
+      this.setData({ error: '请逐项阅读并勾选同意必需的授权' });
       return;
     }
     this.setData({ busy: true, error: '' });
     try {
       for (const c of this.data.consents) {
-        if (!c.recorded) {
+        if (c.agreed && !c.recorded) {
           await api.post('/api/v1/me/consents', { kind: c.kind, version: c.version },
             { action: `consent:${c.kind}:${c.version}` });
         }
