@@ -117,6 +117,32 @@ test('identity: without WeChat 人脸核身 the page says what to bring to the l
   expect(granted.data.verified).toBe(true);
 });
 
+(server.has.i27 ? test : test.skip)('issue 27: a worker without the face: labour manager checks the ID card on site', async () => {
+  const other = `mp-noface-${Date.now().toString(36)}`;
+  await as(other, async () => {
+    const join = await open('pages/join/join', { code: 'DEMO01' });
+    await join.toConsents();
+    join.data.consents.forEach((c, i) => { if (!c.optional) join.toggleConsent(ev.tap({ index: i })); });
+    await join.submitConsents();
+    expect(join.data.error).toBe('');
+    fill(join, 'onField', { name: '赵铁柱', id_number: idNumber(`${Number(today.slice(0, 4)) - 41}0505`, 7),
+                            trade: '钢筋工', phone: '13700137001', bank_card: bankCard('622202020011227'),
+                            bank_name: '中国工商银行' });
+    join.chooseTeam(ev.change('0'));
+    await join.join();
+    expect(join.data.error).toBe('');
+  });
+  await as('demo-payroll', async () => {
+    const page = await open('pages/enrollments/enrollments', { project_id: state.projectId });
+    const item = page.data.items.find((i) => i.name.startsWith('赵'));
+    expect(item.needsIdentity).toBe(true);
+    await page.verifyIdentity(ev.tap({ user: item.userId }));
+    expect(page.data.error).toBe('');
+    expect(page.data.notice).toBe('已记录当面核验身份');
+    expect(page.data.items.find((i) => i.userId === item.userId).needsIdentity).toBe(false);
+  });
+});
+
 test('face enrollment: front camera burst, one JPG uploaded, polled until passed', async () => {
   runtime.state.photo = 'img1.jpg';
   const page = await open('pages/face/face', { project_id: state.projectId });

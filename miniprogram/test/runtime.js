@@ -144,7 +144,10 @@ function createRuntime(server) {
       } else if (opts.data !== undefined) {
         const type = Object.keys(headers).find((k) => k.toLowerCase() === 'content-type');
         if (!type) headers['Content-Type'] = 'application/json';
-        body = Buffer.from(typeof opts.data === 'string' ? opts.data : JSON.stringify(opts.data));
+        const urlencoded = type && /x-www-form-urlencoded/.test(headers[type]);
+        // WeChat turns an object into a query string for urlencoded POSTs, into JSON otherwise
+        body = Buffer.from(typeof opts.data === 'string' ? opts.data
+          : urlencoded ? query(opts.data) : JSON.stringify(opts.data));
       }
       exchange(method, url, headers, body, (err, res) => {
         if (err) return finish(opts, err, null, 'request');

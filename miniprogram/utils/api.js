@@ -143,7 +143,7 @@ function logout() {
 /**
  * @typedef {{status: number, data: any, headers: Record<string, string>}} Answer
  * @typedef {{method?: 'GET'|'POST'|'PUT'|'DELETE', path: string, data?: any, auth?: boolean,
- *   action?: string, key?: string, etag?: boolean, upload?: {filePath: string, name: string, formData?: Record<string, string>},
+ *   action?: string, key?: string, etag?: boolean, form?: string, upload?: {filePath: string, name: string, formData?: Record<string, string>},
  *   download?: boolean}} Call
  */
 
@@ -235,7 +235,9 @@ async function send(call) {
     if (key) headers['Idempotency-Key'] = key;
     const cached = call.etag ? etags[url(call.path)] : undefined;
     if (cached) headers['If-None-Match'] = cached.etag;
-    if (!call.upload && !call.download && method !== 'GET') headers['Content-Type'] = 'application/json';
+    if (!call.upload && !call.download && method !== 'GET') {
+      headers['Content-Type'] = call.form ? `multipart/form-data; boundary=${call.form}` : 'application/json';
+    }
 
     /** @type {Answer} */
     let answer;
@@ -285,6 +287,19 @@ function get(path, opts) {
 /** @param {string} path @param {any} [data] @param {{action?: string}} [opts] */
 function post(path, data, opts) {
   return send({ method: 'POST', path, data: data || {}, action: opts && opts.action }).then((r) => r.data);
+}
+
+/**
+ * A multipart route called without its optional file (e.g. the on-site identity check without a
+ * card photo): wx.uploadFile needs a file, so the form is written out by hand and sent with
+ * wx.request as a string body (text fields only).
+ * @param {string} path @param {Record<string, string>} fields @param {{action?: string}} [opts]
+ */
+function postForm(path, fields, opts) {
+  const boundary = `----siteroll${newKey()}`;
+  const body = Object.keys(fields).map((k) => `--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n`
+    + `${fields[k]}\r\n`).join('') + `--${boundary}--\r\n`;
+  return send({ method: 'POST', path, data: body, form: boundary, action: opts && opts.action }).then((r) => r.data);
 }
 
 /** PUT, never PATCH: wx.request has no PATCH (issue 24 gives every PATCH route a PUT). */
@@ -448,7 +463,7 @@ async function flushClockQueue() {
 }
 
 module.exports = {
-  ApiError, configure, errorMessage, login, logout, token, get, post, put, upload, download, poll,
+  ApiError, configure, errorMessage, login, logout, token, get, post, postForm, put, upload, download, poll,
   actionKey, finishAction, miniprogramConfig, subscribePayslip, clock, flushClockQueue, queuedClocks,
   url, settings,
 };

@@ -33,6 +33,7 @@ Page({
         items: list.items.map((/** @type {any} */ e) => ({
           id: e.id, userId: e.user_id, name: e.name_masked || '（未填姓名）', team: e.team_name || '',
           complete: e.completeness.missing.length === 0,
+          needsIdentity: e.completeness.missing.includes('identity'),
           missing: e.completeness.missing.map((/** @type {string} */ m) => MISSING[m] || m),
           flags: e.completeness.flags,
         })),
@@ -64,6 +65,23 @@ Page({
       await api.post(`/api/v1/enrollments/${id}/reject`, { reason: this.data.rejectReason.trim() },
         { action: `enrollment:reject:${id}` });
       this.setData({ busy: false, rejectingId: 0, notice: '已驳回，工人会看到原因' });
+      await this.load();
+    } catch (err) {
+      this.setData({ busy: false, error: api.errorMessage(err) });
+    }
+  },
+
+  /**
+   * Identity checked on site (issue 27): the labour manager has the worker's original ID card in
+   * hand, the worker present; the other way besides WeChat 人脸核身, and never for oneself.
+   */
+  async verifyIdentity(e) {
+    const userId = Number(e.currentTarget.dataset.user);
+    this.setData({ busy: true, error: '', notice: '' });
+    try {
+      await api.postForm(`/api/v1/projects/${this.data.projectId}/workers/${userId}/identity-verifications`,
+        { method: 'on_site', note: '核对身份证原件，人证一致' }, { action: `identity:on-site:${userId}` });
+      this.setData({ busy: false, notice: '已记录当面核验身份' });
       await this.load();
     } catch (err) {
       this.setData({ busy: false, error: api.errorMessage(err) });
