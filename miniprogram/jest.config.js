@@ -4,6 +4,6 @@ module.exports = {
   testMatch: ['<rootDir>/test/**/*.test.js'],
   globalSetup: '<rootDir>/test/global-setup.js',
   globalTeardown: '<rootDir>/test/global-teardown.js',
-  testTimeout: 120000,
+  testTimeout: 240000,
   maxWorkers: 1,
 };

@@ -35,8 +35,9 @@ function boot() {
   Object.assign(app, appDef, { globalData: clone(appDef.globalData) });
   appDef.onLaunch.call(app);
   const api = require(path.join(ROOT, 'utils/api.js'));
-  // test speed: waits are scaled down (retry_after 1 s → 50 ms), the protocol stays the same
-  api.configure({ baseUrl: server.base_url, backoffMs: 20, retryAfterScale: 50, pollMaxWaitMs: 90000 });
+  // test speed: waits are scaled down (retry_after 1 s → 50 ms), the protocol stays the same; the
+  // first face check also loads the models, which on a busy machine takes over a minute
+  api.configure({ baseUrl: server.base_url, backoffMs: 20, retryAfterScale: 50, pollMaxWaitMs: 180000 });
 
   const defs = {};
   /**
