@@ -9,6 +9,9 @@ from schemas.common import ProjectPath
 from schemas.enrollment import (
     ConsentTextList,
     ConsentTextOut,
+    DictionaryItem,
+    DictionaryOut,
+    DictionaryPath,
     EnrollmentList,
     EnrollmentListQuery,
     EnrollmentOut,
@@ -31,7 +34,8 @@ from schemas.enrollment import (
 from services import consents
 from services.days import business_day
 from services.enrollment import gate, join, profile, review, rules, training
-from services.enrollment.trades import TRADE_GROUPS
+from services.enrollment.trades import TRADE_GROUPS_CODED
+from services.platform_push.dictionaries import load
 
 bp = api_blueprint("enrollment", __name__, "enrollment", "实名报名：授权、实名信息、审核、安全教育、上岗条件")
 
@@ -56,7 +60,19 @@ def current_consents():
 @login_required
 @etag
 def trades():
-    return answer(TradeList(items=[TradeOut(name=n, category=c) for c, names in TRADE_GROUPS for n in names]))
+    platform = load("work_type")
+    return answer(TradeList(items=[TradeOut(name=n, category=c, code=code, platform_name=platform.name_of(code))
+                                   for c, items in TRADE_GROUPS_CODED for n, code in items]))
+
+
+@bp.get("/platform/dictionaries/<name>", responses={200: DictionaryOut},
+        summary="全国建筑工人管理服务信息平台的代码表（民族、文化程度、政治面貌、工种、银行代码等）")
+@login_required
+@etag
+def get_platform_dictionary(path: DictionaryPath):
+    d = load(path.name)
+    return answer(DictionaryOut(name=d.name, title=d.title, source=d.source,
+                                items=[DictionaryItem(code=c, name=n) for c, n in d.items]))
 
 
 @bp.put("/me/profile", responses={200: ProfileOut}, summary="填写或更正本人实名信息（加密保存）")
@@ -65,7 +81,7 @@ def trades():
 def save_profile(body: ProfileIn):
     contact = body.emergency_contact.model_dump() if body.emergency_contact else None
     data = profile.ProfileInput(**body.model_dump(exclude={"emergency_contact"}), emergency_contact=contact)
-    return answer(ProfileOut.model_validate(profile.save_profile(actor_id(), data)))
+    return answer(ProfileOut.of(profile.save_profile(actor_id(), data)))
 
 
 @bp.get("/me/profile", responses={200: ProfileOut}, summary="本人实名信息（脱敏）")
@@ -73,7 +89,7 @@ def save_profile(body: ProfileIn):
 @raises("PROFILE_NOT_FOUND")
 @etag
 def my_profile():
-    return answer(ProfileOut.model_validate(profile.get_profile(actor_id())))
+    return answer(ProfileOut.of(profile.get_profile(actor_id())))
 
 
 @bp.get("/projects/<int:project_id>/workers/<int:user_id>/profile", responses={200: ProfileOut},
@@ -81,7 +97,7 @@ def my_profile():
 @login_required
 @raises("PROJECT_NOT_FOUND", "FORBIDDEN", "MEMBER_NOT_FOUND", "PROFILE_NOT_FOUND")
 def worker_profile(path: WorkerPath):
-    return answer(ProfileOut.model_validate(profile.worker_profile(actor_id(), path.project_id, path.user_id)))
+    return answer(ProfileOut.of(profile.worker_profile(actor_id(), path.project_id, path.user_id)))
 
 
 @bp.get("/projects/<int:project_id>/enrollments", responses={200: EnrollmentList},

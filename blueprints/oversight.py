@@ -27,8 +27,11 @@ from schemas.oversight import (
     FindingOut,
     FindingPath,
     NoteIn,
+    PlatformCodeIn,
+    PlatformCodeOut,
     PushEventList,
     PushEventOut,
+    PushEventPath,
     PushQuery,
     RangeQuery,
     ThresholdsIn,
@@ -39,7 +42,7 @@ from schemas.oversight import (
     WarningQuery,
 )
 from services.oversight import dashboards, exports, findings, links, warnings
-from services.platform_push import outbox as push
+from services.platform_push import admin as push
 
 bp = api_blueprint("oversight", __name__, "oversight",
                    "监督：各方看板、风险预警、监理检查与整改、花名册/考勤/工资表导出、政府平台推送")
@@ -163,13 +166,30 @@ def answer_finding(path: FindingPath, body: AnswerIn):
 
 
 @bp.get("/projects/<int:project_id>/push-events", responses={200: PushEventList},
-        summary="政府平台推送记录（含失败后进入死信的事件）")
+        summary="政府平台推送记录（status=incomplete：资料不全及补录位置；rejected：平台退回原因；dead：多次发送失败）")
 @login_required
 @raises("FORBIDDEN", "PROJECT_NOT_FOUND")
 @etag
 def list_push_events(path: ProjectPath, query: PushQuery):
     paged = push.project_events(actor_id(), path.project_id, query.status, page_from(query))
     return answer(PushEventList(items=[push_out(e) for e in paged.items], next_cursor=next_cursor(paged)))
+
+
+@bp.post("/push-events/<int:event_id>/resend", responses={200: PushEventOut},
+         summary="补正后重新推送被平台退回（或补全中、已放弃）的记录")
+@login_required
+@raises("FORBIDDEN", "PROJECT_NOT_FOUND", "PUSH_EVENT_NOT_FOUND", "PUSH_EVENT_NOT_RESENDABLE")
+def resend_push_event(path: PushEventPath):
+    return answer(push_out(push.resend(actor_id(), path.event_id)))
+
+
+@bp.put("/projects/<int:project_id>/platform", responses={200: PlatformCodeOut},
+        summary="填写平台项目编码（项目在全国建筑工人管理服务信息平台登记后取得；未填写时不推送）")
+@login_required
+@raises("FORBIDDEN", "PROJECT_NOT_FOUND")
+def set_platform_code(path: ProjectPath, body: PlatformCodeIn):
+    project = push.set_platform_code(actor_id(), path.project_id, body.platform_code)
+    return answer(PlatformCodeOut(project_id=project.id, platform_code=project.platform_code))
 
 
 @bp.get("/projects/<int:project_id>/exports/roster.xlsx", responses={200: None},

@@ -35,6 +35,15 @@ class WorkerProfile(Base):
     trade: Mapped[str] = mapped_column(String(32))  # 工种, from services/enrollment/trades.py
     emergency_contact_enc: Mapped[str | None] = mapped_column(Text)  # JSON {name, phone}
     emergency_contact_masked: Mapped[str | None] = mapped_column(String(64))
+    # --- the national platform's fields (issue 29): optional for SiteRoll's own flows, flagged in
+    # ProfileOut.platform_missing while empty; codes from services/platform_push/dictionaries
+    nation: Mapped[str | None] = mapped_column(String(2))  # 民族 code (GB/T 3304), e.g. 01 汉族
+    culture_level: Mapped[str | None] = mapped_column(String(2))  # 文化程度 code
+    political_status: Mapped[str | None] = mapped_column(String(2))  # 政治面貌 code
+    id_issuer: Mapped[str | None] = mapped_column(String(64))  # 发证机关, as printed on the ID card
+    id_valid_from: Mapped[date | None] = mapped_column(Date)  # 证件有效期开始日期
+    id_valid_to: Mapped[str | None] = mapped_column(String(10))  # 证件有效期结束日期: YYYY-MM-DD or 长期
+    # --- end of the platform's fields
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 

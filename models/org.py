@@ -66,6 +66,8 @@ class Project(Base):
     # GCJ-02, as the mini-program's wx.getLocation({type: 'gcj02'}) reports it.
     geofence: Mapped[dict[str, Any]] = mapped_column(JSON)
     liveness_mode: Mapped[str] = mapped_column(String(16), default="passive")  # passive | challenge
+    # 项目编码 on the national platform, from the project's registration; entered by the project admin
+    platform_code: Mapped[str | None] = mapped_column(String(32))
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -94,6 +96,7 @@ class Team(Base):
     trade: Mapped[str | None] = mapped_column(String(32))  # 工种
     leader_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     default_day_wage_fen: Mapped[int]
+    platform_team_sys_no: Mapped[str | None] = mapped_column(String(32))  # teamSysNo the platform assigned
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

@@ -147,8 +147,11 @@ class WageDeposit(Base):
 
 
 class PushStatus(StrEnum):
-    PENDING = "pending"
-    DELIVERED = "delivered"
+    PENDING = "pending"  # to be built, checked and sent
+    INCOMPLETE = "incomplete"  # cannot be built: ``missing`` says what and where to enter it (rechecked)
+    SENT = "sent"  # the platform took it (requestSerialCode); its result is asked with backoff
+    ACCEPTED = "accepted"  # the platform's asynchronous result: 处理成功 (the only "delivered")
+    REJECTED = "rejected"  # 处理失败 with the platform's reason; resendable after a fix
     DEAD = "dead"  # gave up after the last attempt: visible to the project admin
 
 
@@ -171,7 +174,12 @@ class PushEvent(Base):
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_error: Mapped[str | None] = mapped_column(String(500))
-    delivered_at: Mapped[datetime | None]
+    delivered_at: Mapped[datetime | None]  # when the platform's result said accepted
+    missing: Mapped[list[dict[str, str]] | None] = mapped_column(JSON)  # [{field, label, where}] while incomplete
+    request_serial_code: Mapped[str | None] = mapped_column(String(64))  # the platform's id of the write
+    sent_at: Mapped[datetime | None]
+    queries: Mapped[int] = mapped_column(default=0)  # AsyncHandleResult.Query calls for this send
+    reason: Mapped[str | None] = mapped_column(String(500))  # the platform's result text when rejected
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

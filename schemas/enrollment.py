@@ -7,10 +7,11 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from models import Training
+from models import Training, WorkerProfile
 from schemas.common import FromRow, ListQuery, Strict
 from services.enrollment.gate import Gate
 from services.enrollment.join import JoinPreview
+from services.enrollment.profile import platform_missing
 from services.enrollment.review import Application
 from services.enrollment.training import LevelHours
 
@@ -54,12 +55,31 @@ class ConsentTextList(BaseModel):
 
 
 class TradeOut(BaseModel):
-    name: str = Field(description="工种名称，提交实名信息时用作 trade")
+    name: str = Field(description="工种名称，提交实名信息时用作 trade（也可提交 code）")
     category: str
+    code: str | None = Field(description="全国建筑工人管理服务信息平台的工种代码；null：平台目录中没有对应工种，上报平台前须改选")
+    platform_name: str | None = Field(description="平台目录中的工种名称，如 电工 → 建筑电工")
 
 
 class TradeList(BaseModel):
     items: list[TradeOut]
+
+
+class DictionaryPath(BaseModel):
+    name: Literal["work_type", "work_role", "nation", "culture_level_type", "politics_type", "unit", "direction",
+                  "entry_exit_type", "bank_code"] = Field(description="代码表名称")
+
+
+class DictionaryItem(BaseModel):
+    code: str
+    name: str
+
+
+class DictionaryOut(BaseModel):
+    name: str
+    title: str = Field(description="中文名称，如 民族")
+    source: str = Field(description="出处（数据标准 / 开源客户端 ibisTime/xn-gchf / 国家标准）")
+    items: list[DictionaryItem]
 
 
 class EmergencyContactIn(Strict):
@@ -75,8 +95,21 @@ class ProfileIn(Strict):
     bank_card: str | None = Field(default=None, min_length=12, max_length=23,
                                   description="工资卡号（须先同意 financial 授权）")
     bank_name: str | None = Field(default=None, min_length=2, max_length=64, description="开户银行")
-    trade: str = Field(min_length=1, max_length=32, description="工种，取自 GET /api/v1/trades")
+    trade: str = Field(min_length=1, max_length=32, description="工种，取自 GET /api/v1/trades（name 或 code）")
     emergency_contact: EmergencyContactIn | None = None
+    # --- fields the national platform needs (issue 29): optional here, listed in platform_missing while empty
+    nation: str | None = Field(default=None, min_length=2, max_length=2, title="民族",
+                               description="民族代码（GB/T 3304，如 01 汉族），见 GET /api/v1/platform/dictionaries/nation")
+    culture_level: str | None = Field(default=None, min_length=2, max_length=2, title="文化程度",
+                                      description="文化程度代码，见 GET /api/v1/platform/dictionaries/culture_level_type")
+    political_status: str | None = Field(default=None, min_length=2, max_length=2, title="政治面貌",
+                                         description="政治面貌代码，见 GET /api/v1/platform/dictionaries/politics_type")
+    id_issuer: str | None = Field(default=None, min_length=2, max_length=64, title="发证机关",
+                                  description="身份证背面的签发机关，如 北京市公安局朝阳分局")
+    id_valid_from: dt.date | None = Field(default=None, title="证件有效期开始日期")
+    id_valid_to: str | None = Field(default=None, pattern=r"^(\d{4}-\d{2}-\d{2}|长期)$", title="证件有效期结束日期",
+                                    description="YYYY-MM-DD 或 长期")
+    # --- end of the platform's fields
 
 
 class ProfileOut(FromRow):
@@ -90,7 +123,21 @@ class ProfileOut(FromRow):
     bank_name: str | None
     trade: str
     emergency_contact_masked: str | None
+    # --- fields the national platform needs (issue 29)
+    nation: str | None
+    culture_level: str | None
+    political_status: str | None
+    id_issuer: str | None
+    id_valid_from: dt.date | None
+    id_valid_to: str | None
+    platform_missing: list[str] = Field(default_factory=list, description=(
+        "上报全国建筑工人管理服务信息平台还缺的资料（不影响本系统的报名、打卡与工资），如 nation、id_issuer"))
+    # --- end of the platform's fields
     updated_at: dt.datetime
+
+    @classmethod
+    def of(cls, row: WorkerProfile) -> ProfileOut:
+        return cls.model_validate(row).model_copy(update={"platform_missing": platform_missing(row)})
 
 
 class WorkerPath(BaseModel):

@@ -103,7 +103,8 @@ class TeamIn(Strict):
     name: Name = Field(title="班组名称")
     default_day_wage_fen: Fen = Field(title="日工资（分）")
     company_id: int | None = Field(default=None, ge=1, le=2**53)
-    trade: str | None = Field(default=None, min_length=1, max_length=32, description="工种")
+    trade: str | None = Field(default=None, min_length=1, max_length=32,
+                              description="工种：GET /api/v1/trades 的 name 或平台工种代码 code（按名称保存）")
     leader_user_id: int | None = Field(default=None, ge=1, le=2**53)
 
 

@@ -162,21 +162,53 @@ class NoticeBoardOut(BaseModel):
     join_url: str = Field(description="二维码内容：项目加入页")
 
 
+PushStatusName = Literal["pending", "incomplete", "sent", "accepted", "rejected", "dead"]
+
+
+class MissingField(BaseModel):
+    field: str = Field(description="平台字段名，如 nation、projectCode、teamSysNo")
+    label: str = Field(description="中文名称，如 民族")
+    where: str = Field(description="在哪里补录（角色与页面/接口）")
+    problem: str = Field(description="缺少，或未通过的校验说明")
+
+
 class PushEventOut(BaseModel):
     id: int
-    stable_id: str
-    kind: str
-    method: str
-    status: Literal["pending", "delivered", "dead"]
+    stable_id: str = Field(description="同一事实的固定编号，作为 thirdSerialCode 发送")
+    kind: str = Field(description="team_created / worker_enrolled / worker_entered / contract_signed / clock_decided / "
+                                  "pay_line_paid / worker_left")
+    method: str = Field(description="平台接口，如 ProjectWorker.Add")
+    object_id: int
+    status: PushStatusName = Field(description="pending 待发送 / incomplete 资料不全未发送 / sent 已发送待平台结果 / "
+                                               "accepted 平台已接受 / rejected 平台退回 / dead 多次发送失败已放弃")
     attempts: int
     next_attempt_at: datetime
-    last_error: str | None
-    delivered_at: datetime | None
+    last_error: str | None = Field(description="发送失败（网络、签名等）的说明")
+    missing: list[MissingField] | None = Field(description="status=incomplete 时：缺少什么、在哪里补录")
+    request_serial_code: str | None = Field(description="平台受理编号（requestSerialCode）")
+    sent_at: datetime | None
+    reason: str | None = Field(description="status=rejected 时平台给出的原因")
+    delivered_at: datetime | None = Field(description="平台接受的时间")
     created_at: datetime
 
 
 class PushQuery(ListQuery):
-    status: Literal["pending", "delivered", "dead"] | None = None
+    status: PushStatusName | None = Field(default=None, title="推送状态",
+                                          description="incomplete：资料不全的记录及补录位置；rejected：平台退回的记录及原因")
+
+
+class PushEventPath(BaseModel):
+    event_id: int = Field(ge=1, le=2**53)
+
+
+class PlatformCodeIn(Strict):
+    platform_code: str | None = Field(min_length=1, max_length=32, pattern=r"^[0-9A-Za-z-]+$", title="平台项目编码",
+                                      description="全国建筑工人管理服务信息平台上项目登记后的项目编码；null 清除")
+
+
+class PlatformCodeOut(BaseModel):
+    project_id: int
+    platform_code: str | None
 
 
 class PushEventList(Listed):

@@ -49,6 +49,7 @@ class Action(StrEnum):
     FINDING_ANSWER = "oversight.finding_answer"
     OVERSIGHT_EXPORT = "oversight.export"  # roster, attendance and wage sheets (Excel)
     PUSH_VIEW = "oversight.push_view"  # the platform outbox and its dead letters
+    PUSH_RESEND = "oversight.push_resend"  # send again a record the platform rejected, after the fix
     NOTICE_BOARD_MANAGE = "oversight.notice_board_manage"
     DEPOSIT_RECORD = "oversight.deposit_record"  # deposits into the wage account, from the bank statement
     PAYROLL_PREPARE = "payroll.prepare"  # build, defer, submit, deductions, disburse (bank file / results)
@@ -105,6 +106,7 @@ POLICY: dict[Action, dict[Role, Reach]] = {
                               R.PAYROLL_APPROVER: Reach.PROJECT, R.SUPERVISOR: Reach.PROJECT,
                               R.TEAM_LEADER: Reach.TEAM},
     Action.PUSH_VIEW: {R.PROJECT_ADMIN: Reach.PROJECT, R.LABOUR_MANAGER: Reach.PROJECT},
+    Action.PUSH_RESEND: {R.PROJECT_ADMIN: Reach.PROJECT, R.LABOUR_MANAGER: Reach.PROJECT},
     Action.NOTICE_BOARD_MANAGE: {R.PROJECT_ADMIN: Reach.PROJECT, R.LABOUR_MANAGER: Reach.PROJECT},
     Action.DEPOSIT_RECORD: {R.PROJECT_ADMIN: Reach.PROJECT, R.LABOUR_MANAGER: Reach.PROJECT},
     Action.PAYROLL_PREPARE: {R.LABOUR_MANAGER: Reach.PROJECT},

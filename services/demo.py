@@ -17,6 +17,7 @@ from services.days import business_day
 from services.enrollment import profile, review, rules, training
 from services.faces.checks import start_face_check
 from services.faces.weights import shared_dir
+from services.platform_push.dictionaries import DEMO_PROFILE
 
 COMPANY_NAME = "深圳示例建设集团"
 COMPANY_USCC = "91440300279569123Q"
@@ -69,6 +70,7 @@ def seed_demo() -> DemoIds:
             general_contractor_id=contractor.id, wage_account_bank="中国建设银行深圳分行",
             wage_account_no="44250100000000001234", geofence=GEOFENCE, join_code=JOIN_CODE,
         )
+        project.platform_code = "44030420261201001"  # as the admin enters it after the platform's 项目登记
     labour = _company(admin.id, SUBCONTRACTOR_NAME, SUBCONTRACTOR_USCC)
     if not db.session.execute(select(ProjectCompany.id).where(
             ProjectCompany.project_id == project.id, ProjectCompany.company_id == labour.id)).first():
@@ -106,7 +108,8 @@ DEMO_WORKERS: dict[str, tuple[str, date, str]] = {
     "demo-worker-rejected": ("刘强", date(1985, 7, 2), "钢筋工"),
     "demo-worker-signed": ("陈大力", date(1979, 11, 20), "钢筋工"),
 }
-DEMO_PHOTOS = ("img1.jpg", "img2.jpg")  # one person (../shared/faces): enrolled, then signing
+DEMO_PHOTOS = ("img1.jpg", "img2.jpg")
+  # one person (../shared/faces): enrolled, then signing
 
 
 def demo_id_number(born: date, seq: int) -> str:
@@ -150,7 +153,7 @@ def seed_workers(ids: DemoIds) -> list[int]:
         profile.save_profile(user.id, profile.ProfileInput(
             name=name, id_number=demo_id_number(born, seq * 2 - 1), trade=trade, phone=f"1380013800{seq}",
             bank_card="6222020200112233446", bank_name="中国建设银行",
-            emergency_contact={"name": "张家属", "phone": "13900139000"}))
+            emergency_contact={"name": "张家属", "phone": "13900139000"}, **DEMO_PROFILE))  # type: ignore[arg-type]
         membership, _ = org.join_project(user.id, JOIN_CODE, ids.team_id)
         if openid == "demo-worker-rejected":
             labour = _user("demo-payroll", "李劳资")

@@ -26,6 +26,7 @@ from services import audit, geo, pii
 from services.auth import reveal_phone
 from services.authz import Action, active_memberships_in, authorize, memberships_in, scope
 from services.companies import linkable_company
+from services.enrollment.trades import canonical
 from services.errors import Conflict, NotFound, ProjectNotFound, Unprocessable
 from services.pagination import Page, Paged, paged_rows
 
@@ -200,6 +201,11 @@ def assign_leader(team: Team, leader_user_id: int | None) -> int | None:
     return previous
 
 
+def team_trade(trade: str | None) -> str | None:
+    """A team's 工种 may be given as the platform's code (GET /api/v1/trades): kept as its name."""
+    return (canonical(trade) or trade) if trade else trade
+
+
 def create_team(actor_id: int, project_id: int, *, name: str, default_day_wage_fen: int,
                 company_id: int | None = None, trade: str | None = None,
                 leader_user_id: int | None = None) -> Team:
@@ -207,7 +213,7 @@ def create_team(actor_id: int, project_id: int, *, name: str, default_day_wage_f
     _check_team_company(project_id, company_id)
     _check_leader(project_id, leader_user_id)
     team = Team(project_id=project_id, name=name.strip(), default_day_wage_fen=default_day_wage_fen,
-                company_id=company_id, trade=trade, leader_user_id=leader_user_id)
+                company_id=company_id, trade=team_trade(trade), leader_user_id=leader_user_id)
     db.session.add(team)
     _flush_unique(Conflict("TEAM_EXISTS"))
     _make_leader(project_id, team)
@@ -234,7 +240,7 @@ def update_team(actor_id: int, team_id: int, changes: dict[str, Any]) -> Team:
     previous_leader = team.leader_user_id
     for key in ("name", "trade", "default_day_wage_fen", "company_id", "leader_user_id"):
         if key in changes:
-            setattr(team, key, changes[key])
+            setattr(team, key, team_trade(changes[key]) if key == "trade" else changes[key])
     _flush_unique(Conflict("TEAM_EXISTS"))
     _make_leader(team.project_id, team, previous_leader)
     db.session.flush()

@@ -16,8 +16,9 @@ from services.consents import require_consent
 from services.days import business_day
 from services.enrollment import identity
 from services.enrollment.identity import FieldProblem, InvalidField
-from services.enrollment.trades import TRADE_SET
+from services.enrollment.trades import canonical
 from services.errors import Conflict, NotFound, Unprocessable
+from services.platform_push.dictionaries import load
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,26 @@ class ProfileInput:
     bank_card: str | None = None
     bank_name: str | None = None
     emergency_contact: dict[str, str] | None = None
+    # --- fields the national platform needs (issue 29); None leaves a stored value as it is
+    nation: str | None = None
+    culture_level: str | None = None
+    political_status: str | None = None
+    id_issuer: str | None = None
+    id_valid_from: date | None = None
+    id_valid_to: str | None = None
+
+
+# profile field -> the platform dictionary its code must come from
+PLATFORM_CODES = {"nation": "nation", "culture_level": "culture_level_type", "political_status": "politics_type"}
+PLATFORM_FIELDS = (*PLATFORM_CODES, "id_issuer", "id_valid_from", "id_valid_to")
+
+
+def platform_missing(profile: WorkerProfile) -> list[str]:
+    """The platform's fields this profile still lacks (the address is issue 26's, read through its seam)."""
+    missing = [f for f in PLATFORM_FIELDS if getattr(profile, f) in (None, "")]
+    if hasattr(profile, "address_enc") and not profile.address_enc:
+        missing.insert(0, "address")
+    return missing
 
 
 def _context(field: str, profile_id: int) -> str:
@@ -86,8 +107,12 @@ def _checked(data: ProfileInput, user: User, today: date) -> tuple[identity.Iden
             phone = normalized
         else:
             card = normalized
-    if data.trade not in TRADE_SET:
+    if canonical(data.trade) is None:
         problems.append(FieldProblem("trade", "trade_unknown", "工种不在工种目录中，请从列表选择"))
+    for field, dictionary in PLATFORM_CODES.items():
+        value = getattr(data, field)
+        if value is not None and value not in load(dictionary).codes:
+            problems.append(FieldProblem(field, "code_unknown", f"{load(dictionary).title}代码不在代码表中"))
     if data.emergency_contact:
         try:
             contact = {"name": data.emergency_contact["name"].strip(),
@@ -144,7 +169,10 @@ def save_profile(actor_id: int, data: ProfileInput) -> WorkerProfile:
     if contact:
         profile.emergency_contact_enc = _encrypt(json.dumps(contact, ensure_ascii=False), "emergency_contact", pid)
         profile.emergency_contact_masked = f"{identity.mask_name(contact['name'])} {pii.mask_phone(contact['phone'])}"
-    profile.trade = data.trade
+    profile.trade = canonical(data.trade) or data.trade
+    for field in PLATFORM_FIELDS:
+        if getattr(data, field) is not None:
+            setattr(profile, field, getattr(data, field))
     if user.display_name is None:
         user.display_name = profile.name_masked
     profile.updated_at = utcnow()

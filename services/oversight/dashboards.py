@@ -24,7 +24,7 @@ from models import (
     db,
 )
 from models.attendance import COUNTED_CLOCK_STATUSES, AttendanceDay, Clock, Dispute
-from models.oversight import Finding, ListEntry, PushEvent, RiskWarning
+from models.oversight import Finding, ListEntry, RiskWarning
 from services import authz
 from services.authz import Action, authorize
 from services.days import business_day
@@ -33,6 +33,7 @@ from services.oversight import blacklist, warnings
 from services.oversight.warnings import pay
 from services.oversight.warnings.base import RULES
 from services.oversight.warnings.people import _required_minutes
+from services.platform_push import admin as push_admin
 
 TREND_DAYS = 30
 
@@ -125,8 +126,6 @@ def project_dashboard(actor_id: int, project_id: int, today: date | None = None)
         Dispute.project_id == project_id, Dispute.status == "open")).scalar_one()
     findings = db.session.execute(select(Finding.status, func.count()).where(Finding.project_id == project_id)
                                   .group_by(Finding.status)).all()
-    push = dict(db.session.execute(select(PushEvent.status, func.count()).where(PushEvent.project_id == project_id)
-                                   .group_by(PushEvent.status)).all())
     return {
         "project": {"id": project.id, "name": project.name},
         "date": today.isoformat(),
@@ -140,7 +139,7 @@ def project_dashboard(actor_id: int, project_id: int, today: date | None = None)
                      "by_rule": warnings.counts_by_rule([project_id])},
         "checklist": _checklist(project_id, today, enrolled),
         "findings": {s: int(n) for s, n in findings},
-        "push": {s: int(n) for s, n in push.items()},
+        "push": push_admin.counts([project_id]),  # sent / accepted / rejected (+ incomplete, pending, dead)
     }
 
 
@@ -184,6 +183,7 @@ def company_dashboard(actor_id: int, company_id: int, today: date | None = None)
         "warnings_by_rule": warnings.counts_by_rule(ids),
         "trend": _trend(ids, today),
         "wages": pay.wages_summary(ids, today),
+        "push": push_admin.counts(ids),
     }
 
 
@@ -206,6 +206,7 @@ def regulator_dashboard(actor_id: int, today: date | None = None) -> dict[str, A
         "warnings_by_rule": warnings.counts_by_rule(ids) if ids else dict.fromkeys(RULES, 0),
         "trend": _trend(ids, today) if ids else [],
         "wages": pay.wages_summary(ids, today),
+        "push": push_admin.counts(ids),
     }
 
 

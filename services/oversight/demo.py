@@ -7,19 +7,24 @@ Running it twice changes nothing (the second project's join code marks it as don
 from __future__ import annotations
 
 import hashlib
+import io
 import random
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cache
 
+from PIL import Image
 from sqlalchemy import select
+from stdnum.cn import ric
 
 from models import Company, Contract, Membership, Project, Role, Team, Training, User, WorkerProfile, db
 from models.attendance import AttendanceDay, Clock, DayCorrection
+from models.faces import FaceCheck, FaceEvidence
 from models.oversight import Finding, WageDeposit
 from models.payroll import Payroll
 from services import org
 from services.days import SITE_TZ, business_day
 from services.oversight import blacklist, warnings
-from services.pii import encrypt_str, mask_id_number, row_context
+from services.pii import encrypt_bytes, encrypt_str, mask_id_number, mask_phone, row_context
 
 SECOND_JOIN_CODE = "DEMO02"
 HISTORY_DAYS = 60
@@ -39,23 +44,43 @@ def _user(openid: str, name: str) -> User:
     return user
 
 
+def _profile(user: User, n: int, name: str, trade: str, rnd: random.Random) -> WorkerProfile:
+    """A profile that passes the platform's checks: a valid 居民身份证号 (GB 11643 check digit), a
+    phone, and the platform's own fields with codes from services/platform_push/dictionaries."""
+    base = f"4403041990{(n % 12) + 1:02d}{(n % 28) + 1:02d}{n % 1000:03d}"
+    number = base + ric.calc_check_digit(base + "0")
+    profile = WorkerProfile(
+        user_id=user.id, name_enc="", name_masked=name[0] + "*", id_number_enc="", id_number_masked=mask_id_number(number),
+        id_number_bidx=hashlib.sha256(f"demo-{user.openid}".encode()).hexdigest(), sex="male", birth_date_enc="demo",
+        birth_year=1990, trade=trade, bank_name="中国建设银行", bank_card_last4=f"{rnd.randint(0, 9999):04d}",
+        phone_masked=mask_phone(f"139{n:08d}"), nation="01", culture_level=("02", "03", "04")[n % 3],
+        political_status="13", id_issuer="深圳市公安局福田分局", id_valid_from=date(2019, 3, 1), id_valid_to="2039-03-01")
+    db.session.add(profile)
+    db.session.flush()  # ciphertexts are bound to their row (pii.row_context)
+    for column, value in (("name_enc", name), ("id_number_enc", number), ("phone_enc", f"139{n:08d}")):
+        setattr(profile, column, encrypt_str(value, context=row_context("worker_profiles", column, profile.id)))
+    return profile
+
+
 def _worker(project: Project, team: Team, n: int, rnd: random.Random) -> User:
     name = SURNAMES[n % len(SURNAMES)] + "工" + str(n)
     user = _user(f"demo-site-{project.id}-{n}", name)
-    number = f"4403041990{(n % 12) + 1:02d}{(n % 28) + 1:02d}{n:03d}X"[:18]
-    profile = WorkerProfile(
-        user_id=user.id, name_enc="", name_masked=name[0] + "*", id_number_enc="",
-        id_number_masked=mask_id_number(number), id_number_bidx=hashlib.sha256(f"demo-{project.id}-{n}".encode()).hexdigest(),
-        sex="male", birth_date_enc="demo", birth_year=1990, trade=team.trade or "普工", bank_name="中国建设银行",
-        bank_card_last4=f"{rnd.randint(0, 9999):04d}")
-    db.session.add(profile)
-    db.session.flush()  # ciphertexts are bound to their row (pii.row_context)
-    profile.name_enc = encrypt_str(name, context=row_context("worker_profiles", "name_enc", profile.id))
-    profile.id_number_enc = encrypt_str(number, context=row_context("worker_profiles", "id_number_enc", profile.id))
+    _profile(user, n, name, team.trade or "钢筋工", rnd)
     db.session.add(Membership(project_id=project.id, user_id=user.id, role=Role.WORKER.value, team_id=team.id,
                               created_at=_at(business_day() - timedelta(days=HISTORY_DAYS + 5), 9)))
     db.session.flush()
     return user
+
+
+def _missing_profiles(project_ids: list[int], rnd: random.Random) -> None:
+    """Team.Add names the leader (and 责任人) with his ID, every record names the worker's: each demo
+    leader and worker (the attendance demo's crew too) gets a profile that passes the platform's checks."""
+    people = db.session.execute(select(User).join(Membership, Membership.user_id == User.id).where(
+        Membership.project_id.in_(project_ids), Membership.role.in_((Role.WORKER.value, Role.TEAM_LEADER.value)))
+        .distinct().order_by(User.id)).scalars().all()
+    for i, person in enumerate(people):
+        if db.session.execute(select(WorkerProfile.id).where(WorkerProfile.user_id == person.id)).first() is None:
+            _profile(person, 900 + i, person.display_name or f"工人{i}", "钢筋工", rnd)
 
 
 def _settle(project: Project, team: Team, user: User, recorder: User, start: date) -> None:
@@ -65,7 +90,8 @@ def _settle(project: Project, team: Team, user: User, recorder: User, start: dat
                             title="劳动合同", body_enc="demo", employer_name="深圳示例劳务有限公司",
                             worker_name_masked=user.display_name[0] + "*", trade=team.trade or "普工", wage_type="day",
                             wage_amount_fen=team.default_day_wage_fen, pay_day=15, term_start=start,
-                            signed_at=_at(start, 9)))
+                            term_end=start + timedelta(days=365),  # fixed term: the platform needs the end date
+                            signed_at=_at(start, 9), signing_check_id=_photo_check(project, user, "contract")))
     for level, hours in (("company", 15), ("project", 15), ("team", 20)):
         db.session.add(Training(project_id=project.id, user_id=user.id, level=level, minutes=hours * 60,
                                 trained_on=start, recorded_by=recorder.id))
@@ -84,10 +110,31 @@ def _day(project: Project, user: User, team: Team, on: date, leader_id: int | No
     return d
 
 
+@cache
+def _demo_jpeg() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (64, 64), (200, 170, 150)).save(out, "JPEG")
+    return out.getvalue()
+
+
+def _photo_check(project: Project, user: User, kind: str) -> int:
+    """A passed face check with a small stand-in photo: the platform wants the clock's and the
+    worker's picture (headImage, image), as a real selfie would give them."""
+    check = FaceCheck(user_id=user.id, project_id=project.id, kind=kind, liveness_mode="passive", status="passed")
+    db.session.add(check)
+    db.session.flush()
+    photo = _demo_jpeg()
+    db.session.add(FaceEvidence(check_id=check.id, photo_enc=encrypt_bytes(photo, context=f"face_evidence:{check.id}"),
+                                sha256=hashlib.sha256(photo).hexdigest(), size_bytes=len(photo)))
+    return check.id
+
+
 def _clock(project: Project, user: User, team: Team, on: date, **kw) -> None:
+    status = kw.pop("status", "accepted")
+    check_id = _photo_check(project, user, "clock") if status in ("accepted", "flagged") else None
     db.session.add(Clock(project_id=project.id, user_id=user.id, team_id=team.id, direction=kw.pop("direction", "in"),
                          taken_at=_at(on, 7, 50), business_date=on, lat=22.5431, lng=114.0579, accuracy_m=12,
-                         status=kw.pop("status", "accepted"), flags=kw.pop("flags", []), **kw))
+                         status=status, flags=kw.pop("flags", []), face_check_id=check_id, **kw))
 
 
 def _site(admin: User, project: Project, teams: list[Team], size: int, rnd: random.Random, first: int) -> list[User]:
@@ -171,12 +218,14 @@ def seed_oversight_demo(project_id: int, company_id: int) -> None:
                                 general_contractor_id=company_id, wage_account_bank="中国工商银行深圳分行",
                                 wage_account_no="40000000000000005678", geofence=first.geofence,
                                 join_code=SECOND_JOIN_CODE)
+    second.platform_code = "44030520261201002"
     org.add_participant(admin.id, second.id, labour_company.id, "labour_subcontractor")
     teams1 = _teams(admin, first, [("钢筋班", "钢筋工"), ("木工班", "木工"), ("泥工班", "砌筑工")], labour_company.id)
     teams2 = _teams(admin, second, [("架子班", "架子工"), ("电工班", "电工")], labour_company.id)
     workers1 = _site(admin, first, teams1, 8, rnd, 0)
     _site(admin, second, teams2, 10, rnd, 100)
     _make_trouble(first, teams1, workers1)
+    _missing_profiles([first.id, second.id], random.Random(29))  # its own draws: the site's stay as they were
     owner, regulator = _user("demo-owner", "钱建设"), _user("demo-regulator", "孙监管")
     for project in (first, second):
         if not db.session.execute(select(Membership.id).where(Membership.project_id == project.id,

@@ -31,6 +31,7 @@ from services.enrollment.profile import _context as profile_context
 from services.errors import Unprocessable
 from services.org import wage_account_context
 from services.payroll.access import payroll_for, require_status
+from services.platform_push import outbox as platform_outbox
 
 BANK_FILE_HEADER = ("line_ref", "payer_account", "payee_name", "payee_card", "bank_name", "amount_fen", "memo")
 RESULTS_HEADER = ("line_ref", "status", "amount_fen", "reason")
@@ -194,6 +195,7 @@ def import_results(actor_id: int, payroll_id: int, data: bytes) -> ImportOutcome
         payment.reason = (row.get("reason") or None) and row["reason"][:200]
         if row["status"] == "paid":
             line.payment_status, line.paid_at, line.paid_ref = PaymentStatus.PAID.value, now, payment.line_ref
+            platform_outbox.record_paid_line(line.id, payroll.project_id)  # Payroll.Add once the line is paid
             outcome.paid += 1
         else:
             line.payment_status = PaymentStatus.FAILED.value

@@ -23,6 +23,7 @@ from services.contracts.lifecycle import WorkerParty, generate_contract
 from services.days import business_day
 from services.enrollment.profile import ProfileInput, find_profile, save_profile
 from services.payroll import approval, bank, build, slips
+from services.platform_push.dictionaries import DEMO_PROFILE
 
 WORKERS = (("demo-worker1", "陈大勇", "110105198503070013"), ("demo-worker2", "刘小军", "110105199011120037"),
            ("demo-worker3", "黄长江", "110105197806150051"))
@@ -52,7 +53,8 @@ def _worker(openid: str, name: str, id_base: str, n: int, project_id: int, team_
     if find_profile(user.id) is None:
         save_profile(user.id, ProfileInput(name=name, id_number=_id_number(id_base[:17]), trade="钢筋工",
                                            phone=f"1380013{n:04d}", bank_card=_card(n), bank_name="中国建设银行",
-                                           emergency_contact={"name": "家属", "phone": "13900139000"}))
+                                           emergency_contact={"name": "家属", "phone": "13900139000"},
+                                           **DEMO_PROFILE))  # type: ignore[arg-type]
     membership = db.session.execute(select(Membership).where(
         Membership.project_id == project_id, Membership.user_id == user.id, Membership.role == Role.WORKER.value)
     ).scalar_one_or_none()
