@@ -1,11 +1,14 @@
-"""Payroll at scale: a synthetic project of N workers × D confirmed days on MariaDB; time to build
-the draft, submit, approve, generate the bank file (and the wage sheet), and peak memory.
+"""Payroll at scale: a synthetic project of N workers × D confirmed days on MariaDB (or SQLite);
+time to build the draft, issue the slips, submit (every slip confirmed), approve, generate the bank
+file (and the wage sheet), and peak memory. Targets (issue 25): build < 5 s and < 300 MB, issuing
+10,000 slips < 5 s.
 
 Run from the repository root::
 
     .venv/bin/python bench/payroll_bench.py \\
         --database-url 'mysql+pymysql://siteroll:siteroll@127.0.0.1:3307/siteroll_t18?charset=utf8mb4'
     .venv/bin/python bench/payroll_bench.py --workers 2000 --days 20 --json
+    .venv/bin/python bench/payroll_bench.py --database-url sqlite:////tmp/payroll-bench.db   # SQLite
 
 The run uses its own database, ``<name>_payroll_bench`` next to the given one (dropped and
 created again; the given database is not touched). The synthetic data (users, memberships,
@@ -41,6 +44,9 @@ def bench_database(url: str) -> str:
     from sqlalchemy.engine import make_url
 
     parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":  # a file of its own, made anew
+        Path(parsed.database).unlink(missing_ok=True)
+        return url
     name = f"{parsed.database}_payroll_bench"
     server = create_engine(parsed.set(database=""))
     with server.begin() as conn:
@@ -147,12 +153,14 @@ def seed(n_workers: int, n_days: int, month: str) -> dict[str, int]:
 def step(name: str, results: dict, fn):
     from models import db
 
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     out = fn()
     db.session.commit()
-    results[name] = {"seconds": round(time.perf_counter() - t0, 2), "peak_rss_mb": round(peak_mb(), 1)}
-    print(f"{name:<18} {results[name]['seconds']:>7.2f} s   peak RSS {results[name]['peak_rss_mb']:>7.1f} MB",
-          file=sys.stderr)
+    # CPU time of this process: on a loaded machine (or SQLite, in-process) steadier than wall time
+    results[name] = {"seconds": round(time.perf_counter() - t0, 2), "cpu_seconds": round(time.process_time() - c0, 2),
+                     "peak_rss_mb": round(peak_mb(), 1)}
+    print(f"{name:<18} {results[name]['seconds']:>7.2f} s  (cpu {results[name]['cpu_seconds']:>6.2f} s)   "
+          f"peak RSS {results[name]['peak_rss_mb']:>7.1f} MB", file=sys.stderr)
     return out
 
 
@@ -164,7 +172,7 @@ def main() -> int:
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     if not args.database_url:
-        parser.error("--database-url (MariaDB) is required")
+        parser.error("--database-url (MariaDB, or sqlite:////path) is required")
 
     from app import create_app
     from config import new_keys
@@ -185,12 +193,23 @@ def main() -> int:
               f"peak RSS {results['rss_after_seed_mb']} MB", file=sys.stderr)
         db.session.expunge_all()
 
-        from services.payroll import approval, bank, build, sheets
+        from sqlalchemy import update
+
+        from models.base import utcnow
+        from models.payroll import PayrollLine
+        from services.payroll import approval, bank, build, order, sheets
 
         payroll = step("build draft", results, lambda: build.build_payroll(ids["labour"], ids["project_id"], month))
         pid = payroll.id
         results["total_net_fen"], results["lines"] = payroll.total_net_fen, payroll.line_count
         step("rebuild (same)", results, lambda: build.build_payroll(ids["labour"], ids["project_id"], month))
+        db.session.expunge_all()
+        step("issue slips", results, lambda: order.issue_slips(ids["labour"], pid))
+        # every worker signs in the app: one request each in real life, one UPDATE here (not timed)
+        db.session.execute(update(PayrollLine).where(PayrollLine.payroll_id == pid).values(
+            slip_status="confirmed", confirmed_at=utcnow()))
+        db.session.commit()
+        db.session.expunge_all()
         step("submit", results, lambda: approval.submit_payroll(ids["labour"], pid))
         db.session.expunge_all()
         step("approve", results, lambda: approval.approve_payroll(ids["approver"], pid))

@@ -23,6 +23,7 @@ def register_blueprints(app: OpenAPI) -> None:
         oversight_pages,
         oversight_public,
         payroll,
+        payroll_order,
         request_cycle,
     )
 
@@ -45,3 +46,4 @@ def register_blueprints(app: OpenAPI) -> None:
     app.register_api(oversight_public.bp)
     app.register_blueprint(oversight_pages.bp)
     app.register_api(payroll.bp)
+    app.register_api(payroll_order.bp)

@@ -17,13 +17,13 @@ bp = api_blueprint("invitations", __name__, "org", "企业、项目、参建单�
 @bp.post("/projects/<int:project_id>/invitations", responses={201: InvitationOut},
          summary="邀请加入项目并授予角色（项目管理员；邀请码一次有效、短时有效）")
 @login_required
-@raises("PROJECT_NOT_FOUND", "FORBIDDEN", "TEAM_REQUIRED")
+@raises("COMPANY_NOT_PARTICIPANT", "PROJECT_NOT_FOUND", "FORBIDDEN", "TEAM_REQUIRED")
 def create_invitation(path: ProjectPath, body: InvitationIn):
     invitation, code = invitations.create_invitation(
-        actor_id(), path.project_id, role=body.role, team_id=body.team_id,
+        actor_id(), path.project_id, role=body.role, team_id=body.team_id, company_id=body.company_id,
         ttl_seconds=current_app.config["INVITATION_TTL_SECONDS"])
     return answer(InvitationOut(invitation_id=invitation.id, project_id=invitation.project_id, role=invitation.role,
-                                team_id=invitation.team_id, code=code, expires_at=invitation.expires_at), 201)
+                                team_id=invitation.team_id, company_id=invitation.company_id, code=code, expires_at=invitation.expires_at), 201)
 
 
 @bp.post("/invitations/<code>/accept", responses={200: InvitationAccepted}, summary="受邀人接受邀请，加入项目")

@@ -30,7 +30,8 @@ def entry_out(e: ListEntry) -> ListEntryOut:
 
 
 def board_out(b: notice_board.Board) -> NoticeBoardOut:
-    return NoticeBoardOut(**b.__dict__)
+    return NoticeBoardOut(**{**b.__dict__, "subcontractors": list(b.subcontractors), "authorities": list(b.authorities),
+                             "missing": list(b.missing)})
 
 
 @public.get("/public/red-black-list", responses={200: ListEntryList},
@@ -74,8 +75,16 @@ def get_notice_board(path: ProjectPath):
 @raises("FORBIDDEN", "PROJECT_NOT_FOUND")
 def update_notice_board(path: ProjectPath, body: NoticeBoardIn):
     board = notice_board.update_board(actor_id(), path.project_id, body.labour_manager_name,
-                                      body.labour_manager_phone, body.complaint_phones)
+                                      body.labour_manager_phone, body.complaint_phones, body.authorities)
     return answer(board_out(board))
+
+
+@bp.post("/projects/<int:project_id>/notice-board/publish", responses={200: NoticeBoardOut},
+         summary="发布维权告示牌（《条例》第三十四条的事项齐全才能发布，否则 422 列出所缺）")
+@login_required
+@raises("FORBIDDEN", "NOTICE_BOARD_INCOMPLETE", "PROJECT_NOT_FOUND")
+def publish_notice_board(path: ProjectPath):
+    return answer(board_out(notice_board.publish_board(actor_id(), path.project_id)))
 
 
 @bp.post("/projects/<int:project_id>/wage-deposits", responses={201: DepositOut},

@@ -47,7 +47,7 @@ from schemas.payroll import (
     SignatureForm,
     SubscriptionOut,
 )
-from services.payroll import approval, bank, build, inputs, reading, sheets, slips
+from services.payroll import approval, bank, build, deductions, inputs, reading, sheets, slips
 from services.payroll.bank import RESULTS_MAX_BYTES
 
 bp = api_blueprint("payroll", __name__, "payroll", "工资：月度工资表、复核审批、专户代发、工资条签字、工资表导出")
@@ -59,11 +59,15 @@ bp = api_blueprint("payroll", __name__, "payroll", "工资：月度工资表、�
 
 
 @bp.post("/projects/<int:project_id>/payrolls", responses={201: PayrollOut},
-         summary="生成（或重新生成）月度工资表草稿（劳资专管员；只计已确认考勤，问题列在 blockers）")
+         summary="生成（或重新生成）用人单位的月度工资表草稿（总包劳资专管员或分包劳资员；只计已确认考勤，问题列在 blockers；"
+                 "supplementary=true 为暂缓明细做补发工资表）")
 @login_required
-@raises("FORBIDDEN", "MONTH_IN_FUTURE", "PAYROLL_NOT_DRAFT", "PROJECT_NOT_FOUND")
+@raises("COMPANY_NOT_EMPLOYER", "FORBIDDEN", "MONTH_IN_FUTURE", "NOTHING_HELD", "PAYROLL_NOT_DRAFT",
+        "PROJECT_NOT_FOUND")
 def create_payroll(path: ProjectPath, body: PayrollIn):
-    return answer(PayrollOut.of(build.build_payroll(actor_id(), path.project_id, body.month)), 201)
+    payroll = build.build_payroll(actor_id(), path.project_id, body.month, body.company_id,
+                                  supplementary=body.supplementary)
+    return answer(PayrollOut.of(payroll), 201)
 
 
 @bp.get("/projects/<int:project_id>/payrolls", responses={200: PayrollList},
@@ -97,26 +101,29 @@ def defer_worker(path: PayrollPath, body: DeferIn):
     return answer(PayrollOut.of(approval.defer_worker(actor_id(), path.payroll_id, body.user_id, body.reason)))
 
 
-@bp.post("/payrolls/<int:payroll_id>/submit", responses={200: PayrollOut}, summary="提交审批（有未解决问题时拒绝）")
+@bp.post("/payrolls/<int:payroll_id>/submit", responses={200: PayrollOut},
+         summary="提交（每条工资条都已确认、放行或暂缓；有未解决问题时拒绝）")
 @login_required
-@raises("FORBIDDEN", "MONTH_IN_FUTURE", "PAYROLL_BLOCKED", "PAYROLL_NOT_DRAFT", "PAYROLL_NOT_FOUND",
+@raises("FORBIDDEN", "PAYROLL_BLOCKED", "PAYROLL_NOT_DRAFT", "PAYROLL_NOT_FOUND", "PAYSLIPS_UNCONFIRMED",
         "PROJECT_NOT_FOUND")
 def submit_payroll(path: PayrollPath):
     return answer(PayrollOut.of(approval.submit_payroll(actor_id(), path.payroll_id)))
 
 
 @bp.post("/payrolls/<int:payroll_id>/approve", responses={200: PayrollOut},
-         summary="审批通过（工资审批人，且不是制表人；锁定当月考勤）")
+         summary="审批通过（工资审批人，且没有编制、提交或审核它；分包的须先审核；锁定当月考勤）")
 @login_required
-@raises("FORBIDDEN", "PAYROLL_NOT_FOUND", "PAYROLL_NOT_SUBMITTED", "PAYROLL_SELF_APPROVAL", "PAYROLL_STALE",
-        "PROJECT_NOT_FOUND")
+@raises("FORBIDDEN", "PAYROLL_NOT_FOUND", "PAYROLL_NOT_REVIEWED", "PAYROLL_NOT_SUBMITTED", "PAYROLL_SELF_APPROVAL",
+        "PAYROLL_STALE", "PROJECT_NOT_FOUND")
 def approve_payroll(path: PayrollPath):
     return answer(PayrollOut.of(approval.approve_payroll(actor_id(), path.payroll_id)))
 
 
-@bp.post("/payrolls/<int:payroll_id>/reject", responses={200: PayrollOut}, summary="退回（工资审批人，须写原因）")
+@bp.post("/payrolls/<int:payroll_id>/reject", responses={200: PayrollOut},
+         summary="退回（工资审批人；分包的工资表审核前也可由总包劳资专管员退回；须写原因）")
 @login_required
-@raises("FORBIDDEN", "PAYROLL_NOT_FOUND", "PAYROLL_NOT_SUBMITTED", "PAYROLL_SELF_APPROVAL", "PROJECT_NOT_FOUND")
+@raises("FORBIDDEN", "PAYROLL_NOT_FOUND", "PAYROLL_NOT_REVIEWED", "PAYROLL_NOT_SUBMITTED", "PAYROLL_SELF_APPROVAL",
+        "PROJECT_NOT_FOUND")
 def reject_payroll(path: PayrollPath, body: PayrollRejectIn):
     return answer(PayrollOut.of(approval.reject_payroll(actor_id(), path.payroll_id, body.reason)))
 
@@ -169,11 +176,12 @@ def get_wage_sheet_pdf(path: PayrollPath):
 
 
 @bp.post("/projects/<int:project_id>/payroll-deductions", responses={201: DeductionCreated},
-         summary="录入扣款（借支等，须写原因；劳资专管员）")
+         summary="录入法定扣款（用人单位；须写原因与依据；赔偿每月≤20%且不低于最低工资；不得罚款）")
 @login_required
-@raises("ATTENDANCE_LOCKED", "FORBIDDEN", "MONTH_IN_FUTURE", "NOT_PROJECT_WORKER", "PROJECT_NOT_FOUND")
+@raises("ATTENDANCE_LOCKED", "DEDUCTION_KIND_INVALID", "DEDUCTION_OVER_LIMIT", "FORBIDDEN", "MINIMUM_WAGE_UNSET",
+        "MONTH_IN_FUTURE", "NOT_PROJECT_WORKER", "PROJECT_NOT_FOUND")
 def create_deduction(path: ProjectPath, body: DeductionIn):
-    row = inputs.add_deduction(actor_id(), path.project_id, **body.model_dump())
+    row = deductions.add_deduction(actor_id(), path.project_id, **body.model_dump())
     return answer(DeductionCreated.model_validate(row), 201)
 
 
@@ -186,7 +194,8 @@ def get_payroll_rules(path: ProjectPath):
     return answer(PayrollRulesOut.model_validate(row))
 
 
-@bp.put("/projects/<int:project_id>/payroll-rules", responses={200: PayrollRulesOut}, summary="设置项目加班计薪规则")
+@bp.put("/projects/<int:project_id>/payroll-rules", responses={200: PayrollRulesOut},
+        summary="设置项目工资规则（加班、工资条确认期、退场结算期限、当地最低工资、发薪日）")
 @login_required
 @raises("FORBIDDEN", "PROJECT_NOT_FOUND")
 def update_payroll_rules(path: ProjectPath, body: PayrollRulesIn):
@@ -240,19 +249,22 @@ def get_payslip(path: PayslipPath):
 
 
 @bp.post("/payslips/<int:payslip_id>/confirm", responses={200: PayslipOut},
-         summary="签字确认工资条（手写签名 PNG，multipart 字段 signature）")
+         summary="签字确认工资条（提交总包前；手写签名 PNG，multipart 字段 signature）")
 @login_required
-@raises("PAYSLIP_ALREADY_CONFIRMED", "PAYSLIP_NOT_FOUND", "SIGNATURE_INVALID")
+@raises("PAYSLIP_ALREADY_CONFIRMED", "PAYSLIP_NOT_FOUND", "PAYSLIP_NOT_OPEN", "SIGNATURE_INVALID")
 def confirm_payslip(path: PayslipPath, form: SignatureForm):
     png = form.signature.stream.read(slips.SIGNATURE_MAX_BYTES + 1)
-    return answer(PayslipOut.of(*slips.confirm_payslip(actor_id(), path.payslip_id, png)))
+    slips.confirm_payslip(actor_id(), path.payslip_id, png)
+    return answer(PayslipOut.of(*slips.get_payslip(actor_id(), path.payslip_id)))
 
 
-@bp.post("/payslips/<int:payslip_id>/dispute", responses={200: PayslipOut}, summary="对工资条提出异议")
+@bp.post("/payslips/<int:payslip_id>/dispute", responses={200: PayslipOut},
+         summary="对工资条提出异议（用人单位更正后重新发来，或暂缓到补发工资表）")
 @login_required
-@raises("PAYSLIP_ALREADY_CONFIRMED", "PAYSLIP_NOT_FOUND")
+@raises("PAYSLIP_ALREADY_CONFIRMED", "PAYSLIP_NOT_FOUND", "PAYSLIP_NOT_OPEN")
 def dispute_payslip(path: PayslipPath, body: PayslipDisputeIn):
-    return answer(PayslipOut.of(*slips.dispute_payslip(actor_id(), path.payslip_id, body.reason)))
+    slips.dispute_payslip(actor_id(), path.payslip_id, body.reason)
+    return answer(PayslipOut.of(*slips.get_payslip(actor_id(), path.payslip_id)))
 
 
 @bp.post("/me/payslip-subscription", responses={200: SubscriptionOut},

@@ -19,6 +19,7 @@ class Invitation(Base):
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
     role: Mapped[str] = mapped_column(String(32))
     team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"))
+    company_id: Mapped[int | None] = mapped_column(ForeignKey("companies.id"))
     code_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

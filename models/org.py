@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, BigId, utcnow
@@ -16,6 +16,7 @@ class Role(StrEnum):
     PROJECT_ADMIN = "project_admin"
     LABOUR_MANAGER = "labour_manager"  # 劳资专管员
     PAYROLL_APPROVER = "payroll_approver"
+    SUBCONTRACTOR_CLERK = "subcontractor_clerk"  # 分包劳资员: prepares its own company's payrolls
     TEAM_LEADER = "team_leader"  # 班组长
     WORKER = "worker"
     SUPERVISOR = "supervisor"  # 监理
@@ -66,10 +67,21 @@ class Project(Base):
     # GCJ-02, as the mini-program's wx.getLocation({type: 'gcj02'}) reports it.
     geofence: Mapped[dict[str, Any]] = mapped_column(JSON)
     liveness_mode: Mapped[str] = mapped_column(String(16), default="passive")  # passive | challenge
+    # wage records are kept 3 years after the project is completed and its wages settled (条例 Art. 15)
+    completed_on: Mapped[date | None] = mapped_column(Date)
+    wages_settled_on: Mapped[date | None] = mapped_column(Date)
     # 项目编码 on the national platform, from the project's registration; entered by the project admin
     platform_code: Mapped[str | None] = mapped_column(String(32))
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    @property
+    def payroll_records_kept_until(self) -> date | None:
+        """Nothing of payroll is ever deleted; this is the earliest day the law would allow it."""
+        if self.completed_on is None or self.wages_settled_on is None:
+            return None
+        end = max(self.completed_on, self.wages_settled_on)
+        return end.replace(year=end.year + 3, day=28 if (end.month, end.day) == (2, 29) else end.day)
 
 
 class ProjectCompany(Base):
@@ -109,5 +121,6 @@ class Membership(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     role: Mapped[str] = mapped_column(String(32))
     team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"))
+    company_id: Mapped[int | None] = mapped_column(ForeignKey("companies.id"))  # a subcontractor clerk's employer
     status: Mapped[str] = mapped_column(String(16), default=MembershipStatus.ACTIVE.value)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -127,6 +127,8 @@ class NoticeBoard(Base):
     labour_manager_name: Mapped[str | None] = mapped_column(String(64))
     labour_manager_phone: Mapped[str | None] = mapped_column(String(32))
     complaint_phones: Mapped[list[dict[str, str]]] = mapped_column(JSON)  # [{"name": ..., "phone": ...}]
+    authorities: Mapped[list[dict[str, str]] | None] = mapped_column(JSON)  # 行业主管部门 / 人社部门 [{"name", "phone"}]
+    published_at: Mapped[datetime | None]  # set once every item Art. 34 requires is there
     updated_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 

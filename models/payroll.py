@@ -20,7 +20,8 @@ from models.base import Base, BigId, utcnow
 
 class PayrollStatus(StrEnum):
     DRAFT = "draft"
-    SUBMITTED = "submitted"  # waiting for the payroll approver
+    SUBMITTED = "submitted"  # every line confirmed, released or held; waiting for review (subcontractor) or approval
+    REVIEWED = "reviewed"  # a subcontractor's payroll the general contractor's labour manager reviewed (Art. 28)
     REJECTED = "rejected"  # sent back; posting the month again rebuilds it as a draft
     APPROVED = "approved"  # lines frozen, the month's attendance locked
 
@@ -31,21 +32,41 @@ class PaymentStatus(StrEnum):
     PAID = "paid"
     FAILED = "failed"  # the bank refused it; re-issued in the next bank file
     NOTHING_DUE = "nothing_due"  # net 0: nothing to send
+    HELD = "held"  # held from this payroll: paid by the month's supplementary payroll
+
+
+class PayrollKind(StrEnum):
+    MONTHLY = "monthly"
+    SUPPLEMENTARY = "supplementary"  # the held lines of a month, paid once their dispute is settled
+    SETTLEMENT = "settlement"  # one leaving worker's unpaid days (退场结算)
 
 
 class SlipStatus(StrEnum):
-    ISSUED = "issued"
+    DRAFT = "draft"  # not yet sent to the worker
+    TO_CONFIRM = "to_confirm"  # sent; the worker confirms or disputes before the payroll is submitted
     CONFIRMED = "confirmed"  # signed by the worker in the app
     DISPUTED = "disputed"
+    RELEASED = "released"  # not reached within the confirmation window: released by the preparer, with a reason
+    HELD = "held"  # left for the supplementary payroll of the month
+
+
+PAYABLE_SLIPS = (SlipStatus.CONFIRMED.value, SlipStatus.RELEASED.value)
 
 
 class Payroll(Base):
     __tablename__ = "payrolls"
-    __table_args__ = (UniqueConstraint("project_id", "month", name="uq_payroll_month"),)
+    # one payroll per project, month, employer, kind and sequence (supplementary and settlement ones count up)
+    __table_args__ = (UniqueConstraint("project_id", "month", "company_id", "kind", "seq", name="uq_payroll_employer_month"),)
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"))
     month: Mapped[str] = mapped_column(String(7))  # YYYY-MM
+    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id"))  # the employer (用人单位)
+    kind: Mapped[str] = mapped_column(String(16), default=PayrollKind.MONTHLY.value)
+    seq: Mapped[int] = mapped_column(default=0)
+    needs_review: Mapped[bool] = mapped_column(default=False)  # prepared by a subcontractor: the GC reviews
+    settlement_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    due_date: Mapped[date | None] = mapped_column(Date)  # a settlement's due date (settlement_days after leaving)
     status: Mapped[str] = mapped_column(String(16), default=PayrollStatus.DRAFT.value)
     blockers: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     fingerprint: Mapped[str] = mapped_column(String(64), default="")  # SHA-256 of the built lines
@@ -59,6 +80,8 @@ class Payroll(Base):
     built_at: Mapped[datetime] = mapped_column(default=utcnow)
     submitted_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     submitted_at: Mapped[datetime | None]
+    reviewed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    reviewed_at: Mapped[datetime | None]
     decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     decided_at: Mapped[datetime | None]
     rejection_reason: Mapped[str | None] = mapped_column(String(200))
@@ -97,7 +120,13 @@ class PayrollLine(Base):
     payment_status: Mapped[str] = mapped_column(String(16), default=PaymentStatus.UNPAID.value)
     paid_at: Mapped[datetime | None]
     paid_ref: Mapped[str | None] = mapped_column(String(40))
-    slip_status: Mapped[str] = mapped_column(String(16), default=SlipStatus.ISSUED.value)
+    slip_status: Mapped[str] = mapped_column(String(16), default=SlipStatus.DRAFT.value)
+    slip_version: Mapped[int] = mapped_column(default=0)  # +1 each time the slip is (re)issued
+    slip_history: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)  # earlier versions, kept
+    issued_at: Mapped[datetime | None]
+    resolution: Mapped[str | None] = mapped_column(String(200))  # why released or held
+    resolved_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    resolved_at: Mapped[datetime | None]
     signature_enc: Mapped[str | None] = mapped_column(Text)  # the worker's handwritten name, PNG, encrypted
     signature_sha256: Mapped[str | None] = mapped_column(String(64))
     confirmed_at: Mapped[datetime | None]
@@ -135,9 +164,14 @@ class PayrollDeduction(Base):
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"))
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     month: Mapped[str] = mapped_column(String(7))
-    kind: Mapped[str] = mapped_column(String(16))  # advance | other
+    kind: Mapped[str] = mapped_column(String(16))  # services.payroll.deductions.KINDS
     amount_fen: Mapped[int]
     reason: Mapped[str] = mapped_column(String(200))
+    basis: Mapped[str | None] = mapped_column(String(200))  # the contract clause, judgment or law relied on
+    # an advance (借支) is repaid only with the worker's acknowledgement: this signature, or the slip's
+    ack_signature_enc: Mapped[str | None] = mapped_column(Text)
+    ack_signature_sha256: Mapped[str | None] = mapped_column(String(64))
+    acknowledged_at: Mapped[datetime | None]
     created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -185,6 +219,10 @@ class PayrollRules(Base):
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), primary_key=True, autoincrement=False)
     overtime_after_minutes: Mapped[int] = mapped_column(default=480)  # minutes of a day before overtime
     overtime_percent: Mapped[int] = mapped_column(default=150)  # of the hourly rate
+    slip_confirm_days: Mapped[int] = mapped_column(default=3)  # days a worker has to confirm before release
+    settlement_days: Mapped[int] = mapped_column(default=3)  # a leaving worker is paid within these days
+    minimum_wage_fen: Mapped[int] = mapped_column(default=0)  # the local monthly minimum wage; 0 = not set
+    pay_day: Mapped[int | None]  # day of the next month; None: the contract's
     updated_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 

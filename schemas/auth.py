@@ -29,8 +29,8 @@ class MembershipOut(BaseModel):
     id: int
     project_id: int
     project_name: str
-    role: str = Field(description="project_admin / labour_manager / payroll_approver / team_leader / worker / "
-                                  "supervisor / owner")
+    role: str = Field(description="project_admin / labour_manager / payroll_approver / subcontractor_clerk（分包劳资员）/ "
+                                  "team_leader / worker / supervisor / owner")
     team_id: int | None
     team_name: str | None
     status: str = Field(description="pending（待审核）/ active / left（已退场）")

@@ -9,13 +9,15 @@ from pydantic import BaseModel, Field
 
 from schemas.common import Strict
 
-RoleName = Literal["project_admin", "labour_manager", "payroll_approver", "team_leader", "worker",
-                   "supervisor", "owner"]
+RoleName = Literal["project_admin", "labour_manager", "payroll_approver", "subcontractor_clerk", "team_leader",
+                   "worker", "supervisor", "owner"]
 
 
 class InvitationIn(Strict):
     role: RoleName = Field(description="受邀后在本项目中的角色")
     team_id: int | None = Field(default=None, ge=1, le=2**53, description="班组长和工人必填：所属班组")
+    company_id: int | None = Field(default=None, ge=1, le=2**53,
+                                   description="分包劳资员（subcontractor_clerk）必填：其所在的参建企业（分包单位）")
 
 
 class InvitationOut(BaseModel):
@@ -23,6 +25,7 @@ class InvitationOut(BaseModel):
     project_id: int
     role: str
     team_id: int | None
+    company_id: int | None = None
     code: str = Field(description="邀请码：只显示这一次，一次有效，请通过微信发给受邀人")
     expires_at: datetime
 

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
@@ -57,6 +57,8 @@ class ProjectIn(Strict):
 
 class ProjectPatch(Strict):
     name: str | None = Field(default=None, min_length=2, max_length=128)
+    completed_on: date | None = Field(default=None, description="竣工日期（工资记录自竣工且工资结清后保存 3 年）")
+    wages_settled_on: date | None = Field(default=None, description="工资结清日期")
     address: str | None = Field(default=None, min_length=2, max_length=256)
     wage_account_bank: str | None = Field(default=None, min_length=2, max_length=128)
     wage_account_no: str | None = Field(default=None, min_length=8, max_length=40)
@@ -73,6 +75,10 @@ class ProjectOut(FromRow):
     wage_account_no_masked: str
     geofence: CircleFence | PolygonFence
     liveness_mode: str
+    completed_on: date | None = None
+    wages_settled_on: date | None = None
+    payroll_records_kept_until: date | None = Field(
+        default=None, description="工资记录至少保存到此日（竣工且工资结清后 3 年；系统从不删除工资记录）")
     created_at: datetime
 
 
@@ -133,7 +139,7 @@ class TeamList(Listed):
 class MemberIn(Strict):
     user_id: int = Field(ge=1, le=2**53)
     role: Literal["project_admin", "labour_manager", "payroll_approver", "team_leader", "worker",
-                  "supervisor", "owner"]
+                  "supervisor", "owner"] = Field(description="分包劳资员（subcontractor_clerk）须通过邀请加入（需指定企业）")
     team_id: int | None = Field(default=None, ge=1, le=2**53)
 
 

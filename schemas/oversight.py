@@ -144,8 +144,11 @@ class ListEntryList(Listed):
 class NoticeBoardIn(Strict):
     labour_manager_name: str | None = Field(default=None, max_length=64)
     labour_manager_phone: str | None = Field(default=None, max_length=32)
-    complaint_phones: list[dict[str, str]] = Field(default_factory=list, max_length=8,
-                                                   description='[{"name": "劳动监察", "phone": "12333"}]')
+    complaint_phones: list[dict[str, str]] = Field(default_factory=list, max_length=12,
+                                                   description='投诉、仲裁、法律援助渠道 [{"name": "劳动监察", "phone": "12333"}]；'
+                                                               '须含 12333、12345、12348、劳动争议仲裁、法律援助')
+    authorities: list[dict[str, str]] | None = Field(default=None, max_length=8,
+                                                     description='相关行业工程建设主管部门 [{"name": "区住建局", "phone": "..."}]')
 
 
 class NoticeBoardOut(BaseModel):
@@ -160,6 +163,13 @@ class NoticeBoardOut(BaseModel):
     pay_day: int | None = Field(description="每月发薪日")
     complaint_phones: list[dict[str, str]]
     join_url: str = Field(description="二维码内容：项目加入页")
+    owner: str | None = Field(default=None, description="建设单位")
+    subcontractors: list[str] = Field(default_factory=list, description="在场施工的分包单位")
+    authorities: list[dict[str, str]] = Field(default_factory=list, description="相关行业工程建设主管部门")
+    minimum_wage_fen: int | None = Field(default=None, description="当地月最低工资标准（分）")
+    pay_date: str | None = Field(default=None, description="下一个发薪日（遇休息日、节假日已提前）")
+    published_at: str | None = Field(default=None, description="发布时间；未发布为 null")
+    missing: list[str] = Field(default_factory=list, description="《条例》第三十四条要求但尚缺的事项；为空才能发布")
 
 
 PushStatusName = Literal["pending", "incomplete", "sent", "accepted", "rejected", "dead"]

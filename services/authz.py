@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
-from models import Membership, MembershipStatus, Role, db
+from models import Membership, MembershipStatus, ParticipantRole, ProjectCompany, Role, Team, db
 from services.errors import Forbidden, ProjectNotFound
 
 
@@ -52,7 +52,10 @@ class Action(StrEnum):
     PUSH_RESEND = "oversight.push_resend"  # send again a record the platform rejected, after the fix
     NOTICE_BOARD_MANAGE = "oversight.notice_board_manage"
     DEPOSIT_RECORD = "oversight.deposit_record"  # deposits into the wage account, from the bank statement
-    PAYROLL_PREPARE = "payroll.prepare"  # build, defer, submit, deductions, disburse (bank file / results)
+    PAYROLL_PREPARE = "payroll.prepare"  # the general contractor pays: bank file / results, rules, ledger
+    PAYROLL_EMPLOYER = "payroll.employer"  # the employer prepares: build, issue slips, hold, release, submit
+    PAYROLL_LEDGER = "payroll.ledger"  # the wage ledger with full ID numbers and phones (Art. 15)
+    PAYROLL_REVIEW = "payroll.review"  # the GC's labour manager reviews a subcontractor's payroll (Art. 28)
     PAYROLL_APPROVE = "payroll.approve"  # approve / reject (never one's own: services/payroll/approval.py)
     PAYROLL_LINES = "payroll.lines"  # the lines with names and amounts, the wage sheet
     PAYROLL_STATUS = "payroll.status"  # status and totals only (supervisor, owner)
@@ -61,6 +64,7 @@ class Action(StrEnum):
 
 class Reach(StrEnum):
     PROJECT = "project"
+    COMPANY = "company"  # one employer's teams and payrolls: the clerk's company, the GC for its labour manager
     TEAM = "team"
     SELF = "self"
 
@@ -70,13 +74,16 @@ OVERSIGHT = {R.PROJECT_ADMIN: Reach.PROJECT, R.LABOUR_MANAGER: Reach.PROJECT, R.
              R.SUPERVISOR: Reach.PROJECT, R.OWNER: Reach.PROJECT}
 
 POLICY: dict[Action, dict[Role, Reach]] = {
-    Action.PROJECT_VIEW: {**OVERSIGHT, R.TEAM_LEADER: Reach.PROJECT, R.WORKER: Reach.PROJECT},
+    Action.PROJECT_VIEW: {**OVERSIGHT, R.TEAM_LEADER: Reach.PROJECT, R.WORKER: Reach.PROJECT,
+                          R.SUBCONTRACTOR_CLERK: Reach.PROJECT},
     Action.PROJECT_UPDATE: {R.PROJECT_ADMIN: Reach.PROJECT},
-    Action.PARTICIPANT_VIEW: {**OVERSIGHT, R.TEAM_LEADER: Reach.PROJECT, R.WORKER: Reach.PROJECT},
+    Action.PARTICIPANT_VIEW: {**OVERSIGHT, R.TEAM_LEADER: Reach.PROJECT, R.WORKER: Reach.PROJECT,
+                              R.SUBCONTRACTOR_CLERK: Reach.PROJECT},
     Action.PARTICIPANT_MANAGE: {R.PROJECT_ADMIN: Reach.PROJECT},
-    Action.TEAM_VIEW: {**OVERSIGHT, R.TEAM_LEADER: Reach.TEAM, R.WORKER: Reach.TEAM},
+    Action.TEAM_VIEW: {**OVERSIGHT, R.TEAM_LEADER: Reach.TEAM, R.WORKER: Reach.TEAM, R.SUBCONTRACTOR_CLERK: Reach.COMPANY},
     Action.TEAM_MANAGE: {R.PROJECT_ADMIN: Reach.PROJECT, R.LABOUR_MANAGER: Reach.PROJECT},
-    Action.MEMBER_VIEW: {**OVERSIGHT, R.TEAM_LEADER: Reach.TEAM, R.WORKER: Reach.SELF},
+    Action.MEMBER_VIEW: {**OVERSIGHT, R.TEAM_LEADER: Reach.TEAM, R.WORKER: Reach.SELF,
+                         R.SUBCONTRACTOR_CLERK: Reach.COMPANY},
     Action.MEMBER_MANAGE: {R.PROJECT_ADMIN: Reach.PROJECT},
     Action.MEMBER_PII_READ: {R.PROJECT_ADMIN: Reach.PROJECT, R.LABOUR_MANAGER: Reach.PROJECT},
     Action.ENROLLMENT_REVIEW: {R.PROJECT_ADMIN: Reach.PROJECT, R.LABOUR_MANAGER: Reach.PROJECT},
@@ -94,7 +101,8 @@ POLICY: dict[Action, dict[Role, Reach]] = {
     Action.FACE_REENROLL_APPROVE: {R.PROJECT_ADMIN: Reach.PROJECT, R.LABOUR_MANAGER: Reach.PROJECT},
     # distances, thresholds and anti-spoof scores help tune a spoof: never shown to the worker
     Action.FACE_RESULT_REVIEW: {R.PROJECT_ADMIN: Reach.PROJECT, R.LABOUR_MANAGER: Reach.PROJECT},
-    Action.ATTENDANCE_VIEW: {**OVERSIGHT, R.TEAM_LEADER: Reach.TEAM, R.WORKER: Reach.SELF},
+    Action.ATTENDANCE_VIEW: {**OVERSIGHT, R.TEAM_LEADER: Reach.TEAM, R.WORKER: Reach.SELF,
+                             R.SUBCONTRACTOR_CLERK: Reach.COMPANY},
     Action.ATTENDANCE_CONFIRM: {R.LABOUR_MANAGER: Reach.PROJECT, R.TEAM_LEADER: Reach.TEAM},
     Action.ATTENDANCE_EVIDENCE: {R.LABOUR_MANAGER: Reach.PROJECT, R.TEAM_LEADER: Reach.TEAM},
     Action.ATTENDANCE_FRAUD_DETAIL: {R.LABOUR_MANAGER: Reach.PROJECT},
@@ -110,18 +118,24 @@ POLICY: dict[Action, dict[Role, Reach]] = {
     Action.NOTICE_BOARD_MANAGE: {R.PROJECT_ADMIN: Reach.PROJECT, R.LABOUR_MANAGER: Reach.PROJECT},
     Action.DEPOSIT_RECORD: {R.PROJECT_ADMIN: Reach.PROJECT, R.LABOUR_MANAGER: Reach.PROJECT},
     Action.PAYROLL_PREPARE: {R.LABOUR_MANAGER: Reach.PROJECT},
+    # the employer's own clerk prepares; the GC's labour manager prepares the GC's own teams only
+    Action.PAYROLL_EMPLOYER: {R.LABOUR_MANAGER: Reach.COMPANY, R.SUBCONTRACTOR_CLERK: Reach.COMPANY},
+    Action.PAYROLL_REVIEW: {R.LABOUR_MANAGER: Reach.PROJECT},
+    Action.PAYROLL_LEDGER: {R.LABOUR_MANAGER: Reach.PROJECT, R.PROJECT_ADMIN: Reach.PROJECT},
     Action.PAYROLL_APPROVE: {R.PAYROLL_APPROVER: Reach.PROJECT},
-    Action.PAYROLL_LINES: {R.LABOUR_MANAGER: Reach.PROJECT, R.PAYROLL_APPROVER: Reach.PROJECT},
-    Action.PAYROLL_STATUS: OVERSIGHT,
+    Action.PAYROLL_LINES: {R.LABOUR_MANAGER: Reach.PROJECT, R.PAYROLL_APPROVER: Reach.PROJECT,
+                           R.SUBCONTRACTOR_CLERK: Reach.COMPANY},
+    Action.PAYROLL_STATUS: {**OVERSIGHT, R.SUBCONTRACTOR_CLERK: Reach.COMPANY},
     Action.PIECE_WORK_ENTER: {R.LABOUR_MANAGER: Reach.PROJECT, R.TEAM_LEADER: Reach.TEAM},
 }
 
 
 def may(user_id: int, action: Action, project_id: int, *, team_id: int | None = None,
-        subject_user_id: int | None = None) -> bool:
+        subject_user_id: int | None = None, company_id: int | None = None) -> bool:
     """authorize() as a yes/no, for what an answer shows (not for refusing)."""
     try:
-        authorize(user_id, action, project_id, team_id=team_id, subject_user_id=subject_user_id)
+        authorize(user_id, action, project_id, team_id=team_id, subject_user_id=subject_user_id,
+                  company_id=company_id)
     except (Forbidden, ProjectNotFound):
         return False
     return True
@@ -134,13 +148,32 @@ class Scope:
     whole_project: bool
     team_ids: frozenset[int]
     self_user_id: int | None
+    company_ids: frozenset[int] = frozenset()
 
-    def allows(self, *, team_id: int | None = None, subject_user_id: int | None = None) -> bool:
+    def allows(self, *, team_id: int | None = None, subject_user_id: int | None = None,
+               company_id: int | None = None) -> bool:
         if self.whole_project:
+            return True
+        if company_id is not None and company_id in self.company_ids:
             return True
         if team_id is not None and team_id in self.team_ids:
             return True
         return subject_user_id is not None and subject_user_id == self.self_user_id
+
+
+def general_contractor_of(project_id: int) -> int | None:
+    return db.session.execute(select(ProjectCompany.company_id).where(
+        ProjectCompany.project_id == project_id, ProjectCompany.role == ParticipantRole.GENERAL_CONTRACTOR.value)
+        .order_by(ProjectCompany.id).limit(1)).scalar_one_or_none()
+
+
+def company_teams(project_id: int, company_id: int) -> list[int]:
+    """The teams of one employer in the project (a team naming no company is the general contractor's)."""
+    gc = general_contractor_of(project_id)
+    condition = Team.company_id == company_id
+    if company_id == gc:
+        condition = or_(condition, Team.company_id.is_(None))
+    return list(db.session.execute(select(Team.id).where(Team.project_id == project_id, condition)).scalars())
 
 
 def memberships_in(user_id: int, project_id: int) -> list[Membership]:
@@ -171,7 +204,7 @@ def scope(user_id: int, action: Action, project_id: int, *, memberships: list[Me
     if not memberships:
         raise ProjectNotFound()
     rules = POLICY[action]
-    whole, teams, self_id, any_rule = False, set(), None, False
+    whole, teams, companies, self_id, any_rule = False, set(), set(), None, False
     for m in memberships:
         reach = rules.get(Role(m.role))
         if reach is None:
@@ -179,24 +212,30 @@ def scope(user_id: int, action: Action, project_id: int, *, memberships: list[Me
         any_rule = True
         if reach is Reach.PROJECT:
             whole = True
+        elif reach is Reach.COMPANY:
+            company = m.company_id or general_contractor_of(project_id)  # GC staff hold no company of their own
+            if company is not None:
+                companies.add(company)
+                teams.update(company_teams(project_id, company))  # an employer reaches its own teams
         elif reach is Reach.TEAM and m.team_id is not None:
             teams.add(m.team_id)
         elif reach is Reach.SELF:
             self_id = user_id
     if not any_rule:
         raise Forbidden()
-    return Scope(whole, frozenset(teams), self_id)
+    return Scope(whole, frozenset(teams), self_id, frozenset(companies))
 
 
 def authorize(user_id: int, action: Action, project_id: int, *, team_id: int | None = None,
-              subject_user_id: int | None = None, memberships: list[Membership] | None = None) -> Scope:
-    """Allow or refuse one action on one object (a project, a team in it, a person in it)."""
+              subject_user_id: int | None = None, company_id: int | None = None,
+              memberships: list[Membership] | None = None) -> Scope:
+    """Allow or refuse one action on one object (a project, a team, an employer or a person in it)."""
     s = scope(user_id, action, project_id, memberships=memberships)
-    if team_id is None and subject_user_id is None:
+    if team_id is None and subject_user_id is None and company_id is None:
         if not s.whole_project:
             raise Forbidden()
         return s
-    if not s.allows(team_id=team_id, subject_user_id=subject_user_id):
+    if not s.allows(team_id=team_id, subject_user_id=subject_user_id, company_id=company_id):
         raise Forbidden()
     return s
 

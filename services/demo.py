@@ -34,6 +34,7 @@ DEMO_LOGINS = {
     "demo-approver": Role.PAYROLL_APPROVER,
     "demo-supervisor": Role.SUPERVISOR,
     "demo-leader": Role.TEAM_LEADER,
+    "demo-clerk": Role.SUBCONTRACTOR_CLERK,  # 分包劳资员 of the labour subcontractor (钢筋班's employer)
 }
 
 
@@ -83,7 +84,7 @@ def seed_demo() -> DemoIds:
                                company_id=labour.id, trade="钢筋工")
 
     names = {"demo-payroll": "李劳资", "demo-approver": "王审批", "demo-supervisor": "赵监理",
-             "demo-leader": "张班长"}
+             "demo-leader": "张班长", "demo-clerk": "孙劳务"}
     for openid, role in DEMO_LOGINS.items():
         if role is Role.PROJECT_ADMIN:
             continue  # admin created the project
@@ -95,7 +96,7 @@ def seed_demo() -> DemoIds:
             # the same path as a real person: an invitation the user accepts
             _, code = invitations.create_invitation(
                 admin.id, project.id, role=role.value, team_id=team.id if role is Role.TEAM_LEADER else None,
-                ttl_seconds=3600)
+                ttl_seconds=3600, company_id=labour.id if role is Role.SUBCONTRACTOR_CLERK else None)
             invitations.accept_invitation(user.id, code)
     return DemoIds(project.id, team.id, contractor.id)
 

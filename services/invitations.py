@@ -15,7 +15,7 @@ from models.base import utcnow
 from services import audit
 from services.authz import Action, authorize
 from services.errors import Conflict, NotFound, Unprocessable
-from services.org import assign_leader, get_project, hold_role, role_team
+from services.org import assign_leader, get_project, hold_role, role_company, role_team
 
 
 def _code_hash(code: str) -> str:
@@ -23,17 +23,18 @@ def _code_hash(code: str) -> str:
 
 
 def create_invitation(actor_id: int, project_id: int, *, role: str, team_id: int | None,
-                      ttl_seconds: int) -> tuple[Invitation, str]:
+                      ttl_seconds: int, company_id: int | None = None) -> tuple[Invitation, str]:
     """Returns the invitation and its code; the code is shown once and only its hash is kept."""
     get_project(actor_id, project_id, Action.MEMBER_INVITE)
     team_id = role_team(project_id, role, team_id)
+    company_id = role_company(project_id, role, company_id)
     code = secrets.token_urlsafe(18)  # 144 bits: not guessable, even without the rate limit
-    invitation = Invitation(project_id=project_id, role=role, team_id=team_id, code_hash=_code_hash(code),
+    invitation = Invitation(project_id=project_id, role=role, team_id=team_id, company_id=company_id, code_hash=_code_hash(code),
                             created_by=actor_id, expires_at=utcnow() + timedelta(seconds=ttl_seconds))
     db.session.add(invitation)
     db.session.flush()
     audit.record("invitation.created", actor_user_id=actor_id, object_type="invitation", object_id=invitation.id,
-                 details={"project_id": project_id, "role": role, "team_id": team_id})
+                 details={"project_id": project_id, "role": role, "team_id": team_id, "company_id": company_id})
     return invitation, code
 
 
@@ -53,7 +54,8 @@ def accept_invitation(actor_id: int, code: str) -> tuple[Membership, Project]:
         .values(accepted_at=now, accepted_by=actor_id))
     if claimed.rowcount != 1:
         raise Conflict("INVITATION_USED")
-    membership = hold_role(invitation.project_id, actor_id, invitation.role, invitation.team_id)
+    membership = hold_role(invitation.project_id, actor_id, invitation.role, invitation.team_id,
+                           company_id=invitation.company_id)
     if invitation.role == Role.TEAM_LEADER and invitation.team_id is not None:
         team = db.session.get(Team, invitation.team_id)
         if team is not None:

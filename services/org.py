@@ -116,7 +116,7 @@ def get_project(actor_id: int, project_id: int, action: Action = Action.PROJECT_
 
 def update_project(actor_id: int, project_id: int, changes: dict[str, Any]) -> Project:
     project = get_project(actor_id, project_id, Action.PROJECT_UPDATE)
-    for key in ("name", "address", "wage_account_bank", "liveness_mode"):
+    for key in ("name", "address", "wage_account_bank", "liveness_mode", "completed_on", "wages_settled_on"):
         if changes.get(key) is not None:
             setattr(project, key, changes[key].strip() if isinstance(changes[key], str) else changes[key])
     if changes.get("wage_account_no") is not None:
@@ -285,16 +285,29 @@ def role_team(project_id: int, role: str, team_id: int | None) -> int | None:
     return team.id
 
 
-def hold_role(project_id: int, user_id: int, role: str, team_id: int | None) -> Membership:
+def role_company(project_id: int, role: str, company_id: int | None) -> int | None:
+    """A subcontractor clerk (分包劳资员) works for one participant company of the project; others for none."""
+    if role != Role.SUBCONTRACTOR_CLERK:
+        return None
+    if company_id is None:
+        raise Unprocessable("COMPANY_NOT_PARTICIPANT", "分包劳资员须指定本项目的参建企业", {"company_id": None})
+    _check_team_company(project_id, company_id)
+    return company_id
+
+
+def hold_role(project_id: int, user_id: int, role: str, team_id: int | None, *,
+              company_id: int | None = None) -> Membership:
     """Give (or give back) a role, active at once; racing twins end as a 409, not a 500."""
     membership = db.session.execute(select(Membership).where(
         Membership.project_id == project_id, Membership.user_id == user_id, Membership.role == role)
     ).scalar_one_or_none()
     if membership is None:
-        membership = Membership(project_id=project_id, user_id=user_id, role=role, team_id=team_id)
+        membership = Membership(project_id=project_id, user_id=user_id, role=role, team_id=team_id,
+                                company_id=company_id)
         db.session.add(membership)
     else:
         membership.team_id, membership.status = team_id, MembershipStatus.ACTIVE.value
+        membership.company_id = company_id
     _flush_unique(Conflict("MEMBERSHIP_CHANGED"))
     return membership
 

@@ -189,4 +189,8 @@ def terminate(actor_id: int, contract_id: int, *, reason: str, on: date) -> Cont
     db.session.flush()
     audit.record("contract.terminated", actor_user_id=actor_id, object_type="contract", object_id=contract.id,
                  details={"reason": reason, "date": on.isoformat(), "user_id": contract.user_id})
+    # 《工资支付暂行规定》第九条: paid at once on leaving — the settlement payroll opens now
+    from services.payroll.settlement import open_settlement
+
+    open_settlement(actor_id, contract.project_id, contract.user_id, contract.team_id, on)
     return contract

@@ -22,7 +22,7 @@ from sqlalchemy import func, insert, select, update
 from models import Project, db
 from models.base import utcnow
 from models.enrollment import WorkerProfile
-from models.payroll import PaymentStatus, Payroll, PayrollLine, PayrollPayment, PayrollStatus
+from models.payroll import PAYABLE_SLIPS, PaymentStatus, Payroll, PayrollLine, PayrollPayment, PayrollStatus
 from services import audit, pii
 from services.authz import Action
 
@@ -47,7 +47,8 @@ def line_ref(payroll_id: int, line_id: int, attempt: int) -> str:
 def _open_attempts(payroll: Payroll) -> list[tuple[PayrollPayment, int]]:
     """Make sure every payable line has one issued attempt; the attempts with each line's user id."""
     lines = list(db.session.execute(select(PayrollLine.id, PayrollLine.user_id, PayrollLine.net_fen).where(
-        PayrollLine.payroll_id == payroll.id, PayrollLine.payment_status.in_(PAYABLE), PayrollLine.net_fen > 0)
+        PayrollLine.payroll_id == payroll.id, PayrollLine.payment_status.in_(PAYABLE), PayrollLine.net_fen > 0,
+        PayrollLine.slip_status.in_(PAYABLE_SLIPS))  # confirmed or released; held lines wait for the supplementary
         .order_by(PayrollLine.id)))
     issued = {p.line_id: p for p in db.session.execute(select(PayrollPayment).where(
         PayrollPayment.payroll_id == payroll.id, PayrollPayment.status == PaymentStatus.ISSUED.value)).scalars()}

@@ -28,19 +28,31 @@ from models.payroll import (
     Payroll,
     PayrollDeduction,
     PayrollDeferral,
+    PayrollKind,
     PayrollLine,
     PayrollRules,
     PayrollStatus,
     PieceWork,
+    SlipStatus,
 )
 from services import audit
 from services.attendance.locks import month_bounds, month_of
 from services.attendance.people import masked_names
-from services.authz import Action, authorize
+from services.authz import Action, authorize, general_contractor_of
 from services.days import business_day
 from services.errors import Conflict, Unprocessable
 from services.payroll import rules
+from services.payroll.employers import (
+    employer_of_project,
+    held_users,
+    next_seq,
+    settled_users,
+    team_companies,
+)
+from services.payroll.payday import project_pay_date
 
+SLIP_FIELDS = ("wage_type", "rate_fen", "half_days", "piece_milli", "overtime_minutes", "base_fen", "overtime_fen",
+               "gross_fen", "deductions", "deductions_fen", "net_fen", "carried_months")  # what the worker confirms
 LINE_FIELDS = ("user_id", "team_id", "contract_id", "name_masked", "wage_type", "rate_fen", "half_days",
                "piece_milli", "overtime_minutes", "base_fen", "overtime_fen", "gross_fen", "deductions",
                "deductions_fen", "net_fen", "carried_months", "bank_card_last4", "bank_name")
@@ -62,9 +74,25 @@ class _Worker:
     months: list[str] = field(default_factory=list)
 
 
+def payroll_rules(project_id: int) -> PayrollRules:
+    """The project's rules; a project without a row has the defaults (not added to the session)."""
+    return db.session.get(PayrollRules, project_id) or PayrollRules(
+        project_id=project_id, overtime_after_minutes=480, overtime_percent=150, slip_confirm_days=3,
+        settlement_days=3, minimum_wage_fen=0, pay_day=None)
+
+
 def overtime_rule(project_id: int) -> rules.OvertimeRule:
     row = db.session.get(PayrollRules, project_id)
     return rules.OvertimeRule(row.overtime_after_minutes, row.overtime_percent) if row else rules.OvertimeRule()
+
+
+def covered_users(payroll: Payroll) -> set[int] | None:
+    """The workers a payroll may hold: None for a monthly one (everyone of the employer but the settled)."""
+    if payroll.kind == PayrollKind.SETTLEMENT.value:
+        return {payroll.settlement_user_id} if payroll.settlement_user_id else set()
+    if payroll.kind == PayrollKind.SUPPLEMENTARY.value:
+        return held_users(payroll.project_id, payroll.month, payroll.company_id, except_payroll=payroll.id)
+    return None
 
 
 def check_month(month: str) -> None:
@@ -136,7 +164,7 @@ def _deductions(project_id: int, months: set[str]) -> dict[int, list[rules.Deduc
     for d in db.session.execute(select(PayrollDeduction).where(
             PayrollDeduction.project_id == project_id, PayrollDeduction.month.in_(months))
             .order_by(PayrollDeduction.id)).scalars():
-        out.setdefault(d.user_id, []).append(rules.Deduction(d.kind, d.reason, d.amount_fen))
+        out.setdefault(d.user_id, []).append(rules.Deduction(d.kind, d.reason, d.amount_fen, d.basis))
     return out
 
 
@@ -147,6 +175,10 @@ def _blocker(code: str, message: str, user_id: int, names: dict[int, str], **det
 def compute(payroll: Payroll) -> Computed:
     project_id, month = payroll.project_id, payroll.month
     rule = overtime_rule(project_id)
+    if payroll.kind == PayrollKind.MONTHLY.value:
+        settled = settled_users(project_id, month, payroll.company_id)
+    else:
+        settled = set()
     deferred_here = set(db.session.execute(select(PayrollDeferral.user_id).where(
         PayrollDeferral.payroll_id == payroll.id)).scalars()) if payroll.id else set()
     carried: dict[str, list[int]] = {}
@@ -158,7 +190,9 @@ def compute(payroll: Payroll) -> Computed:
     workers: dict[int, _Worker] = {}
     unconfirmed: set[tuple[int, str]] = set()
     missing_out: set[tuple[int, str]] = set()
-    for m, only in [(month, None), *sorted(carried.items())]:
+    covered = covered_users(payroll)  # a settlement or supplementary payroll reads its own workers' days only
+    first_only = sorted(covered) if covered is not None else None
+    for m, only in [(month, first_only), *sorted(carried.items())]:
         for uid, team_id, units, overtime, open_days, no_out in _day_totals(project_id, m, rule, only):
             w = workers.setdefault(uid, _Worker())
             w.team_id = w.team_id or team_id
@@ -174,12 +208,21 @@ def compute(payroll: Payroll) -> Computed:
         workers.setdefault(uid, _Worker(team_id=piece_teams[uid], months=[month])).piece_milli += qty
     for uid in open_pieces:
         workers.setdefault(uid, _Worker(team_id=piece_teams[uid], months=[month]))
+    for uid in settled:
+        workers.pop(uid, None)  # paid by their settlement payroll (退场结算)
     for uid in deferred_here:
         if month in workers.get(uid, _Worker()).months:
             workers.pop(uid)  # left for a later payroll, with this month's days
 
-    user_ids = sorted(workers)
     contracts = _contracts(project_id)
+    only = covered
+    employers = team_companies(project_id)
+    gc = general_contractor_of(project_id)
+    for uid in list(workers):
+        team = workers[uid].team_id or (contracts[uid].team_id if uid in contracts else None)
+        if employers.get(team, gc) != payroll.company_id or (only is not None and uid not in only):
+            workers.pop(uid)  # another employer's worker, or not in this supplementary / settlement payroll
+    user_ids = sorted(workers)
     profiles = {p.user_id: p for p in db.session.execute(select(
         WorkerProfile.user_id, WorkerProfile.name_masked, WorkerProfile.bank_card_last4, WorkerProfile.bank_name,
         WorkerProfile.bank_card_enc.is_not(None).label("has_card")).where(
@@ -187,6 +230,7 @@ def compute(payroll: Payroll) -> Computed:
     names = {uid: p.name_masked for uid, p in profiles.items()}
     names.update(masked_names([uid for uid in user_ids if uid not in profiles]))  # no profile yet: the nickname
     deductions = _deductions(project_id, {month, *carried})
+    prs = payroll_rules(project_id)
     blockers: list[dict[str, Any]] = []
     wanted = set(user_ids)
     for (uid, m) in sorted(u for u in unconfirmed if u[0] in wanted):
@@ -216,7 +260,7 @@ def compute(payroll: Payroll) -> Computed:
             continue
         wage = rules.wage(contract.wage_type, contract.wage_amount_fen,
                           rules.Work(w.half_days, w.piece_milli, w.overtime_minutes), rule,
-                          deductions.get(uid, []))
+                          deductions.get(uid, []), rules.minimum_for(prs.minimum_wage_fen, w.half_days))
         lines.append({
             "user_id": uid, "team_id": w.team_id or contract.team_id, "contract_id": contract.id,
             "name_masked": names.get(uid, ""), "wage_type": contract.wage_type, "rate_fen": contract.wage_amount_fen,
@@ -232,9 +276,11 @@ def compute(payroll: Payroll) -> Computed:
     return Computed(lines, blockers, digest)
 
 
-def find_payroll(project_id: int, month: str) -> Payroll | None:
-    return db.session.execute(select(Payroll).where(Payroll.project_id == project_id, Payroll.month == month)
-                              ).scalar_one_or_none()
+def find_payroll(project_id: int, month: str, company_id: int, kind: str = PayrollKind.MONTHLY.value,
+                 seq: int = 0) -> Payroll | None:
+    return db.session.execute(select(Payroll).where(
+        Payroll.project_id == project_id, Payroll.month == month, Payroll.company_id == company_id,
+        Payroll.kind == kind, Payroll.seq == seq)).scalar_one_or_none()
 
 
 def write_lines(payroll: Payroll, computed: Computed) -> None:
@@ -247,8 +293,11 @@ def write_lines(payroll: Payroll, computed: Computed) -> None:
     for row in computed.lines:
         line = existing.pop(row["user_id"], None)
         if line is None:
-            new_rows.append({"payroll_id": payroll.id, **row})
+            new_rows.append({"payroll_id": payroll.id, "slip_status": SlipStatus.DRAFT.value, "slip_version": 0,
+                             "slip_history": [], **row})
             continue
+        if any(getattr(line, key) != row[key] for key in SLIP_FIELDS):
+            reissue(line)
         for key in LINE_FIELDS:
             if getattr(line, key) != row[key]:
                 setattr(line, key, row[key])
@@ -263,25 +312,62 @@ def write_lines(payroll: Payroll, computed: Computed) -> None:
     payroll.blockers, payroll.fingerprint = computed.blockers, computed.fingerprint
 
 
-def build_payroll(actor_id: int, project_id: int, month: str) -> Payroll:
-    """Create the month's draft, or rebuild it (same id) while it is a draft or was sent back."""
-    authorize(actor_id, Action.PAYROLL_PREPARE, project_id)
+def reissue(line: PayrollLine) -> None:
+    """The slip's content is about to change: keep the version the worker saw; it goes back to them."""
+    if line.slip_status == SlipStatus.DRAFT.value:
+        return
+    line.slip_history = [*line.slip_history, {
+        "version": line.slip_version, "slip_status": line.slip_status, "gross_fen": line.gross_fen,
+        "deductions_fen": line.deductions_fen, "net_fen": line.net_fen, "days": line.half_days / 2,
+        "dispute_reason": line.dispute_reason, "issued_at": line.issued_at.isoformat() if line.issued_at else None}]
+    if line.slip_status != SlipStatus.HELD.value:  # a held line stays held for the supplementary payroll
+        line.slip_status, line.slip_version, line.issued_at = SlipStatus.TO_CONFIRM.value, line.slip_version + 1, utcnow()
+        line.confirmed_at = line.signature_enc = line.signature_sha256 = None
+        line.notified_at = None  # the corrected slip is announced again at the next issue-slips
+        line.resolution = line.resolved_by = line.resolved_at = None
+
+
+def build_payroll(actor_id: int, project_id: int, month: str, company_id: int | None = None, *,
+                  supplementary: bool = False) -> Payroll:
+    """Create the employer's month draft, or rebuild it (same id) while it is a draft or was sent back.
+    ``supplementary``: a new payroll of the month paying the lines held from the earlier ones."""
+    company_id, sub = employer_of_project(project_id, company_id)
+    authorize(actor_id, Action.PAYROLL_EMPLOYER, project_id, company_id=company_id)
     check_month(month)
-    payroll = find_payroll(project_id, month)
-    if payroll is None:
-        payroll = Payroll(project_id=project_id, month=month, prepared_by=actor_id, created_at=utcnow(),
-                          blockers=[], builds=0)
-        db.session.add(payroll)
-        db.session.flush()
-    elif payroll.status not in (PayrollStatus.DRAFT.value, PayrollStatus.REJECTED.value):
+    if supplementary:
+        if not held_users(project_id, month, company_id):
+            raise Unprocessable("NOTHING_HELD", details={"month": month, "company_id": company_id})
+        seq = next_seq(project_id, month, company_id, PayrollKind.SUPPLEMENTARY.value)
+        payroll = new_payroll(actor_id, project_id, month, company_id, PayrollKind.SUPPLEMENTARY.value, seq, sub)
+    else:
+        payroll = find_payroll(project_id, month, company_id) or new_payroll(
+            actor_id, project_id, month, company_id, PayrollKind.MONTHLY.value, 0, sub)
+    return rebuild(actor_id, payroll)
+
+
+def new_payroll(actor_id: int, project_id: int, month: str, company_id: int, kind: str, seq: int, sub: bool,
+                **extra: Any) -> Payroll:
+    payroll = Payroll(project_id=project_id, month=month, company_id=company_id, kind=kind, seq=seq,
+                      needs_review=sub, prepared_by=actor_id, created_at=utcnow(), blockers=[], builds=0, **extra)
+    db.session.add(payroll)
+    db.session.flush()
+    return payroll
+
+
+def rebuild(actor_id: int, payroll: Payroll) -> Payroll:
+    month = payroll.month
+    if payroll.status not in (PayrollStatus.DRAFT.value, PayrollStatus.REJECTED.value):
         raise Conflict("PAYROLL_NOT_DRAFT", "该月工资表已提交或已审批，不能重新生成",
                        {"payroll_id": payroll.id, "status": payroll.status})
     computed = compute(payroll)
     write_lines(payroll, computed)
+    if payroll.kind != PayrollKind.SETTLEMENT.value:
+        payroll.due_date = project_pay_date(payroll.project_id, month)
     payroll.status, payroll.prepared_by, payroll.built_at = PayrollStatus.DRAFT.value, actor_id, utcnow()
     payroll.builds += 1
     db.session.flush()
     audit.record("payroll.built", actor_user_id=actor_id, object_type="payroll", object_id=payroll.id,
-                 details={"month": month, "lines": payroll.line_count, "blockers": len(payroll.blockers),
+                 details={"month": month, "company_id": payroll.company_id, "kind": payroll.kind,
+                          "lines": payroll.line_count, "blockers": len(payroll.blockers),
                           "total_net_fen": payroll.total_net_fen, "fingerprint": payroll.fingerprint})
     return payroll

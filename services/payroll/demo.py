@@ -1,7 +1,9 @@
-"""Demo payroll (``flask seed-demo``): three workers of the demo team with profiles and signed
-contracts, last month confirmed by the leader, the payroll built by demo-payroll, approved by
-demo-approver, the bank file issued and two of three lines paid, one slip signed. A newcomer
-logs in as ``fake:demo-worker1`` and sees a paid, signed slip at once. Seeding twice changes nothing.
+"""Demo payroll (``flask seed-demo``), in the law's order: the labour subcontractor's clerk
+(``fake:demo-clerk``) prepares 钢筋班's payrolls, its workers sign their slips before submission, the
+general contractor's labour manager (``fake:demo-payroll``) reviews and pays, ``fake:demo-approver``
+approves; the general contractor's own team (水电班) has a month still being confirmed.
+A newcomer logs in as ``fake:demo-worker1`` and sees a signed, paid slip at once. Seeding twice
+changes nothing (seed_payroll_demo says which month is in which state).
 """
 
 from __future__ import annotations
@@ -12,17 +14,18 @@ from datetime import timedelta
 from PIL import Image, ImageDraw
 from sqlalchemy import select
 
-from models import Membership, Role, User, db
+from models import Membership, Role, Team, User, db
 from models.base import utcnow
 from models.contracts import ContractStatus
 from models.payroll import PayrollStatus
+from services import org
 from services.attendance.confirmation import Correction, confirm_days
 from services.attendance.locks import month_of
 from services.consents import grant_consent
 from services.contracts.lifecycle import WorkerParty, generate_contract
 from services.days import business_day
 from services.enrollment.profile import ProfileInput, find_profile, save_profile
-from services.payroll import approval, bank, build, slips
+from services.payroll import approval, bank, build, order, slips
 from services.platform_push.dictionaries import DEMO_PROFILE
 
 WORKERS = (("demo-worker1", "陈大勇", "110105198503070013"), ("demo-worker2", "刘小军", "110105199011120037"),
@@ -84,32 +87,73 @@ def _login(openid: str) -> int:
     return db.session.execute(select(User.id).where(User.openid == openid)).scalar_one()
 
 
+def _confirm(leader: int, team_id: int, ids: list[int], first, last) -> None:
+    day = first
+    while day <= last:
+        if day.weekday() < 6:  # six-day weeks on site; the third worker took Saturdays' afternoons off
+            half = day.weekday() == 5 and len(ids) > 2
+            fixes = [Correction(uid, "present", 600 if day.day == 15 else 480, "按考勤机记录") for uid in ids[:2]]
+            fixes += [Correction(uid, "half" if half else "present", 240 if half else 480, "按考勤机记录")
+                      for uid in ids[2:]]
+            confirm_days(leader, team_id, day, ids, fixes)
+        day += timedelta(days=1)
+
+
+def _prepare(actor: int, project_id: int, month: str, company_id: int | None, signers: list[int]) -> int:
+    """Build, leave out the workers whose month is not payable yet, send the slips, the signers sign."""
+    payroll = build.build_payroll(actor, project_id, month, company_id)
+    for uid in sorted({b["user_id"] for b in payroll.blockers}):
+        approval.defer_worker(actor, payroll.id, uid, "演示：考勤或合同待补，顺延下月发放")
+    order.issue_slips(actor, payroll.id)
+    for uid in signers:
+        for line, p in slips.my_payslips(uid, project_id).items:
+            if p.id == payroll.id:
+                slips.confirm_payslip(uid, line.id, signature_png())
+    return payroll.id
+
+
+def _gc_team(admin: int, project_id: int, labour: int) -> tuple[int, int]:
+    """The general contractor's own team (水电班) with one worker: the GC's payroll is the labour manager's."""
+    team = db.session.execute(select(Team).where(Team.project_id == project_id, Team.name == "水电班")
+                              ).scalar_one_or_none()
+    if team is None:
+        team = org.create_team(admin, project_id, name="水电班", default_day_wage_fen=38000, trade="水电工")
+    uid = _worker("demo-worker4", "周水电", "11010519880808003", 4, project_id, team.id, labour)
+    return team.id, uid
+
+
 def seed_payroll_demo(project_id: int, team_id: int) -> int:
-    """Last month's approved, partly paid payroll; returns its id. Runs after the demo attendance:
-    its workers whose month is not payable yet (no signed contract, unconfirmed days) are deferred."""
+    """Payroll in the law's order, a month in each state; returns the approved payroll's id.
+
+    - 钢筋班 (the labour subcontractor's team), last month: prepared by demo-clerk, every slip signed by
+      its worker, submitted, reviewed by demo-payroll (Art. 28), approved by demo-approver, the bank file
+      issued, two of three lines paid (demo-worker3 still in the bank batch);
+    - 钢筋班, this month: prepared, slips signed, submitted: waiting for demo-payroll's review;
+    - 水电班 (the general contractor's own team), last month: prepared by demo-payroll, the slip sent to
+      demo-worker4, who has not confirmed it yet (confirming).
+    Runs after the demo attendance: workers whose month is not payable yet are deferred."""
     month = month_of(business_day().replace(day=1) - timedelta(days=1))
-    existing = build.find_payroll(project_id, month)
+    team = db.session.get(Team, team_id)
+    company_id = team.company_id if team is not None else None
+    existing = build.find_payroll(project_id, month, company_id) if company_id else None
     if existing is not None and existing.status == PayrollStatus.APPROVED.value:
         return existing.id
     labour, approver, leader = _login("demo-payroll"), _login("demo-approver"), _login("demo-leader")
+    clerk, admin = _login("demo-clerk"), _login("demo-admin")
     ids = [_worker(openid, name, id_base, n, project_id, team_id, labour)
            for n, (openid, name, id_base) in enumerate(WORKERS, start=1)]
-    first = business_day().replace(day=1) - timedelta(days=1)
-    first = first.replace(day=1)
-    day = first
-    while day.month == first.month:
-        if day.weekday() < 6:  # six-day weeks on site; the third worker took Saturdays' afternoons off
-            half = day.weekday() == 5
-            fixes = [Correction(ids[2], "half" if half else "present", 240 if half else 480, "按考勤机记录")]
-            fixes += [Correction(uid, "present", 600 if day.day == 15 else 480, "按考勤机记录") for uid in ids[:2]]
-            confirm_days(leader, team_id, day, ids, fixes)
-        day += timedelta(days=1)
-    payroll = build.build_payroll(labour, project_id, month)
-    for uid in sorted({b["user_id"] for b in payroll.blockers}):
-        approval.defer_worker(labour, payroll.id, uid, "演示：考勤或合同待补，顺延下月发放")
-    approval.submit_payroll(labour, payroll.id)
-    approval.approve_payroll(approver, payroll.id)
-    _payroll, chunks = bank.bank_file(labour, payroll.id)
+    gc_team, gc_worker = _gc_team(admin, project_id, labour)
+    first = (business_day().replace(day=1) - timedelta(days=1)).replace(day=1)
+    last = business_day().replace(day=1) - timedelta(days=1)
+    _confirm(leader, team_id, ids, first, last)
+    _confirm(labour, gc_team, [gc_worker], first, last)  # before the month is locked by an approval
+    _confirm(leader, team_id, ids, business_day().replace(day=1), business_day())
+
+    payroll_id = _prepare(clerk, project_id, month, company_id, ids)
+    approval.submit_payroll(clerk, payroll_id)
+    approval.review_payroll(labour, payroll_id)
+    approval.approve_payroll(approver, payroll_id)
+    _payroll, chunks = bank.bank_file(labour, payroll_id)
     rows = b"".join(chunks).decode().splitlines()[1:]
     results = ["line_ref,status,amount_fen,reason"]
     paid_lines = {line.id for uid in ids[:2] for line, _p in slips.my_payslips(uid, project_id).items}
@@ -117,7 +161,9 @@ def seed_payroll_demo(project_id: int, team_id: int) -> int:
         ref, amount = row.split(",")[0], row.split(",")[5]
         if int(ref.split("-")[1]) in paid_lines:  # SR<payroll>-<line>-<attempt>
             results.append(f"{ref},paid,{amount},")
-    bank.import_results(labour, payroll.id, "\n".join(results).encode())
-    slip_id = next(line.id for line, _p in slips.my_payslips(ids[0], project_id).items)
-    slips.confirm_payslip(ids[0], slip_id, signature_png())
-    return payroll.id
+    bank.import_results(labour, payroll_id, "\n".join(results).encode())
+
+    current = _prepare(clerk, project_id, month_of(business_day()), company_id, ids)
+    approval.submit_payroll(clerk, current)
+    _prepare(labour, project_id, month, None, [])
+    return payroll_id

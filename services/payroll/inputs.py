@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from models import Team, db
 from models.base import utcnow
-from models.payroll import PayrollDeduction, PayrollRules, PieceWork
+from models.payroll import PayrollRules, PieceWork
 from services import audit
 from services.attendance.clocks import worker_membership
 from services.attendance.locks import month_of, refuse_if_locked
@@ -16,44 +16,32 @@ from services.authz import Action, authorize
 from services.days import business_day
 from services.errors import Conflict, NotFound, Unprocessable
 from services.pagination import Page, Paged, paged_rows
-from services.payroll.build import check_month
+from services.payroll.build import payroll_rules
+
+RULE_FIELDS = ("overtime_after_minutes", "overtime_percent", "slip_confirm_days", "settlement_days",
+               "minimum_wage_fen", "pay_day")
 
 
-def add_deduction(actor_id: int, project_id: int, *, user_id: int, month: str, kind: str, amount_fen: int,
-                  reason: str) -> PayrollDeduction:
-    authorize(actor_id, Action.PAYROLL_PREPARE, project_id)
-    check_month(month)
-    refuse_if_locked(project_id, date.fromisoformat(f"{month}-01"))
-    if worker_membership(user_id, project_id) is None:
-        raise Unprocessable("NOT_PROJECT_WORKER", "该用户不是本项目工人", {"user_id": user_id})
-    row = PayrollDeduction(project_id=project_id, user_id=user_id, month=month, kind=kind, amount_fen=amount_fen,
-                           reason=reason, created_by=actor_id, created_at=utcnow())
-    db.session.add(row)
-    db.session.flush()
-    audit.record("payroll.deduction_added", actor_user_id=actor_id, object_type="payroll_deduction",
-                 object_id=row.id, details={"user_id": user_id, "month": month, "kind": kind,
-                                            "amount_fen": amount_fen, "reason": reason})
-    return row
-
-
-def set_rules(actor_id: int, project_id: int, *, overtime_after_minutes: int, overtime_percent: int) -> PayrollRules:
+def set_rules(actor_id: int, project_id: int, **fields: int | None) -> PayrollRules:
+    """The project's payroll rules; a field left out (None) keeps its value (``pay_day`` None: the contract's)."""
     authorize(actor_id, Action.PAYROLL_PREPARE, project_id)
     row = db.session.get(PayrollRules, project_id)
     if row is None:
-        row = PayrollRules(project_id=project_id)
+        row = payroll_rules(project_id)
         db.session.add(row)
-    row.overtime_after_minutes, row.overtime_percent = overtime_after_minutes, overtime_percent
+    changed = {k: v for k, v in fields.items() if k in RULE_FIELDS and (v is not None or k == "pay_day")}
+    for key, value in changed.items():
+        setattr(row, key, value)
     row.updated_by, row.updated_at = actor_id, utcnow()
     db.session.flush()
     audit.record("payroll.rules_updated", actor_user_id=actor_id, object_type="project", object_id=project_id,
-                 details={"overtime_after_minutes": overtime_after_minutes, "overtime_percent": overtime_percent})
+                 details=changed)
     return row
 
 
 def get_rules(actor_id: int, project_id: int) -> PayrollRules:
     authorize(actor_id, Action.PAYROLL_STATUS, project_id)
-    return db.session.get(PayrollRules, project_id) or PayrollRules(
-        project_id=project_id, overtime_after_minutes=480, overtime_percent=150)
+    return payroll_rules(project_id)
 
 
 def enter_piece_work(actor_id: int, team_id: int, *, user_id: int, work_date: date, item: str,

@@ -1,5 +1,5 @@
-"""'Your pay slip is ready': a WeChat subscribe message to each worker of an approved payroll
-who accepted one (services/payroll/slips.subscribe). Sent by the RQ job workers.payroll.notify_payslips,
+"""'Your pay slip is ready to confirm': a WeChat subscribe message to each worker whose slip was
+issued (services/payroll/order.issue_slips) and who accepted one (services/payroll/slips.subscribe). Sent by the RQ job workers.payroll.notify_payslips,
 one message at a time: a line is marked ``notified_at`` as its message leaves, so a retried
 job never sends twice and a worker without an accepted subscription is skipped.
 """
@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from models import Project, User, db
 from models.base import utcnow
-from models.payroll import Payroll, PayrollLine, PayrollStatus, PayslipSubscription
+from models.payroll import Payroll, PayrollLine, PayslipSubscription, SlipStatus
 from services import wechat
 from services.days import business_day
 
@@ -24,11 +24,12 @@ def yuan(fen: int) -> str:
 
 def lines_to_notify(payroll_id: int) -> list[int]:
     payroll = db.session.get(Payroll, payroll_id)
-    if payroll is None or payroll.status != PayrollStatus.APPROVED.value:
+    if payroll is None:
         return []
     return list(db.session.execute(select(PayrollLine.id).join(
         PayslipSubscription, PayslipSubscription.user_id == PayrollLine.user_id).where(
         PayrollLine.payroll_id == payroll_id, PayrollLine.notified_at.is_(None),
+        PayrollLine.slip_status != SlipStatus.DRAFT.value,
         PayslipSubscription.remaining > 0).order_by(PayrollLine.id)).scalars())
 
 
@@ -41,7 +42,7 @@ def notify_payslip(line_id: int) -> bool:
     payroll = db.session.get(Payroll, line.payroll_id)
     project = db.session.get(Project, payroll.project_id)
     user = db.session.get(User, line.user_id)
-    data = {"thing1": {"value": f"{payroll.month} 工资条"[:20]}, "thing2": {"value": project.name[:20]},
+    data = {"thing1": {"value": f"{payroll.month} 工资条待确认"[:20]}, "thing2": {"value": project.name[:20]},
             "amount3": {"value": f"{yuan(line.net_fen)}元"}, "date4": {"value": business_day().isoformat()}}
     wechat.send_subscribe_message(user.openid, PAYSLIP_TEMPLATE_ID, data, PAYSLIP_PAGE.format(line_id=line.id))
     line.notified_at = utcnow()

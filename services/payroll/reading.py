@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from models.payroll import Payroll, PayrollLine
-from services.authz import Action, authorize
+from services.authz import Action, scope
 from services.pagination import Page, Paged, paged_rows
 from services.payroll.access import payroll_for, sees_lines
 
@@ -21,8 +21,12 @@ class PayrollView:
 
 
 def project_payrolls(actor_id: int, project_id: int, page: Page = Page()) -> Paged[Payroll]:
-    authorize(actor_id, Action.PAYROLL_STATUS, project_id)
-    paged = paged_rows(select(Payroll).where(Payroll.project_id == project_id), Payroll.id, page)
+    """Every employer's payrolls for the project's staff; a subcontractor clerk's own company's only."""
+    reach = scope(actor_id, Action.PAYROLL_STATUS, project_id)
+    query = select(Payroll).where(Payroll.project_id == project_id)
+    if not reach.whole_project:
+        query = query.where(Payroll.company_id.in_(sorted(reach.company_ids) or [-1]))
+    paged = paged_rows(query, Payroll.id, page)
     return Paged([row[0] for row in paged.items], paged.next_after)
 
 

@@ -13,8 +13,13 @@ from a rounded hourly rate, a monthly wage is not built from a rounded day rate.
 - Overtime, per the project rule: minutes worked beyond ``overtime_after_minutes`` on a day
   pay ``overtime_percent`` of the hourly rate, the hourly rate being the day rate / 8 hours
   (monthly: the monthly rate / 21.75 / 8). Piece work has no overtime (the piece pays it).
-- Deductions (advances, ...) apply in the order given and never take net below zero: a
-  deduction larger than what is left applies only in part, and the line says how much.
+- Deductions (《工资支付暂行规定》§15–16, services/payroll/deductions.py) apply in the order given
+  and never take net below zero: a deduction larger than what is left applies only in part, and
+  the line says how much. ``damages`` (赔偿经济损失) together take at most 20 % of the month's
+  wage (rounded down to the fen) and never leave less than the minimum wage for the days worked:
+  the project's monthly minimum × days / 21.75 (the same 月计薪天数), never more than the monthly
+  minimum. Deductions entered over the limit are refused (422); the cap here is the second guard
+  for inputs that moved afterwards (fewer confirmed days).
 """
 
 from __future__ import annotations
@@ -55,6 +60,7 @@ class Deduction:
     kind: str
     reason: str
     amount_fen: int
+    basis: str | None = None
 
 
 @dataclass
@@ -87,19 +93,45 @@ def overtime_pay(wage_type: str, rate_fen: int, overtime_minutes: int, rule: Ove
     return round_half_up(rate_fen * 4 * overtime_minutes * rule.percent, PAID_DAYS_X4 * MINUTES_PER_DAY_RATE * 100)
 
 
-def apply_deductions(gross_fen: int, deductions: list[Deduction]) -> tuple[list[dict], int]:
-    """Each deduction with the part of it applied; net never below zero."""
+DAMAGES = "damages"
+DAMAGES_PERCENT = 20
+
+
+def minimum_for(minimum_wage_fen: int, half_days: int) -> int:
+    """The minimum wage for the days worked: the monthly minimum × days / 21.75, at most the monthly minimum."""
+    return min(minimum_wage_fen, round_half_up(minimum_wage_fen * half_days * 2, PAID_DAYS_X4))
+
+
+def damages_room(gross_fen: int, other_fen: int, damages_fen: int, minimum_fen: int) -> int:
+    """How much more may be deducted as damages this month (§16): 20 % of the wage in all, and the
+    worker keeps at least ``minimum_fen`` after every deduction."""
+    by_share = gross_fen * DAMAGES_PERCENT // 100 - damages_fen
+    by_minimum = gross_fen - other_fen - damages_fen - minimum_fen
+    return max(0, min(by_share, by_minimum))
+
+
+def apply_deductions(gross_fen: int, deductions: list[Deduction], minimum_fen: int = 0) -> tuple[list[dict], int]:
+    """Each deduction with the part of it applied; net never below zero, damages within §16."""
     left, out = gross_fen, []
+    other = sum(d.amount_fen for d in deductions if d.kind != DAMAGES)
+    damages = 0
     for d in deductions:
-        applied = max(0, min(d.amount_fen, left))
+        cap = left
+        if d.kind == DAMAGES:
+            cap = min(cap, damages_room(gross_fen, other, damages, minimum_fen))
+        applied = max(0, min(d.amount_fen, cap))
         left -= applied
-        out.append({"kind": d.kind, "reason": d.reason, "amount_fen": d.amount_fen, "applied_fen": applied})
+        if d.kind == DAMAGES:
+            damages += applied
+        out.append({"kind": d.kind, "reason": d.reason, "amount_fen": d.amount_fen, "applied_fen": applied,
+                    "basis": d.basis})
     return out, gross_fen - left
 
 
-def wage(wage_type: str, rate_fen: int, work: Work, rule: OvertimeRule, deductions: list[Deduction]) -> Wage:
+def wage(wage_type: str, rate_fen: int, work: Work, rule: OvertimeRule, deductions: list[Deduction],
+         minimum_fen: int = 0) -> Wage:
     base = base_pay(wage_type, rate_fen, work)
     overtime = overtime_pay(wage_type, rate_fen, work.overtime_minutes, rule)
     gross = base + overtime
-    applied, total = apply_deductions(gross, deductions)
+    applied, total = apply_deductions(gross, deductions, minimum_fen)
     return Wage(base, overtime, gross, applied, total, gross - total)

@@ -27,8 +27,9 @@ from services.payroll.slips import signature_png
 HEADER = ["序号", "工人编号", "姓名", "计薪方式", "单价（元）", "出勤天数", "计件数量", "加班（小时）", "应发（元）",
           "扣款（元）", "扣款明细", "实发（元）", "银行卡", "发放状态", "发放日期", "签字确认"]
 WAGE_TYPE = {"day": "计日", "piece": "计件", "month": "计月"}
-PAYMENT = {"unpaid": "未发放", "issued": "代发中", "paid": "已发放", "failed": "发放失败", "nothing_due": "无应发"}
-STATUS = {"draft": "草稿", "submitted": "待审批", "rejected": "已退回", "approved": "已审批"}
+PAYMENT = {"unpaid": "未发放", "issued": "代发中", "paid": "已发放", "failed": "发放失败", "nothing_due": "无应发",
+           "held": "暂缓（补发）"}
+STATUS = {"draft": "草稿", "submitted": "待审核/审批", "reviewed": "已审核", "rejected": "已退回", "approved": "已审批"}
 
 
 def local(dt: Any) -> str:
@@ -50,7 +51,9 @@ def _lines(payroll: Payroll) -> list[PayrollLine]:
 
 def _row(n: int, line: PayrollLine, name: str) -> list[Any]:
     detail = "；".join(f"{d['reason']} {yuan(d['applied_fen'])}" for d in line.deductions if d["applied_fen"])
-    signed = f"已签 {local(line.confirmed_at)}" if line.confirmed_at else ("有异议" if line.disputed_at else "")
+    signed = f"已签 {local(line.confirmed_at)}" if line.confirmed_at else (
+        f"放行：{line.resolution}" if line.slip_status == "released" else
+        f"暂缓：{line.resolution}" if line.slip_status == "held" else ("有异议" if line.disputed_at else ""))
     return [n, line.user_id, name or line.name_masked, WAGE_TYPE.get(line.wage_type, line.wage_type),
             yuan(line.rate_fen), line.half_days / 2, line.piece_milli / 1000 if line.piece_milli else "",
             round(line.overtime_minutes / 60, 2), yuan(line.gross_fen), yuan(line.deductions_fen), detail,

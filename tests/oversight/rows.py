@@ -83,9 +83,10 @@ def payroll(project, month: str, prepared_by: User, lines: list[tuple[User, int,
             status: str = "approved"):
     """An approved payroll with lines (worker, net fen, payment status), as payroll leaves it."""
     from models.payroll import Payroll, PayrollLine
+    from services.authz import general_contractor_of
 
     total = sum(net for _u, net, _s in lines)
-    p = Payroll(project_id=project.id, month=month, status=status, prepared_by=prepared_by.id, line_count=len(lines),
+    p = Payroll(project_id=project.id, month=month, company_id=general_contractor_of(project.id), status=status, prepared_by=prepared_by.id, line_count=len(lines),
                 total_gross_fen=total, total_net_fen=total)
     db.session.add(p)
     db.session.flush()

@@ -147,12 +147,13 @@ def test_days_worked_but_unpaid_past_pay_day(site):
         rows.contract(project, u, team, date(2026, 8, 1))
         for d in (date(2026, 9, 10), date(2026, 10, 10)):
             rows.day(project, u, team, d, confirmed_by=admin.id)
-    # September: approved and every line paid; October: approved, pay day 15 November passed, one line unpaid
+    # September: approved and every line paid; October: approved, pay day 15 November (a Sunday: due Friday
+    # 13 November, the nearest working day before it) passed, one line unpaid
     rows.payroll(project, "2026-09", admin, [(paid, 70000, "paid"), (unpaid, 70000, "paid")])
     rows.payroll(project, "2026-10", admin, [(paid, 70000, "paid"), (unpaid, 70000, "issued")])
     found = hits(project, "UNPAID_PAST_PAY_DAY")
     assert [(h.subject_key, h.evidence["unpaid_lines"]) for h in found] == [("month:2026-10", 1)]
-    assert found[0].since == date(2026, 11, 16)
+    assert found[0].evidence["pay_day"] == "2026-11-13" and found[0].since == date(2026, 11, 14)
     # November's days are not due yet (pay day 15 December)
     rows.day(project, paid, team, date(2026, 11, 3), confirmed_by=admin.id)
     assert len(hits(project, "UNPAID_PAST_PAY_DAY")) == 1

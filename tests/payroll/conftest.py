@@ -68,6 +68,10 @@ def make_signed_contract(user: User, membership, *, wage_type: str = "day", amou
         content_sha256="0" * 64)
     db.session.add(contract)
     db.session.flush()
+    from services.contracts.lifecycle import _context  # the body is bound to the row, as generation binds it
+
+    contract.body_enc = pii.encrypt_str("合同正文", context=_context(contract.id, "body"))
+    db.session.flush()
     return contract
 
 
@@ -111,3 +115,28 @@ def error(resp) -> dict:
     body = resp.get_json()
     assert "error" in body, body
     return body["error"]
+
+
+def sign_slip(client, headers, slip_id: int):
+    """The worker's handwritten signature on the slip (POST /payslips/{id}/confirm)."""
+    import io
+
+    from tests.api.test_contracts import signature_png
+
+    return client.post(f"/api/v1/payslips/{slip_id}/confirm", data={"signature": (io.BytesIO(signature_png()), "s.png")},
+                       headers=headers, content_type="multipart/form-data")
+
+
+def issue_and_confirm(client, site: PayrollSite, payroll_id: int, preparer: str = "labour",
+                      skip: tuple[str, ...] = ()) -> dict[str, int]:
+    """The preparer sends the slips; every worker of the payroll (but ``skip``) signs theirs. Slip ids by worker."""
+    resp = client.post(f"/api/v1/payrolls/{payroll_id}/issue-slips", headers=site.headers[preparer])
+    assert resp.status_code == 200, resp.get_json()
+    lines = client.get(f"/api/v1/payrolls/{payroll_id}?limit=100", headers=site.headers[preparer]).get_json()["lines"]
+    by_user = {line["user_id"]: line["id"] for line in lines}
+    slips = {who: by_user[uid] for who, uid in site.users.items() if uid in by_user}
+    for who, slip_id in slips.items():
+        if who not in skip:
+            signed = sign_slip(client, site.headers[who], slip_id)
+            assert signed.status_code == 200, signed.get_json()
+    return slips

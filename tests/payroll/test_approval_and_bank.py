@@ -10,7 +10,7 @@ from sqlalchemy import select
 from models import AuditEntry, Project, Role, User, WorkerProfile, db
 from services import pii
 from tests.factories import add_member, bank_card
-from tests.payroll.conftest import PayrollSite, confirm, error, profile_context
+from tests.payroll.conftest import PayrollSite, confirm, error, issue_and_confirm, profile_context, sign_slip
 
 
 def submitted(client, s: PayrollSite) -> int:
@@ -18,6 +18,7 @@ def submitted(client, s: PayrollSite) -> int:
         confirm(client, s, s.day(n), w1=("present", 480), w2=("present", 480), w3=("half", 240))
     payroll_id = client.post(f"/api/v1/projects/{s.project_id}/payrolls", json={"month": s.month},
                              headers=s.headers["labour"]).get_json()["id"]
+    issue_and_confirm(client, s, payroll_id)
     resp = client.post(f"/api/v1/payrolls/{payroll_id}/submit", headers=s.headers["labour"])
     assert resp.status_code == 200, resp.get_json()
     return payroll_id
@@ -78,6 +79,15 @@ def test_maker_checker_and_the_month_lock(app, client, psite) -> None:
     assert stale.status_code == 409 and error(stale)["code"] == "PAYROLL_STALE"
     client.post(f"/api/v1/payrolls/{payroll_id}/reject", json={"reason": "考勤有变动"}, headers=s.headers["approver"])
     client.post(f"/api/v1/projects/{s.project_id}/payrolls", json={"month": s.month}, headers=s.headers["labour"])
+    # w1's slip changed: it went back to them as version 2 (version 1 kept); the others' stay confirmed
+    refused = client.post(f"/api/v1/payrolls/{payroll_id}/submit", headers=s.headers["labour"])
+    assert error(refused)["code"] == "PAYSLIPS_UNCONFIRMED"
+    assert [x["user_id"] for x in error(refused)["details"]["lines"]] == [s.users["w1"]]
+    w1_slip = error(refused)["details"]["lines"][0]["line_id"]
+    slip = client.get(f"/api/v1/payslips/{w1_slip}", headers=s.headers["w1"]).get_json()
+    assert (slip["status"], slip["version"], slip["days"]) == ("to_confirm", 2, 3.0)
+    assert [(h["version"], h["slip_status"], h["days"]) for h in slip["history"]] == [(1, "confirmed", 2.0)]
+    assert sign_slip(client, s.headers["w1"], w1_slip).status_code == 200
     assert client.post(f"/api/v1/payrolls/{payroll_id}/submit", headers=s.headers["labour"]).status_code == 200
     done = client.post(f"/api/v1/payrolls/{payroll_id}/approve", headers=s.headers["approver"])
     assert done.status_code == 200 and done.get_json()["status"] == "approved"

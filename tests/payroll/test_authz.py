@@ -30,6 +30,9 @@ def test_payroll_actions_by_role(client, world) -> None:  # noqa: F811
     resp = client.post(f"{url}/deferrals", json={"user_id": w.users["worker_a"], "reason": "计件待确认"},
                        headers=w.headers["labour_manager"])
     assert resp.status_code == 200, resp.get_json()
+    check(run(client, w, "POST", f"{url}/issue-slips"), expect({"labour_manager"}))
+    check(run(client, w, "GET", f"{base}/exports/wage-ledger.xlsx?from={month}&to={month}"),
+          expect({"labour_manager", "admin"}))
     submitted = run(client, w, "POST", f"{url}/submit")
     check(submitted, expect({"labour_manager"}))
     approved = run(client, w, "POST", f"{url}/approve")

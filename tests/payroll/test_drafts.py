@@ -5,7 +5,14 @@ from __future__ import annotations
 from sqlalchemy import select, update
 
 from models import Membership, Role, User, WorkerProfile, db
-from tests.payroll.conftest import PayrollSite, confirm, error, make_signed_contract, make_unconfirmed_day
+from tests.payroll.conftest import (
+    PayrollSite,
+    confirm,
+    error,
+    issue_and_confirm,
+    make_signed_contract,
+    make_unconfirmed_day,
+)
 
 
 def build(client, site: PayrollSite, month: str | None = None):
@@ -74,6 +81,7 @@ def test_draft_from_confirmed_days_only_with_blockers(app, client, psite) -> Non
     rebuilt = build(client, s).get_json()
     assert rebuilt["blockers"] == [] and rebuilt["line_count"] == 2
     assert lines_by_user(client, s, draft["id"])[s.users["w1"]]["gross_fen"] == 162000
+    issue_and_confirm(client, s, draft["id"])
     submitted = client.post(f"/api/v1/payrolls/{draft['id']}/submit", headers=s.headers["labour"])
     assert submitted.status_code == 200 and submitted.get_json()["status"] == "submitted"
     assert error(build(client, s))["code"] == "PAYROLL_NOT_DRAFT"
@@ -96,7 +104,8 @@ def test_day_half_piece_monthly_overtime_and_deductions_in_exact_fen(app, client
     confirm(client, s, s.day(4), w2=("present", 480))
     for body in ({"user_id": s.users["w1"], "kind": "advance", "amount_fen": 5001, "reason": "生活费借支"},
                  {"user_id": s.users["w2"], "kind": "advance", "amount_fen": 20000, "reason": "借支"},
-                 {"user_id": s.users["w2"], "kind": "other", "amount_fen": 50000, "reason": "宿舍损坏赔偿"}):
+                 {"user_id": s.users["w2"], "kind": "court_order", "amount_fen": 50000, "reason": "代扣抚养费",
+                  "basis": "（2026）粤0305民初123号民事判决"}):
         resp = client.post(f"/api/v1/projects/{s.project_id}/payroll-deductions", json={**body, "month": s.month},
                            headers=s.headers["labour"])
         assert resp.status_code == 201, resp.get_json()

@@ -1,7 +1,8 @@
 """The whole chain through HTTP, from a new worker's join to a signed pay slip: consents, profile,
 join, real face enrollment, approval, contract signed with a real face check, training, clock in
 and out with selfies, the leader's confirmation, the month settled early (the current month),
-maker-checker approval, the bank file and its results, the WeChat notice, the slip signed.
+the slip sent to the worker (WeChat notice) and signed before submission, maker-checker approval,
+the bank file and its results.
 Embedded (SQLite, in-process jobs) by default; MariaDB + Redis + real RQ workers in CI."""
 
 from __future__ import annotations
@@ -71,6 +72,16 @@ def test_from_join_to_a_signed_pay_slip(app, app_config, client, asite, face_mod
     assert confirmed.status_code == 200, confirmed.get_json()
     draft = client.post(f"/api/v1/projects/{s.project_id}/payrolls", json={"month": month}, headers=labour).get_json()
     assert draft["blockers"] == [] and draft["total_net_fen"] == 36000
+    assert client.post(f"/api/v1/payrolls/{draft['id']}/issue-slips", headers=labour).status_code == 200
+    run_worker_process(app, app_config)  # the notice that the slip waits for the worker's signature
+    messages = requests.get(fake_wechat.base_url + "__fake__/messages", timeout=5).json()["messages"]
+    with app.app_context():
+        openid = db.session.get(User, s.users["worker"]).openid
+    assert [m["touser"] for m in messages] == [openid]
+    slips = client.get(f"/api/v1/me/payslips?project_id={s.project_id}", headers=worker).get_json()["items"]
+    assert [(x["month"], x["net_fen"], x["status"]) for x in slips] == [(month, 36000, "to_confirm")]
+    signed = sign(client, worker, slips[0]["id"])
+    assert signed.status_code == 200 and signed.get_json()["status"] == "confirmed"
     assert client.post(f"/api/v1/payrolls/{draft['id']}/submit", headers=labour).status_code == 200
     approved = client.post(f"/api/v1/payrolls/{draft['id']}/approve", headers=s.headers["approver"])
     assert approved.status_code == 200, approved.get_json()
@@ -83,14 +94,7 @@ def test_from_join_to_a_signed_pay_slip(app, app_config, client, asite, face_mod
         headers=labour, content_type="multipart/form-data")
     assert paid.get_json() == {"paid": 1, "failed": 0, "unchanged": 0}
 
-    run_worker_process(app, app_config)
-    messages = requests.get(fake_wechat.base_url + "__fake__/messages", timeout=5).json()["messages"]
-    with app.app_context():
-        openid = db.session.get(User, s.users["worker"]).openid
-    assert [m["touser"] for m in messages] == [openid]
-
     slips = client.get(f"/api/v1/me/payslips?project_id={s.project_id}", headers=worker).get_json()["items"]
-    assert [(x["month"], x["net_fen"], x["payment_status"]) for x in slips] == [(month, 36000, "paid")]
-    signed = sign(client, worker, slips[0]["id"])
-    assert signed.status_code == 200 and signed.get_json()["status"] == "confirmed"
+    assert [(x["month"], x["net_fen"], x["status"], x["payment_status"]) for x in slips] == [
+        (month, 36000, "confirmed", "paid")]
     assert client.get(f"/api/v1/payslips/{slips[0]['id']}", headers=s.headers["other_leader"]).status_code == 404

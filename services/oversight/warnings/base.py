@@ -35,6 +35,8 @@ RULES: dict[str, tuple[int, str]] = {
     "LONG_ABSENCE": (1, "工人长期无故缺勤"),
     "UNPAID_PAST_PAY_DAY": (5, "已出勤但超过发薪日未发工资"),
     "PAYROLL_ABOVE_DEPOSITS": (5, "工资总额超过工资专户存入"),
+    "SETTLEMENT_OVERDUE": (5, "退场工人的结算工资超过期限未发"),
+    "SLIP_RELEASED": (1, "工资条未经工人确认即放行发放"),
     "NO_CONTRACT_OR_TRAINING": (3, "未签合同或未完成安全教育即出勤"),
     "FRAUD_FLAGS": (3, "考勤防作弊标记累积"),
     "LEADER_CORRECTIONS": (3, "班组长更正考勤次数远高于同行"),

@@ -5,37 +5,33 @@ recorded here (oversight_wage_deposits) from the bank statement."""
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
 
-from models import ContractTemplate, Team, db
+from models import Team, db
 from models.attendance import AttendanceDay
 from models.oversight import WageDeposit
-from models.payroll import PaymentStatus, Payroll, PayrollLine, PayrollStatus
+from models.payroll import PaymentStatus, Payroll, PayrollKind, PayrollLine, PayrollStatus, SlipStatus
 from services.attendance.locks import month_bounds
 from services.oversight.warnings.base import Batch, Hit
+from services.payroll.payday import pay_date, project_pay_days
 
-SETTLED = (PaymentStatus.PAID.value, PaymentStatus.NOTHING_DUE.value)
-STATUS_TEXT = {"draft": "草稿", "submitted": "待审批", "rejected": "已退回", "approved": "已审批", None: "未编制"}
-
-
-def _next_month(month: str) -> tuple[int, int]:
-    y, m = int(month[:4]), int(month[5:7])
-    return (y + 1, 1) if m == 12 else (y, m + 1)
+# a held line is paid by the month's supplementary payroll, whose own line is counted there
+SETTLED = (PaymentStatus.PAID.value, PaymentStatus.NOTHING_DUE.value, PaymentStatus.HELD.value)
+STATUS_TEXT = {"draft": "草稿", "submitted": "待审核/审批", "reviewed": "已审核", "rejected": "已退回", "approved": "已审批",
+               None: "未编制"}
 
 
 def pay_day_of(month: str, day_of_month: int) -> date:
-    """Wages for ``month`` are due on ``day_of_month`` of the next month."""
-    y, m = _next_month(month)
-    return date(y, m, min(day_of_month, 28))
+    """Wages for ``month`` are due on ``day_of_month`` of the next month, moved to the nearest working
+    day before a rest day or holiday (services/payroll/payday.py, the same date payroll shows)."""
+    return pay_date(month, day_of_month)
 
 
 def _pay_days(project_ids: list[int]) -> dict[int, int]:
-    rows = dict(db.session.execute(select(ContractTemplate.project_id, ContractTemplate.pay_day).where(
-        ContractTemplate.project_id.in_(project_ids))).all())
-    return {p: int(rows.get(p) or 15) for p in project_ids}
+    return project_pay_days(project_ids)
 
 
 def _months_back(today: date, n: int) -> list[str]:
@@ -57,10 +53,14 @@ def unpaid_past_pay_day(batch: Batch) -> list[Hit]:
            if batch.today > day + timedelta(days=int(batch.t(key[0], "unpaid_grace_days")))}
     if not due:
         return []
-    payrolls = {(r.project_id, r.month): r for r in db.session.execute(select(Payroll).where(
-        Payroll.project_id.in_(sorted({p for p, _m in due})), Payroll.month.in_(sorted({m for _p, m in due})))).scalars()}
+    # a month has a payroll per employer (and supplementary / settlement ones): settled when all are
+    payrolls: dict[tuple[int, str], list[Payroll]] = defaultdict(list)
+    for r in db.session.execute(select(Payroll).where(
+            Payroll.project_id.in_(sorted({p for p, _m in due})), Payroll.month.in_(sorted({m for _p, m in due})))
+            .order_by(Payroll.id)).scalars():
+        payrolls[(r.project_id, r.month)].append(r)
     unpaid: dict[int, tuple[int, int]] = {}
-    approved_ids = [r.id for r in payrolls.values() if r.status == PayrollStatus.APPROVED.value]
+    approved_ids = [r.id for rs in payrolls.values() for r in rs if r.status == PayrollStatus.APPROVED.value]
     if approved_ids:
         for pid, n, fen in db.session.execute(select(PayrollLine.payroll_id, func.count(), func.sum(PayrollLine.net_fen))
                                               .where(PayrollLine.payroll_id.in_(approved_ids),
@@ -68,7 +68,8 @@ def unpaid_past_pay_day(batch: Batch) -> list[Hit]:
                                               .group_by(PayrollLine.payroll_id)).all():
             unpaid[pid] = (int(n), int(fen or 0))
     # a month approved and paid in full needs no counting: only the others' days are read
-    settled = {key for key, r in payrolls.items() if r.status == PayrollStatus.APPROVED.value and r.id not in unpaid}
+    settled = {key for key, rs in payrolls.items()
+               if all(r.status == PayrollStatus.APPROVED.value and r.id not in unpaid for r in rs)}
     open_months = sorted({key for key in due if key not in settled}, key=lambda key: key[1])
     if not open_months:
         return []
@@ -85,11 +86,12 @@ def unpaid_past_pay_day(batch: Batch) -> list[Hit]:
         key = (p, f"{int(y):04d}-{int(m):02d}")
         if key not in due or key in settled:
             continue
-        payroll = payrolls.get(key)
-        if payroll is None or payroll.status != PayrollStatus.APPROVED.value:
+        pending = [r for r in payrolls.get(key, []) if r.status != PayrollStatus.APPROVED.value]
+        if not payrolls.get(key) or pending:
             evidence = {"month": key[1], "pay_day": due[key].isoformat(), "days_worked": int(days),
-                        "workers": int(people), "payroll_status": payroll.status if payroll else None}
+                        "workers": int(people), "payroll_status": pending[0].status if pending else None}
         else:
+            payroll = next(r for r in payrolls[key] if r.id in unpaid)
             n, fen = unpaid[payroll.id]
             evidence = {"month": key[1], "pay_day": due[key].isoformat(), "payroll_id": payroll.id,
                         "unpaid_lines": n, "unpaid_fen": fen}
@@ -148,14 +150,16 @@ def payroll_status(project_ids: list[int], today: date) -> dict[int, dict[str, A
 
 
 def wage_records(project_id: int, today: date) -> dict[str, Any] | None:
-    """For the supervisor's checklist: last month's payroll, approved and paid?"""
+    """For the supervisor's checklist: last month's payrolls (one per employer, and supplementary or
+    settlement ones), all approved and paid? The status shown is the least advanced one's."""
     month = _months_back(today, 1)[0]
-    r = db.session.execute(select(Payroll).where(Payroll.project_id == project_id, Payroll.month == month)
-                           ).scalar_one_or_none()
-    if r is None:
+    rows = db.session.execute(select(Payroll).where(Payroll.project_id == project_id, Payroll.month == month)
+                              .order_by(Payroll.id)).scalars().all()
+    if not rows:
         return {"month": month, "status": None, "text": f"{month} 未编制"}
+    r = next((p for p in rows if p.status != PayrollStatus.APPROVED.value), rows[0])
     unpaid = db.session.execute(select(func.count()).select_from(PayrollLine).where(
-        PayrollLine.payroll_id == r.id, PayrollLine.payment_status.not_in(SETTLED))).scalar_one()
+        PayrollLine.payroll_id.in_([p.id for p in rows]), PayrollLine.payment_status.not_in(SETTLED))).scalar_one()
     text = f"{month} {STATUS_TEXT.get(r.status, r.status)}" + (f"，{unpaid} 人未发" if unpaid else "")
     return {"month": month, "status": r.status, "unpaid_lines": int(unpaid), "text": text}
 
@@ -182,7 +186,8 @@ def wages_summary(project_ids: list[int], today: date) -> dict[str, Any] | None:
 
 
 WAGE_HEADER = ("工资月份", "姓名", "班组", "出勤（半天数）", "应发（元）", "扣款（元）", "实发（元）", "发放状态", "发放时间")
-PAYMENT_TEXT = {"unpaid": "未发", "issued": "已提交银行", "paid": "已发放", "failed": "银行退回", "nothing_due": "无应发"}
+PAYMENT_TEXT = {"unpaid": "未发", "issued": "已提交银行", "paid": "已发放", "failed": "银行退回", "nothing_due": "无应发",
+                "held": "暂缓（补发）"}
 
 
 def wage_sheet(project_id: int, date_from: date, date_to: date,
@@ -203,4 +208,33 @@ def wage_sheet(project_id: int, date_from: date, date_to: date,
     return WAGE_HEADER, rows
 
 
-RULES = [unpaid_past_pay_day, payroll_above_deposits]
+def settlement_overdue(batch: Batch) -> list[Hit]:
+    """A leaving worker's settlement payroll not approved and paid by its due date (退场结算逾期)."""
+    rows = db.session.execute(select(Payroll).where(
+        Payroll.project_id.in_(batch.project_ids), Payroll.kind == PayrollKind.SETTLEMENT.value,
+        Payroll.due_date < batch.today, Payroll.status != PayrollStatus.REJECTED.value)).scalars().all()
+    if not rows:
+        return []
+    unpaid = dict(db.session.execute(select(PayrollLine.payroll_id, func.count()).where(
+        PayrollLine.payroll_id.in_([r.id for r in rows]), PayrollLine.payment_status.not_in(SETTLED))
+        .group_by(PayrollLine.payroll_id)).all())
+    return [Hit(r.project_id, "SETTLEMENT_OVERDUE", f"payroll:{r.id}", r.due_date + timedelta(days=1), {
+        "payroll_id": r.id, "user_id": r.settlement_user_id, "due_date": r.due_date.isoformat(),
+        "payroll_status": r.status, "unpaid_lines": int(unpaid.get(r.id, 0))})
+        for r in rows if r.line_count and (r.status != PayrollStatus.APPROVED.value or unpaid.get(r.id))]
+
+
+def slips_released(batch: Batch) -> list[Hit]:
+    """Lines paid without the worker's confirmation (released after the window): the supervisor looks at them."""
+    since = batch.today - timedelta(days=60)
+    rows = db.session.execute(select(Payroll.project_id, PayrollLine.id, PayrollLine.user_id, PayrollLine.resolution,
+                                     PayrollLine.resolved_at, Payroll.id, Payroll.month)
+                              .join(Payroll, Payroll.id == PayrollLine.payroll_id).where(
+        Payroll.project_id.in_(batch.project_ids), PayrollLine.slip_status == SlipStatus.RELEASED.value,
+        PayrollLine.resolved_at >= datetime.combine(since, time(), tzinfo=UTC))).all()
+    return [Hit(p, "SLIP_RELEASED", f"line:{lid}", at.date(), {
+        "payroll_id": pid, "month": month, "line_id": lid, "user_id": uid, "reason": reason})
+        for p, lid, uid, reason, at, pid, month in rows]
+
+
+RULES = [unpaid_past_pay_day, payroll_above_deposits, settlement_overdue, slips_released]
