@@ -6,7 +6,9 @@ Source of the codes: 《全国建筑工人管理服务信息平台数据标准�
 platform's dictionary; the same two-digit codes the platform's OpenAPI takes as ``idCardType``).
 Two documents came after that dictionary was drawn up (港澳台居民居住证, 2018; 外国人永久居留身份证
 2023 format): their codes are marked ``confirmed=False`` until checked against the platform's
-current dictionary (no text of it could be read while writing this).
+current dictionary. 01 居民身份证, 08 护照, 10 港澳居民来往内地通行证 and 12 台湾居民来往大陆通行证 match the
+dictionary in ibisTime/xn-gchf (``docs/schema/01_init_xn_gchf_.sql``, type ``legal_manid_card_type``,
+codes 01–17), which has neither of the two newer documents.
 
 Number rules:
 - 居民身份证: GB 11643-1999, python-stdnum ``stdnum.cn.ric`` (region, birth date, ISO 7064 check digit).
