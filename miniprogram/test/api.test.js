@@ -155,7 +155,9 @@ describe('utils/api.js', () => {
 
   withI24('issue 24: a 202 carries an absolute poll_url and retry_after, an upload says `replayed` in its body', async () => {
     const photo = path.join(FACES, 'img1.jpg');
-    await api.post('/api/v1/me/consents', { kind: 'biometric', version: 'v1' }, { action: 'consent:biometric:v1' });
+    const current = (await api.get('/api/v1/consents/current')).items.find((c) => c.kind === 'biometric');
+    await api.post('/api/v1/me/consents', { kind: 'biometric', version: current.version },
+      { action: `consent:biometric:${current.version}` });
     const first = await api.upload('/api/v1/faces/checks', 'frames', photo, { kind: 'enroll' }, { action: 'probe:upload' });
     expect(first.poll_url.startsWith(`${server.base_url}/`)).toBe(true);
     expect(typeof first.retry_after).toBe('number');
