@@ -31,7 +31,8 @@ def test_after_the_biometric_text_changes_nothing_biometric_runs(app, client, es
 
         check_id = checks.start_face_check(s.users["worker"], "enroll", [_jpeg()]).id
         db.session.commit()
-    new = dataclasses.replace(consent_texts.CURRENT["biometric"], version="v2")
+    new = dataclasses.replace(consent_texts.CURRENT["biometric"],
+                              version=consent_texts.CURRENT["biometric"].version + "-next")
     monkeypatch.setitem(consent_texts.CURRENT, "biometric", new)
 
     # face admission refuses a new selfie, as the gate says the consent is missing

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from models import AuditEntry, FaceCheck, FaceEvidence, FaceTemplate, db
 from services import consents, pii
+from services.consent_texts import CURRENT
 from services.faces import identify as identify_module
 from services.faces.engine import MODEL_NAME
 from services.storage import objects
@@ -38,7 +39,7 @@ def test_identify_searches_consenting_candidates_only_and_audits_the_read(app, m
     with app.app_context():
         clocker, consenting, withdrawn = make_user("clocker"), make_user("b1"), make_user("b2")
         for user in (consenting, withdrawn):
-            consents.grant_consent(user.id, "biometric", "v1")
+            consents.grant_consent(user.id, "biometric", CURRENT["biometric"].version)
         consents.withdraw_consent(withdrawn.id, "biometric")
         _template(consenting, PROBE + 0.02)
         _template(withdrawn, PROBE)  # the exact face, but no consent: never searched
