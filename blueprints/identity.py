@@ -3,11 +3,9 @@ claim codes."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import Response, url_for
 
-from blueprints.api import actor_id, answer, api_blueprint, login_required, writes
+from blueprints.api import actor_id, answer, api_blueprint, login_required, upload_bytes, writes
 from blueprints.auth import user_out
 from blueprints.contract import raises
 from blueprints.limits import rate_limited
@@ -38,13 +36,6 @@ from services.settings import settings
 bp = api_blueprint("identity", __name__, "identity", "身份核验：微信人脸核身、现场核验、无手机登记、认领")
 
 
-def read_photo(upload: Any) -> bytes:
-    """The uploaded file's bytes (one past the limit, enough to refuse it); a text field sent where the
-    file belongs reads as nothing, which the photo check refuses (PHOTO_INVALID)."""
-    stream = getattr(upload, "stream", None)
-    return stream.read(PHOTO_MAX_BYTES + 1) if stream is not None else b""
-
-
 @bp.post("/me/identity-verifications", responses={201: IdentityVerificationOut},
          summary="提交微信人脸核身结果（wx.startFacialRecognitionVerify 的 verifyResult）")
 @login_required
@@ -60,7 +51,7 @@ def verify_with_wechat(body: VerifyResultIn):
 @raises("PROJECT_NOT_FOUND", "FORBIDDEN", "IDENTITY_SELF_VERIFY", "MEMBER_NOT_FOUND", "PROFILE_NOT_FOUND",
         "PHOTO_INVALID")
 def verify_on_site(path: WorkerPath, form: OnSiteVerificationForm):
-    photo = read_photo(form.document_photo) if form.document_photo is not None else None
+    photo = upload_bytes(form.document_photo, PHOTO_MAX_BYTES)
     row = verification.verify_on_site(actor_id(), path.project_id, path.user_id, note=form.note,
                                       document_photo=photo)
     return answer(IdentityVerificationUploaded.of(row), 201)
@@ -114,7 +105,7 @@ def enroll_face_on_site(path: WorkerPath, form: FaceOnSiteForm):
 @raises("PROJECT_NOT_FOUND", "FORBIDDEN", "MEMBER_NOT_FOUND", "PHOTO_INVALID", "CONSENT_KIND_INVALID",
         "CONSENT_VERSION_OUTDATED")
 def record_paper_consent(path: WorkerPath, form: PaperConsentForm):
-    photo = read_photo(form.form_photo)
+    photo = upload_bytes(form.form_photo, PHOTO_MAX_BYTES) or b""
     consent = onsite.record_paper_consent(actor_id(), path.project_id, path.user_id, kind=form.kind,
                                           version=form.version, form_photo=photo)
     return answer(PaperConsentUploaded.of(consent), 201)
