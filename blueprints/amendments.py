@@ -22,6 +22,7 @@ from schemas.contracts import (
 )
 from services.contracts import amendments
 from services.contracts.signing import SIGNATURE_MAX_BYTES
+from services.errors import Unprocessable
 from services.miniprogram import POLL_SECONDS
 from services.settings import settings
 
@@ -59,22 +60,33 @@ def get_amendment(path: AmendmentPath):
 
 
 @bp.post("/contract-amendments/<int:amendment_id>/sign", responses={202: SignAccepted},
-         summary="工人签署变更协议：手写签名 + 自拍（同合同签署）")
+         summary="工人签署变更协议（同合同签署）：先上传签约自拍（POST /faces/checks，kind=contract），"
+                 "再上传手写签名并带 face_check_id；其他客户端可把自拍作为 photo 一起上传")
 @login_required
 @raises("AMENDMENT_NOT_FOUND", "CONTRACT_ALREADY_SIGNED", "CONTRACT_SIGNING_IN_PROGRESS", "SIGNATURE_INVALID",
+        "AMENDMENT_SELFIE_REQUIRED", "FACE_CHECK_NOT_FOUND", "FACE_CHECK_PROJECT_MISMATCH", "FACE_CHECK_USED",
+        "FACE_CHECK_STALE", "FACE_CHECK_NOT_PASSED",
         "CONSENT_REQUIRED", "PROJECT_NOT_FOUND", "PROJECT_REQUIRED", "FORBIDDEN", "NOT_ENROLLED",
         "REENROLL_NEEDS_APPROVAL", "FACE_CHECK_KIND_INVALID", "FRAME_COUNT_INVALID", "IMAGE_TOO_LARGE",
         "IMAGE_UNDECODABLE", "CHALLENGE_REQUIRED", "CHALLENGE_NOT_FOUND", "CHALLENGE_EXPIRED",
-        "CHALLENGE_REPLAYED", "CHALLENGE_FRAMES_INVALID")
+        "CHALLENGE_REPLAYED", "CHALLENGE_FRAMES_INVALID", "STORAGE_UNAVAILABLE")
 def sign_amendment(path: AmendmentPath, form: SignForm):
-    limit = settings().faces.engine.max_bytes
-    frames = [f.stream.read(limit + 1) for f in form.photo]
-    signature = form.signature.stream.read(SIGNATURE_MAX_BYTES + 1)
-    check = amendments.sign_amendment(actor_id(), path.amendment_id, signature, frames,
-                                      challenge_nonce=form.challenge_nonce)
-    poll = url_for("faces.get_check", check_id=check.id, _external=True)
-    return answer(SignAccepted(face_check_id=check.id, status="signing", poll_url=poll, retry_after=POLL_SECONDS), 202,
-                  {"Retry-After": str(POLL_SECONDS)})
+    signature = upload_bytes(form.signature, SIGNATURE_MAX_BYTES) or b""
+    if form.face_check_id is not None:
+        amendment = amendments.sign_amendment_with_face_check(actor_id(), path.amendment_id, signature,
+                                                              form.face_check_id)
+    elif form.photo:
+        limit = settings().faces.engine.max_bytes
+        frames = [upload_bytes(f, limit) or b"" for f in form.photo]
+        amendment = amendments.sign_amendment(actor_id(), path.amendment_id, signature, frames,
+                                              challenge_nonce=form.challenge_nonce)
+    else:
+        raise Unprocessable("AMENDMENT_SELFIE_REQUIRED")
+    poll = url_for("faces.get_check", check_id=amendment.signing_check_id, _external=True)
+    waiting = amendment.status == "signing"  # the selfie's check is still running
+    return answer(SignAccepted(face_check_id=amendment.signing_check_id, status=amendment.status, poll_url=poll,
+                               retry_after=POLL_SECONDS if waiting else 0), 202,
+                  {"Retry-After": str(POLL_SECONDS)} if waiting else None)
 
 
 @bp.post("/contract-amendments/<int:amendment_id>/employer-sign", responses={200: AmendmentSignedOut},

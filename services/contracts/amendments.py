@@ -20,12 +20,12 @@ from services.authz import Action, authorize
 from services.contracts import model_text
 from services.contracts.lifecycle import contract_text, get_contract
 from services.contracts.parties import employer_mark, put_employer_signature, signatory_company
-from services.contracts.signing import clean_signature
+from services.contracts.signing import claim_face_check, clean_signature
 from services.contracts.status import settle_status, status_after_failed_worker_check
 from services.contracts.templates import yuan
 from services.errors import Conflict, NotFound, Unprocessable
 from services.faces.checks import start_face_check
-from services.faces.handover import on_face_check_finished
+from services.faces.handover import attach, on_face_check_finished
 
 PURPOSE = "contract_amendment"
 
@@ -132,8 +132,31 @@ def amendment_text(amendment: ContractAmendment, *, actor_id: int) -> str:
 
 
 def sign_amendment(actor_id: int, amendment_id: int, signature: bytes, frames: list[bytes],
-                   challenge_nonce: str | None = None) -> FaceCheck:
-    """The worker signs as they signed the contract: handwritten name, then a `contract` face check."""
+                   challenge_nonce: str | None = None) -> ContractAmendment:
+    """The worker signs as they signed the contract: handwritten name and selfie in one request."""
+    amendment = _signable(actor_id, amendment_id)
+    signature = clean_signature(signature)  # decoded, bounded, re-encoded before storing
+    check = start_face_check(actor_id, FaceCheckKind.CONTRACT.value, frames, project_id=amendment.project_id,
+                             challenge_nonce=challenge_nonce, purpose=PURPOSE, purpose_id=amendment.id)
+    _begin_signing(actor_id, amendment, signature, check)
+    return amendment
+
+
+def sign_amendment_with_face_check(actor_id: int, amendment_id: int, signature: bytes,
+                                   face_check_id: int) -> ContractAmendment:
+    """The mini-program's way (one file per wx.uploadFile): the ``contract`` selfie uploaded first as a
+    face check, then the signature with its id, under the same rules as the contract's own signature
+    (services/contracts/signing.claim_face_check). Passed already: the worker's side is signed now."""
+    amendment = _signable(actor_id, amendment_id)
+    signature = clean_signature(signature)
+    check = claim_face_check(actor_id, face_check_id, amendment.project_id)
+    _begin_signing(actor_id, amendment, signature, check)
+    if not attach(check.id, PURPOSE, amendment.id):
+        amendment_check_finished(db.session.get(FaceCheck, check.id, populate_existing=True))
+    return amendment
+
+
+def _signable(actor_id: int, amendment_id: int) -> ContractAmendment:
     amendment = db.session.get(ContractAmendment, amendment_id, with_for_update=True)
     if amendment is None or amendment.user_id != actor_id:
         raise NotFound("AMENDMENT_NOT_FOUND")
@@ -143,16 +166,16 @@ def sign_amendment(actor_id: int, amendment_id: int, signature: bytes, frames: l
         check = db.session.get(FaceCheck, amendment.signing_check_id)
         if check is not None and check.status == FaceCheckStatus.PENDING.value:
             raise Conflict("CONTRACT_SIGNING_IN_PROGRESS")
-    signature = clean_signature(signature)  # decoded, bounded, re-encoded before storing
-    check = start_face_check(actor_id, FaceCheckKind.CONTRACT.value, frames, project_id=amendment.project_id,
-                             challenge_nonce=challenge_nonce, purpose=PURPOSE, purpose_id=amendment.id)
+    return amendment
+
+
+def _begin_signing(actor_id: int, amendment: ContractAmendment, signature: bytes, check: FaceCheck) -> None:
     amendment.signature_enc = pii.encrypt_bytes(signature, context=_context(amendment.id, "signature"))
     amendment.signature_sha256 = hashlib.sha256(signature).hexdigest()
     amendment.status, amendment.signing_check_id = ContractStatus.SIGNING.value, check.id
     db.session.flush()
     audit.record("contract_amendment.signing_started", actor_user_id=actor_id, object_type="contract_amendment",
                  object_id=amendment.id, details={"face_check_id": check.id})
-    return check
 
 
 @on_face_check_finished(PURPOSE)

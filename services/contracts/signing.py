@@ -85,12 +85,24 @@ def sign_with_face_check(actor_id: int, contract_id: int, signature: bytes, face
     """
     contract = _signable(actor_id, contract_id)
     signature = clean_signature(signature)  # decoded, bounded, re-encoded before storing
+    check = claim_face_check(actor_id, face_check_id, contract.project_id)
+    _begin_signing(actor_id, contract, signature, check)
+    if not attach(check.id, PURPOSE, contract.id):
+        # decided before the signature came (passed: checked above): the hand-over acts now
+        contract_check_finished(db.session.get(FaceCheck, check.id, populate_existing=True))
+    return check
+
+
+def claim_face_check(actor_id: int, face_check_id: int, project_id: int) -> FaceCheck:
+    """A ``contract`` selfie uploaded first, fit to sign with (locked): the worker's own, this project's,
+    not used by another signature, at most FACE_CHECK_WINDOW old, and pending or passed. Used by the
+    contract and its 变更协议 alike, so both are signed the same way from the phone."""
     check = db.session.get(FaceCheck, face_check_id, with_for_update=True, populate_existing=True)
     if check is None or check.user_id != actor_id:
         raise NotFound("FACE_CHECK_NOT_FOUND")
     if check.kind != FaceCheckKind.CONTRACT.value:
         raise Unprocessable("FACE_CHECK_KIND_INVALID", "请使用签约自拍（kind=contract）签署", {"kind": check.kind})
-    if check.project_id != contract.project_id:
+    if check.project_id != project_id:
         raise Unprocessable("FACE_CHECK_PROJECT_MISMATCH")
     if check.purpose is not None:
         raise Conflict("FACE_CHECK_USED", "该自拍已用于签署，请重新拍照")
@@ -100,10 +112,6 @@ def sign_with_face_check(actor_id: int, contract_id: int, signature: bytes, face
     if check.status not in (FaceCheckStatus.PENDING.value, FaceCheckStatus.PASSED.value):
         raise Unprocessable("FACE_CHECK_NOT_PASSED", details={"status": check.status,
                                                                "reason_code": check.reason_code})
-    _begin_signing(actor_id, contract, signature, check)
-    if not attach(check.id, PURPOSE, contract.id):
-        # decided before the signature came (passed: checked above): the hand-over acts now
-        contract_check_finished(db.session.get(FaceCheck, check.id, populate_existing=True))
     return check
 
 
