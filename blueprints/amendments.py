@@ -19,10 +19,10 @@ from schemas.contracts import (
     EmployerSignForm,
     SignAccepted,
     SignForm,
+    WitnessIn,
 )
 from services.contracts import amendments
 from services.contracts.signing import SIGNATURE_MAX_BYTES
-from services.errors import Unprocessable
 from services.miniprogram import POLL_SECONDS
 from services.settings import settings
 
@@ -61,10 +61,10 @@ def get_amendment(path: AmendmentPath):
 
 @bp.post("/contract-amendments/<int:amendment_id>/sign", responses={202: SignAccepted},
          summary="工人签署变更协议（同合同签署）：先上传签约自拍（POST /faces/checks，kind=contract），"
-                 "再上传手写签名并带 face_check_id；其他客户端可把自拍作为 photo 一起上传")
+                 "再上传手写签名并带 face_check_id；不用人脸：只传签名，由劳资专管员见证")
 @login_required
 @raises("AMENDMENT_NOT_FOUND", "CONTRACT_ALREADY_SIGNED", "CONTRACT_SIGNING_IN_PROGRESS", "SIGNATURE_INVALID",
-        "AMENDMENT_SELFIE_REQUIRED", "FACE_CHECK_NOT_FOUND", "FACE_CHECK_PROJECT_MISMATCH", "FACE_CHECK_USED",
+        "FACE_CHECK_NOT_FOUND", "FACE_CHECK_PROJECT_MISMATCH", "FACE_CHECK_USED",
         "FACE_CHECK_STALE", "FACE_CHECK_NOT_PASSED",
         "CONSENT_REQUIRED", "PROJECT_NOT_FOUND", "PROJECT_REQUIRED", "FORBIDDEN", "NOT_ENROLLED",
         "REENROLL_NEEDS_APPROVAL", "FACE_CHECK_KIND_INVALID", "FRAME_COUNT_INVALID", "IMAGE_TOO_LARGE",
@@ -80,8 +80,10 @@ def sign_amendment(path: AmendmentPath, form: SignForm):
         frames = [upload_bytes(f, limit) or b"" for f in form.photo]
         amendment = amendments.sign_amendment(actor_id(), path.amendment_id, signature, frames,
                                               challenge_nonce=form.challenge_nonce)
-    else:
-        raise Unprocessable("AMENDMENT_SELFIE_REQUIRED")
+    else:  # the non-face way: the labour manager witnesses the handwritten signature
+        amendments.sign_amendment_by_hand(actor_id(), path.amendment_id, signature)
+        poll = url_for("amendments.get_amendment", amendment_id=path.amendment_id, _external=True)
+        return answer(SignAccepted(face_check_id=None, status="awaiting_witness", poll_url=poll, retry_after=60), 202)
     poll = url_for("faces.get_check", check_id=amendment.signing_check_id, _external=True)
     waiting = amendment.status == "signing"  # the selfie's check is still running
     return answer(SignAccepted(face_check_id=amendment.signing_check_id, status=amendment.status, poll_url=poll,
@@ -98,3 +100,13 @@ def employer_sign_amendment(path: AmendmentPath, form: EmployerSignForm):
     signature = upload_bytes(form.signature, SIGNATURE_MAX_BYTES)
     amendment = amendments.employer_sign_amendment(actor_id(), path.amendment_id, signature, use_seal=form.use_seal)
     return answer(AmendmentSignedOut.of(amendment, amendments.amendment_text(amendment, actor_id=actor_id())))
+
+
+@bp.post("/contract-amendments/<int:amendment_id>/witness", responses={200: AmendmentOut},
+         summary="见证工人在变更协议上的手写签名（非人脸方式；劳资专管员，不能见证本人的）")
+@login_required
+@raises("AMENDMENT_NOT_FOUND", "PROJECT_NOT_FOUND", "FORBIDDEN", "CONTRACT_SELF_WITNESS",
+        "CONTRACT_NOT_AWAITING_WITNESS")
+def witness_amendment(path: AmendmentPath, body: WitnessIn):
+    amendment = amendments.witness_amendment(actor_id(), path.amendment_id, body.note)
+    return answer(AmendmentOut.of(amendment, amendments.amendment_text(amendment, actor_id=actor_id())))

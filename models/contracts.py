@@ -140,6 +140,10 @@ class ContractAmendment(Base):
     signing_check_id: Mapped[int | None] = mapped_column(ForeignKey("face_checks.id"))
     signature_enc: Mapped[str | None] = mapped_column(MediumText)
     signature_sha256: Mapped[str | None] = mapped_column(String(64))
+    # without face processing, as for the contract: the labour manager saw the worker sign
+    witnessed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    witnessed_at: Mapped[datetime | None]
+    witness_note: Mapped[str | None] = mapped_column(String(256))
     worker_signed_at: Mapped[datetime | None]
     employer_signer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     employer_signature_enc: Mapped[str | None] = mapped_column(MediumText)

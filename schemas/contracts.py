@@ -224,6 +224,8 @@ class AmendmentOut(BaseModel):
     effective_from: dt.date
     text: str = Field(description="变更协议全文（查看记入审计日志）")
     worker_signed_at: dt.datetime | None
+    witnessed_by: int | None = Field(description="不使用人脸核验时见证工人签名的劳资专管员 user id")
+    witnessed_at: dt.datetime | None
     employer_signed_at: dt.datetime | None
     signed_at: dt.datetime | None
     content_sha256: str | None = Field(description="双方签署后内容的 SHA-256，已记入审计链")

@@ -215,6 +215,24 @@ test('contract: the PDF opens with wx.downloadFile + wx.openDocument, then it is
   }
   const after = await open('pages/contracts/contracts', { project_id: state.projectId });
   expect(after.data.contracts[0].statusText).toBe('已生效');
+  expect(after.data.amendments).toEqual([]);
+
+  // a 变更协议 (the labour manager raises the wage from next year): signed on the same page, the same two calls
+  const from = `${Number(today.slice(0, 4)) + 1}-01-01`;
+  const drawn = await as('demo-payroll', () => api.post(`/api/v1/contracts/${contract.id}/amendments`,
+    { wage_amount_fen: 40000, effective_from: from }));
+  const amending = await open('pages/contracts/contracts', { project_id: state.projectId });
+  expect(amending.data.amendments).toMatchObject([{ id: drawn.id, statusText: '待签署', wage: '400.00 元', from,
+                                                    canSign: true }]);
+  amending.startSign(ev.tap({ id: drawn.id, kind: 'amendment' }));
+  drawSignature(amending);
+  await amending.sign();
+  expect(amending.data.error).toBe('');
+  expect(amending.data.notice).toBe('待用工单位签署');
+  await as('demo-signatory', () => api.upload(`/api/v1/contract-amendments/${drawn.id}/employer-sign`, 'signature',
+    server.signature_png, {}, { action: `employer-sign:amendment:${drawn.id}` }));
+  await amending.load();
+  expect(amending.data.amendments).toEqual([]); // signed by both: nothing left to sign
 
   const home = await open('pages/index/index');
   expect(home.data.projects[0]).toMatchObject({ statusText: '在岗', mayClock: true, reasons: [] });

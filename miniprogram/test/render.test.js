@@ -55,3 +55,13 @@ test('the home page lists the gate\'s reasons, and the clock page the refusal re
   });
   expect(clock.dom.textContent).toContain('原因：打卡位置不在项目电子围栏内');
 });
+
+test('a 变更协议 waiting for the worker is shown with its own sign button', () => {
+  const page = render('pages/contracts/contracts', {
+    ...pageData('pages/contracts/contracts'),
+    amendments: [{ id: 7, title: '建筑工人劳动合同', statusText: '待签署', wage: '400.00 元', from: '2027-01-01',
+                   canSign: true }],
+  });
+  expect(page.dom.textContent).toContain('工资标准变更为 400.00 元，自 2027-01-01 起');
+  expect(page.dom.textContent).toContain('签署变更协议');
+});

@@ -23,6 +23,7 @@ from services.contracts.parties import employer_mark, put_employer_signature, si
 from services.contracts.signing import claim_face_check, clean_signature
 from services.contracts.status import settle_status, status_after_failed_worker_check
 from services.contracts.templates import yuan
+from services.contracts.witness import await_witness, may_sign_for, witness_signature
 from services.errors import Conflict, NotFound, Unprocessable
 from services.faces.checks import start_face_check
 from services.faces.handover import attach, on_face_check_finished
@@ -169,9 +170,32 @@ def _signable(actor_id: int, amendment_id: int) -> ContractAmendment:
     return amendment
 
 
-def _begin_signing(actor_id: int, amendment: ContractAmendment, signature: bytes, check: FaceCheck) -> None:
+def sign_amendment_by_hand(actor_id: int, amendment_id: int, signature: bytes) -> ContractAmendment:
+    """Without face processing (《人脸识别技术应用安全管理办法》第十条, as for the contract: services/contracts/
+    witness.py): the handwritten signature waits for the labour manager's witness."""
+    amendment = db.session.get(ContractAmendment, amendment_id, with_for_update=True)
+    if amendment is None:
+        raise NotFound("AMENDMENT_NOT_FOUND")
+    may_sign_for(actor_id, amendment, "AMENDMENT_NOT_FOUND")
+    await_witness(actor_id, amendment, "contract_amendment", signature, _store_signature)
+    return amendment
+
+
+def witness_amendment(actor_id: int, amendment_id: int, note: str) -> ContractAmendment:
+    amendment = db.session.get(ContractAmendment, amendment_id, with_for_update=True)
+    if amendment is None:
+        raise NotFound("AMENDMENT_NOT_FOUND")
+    witness_signature(actor_id, amendment, "contract_amendment", note, amendment_hash, "AMENDMENT_NOT_FOUND")
+    return amendment
+
+
+def _store_signature(amendment: ContractAmendment, signature: bytes) -> None:
     amendment.signature_enc = pii.encrypt_bytes(signature, context=_context(amendment.id, "signature"))
     amendment.signature_sha256 = hashlib.sha256(signature).hexdigest()
+
+
+def _begin_signing(actor_id: int, amendment: ContractAmendment, signature: bytes, check: FaceCheck) -> None:
+    _store_signature(amendment, signature)
     amendment.status, amendment.signing_check_id = ContractStatus.SIGNING.value, check.id
     db.session.flush()
     audit.record("contract_amendment.signing_started", actor_user_id=actor_id, object_type="contract_amendment",
@@ -210,7 +234,10 @@ def _iso(moment: object) -> str | None:
 
 def amendment_hash(amendment: ContractAmendment) -> str:  # type: ignore[override]
     body = pii.decrypt_str(amendment.body_enc, context=_context(amendment.id, "body"))
+    witnessed = {"witnessed_by": amendment.witnessed_by, "witness_note": amendment.witness_note} \
+        if amendment.witnessed_by is not None else {}  # absent for face-checked ones: their seals stay valid
     canonical = json.dumps({
+        **witnessed,
         "amendment_id": amendment.id, "contract_id": amendment.contract_id, "user_id": amendment.user_id,
         "body": body, "wage_type": amendment.wage_type, "wage_amount_fen": amendment.wage_amount_fen,
         "pay_day": amendment.pay_day, "term_end": amendment.term_end.isoformat() if amendment.term_end else None,

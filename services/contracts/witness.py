@@ -9,44 +9,61 @@ worker's side: the contract is in force once the employer has signed too (status
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from models import Contract, ContractStatus, db
 from models.base import utcnow
 from services import audit
 from services.authz import Action, authorize
 from services.contracts.lifecycle import content_hash
 from services.contracts.signing import clean_signature, store_signature
-from services.contracts.status import settle_status
+from services.contracts.status import Signable, settle_status
 from services.errors import Conflict, Forbidden, NotFound
+
+# a contract or a 变更协议: object type for the audit log and the seal, how its signature is kept, its hash
+StoreSignature = Callable[[Signable, bytes], None]
+Hasher = Callable[[Signable], str]
 
 
 def _contract_for(actor_id: int, contract_id: int) -> Contract:
     contract = db.session.get(Contract, contract_id, with_for_update=True)
     if contract is None:
         raise NotFound("CONTRACT_NOT_FOUND")
-    if contract.user_id != actor_id:
-        try:  # the worker signing on the labour manager's phone
-            authorize(actor_id, Action.CONTRACT_WITNESS, contract.project_id)
-        except (NotFound, Forbidden) as exc:
-            raise NotFound("CONTRACT_NOT_FOUND") from exc
+    may_sign_for(actor_id, contract, "CONTRACT_NOT_FOUND")
     return contract
+
+
+def may_sign_for(actor_id: int, record: Signable, not_found: str) -> None:
+    """The worker, or the labour manager on whose phone the worker signs; nobody else learns it exists."""
+    if record.user_id != actor_id:
+        try:
+            authorize(actor_id, Action.CONTRACT_WITNESS, record.project_id)
+        except (NotFound, Forbidden) as exc:
+            raise NotFound(not_found) from exc
 
 
 def sign_by_hand(actor_id: int, contract_id: int, signature: bytes) -> Contract:
     """Store the handwritten signature; the contract waits for the labour manager's witness."""
     contract = _contract_for(actor_id, contract_id)
-    if contract.status in (ContractStatus.SIGNED.value, ContractStatus.TERMINATED.value,
-                           ContractStatus.WORKER_SIGNED.value):
-        raise Conflict("CONTRACT_ALREADY_SIGNED", details={"status": contract.status})
-    if contract.status == ContractStatus.SIGNING.value:
+    await_witness(actor_id, contract, "contract", signature, store_signature)
+    return contract
+
+
+def await_witness(actor_id: int, record: Signable, object_type: str, signature: bytes,
+                  store: StoreSignature) -> None:
+    """The handwritten signature kept; the worker's side waits for the labour manager."""
+    if record.status in (ContractStatus.SIGNED.value, ContractStatus.TERMINATED.value,
+                         ContractStatus.WORKER_SIGNED.value) or record.worker_signed_at is not None:
+        raise Conflict("CONTRACT_ALREADY_SIGNED", details={"status": record.status})
+    if record.status == ContractStatus.SIGNING.value:
         raise Conflict("CONTRACT_SIGNING_IN_PROGRESS")
     signature = clean_signature(signature)  # decoded, bounded, re-encoded before storing
-    store_signature(contract, signature)
-    contract.status, contract.signing_check_id = ContractStatus.AWAITING_WITNESS.value, None
+    store(record, signature)
+    record.status, record.signing_check_id = ContractStatus.AWAITING_WITNESS.value, None
     db.session.flush()
-    audit.record("contract.signed_by_hand", actor_user_id=actor_id, object_type="contract", object_id=contract.id,
-                 details={"user_id": contract.user_id, "signature_sha256": contract.signature_sha256,
-                          "on_labour_managers_phone": actor_id != contract.user_id})
-    return contract
+    audit.record(f"{object_type}.signed_by_hand", actor_user_id=actor_id, object_type=object_type,
+                 object_id=record.id, details={"user_id": record.user_id, "signature_sha256": record.signature_sha256,
+                                               "on_labour_managers_phone": actor_id != record.user_id})
 
 
 def witness(actor_id: int, contract_id: int, note: str) -> Contract:
@@ -54,21 +71,27 @@ def witness(actor_id: int, contract_id: int, note: str) -> Contract:
     contract = db.session.get(Contract, contract_id, with_for_update=True)
     if contract is None:
         raise NotFound("CONTRACT_NOT_FOUND")
-    try:
-        authorize(actor_id, Action.CONTRACT_WITNESS, contract.project_id)
-    except NotFound as exc:
-        raise NotFound("CONTRACT_NOT_FOUND") from exc
-    if contract.user_id == actor_id:
-        raise Forbidden("CONTRACT_SELF_WITNESS")
-    if contract.status != ContractStatus.AWAITING_WITNESS.value:
-        raise Conflict("CONTRACT_NOT_AWAITING_WITNESS", details={"status": contract.status})
-    now = utcnow()
-    contract.witnessed_by, contract.witnessed_at, contract.witness_note = actor_id, now, note
-    contract.worker_signed_at = now
-    db.session.flush()
-    audit.record("contract.witnessed", actor_user_id=actor_id, object_type="contract", object_id=contract.id,
-                 details={"user_id": contract.user_id, "note": note})
-    audit.record("contract.worker_signed", actor_user_id=contract.user_id, object_type="contract",
-                 object_id=contract.id, details={"witnessed_by": actor_id})
-    settle_status(contract, "contract", content_hash)  # sealed now if the employer has signed already
+    witness_signature(actor_id, contract, "contract", note, content_hash, "CONTRACT_NOT_FOUND")
     return contract
+
+
+def witness_signature(actor_id: int, record: Signable, object_type: str, note: str, hasher: Hasher,
+                      not_found: str) -> None:
+    """The labour manager confirms having seen ``record``'s worker sign by hand (never their own)."""
+    try:
+        authorize(actor_id, Action.CONTRACT_WITNESS, record.project_id)
+    except NotFound as exc:
+        raise NotFound(not_found) from exc
+    if record.user_id == actor_id:
+        raise Forbidden("CONTRACT_SELF_WITNESS")
+    if record.status != ContractStatus.AWAITING_WITNESS.value:
+        raise Conflict("CONTRACT_NOT_AWAITING_WITNESS", details={"status": record.status})
+    now = utcnow()
+    record.witnessed_by, record.witnessed_at, record.witness_note = actor_id, now, note
+    record.worker_signed_at = now
+    db.session.flush()
+    audit.record(f"{object_type}.witnessed", actor_user_id=actor_id, object_type=object_type, object_id=record.id,
+                 details={"user_id": record.user_id, "note": note})
+    audit.record(f"{object_type}.worker_signed", actor_user_id=record.user_id, object_type=object_type,
+                 object_id=record.id, details={"witnessed_by": actor_id})
+    settle_status(record, object_type, hasher)  # sealed now if the employer has signed already
