@@ -55,3 +55,12 @@ test('the home page lists the gate\'s reasons, and the clock page the refusal re
   });
   expect(clock.dom.textContent).toContain('原因：打卡位置不在项目电子围栏内');
 });
+
+test('the review lists what to look at (flags) beside what is missing', () => {
+  const page = render('pages/enrollments/enrollments', {
+    ...pageData('pages/enrollments/enrollments'),
+    items: [{ id: 1, userId: 2, name: '张*', team: '钢筋班', complete: true, needsIdentity: false, missing: [],
+              flags: ['银行卡曾与他人重复登记，请核实是否本人的卡'] }],
+  });
+  expect(page.dom.textContent).toContain('注意：银行卡曾与他人重复登记，请核实是否本人的卡');
+});

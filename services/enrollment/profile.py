@@ -6,9 +6,9 @@ import json
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
-from models import Membership, MembershipStatus, Role, User, WorkerProfile, db
+from models import BankCardRefusal, Membership, MembershipStatus, Role, User, WorkerProfile, db
 from models.base import utcnow
 from services import audit, pii
 from services.authz import Action, authorize, memberships_in, refuse_own
@@ -232,8 +232,24 @@ def _card_holder_check(actor_id: int, card: str | None) -> str | None:
     holder = db.session.execute(select(WorkerProfile.user_id).where(WorkerProfile.bank_card_bidx == bidx)
                                 ).scalar_one_or_none()
     if holder is not None and holder != actor_id:
-        raise Conflict("BANK_CARD_IN_USE", details={"bank_card_last4": card[-4:]})
+        raise Conflict("BANK_CARD_IN_USE", details={"bank_card_last4": card[-4:]},
+                       after_rollback=lambda: record_card_refusal(actor_id, holder, card[-4:]))
     return bidx
+
+
+def record_card_refusal(user_id: int, holder_user_id: int, last4: str) -> None:
+    """Kept although the refused request changed nothing: both workers are flagged for review."""
+    db.session.add(BankCardRefusal(user_id=user_id, holder_user_id=holder_user_id, bank_card_last4=last4))
+    audit.record("enrollment.bank_card_refused", actor_user_id=user_id, object_type="user", object_id=user_id,
+                 details={"holder_user_id": holder_user_id, "bank_card_last4": last4})
+    db.session.flush()
+
+
+def card_flags(user_id: int) -> list[str]:
+    """BANK_CARD_SHARED: this worker typed another worker's card, or their card was typed by another."""
+    shared = db.session.execute(select(BankCardRefusal.id).where(or_(
+        BankCardRefusal.user_id == user_id, BankCardRefusal.holder_user_id == user_id)).limit(1)).first()
+    return ["BANK_CARD_SHARED"] if shared is not None else []
 
 
 def _name_of(profile: WorkerProfile) -> str:

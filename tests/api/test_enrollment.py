@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from devtools.fake_wechat import face_verify_result
-from models import AuditEntry, Project, Role, User, db
+from models import AuditEntry, BankCardRefusal, Project, Role, User, db
 from services.days import business_day
 from tests.api.enrollment_site import apply, error
 from tests.factories import (
@@ -259,7 +259,7 @@ def test_an_approved_identity_is_corrected_on_site_only(client, site):
     assert client.put("/api/v1/me/profile", json=changed, headers=headers).get_json()["phone_masked"] == "137****7000"
 
 
-def test_one_bank_card_is_one_payee(client, site) -> None:
+def test_one_bank_card_is_one_payee(app, client, site) -> None:
     """Issue 23, finding 2: ghost workers sharing one card are refused (blind index, 409)."""
     card = bank_card("622202020011775566")
     apply(client, site, "worker", bank_card=card)
@@ -268,6 +268,17 @@ def test_one_bank_card_is_one_payee(client, site) -> None:
                                                               bank_card=card), headers=site.headers["other"])
     assert resp.status_code == 409 and resp.get_json()["error"]["code"] == "BANK_CARD_IN_USE", resp.get_json()
     assert "其他工人" in resp.get_json()["error"]["message"]
+    # the refusal changed nothing, but it is kept: the labour manager sees the card's holder flagged
+    me = client.get("/api/v1/me/profile", headers=site.headers["other"])
+    assert me.status_code == 404 or me.get_json().get("bank_card_masked") is None
+    listed = client.get(f"/api/v1/projects/{site.project_id}/enrollments?status=pending",
+                        headers=site.headers["labour"]).get_json()["items"]
+    flags = {e["user_id"]: e["completeness"]["flags"] for e in listed}
+    assert flags[site.users["worker"]] == ["BANK_CARD_SHARED"]
+    with app.app_context():
+        refusals = db.session.execute(select(BankCardRefusal.user_id, BankCardRefusal.holder_user_id,
+                                             BankCardRefusal.bank_card_last4)).all()
+        assert [tuple(r) for r in refusals] == [(site.users["other"], site.users["worker"], card[-4:])]
     # the card's owner may save their own profile again; ASCII digits only
     again = client.put("/api/v1/me/profile", json=profile_body(bank_card=card), headers=site.headers["worker"])
     assert again.status_code == 200, again.get_json()
