@@ -26,7 +26,8 @@ from services.authz import Action, authorize, refuse_own
 from services.consents import missing_consents
 from services.days import business_day
 from services.enrollment import identity
-from services.enrollment.profile import birth_date_of, card_flags, find_profile, missing_items, reveal_field
+from services.enrollment.cards import card_flags
+from services.enrollment.profile import birth_date_of, find_profile, missing_items, reveal_field
 from services.enrollment.rules import rules_for
 from services.errors import Conflict, NotFound, Unprocessable
 from services.identity.paths import FACE, NON_FACE, approval_consents, identity_methods, path_of
