@@ -15,6 +15,7 @@ from sqlalchemy import or_, select
 
 from models import BankCardRefusal, WorkerProfile, db
 from services import audit, pii
+from services.enrollment.fields import field_context
 from services.errors import Conflict
 
 CARD_INDEX_KIND = "bank_card"
@@ -63,8 +64,6 @@ def backfill_card_index(size: int = 500, progress: Callable[[int], None] | None 
     """Profiles saved before the index existed get it, in batches that each commit (resumable: only rows
     without an index are read). A card another profile holds already is not indexed (the index is
     unique) but recorded as a refusal, so both workers show BANK_CARD_SHARED in review."""
-    from services.enrollment.profile import field_context
-
     result = Backfill()
     while True:
         rows = db.session.execute(select(WorkerProfile).where(

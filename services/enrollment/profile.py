@@ -16,6 +16,7 @@ from services.consents import require_consent
 from services.days import business_day
 from services.enrollment import identity
 from services.enrollment.cards import card_holder_check
+from services.enrollment.fields import field_context
 from services.enrollment.identity import FieldProblem, InvalidField
 from services.enrollment.trades import canonical
 from services.errors import Conflict, NotFound, Unprocessable
@@ -57,12 +58,6 @@ def platform_missing(profile: WorkerProfile) -> list[str]:
     if hasattr(profile, "address_enc") and not profile.address_enc:
         missing.insert(0, "address")
     return missing
-
-
-def field_context(field: str, profile_id: int) -> str:
-    """The binding of a profile's encrypted field to its row: the one place that decides it
-    (payroll's bank file and wage sheet decrypt with it too)."""
-    return pii.row_context("worker_profiles", f"{field}_enc", profile_id)
 
 
 _context = field_context
