@@ -45,6 +45,13 @@ def register(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def _domain(exc: DomainError) -> Response:
         db.session.rollback()
+        if exc.after_rollback is not None:
+            try:
+                exc.after_rollback()
+                db.session.commit()
+            except Exception:  # the refusal is answered all the same
+                db.session.rollback()
+                log.exception("recording a refusal failed (request %s)", g.get("request_id"))
         return error_response(exc.status, exc.code, exc.message, exc.details)
 
     @app.errorhandler(HTTPException)

@@ -10,6 +10,7 @@ def register_commands(app: Flask) -> None:
     from commands.audit import audit_cli
     from commands.companies import companies_cli
     from commands.demo import seed_demo_command
+    from commands.enrollment import enrollment_cli
     from commands.faces import faces_cli
     from commands.maintenance import maintenance_cli
     from commands.openapi import openapi_cli
@@ -27,3 +28,4 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(retention_cli)
     app.cli.add_command(privacy_cli)
     app.cli.add_command(storage_cli)
+    app.cli.add_command(enrollment_cli)

@@ -25,7 +25,13 @@ from models.contracts import (  # noqa: E402, F401
     ContractStatus,
     ContractTemplate,
 )
-from models.enrollment import EnrollmentDecision, EnrollmentRules, Training, WorkerProfile  # noqa: E402, F401
+from models.enrollment import (  # noqa: E402, F401
+    BankCardRefusal,
+    EnrollmentDecision,
+    EnrollmentRules,
+    Training,
+    WorkerProfile,
+)
 from models.face_approvals import FaceReenrollment  # noqa: E402, F401
 from models.faces import FaceChallenge, FaceCheck, FaceEvidence, FaceTemplate  # noqa: E402, F401
 from models.idempotency import IdempotencyRecord  # noqa: E402

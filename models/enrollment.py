@@ -87,6 +87,19 @@ class Training(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class BankCardRefusal(Base):
+    """A card refused because another worker's profile holds it (BANK_CARD_IN_USE): kept although the
+    request was rolled back, so the labour manager sees both workers flagged (ghost workers share cards)."""
+
+    __tablename__ = "bank_card_refusals"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)  # who typed the card
+    holder_user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)  # whose profile holds it
+    bank_card_last4: Mapped[str] = mapped_column(String(4))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class EnrollmentRules(Base):
     """A project's enrollment rules; a project without a row uses the defaults in the service."""
 

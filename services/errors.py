@@ -8,6 +8,7 @@ The one place that turns errors into JSON is blueprints/errors.py.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from services.error_codes import lookup
@@ -18,7 +19,8 @@ class DomainError(Exception):
     default_code = "BAD_REQUEST"
 
     def __init__(self, code: str | None = None, message: str | None = None,
-                 details: dict[str, Any] | None = None) -> None:
+                 details: dict[str, Any] | None = None, *,
+                 after_rollback: Callable[[], None] | None = None) -> None:
         entry = lookup(code or self.default_code)
         super().__init__(f"{entry.code}: {message or entry.message}")
         self.code = entry.code
@@ -27,6 +29,9 @@ class DomainError(Exception):
         self.status = entry.status or 422
         self.message = message or entry.message
         self.details = details or {}
+        # what a refusal itself leaves behind (a suspicious attempt), written in a transaction of its
+        # own once the request's writes are rolled back: the request still changes nothing
+        self.after_rollback = after_rollback
 
 
 class BadRequest(DomainError):

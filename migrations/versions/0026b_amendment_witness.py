@@ -1,7 +1,7 @@
 """变更协议 signed without face processing: the labour manager's witness, as for the contract
 
 Revision ID: 0026b_amendment_witness
-Revises: 0023_duties_hostile_data
+Revises: 0023c_bank_card_refusals
 Create Date: 2026-12-06 07:00:00.000000
 
 """
@@ -13,7 +13,7 @@ import models.base
 
 # revision identifiers, used by Alembic.
 revision = '0026b_amendment_witness'
-down_revision = '0023_duties_hostile_data'
+down_revision = '0023c_bank_card_refusals'
 branch_labels = None
 depends_on = None
 

@@ -65,3 +65,12 @@ test('a 变更协议 waiting for the worker is shown with its own sign button', 
   expect(page.dom.textContent).toContain('工资标准变更为 400.00 元，自 2027-01-01 起');
   expect(page.dom.textContent).toContain('签署变更协议');
 });
+
+test('the review lists what to look at (flags) beside what is missing', () => {
+  const page = render('pages/enrollments/enrollments', {
+    ...pageData('pages/enrollments/enrollments'),
+    items: [{ id: 1, userId: 2, name: '张*', team: '钢筋班', complete: true, needsIdentity: false, missing: [],
+              flags: ['银行卡曾与他人重复登记，请核实是否本人的卡'] }],
+  });
+  expect(page.dom.textContent).toContain('注意：银行卡曾与他人重复登记，请核实是否本人的卡');
+});

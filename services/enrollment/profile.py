@@ -15,6 +15,8 @@ from services.authz import Action, authorize, memberships_in, refuse_own
 from services.consents import require_consent
 from services.days import business_day
 from services.enrollment import identity
+from services.enrollment.cards import card_holder_check
+from services.enrollment.fields import field_context
 from services.enrollment.identity import FieldProblem, InvalidField
 from services.enrollment.trades import canonical
 from services.errors import Conflict, NotFound, Unprocessable
@@ -56,12 +58,6 @@ def platform_missing(profile: WorkerProfile) -> list[str]:
     if hasattr(profile, "address_enc") and not profile.address_enc:
         missing.insert(0, "address")
     return missing
-
-
-def field_context(field: str, profile_id: int) -> str:
-    """The binding of a profile's encrypted field to its row: the one place that decides it
-    (payroll's bank file and wage sheet decrypt with it too)."""
-    return pii.row_context("worker_profiles", f"{field}_enc", profile_id)
 
 
 _context = field_context
@@ -166,10 +162,10 @@ def store_profile(actor_id: int, user: User, data: ProfileInput, *, on_site: boo
     holder = db.session.execute(select(WorkerProfile.user_id).where(WorkerProfile.id_number_bidx == bidx)
                                 ).scalar_one_or_none()
     if holder is not None and holder != user.id:
-        audit.record("profile.duplicate_id_refused", actor_user_id=actor_id, object_type="user",
-                     object_id=user.id, details={"other_user_id": holder})
-        raise Conflict("ID_NUMBER_IN_USE")
-    card_bidx = _card_holder_check(user.id, card)
+        raise Conflict("ID_NUMBER_IN_USE", after_rollback=lambda: audit.record(  # kept: the request is undone
+            "profile.duplicate_id_refused", actor_user_id=actor_id, object_type="user", object_id=user.id,
+            details={"other_user_id": holder}))
+    card_bidx = card_holder_check(user.id, card)
     name = data.name.strip()
     profile = find_profile(user.id)
     created = profile is None
@@ -223,19 +219,6 @@ def store_profile(actor_id: int, user: User, data: ProfileInput, *, on_site: boo
 def mask_address(address: str) -> str:
     """The first six characters (province and city, as a rule); the street stays encrypted."""
     return address[:6] + "****" if len(address) > 6 else address[:2] + "****"
-def _card_holder_check(actor_id: int, card: str | None) -> str | None:
-    """One card, one payee: a card already on another worker's profile is refused (ghost workers
-    share a card). Found through the card's blind index, never by decrypting every card."""
-    if not card:
-        return None
-    bidx = pii.blind_index(card, kind="bank_card")
-    holder = db.session.execute(select(WorkerProfile.user_id).where(WorkerProfile.bank_card_bidx == bidx)
-                                ).scalar_one_or_none()
-    if holder is not None and holder != actor_id:
-        raise Conflict("BANK_CARD_IN_USE", details={"bank_card_last4": card[-4:]})
-    return bidx
-
-
 def _name_of(profile: WorkerProfile) -> str:
     return pii.decrypt_str(profile.name_enc, context=field_context("name", profile.id)) if profile.name_enc else ""
 

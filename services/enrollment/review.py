@@ -26,6 +26,7 @@ from services.authz import Action, authorize, refuse_own
 from services.consents import missing_consents
 from services.days import business_day
 from services.enrollment import identity
+from services.enrollment.cards import card_flags
 from services.enrollment.profile import birth_date_of, find_profile, missing_items, reveal_field
 from services.enrollment.rules import rules_for
 from services.errors import Conflict, NotFound, Unprocessable
@@ -95,7 +96,7 @@ def completeness(membership: Membership, user: User, profile: WorkerProfile | No
         consents_missing=missing_consents(user.id, approval_consents(path)),
         face_enrolled=face_enrolled(user.id),
         team_chosen=membership.team_id is not None,
-        flags=age_flags(profile, membership.project_id),
+        flags=age_flags(profile, membership.project_id) + card_flags(user.id),
         identity=current_verification(user.id, profile, identity_methods(path)) if profile is not None else None,
         path=path,
     )

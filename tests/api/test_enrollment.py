@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from devtools.fake_wechat import face_verify_result
-from models import AuditEntry, Project, Role, User, db
+from models import AuditEntry, BankCardRefusal, Project, Role, User, WorkerProfile, db
 from services.days import business_day
 from tests.api.enrollment_site import apply, error
 from tests.factories import (
@@ -101,6 +101,12 @@ def test_the_same_id_on_another_account_is_refused(app, client, site):
                       headers=site.headers["worker"]).status_code == 200
     resp = client.put("/api/v1/me/profile", json=profile_body(id_number=number), headers=site.headers["other"])
     assert resp.status_code == 409 and error(resp)["code"] == "ID_NUMBER_IN_USE" and "劳资专管员" in error(resp)["message"]
+    with app.app_context():  # the refused request changed nothing, but the attempt is in the audit log
+        tried = db.session.execute(select(AuditEntry.object_id).where(
+            AuditEntry.action == "profile.duplicate_id_refused")).scalars().all()
+        assert tried == [str(site.users["other"])]
+        assert db.session.execute(select(WorkerProfile.id).where(
+            WorkerProfile.user_id == site.users["other"])).first() is None
     # the owner may correct their own profile with it
     assert client.put("/api/v1/me/profile", json=profile_body(id_number=number, name="张三丰"),
                       headers=site.headers["worker"]).status_code == 200
@@ -259,7 +265,7 @@ def test_an_approved_identity_is_corrected_on_site_only(client, site):
     assert client.put("/api/v1/me/profile", json=changed, headers=headers).get_json()["phone_masked"] == "137****7000"
 
 
-def test_one_bank_card_is_one_payee(client, site) -> None:
+def test_one_bank_card_is_one_payee(app, client, site) -> None:
     """Issue 23, finding 2: ghost workers sharing one card are refused (blind index, 409)."""
     card = bank_card("622202020011775566")
     apply(client, site, "worker", bank_card=card)
@@ -268,9 +274,55 @@ def test_one_bank_card_is_one_payee(client, site) -> None:
                                                               bank_card=card), headers=site.headers["other"])
     assert resp.status_code == 409 and resp.get_json()["error"]["code"] == "BANK_CARD_IN_USE", resp.get_json()
     assert "其他工人" in resp.get_json()["error"]["message"]
+    # the refusal changed nothing, but it is kept: the labour manager sees the card's holder flagged
+    me = client.get("/api/v1/me/profile", headers=site.headers["other"])
+    assert me.status_code == 404 or me.get_json().get("bank_card_masked") is None
+    listed = client.get(f"/api/v1/projects/{site.project_id}/enrollments?status=pending",
+                        headers=site.headers["labour"]).get_json()["items"]
+    flags = {e["user_id"]: e["completeness"]["flags"] for e in listed}
+    assert flags[site.users["worker"]] == ["BANK_CARD_SHARED"]
+    with app.app_context():
+        refusals = db.session.execute(select(BankCardRefusal.user_id, BankCardRefusal.holder_user_id,
+                                             BankCardRefusal.bank_card_last4)).all()
+        assert [tuple(r) for r in refusals] == [(site.users["other"], site.users["worker"], card[-4:])]
     # the card's owner may save their own profile again; ASCII digits only
     again = client.put("/api/v1/me/profile", json=profile_body(bank_card=card), headers=site.headers["worker"])
     assert again.status_code == 200, again.get_json()
     arabic = client.put("/api/v1/me/profile", json=profile_body(
         id_number=id_number(years_ago(30), seq=7), bank_card="٦٢٢٢٠٢٠٢٠٠١١٧٧٥٥٦٦٨"), headers=site.headers["other"])
     assert arabic.status_code == 422, arabic.get_json()
+
+
+def test_cards_saved_before_the_index_are_indexed_and_shared_ones_flagged(app, client, site) -> None:
+    """Profiles from before issue 23 have no card index; `flask enrollment index-cards` gives it, and a card
+    two old profiles share is flagged (BANK_CARD_SHARED) instead of breaking the unique index."""
+    import json as _json
+
+    from services import pii
+    from services.enrollment.profile import field_context
+
+    card = bank_card("622202020011775566")
+    apply(client, site, "worker", bank_card=card)
+    give_consents(client, site.headers["other"])
+    resp = client.put("/api/v1/me/profile", json=profile_body(id_number=id_number(years_ago(30), seq=7),
+                                                              bank_card=bank_card("622848001234567890")),
+                      headers=site.headers["other"])
+    assert resp.status_code == 200, resp.get_json()
+    with app.app_context():  # as an old release left them: no index, and the second holding the first's card
+        first = db.session.execute(select(WorkerProfile).where(WorkerProfile.user_id == site.users["worker"])).scalar_one()
+        second = db.session.execute(select(WorkerProfile).where(WorkerProfile.user_id == site.users["other"])).scalar_one()
+        first.bank_card_bidx = second.bank_card_bidx = None
+        second.bank_card_enc = pii.encrypt_str(card, context=field_context("bank_card", second.id))
+        db.session.commit()
+    result = app.test_cli_runner().invoke(args=["enrollment", "index-cards", "--batch-size", "1"])
+    assert result.exit_code == 0, result.output
+    assert _json.loads(result.stdout) == {"indexed": 1, "shared": [{"user_id": site.users["other"],
+                                                                    "holder_user_id": site.users["worker"]}]}
+    with app.app_context():
+        first = db.session.execute(select(WorkerProfile).where(WorkerProfile.user_id == site.users["worker"])).scalar_one()
+        assert first.bank_card_bidx is not None
+    listed = client.get(f"/api/v1/projects/{site.project_id}/enrollments?status=pending",
+                        headers=site.headers["labour"]).get_json()["items"]
+    assert {e["user_id"]: e["completeness"]["flags"] for e in listed}[site.users["worker"]] == ["BANK_CARD_SHARED"]
+    again = app.test_cli_runner().invoke(args=["enrollment", "index-cards"])
+    assert _json.loads(again.stdout)["indexed"] == 0  # resumable: nothing left but the flagged one

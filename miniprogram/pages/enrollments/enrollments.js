@@ -6,6 +6,10 @@ const MISSING = {
   consents: '授权未齐', profile: '实名信息未填', face: '未录入人脸', face_enrolled: '未录入人脸',
   team: '未选班组', identity: '未实名核验', identity_verified: '未实名核验', training: '安全教育学时不足',
 };
+// looked at, never refused by the server: the labour manager decides
+const FLAGS = {
+  AGE_OVER_LIMIT: '超过项目年龄上限', BANK_CARD_SHARED: '银行卡曾与他人重复登记，请核实是否本人的卡',
+};
 
 Page({
   data: {
@@ -35,7 +39,7 @@ Page({
           complete: e.completeness.missing.length === 0,
           needsIdentity: e.completeness.missing.includes('identity'),
           missing: e.completeness.missing.map((/** @type {string} */ m) => MISSING[m] || m),
-          flags: e.completeness.flags,
+          flags: e.completeness.flags.map((/** @type {string} */ f) => FLAGS[f] || f),
         })),
       });
     } catch (err) {
