@@ -65,7 +65,7 @@ def get_amendment(path: AmendmentPath):
         "CONSENT_REQUIRED", "PROJECT_NOT_FOUND", "PROJECT_REQUIRED", "FORBIDDEN", "NOT_ENROLLED",
         "REENROLL_NEEDS_APPROVAL", "FACE_CHECK_KIND_INVALID", "FRAME_COUNT_INVALID", "IMAGE_TOO_LARGE",
         "IMAGE_UNDECODABLE", "CHALLENGE_REQUIRED", "CHALLENGE_NOT_FOUND", "CHALLENGE_EXPIRED",
-        "CHALLENGE_REPLAYED", "CHALLENGE_FRAMES_INVALID")
+        "CHALLENGE_REPLAYED", "CHALLENGE_FRAMES_INVALID", "STORAGE_UNAVAILABLE")
 def sign_amendment(path: AmendmentPath, form: SignForm):
     limit = settings().faces.engine.max_bytes
     frames = [f.stream.read(limit + 1) for f in form.photo]
@@ -81,7 +81,7 @@ def sign_amendment(path: AmendmentPath, form: SignForm):
          summary="用人单位签署变更协议（授权签署人手写签名）")
 @login_required
 @raises("AMENDMENT_NOT_FOUND", "PROJECT_NOT_FOUND", "FORBIDDEN", "SIGNATURE_INVALID",
-        "CONTRACT_EMPLOYER_ALREADY_SIGNED", "CONTRACT_TERMINATED", "COMPANY_SEAL_MISSING")
+        "CONTRACT_EMPLOYER_ALREADY_SIGNED", "CONTRACT_TERMINATED", "COMPANY_SEAL_MISSING", "STORAGE_UNAVAILABLE")
 def employer_sign_amendment(path: AmendmentPath, form: EmployerSignForm):
     signature = upload_bytes(form.signature, SIGNATURE_MAX_BYTES)
     amendment = amendments.employer_sign_amendment(actor_id(), path.amendment_id, signature, use_seal=form.use_seal)

@@ -26,6 +26,7 @@ from services.contracts.templates import yuan
 from services.errors import Conflict, NotFound, Unprocessable
 from services.faces.checks import start_face_check
 from services.faces.handover import on_face_check_finished
+from services.storage import objects
 
 PURPOSE = "contract_amendment"
 
@@ -146,13 +147,22 @@ def sign_amendment(actor_id: int, amendment_id: int, signature: bytes, frames: l
     signature = clean_signature(signature)  # decoded, bounded, re-encoded before storing
     check = start_face_check(actor_id, FaceCheckKind.CONTRACT.value, frames, project_id=amendment.project_id,
                              challenge_nonce=challenge_nonce, purpose=PURPOSE, purpose_id=amendment.id)
-    amendment.signature_enc = pii.encrypt_bytes(signature, context=_context(amendment.id, "signature"))
+    # encrypted in the object store; an attempt after a failed face check replaces the earlier one
+    previous = amendment.signature_object_id
+    amendment.signature_object_id = objects.put(signature, context=_context(amendment.id, "signature"),
+                                                content_type="image/png").id
     amendment.signature_sha256 = hashlib.sha256(signature).hexdigest()
     amendment.status, amendment.signing_check_id = ContractStatus.SIGNING.value, check.id
-    db.session.flush()
+    db.session.flush()  # the row points at the new object before the old one goes
+    objects.discard([previous])
     audit.record("contract_amendment.signing_started", actor_user_id=actor_id, object_type="contract_amendment",
                  object_id=amendment.id, details={"face_check_id": check.id})
     return check
+
+
+def amendment_signature_png(amendment: ContractAmendment) -> bytes | None:
+    """The worker's handwritten signature on the 变更协议 (PNG), from the object store."""
+    return objects.read(amendment.signature_object_id)
 
 
 @on_face_check_finished(PURPOSE)

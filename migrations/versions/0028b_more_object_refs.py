@@ -1,0 +1,48 @@
+"""Object store: references from the signatures, seals and photos issues 26/27 added
+
+contracts.employer_signature, contract_amendments.signature / employer_signature, companies.seal,
+identity_verifications.document_photo and consents.form_photo get a `*_object_id` (stored_objects).
+Their AES-GCM text columns stay for now: `flask storage migrate` moves the values into the store,
+then 0028b_drop_more_blobs drops them.
+
+Revision ID: 0028b_more_object_refs
+Revises: 0023_duties_hostile_data
+Create Date: 2026-12-06 07:00:00.000000
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+# revision identifiers, used by Alembic.
+revision = '0028b_more_object_refs'
+down_revision = '0023_duties_hostile_data'
+branch_labels = None
+depends_on = None
+
+# SQLite rebuilds a table to add a foreign key: keep AUTOINCREMENT (0004)
+SQLITE = {'sqlite_autoincrement': True}
+REFERENCES = {
+    'contracts': ('employer_signature_object_id',),
+    'contract_amendments': ('signature_object_id', 'employer_signature_object_id'),
+    'companies': ('seal_object_id',),
+    'identity_verifications': ('document_photo_object_id',),
+    'consents': ('form_photo_object_id',),
+}
+
+
+def upgrade():
+    for table, columns in REFERENCES.items():
+        with op.batch_alter_table(table, schema=None, table_kwargs=SQLITE) as batch_op:
+            for column in columns:
+                batch_op.add_column(sa.Column(column, sa.BigInteger().with_variant(sa.Integer(), 'sqlite'),
+                                              nullable=True))
+                batch_op.create_foreign_key(f'fk_{table}_{column}', 'stored_objects', [column], ['id'])
+
+
+def downgrade():
+    for table, columns in REFERENCES.items():
+        with op.batch_alter_table(table, schema=None, table_kwargs=SQLITE) as batch_op:
+            for column in columns:
+                batch_op.drop_constraint(f'fk_{table}_{column}', type_='foreignkey')
+                batch_op.drop_column(column)
