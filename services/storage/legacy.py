@@ -62,12 +62,23 @@ LEGACY = (
 )
 
 
-def present() -> list[LegacyColumn]:
-    """The legacy columns this database still has (none once the drop migrations ran)."""
+def _existing() -> dict[str, set[str]]:
     inspector = inspect(db.session.connection())
-    tables = set(inspector.get_table_names())
-    return [c for c in LEGACY if c.table in tables
-            and c.column in {col["name"] for col in inspector.get_columns(c.table)}]
+    return {t: {col["name"] for col in inspector.get_columns(t)} for t in {c.table for c in LEGACY}
+            if t in set(inspector.get_table_names())}
+
+
+def present() -> list[LegacyColumn]:
+    """The legacy columns this database still has and can move now (none once the drop migrations ran)."""
+    columns = _existing()
+    return [c for c in LEGACY if {c.column, c.target} <= columns.get(c.table, set())]
+
+
+def awaiting_schema() -> list[LegacyColumn]:
+    """Legacy columns whose reference column a later migration adds: a database stopped at
+    0028_drop_blob_columns has issue 26/27's columns but not yet 0028b_more_object_refs' references."""
+    columns = _existing()
+    return [c for c in LEGACY if c.column in columns.get(c.table, set()) and c.target not in columns[c.table]]
 
 
 def pending(col: LegacyColumn) -> int:
