@@ -22,7 +22,14 @@ from services.retention.job import apply_retention
 from services.storage import objects
 from services.storage.store import store
 from tests.api.enrollment_site import Site, apply, error
-from tests.api.test_contracts import approved_worker, employer_sign, employer_signatory, pdf_text, sign, signature_png
+from tests.api.test_contracts import (
+    approved_worker,
+    employer_sign,
+    employer_signatory,
+    pdf_text,
+    sign,
+    signature_png,
+)
 from tests.conftest import drain_jobs
 from tests.faces.photos import face_bytes
 from tests.storage.owners import JPEG_MARKERS, PNG_MARKERS, image
