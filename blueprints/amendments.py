@@ -95,7 +95,7 @@ def sign_amendment(path: AmendmentPath, form: SignForm):
          summary="用人单位签署变更协议（授权签署人手写签名）")
 @login_required
 @raises("AMENDMENT_NOT_FOUND", "PROJECT_NOT_FOUND", "FORBIDDEN", "SIGNATURE_INVALID",
-        "CONTRACT_EMPLOYER_ALREADY_SIGNED", "CONTRACT_TERMINATED", "COMPANY_SEAL_MISSING")
+        "CONTRACT_EMPLOYER_ALREADY_SIGNED", "CONTRACT_TERMINATED", "COMPANY_SEAL_MISSING", "STORAGE_UNAVAILABLE")
 def employer_sign_amendment(path: AmendmentPath, form: EmployerSignForm):
     signature = upload_bytes(form.signature, SIGNATURE_MAX_BYTES)
     amendment = amendments.employer_sign_amendment(actor_id(), path.amendment_id, signature, use_seal=form.use_seal)

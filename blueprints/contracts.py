@@ -142,7 +142,7 @@ def list_project_contracts(path: ProjectPath, query: ProjectContractsQuery):
          summary="用人单位签署（授权签署人手写签名；工人也已签署时合同生效）")
 @login_required
 @raises("CONTRACT_NOT_FOUND", "PROJECT_NOT_FOUND", "FORBIDDEN", "SIGNATURE_INVALID",
-        "CONTRACT_EMPLOYER_ALREADY_SIGNED", "CONTRACT_TERMINATED", "COMPANY_SEAL_MISSING")
+        "CONTRACT_EMPLOYER_ALREADY_SIGNED", "CONTRACT_TERMINATED", "COMPANY_SEAL_MISSING", "STORAGE_UNAVAILABLE")
 def employer_sign(path: ContractPath, form: EmployerSignForm):
     signature = upload_bytes(form.signature, SIGNATURE_MAX_BYTES)
     contract = parties.employer_sign(actor_id(), path.contract_id, signature, use_seal=form.use_seal)
@@ -155,7 +155,7 @@ def employer_sign(path: ContractPath, form: EmployerSignForm):
 @login_required
 # the last three come back per contract in `skipped`, not as the answer's error
 @raises("PROJECT_NOT_FOUND", "FORBIDDEN", "SIGNATURE_INVALID", "CONTRACT_NOT_FOUND", "CONTRACT_EMPLOYER_ALREADY_SIGNED",
-        "CONTRACT_TERMINATED", "COMPANY_SEAL_MISSING")
+        "CONTRACT_TERMINATED", "COMPANY_SEAL_MISSING", "STORAGE_UNAVAILABLE")
 def employer_sign_batch(path: ProjectPath, form: BatchEmployerSignForm):
     signature = upload_bytes(form.signature, SIGNATURE_MAX_BYTES)
     signed, skipped = parties.employer_sign_many(actor_id(), path.project_id, form.contract_ids, signature,

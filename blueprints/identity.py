@@ -49,7 +49,7 @@ def verify_with_wechat(body: VerifyResultIn):
          responses={201: IdentityVerificationUploaded}, summary="现场核验工人身份证件（劳资专管员；不能为本人核验）")
 @login_required
 @raises("PROJECT_NOT_FOUND", "FORBIDDEN", "IDENTITY_SELF_VERIFY", "MEMBER_NOT_FOUND", "PROFILE_NOT_FOUND",
-        "PHOTO_INVALID")
+        "PHOTO_INVALID", "STORAGE_UNAVAILABLE")
 def verify_on_site(path: WorkerPath, form: OnSiteVerificationForm):
     photo = upload_bytes(form.document_photo, PHOTO_MAX_BYTES)
     row = verification.verify_on_site(actor_id(), path.project_id, path.user_id, note=form.note,
@@ -61,11 +61,10 @@ def verify_on_site(path: WorkerPath, form: OnSiteVerificationForm):
         responses={200: None}, summary="查看现场核验时保存的证件照片（仅劳资专管员；记录审计日志）")
 @login_required
 @writes
-@raises("PROJECT_NOT_FOUND", "FORBIDDEN")
+@raises("PROJECT_NOT_FOUND", "FORBIDDEN", "STORAGE_UNAVAILABLE")
 def document_photo(path: VerificationPath):
-    photo = verification.document_photo(actor_id(), path.project_id, path.verification_id)
-    return Response(photo, mimetype="image/png" if photo.startswith(b"\x89PNG") else "image/jpeg",
-                    headers={"Cache-Control": "no-store"})
+    mimetype, chunks = verification.document_photo(actor_id(), path.project_id, path.verification_id)
+    return Response(chunks, mimetype=mimetype, headers={"Cache-Control": "no-store"})
 
 
 @bp.post("/projects/<int:project_id>/workers", responses={201: OnSiteWorkerOut},
@@ -89,7 +88,7 @@ def enroll_on_site(path: ProjectPath, body: OnSiteWorkerIn):
 @raises("PROJECT_NOT_FOUND", "FORBIDDEN", "MEMBER_NOT_FOUND", "CONSENT_REQUIRED", "REENROLL_NEEDS_APPROVAL",
         "FRAME_COUNT_INVALID", "IMAGE_UNDECODABLE", "IMAGE_TOO_LARGE", "FACE_CHECK_KIND_INVALID", "NOT_ENROLLED",
         "PROJECT_REQUIRED", "CHALLENGE_REQUIRED", "CHALLENGE_NOT_FOUND", "CHALLENGE_EXPIRED", "CHALLENGE_REPLAYED",
-        "CHALLENGE_FRAMES_INVALID")
+        "CHALLENGE_FRAMES_INVALID", "STORAGE_UNAVAILABLE")
 def enroll_face_on_site(path: WorkerPath, form: FaceOnSiteForm):
     limit = settings().faces.engine.max_bytes
     frames = [f.stream.read(limit + 1) for f in form.frames]
@@ -103,7 +102,7 @@ def enroll_face_on_site(path: WorkerPath, form: FaceOnSiteForm):
          summary="登记工人签字的纸质授权书（劳资专管员；附授权书照片）")
 @login_required
 @raises("PROJECT_NOT_FOUND", "FORBIDDEN", "MEMBER_NOT_FOUND", "PHOTO_INVALID", "CONSENT_KIND_INVALID",
-        "CONSENT_VERSION_OUTDATED")
+        "CONSENT_VERSION_OUTDATED", "STORAGE_UNAVAILABLE")
 def record_paper_consent(path: WorkerPath, form: PaperConsentForm):
     photo = upload_bytes(form.form_photo, PHOTO_MAX_BYTES) or b""
     consent = onsite.record_paper_consent(actor_id(), path.project_id, path.user_id, kind=form.kind,

@@ -65,7 +65,7 @@ def update_company(path: CompanyPath, body: CompanyParticularsIn):
 @bp.put("/companies/<int:company_id>/seal", responses={200: CompanySealUploaded},
         summary="登记企业电子印章（PNG；授权签署人签合同时可加盖，代替手写签名）")
 @login_required
-@raises("COMPANY_NOT_FOUND", "FORBIDDEN", "SIGNATURE_INVALID")
+@raises("COMPANY_NOT_FOUND", "FORBIDDEN", "SIGNATURE_INVALID", "STORAGE_UNAVAILABLE")
 def update_company_seal(path: CompanyPath, form: SealForm):
     png = form.seal.stream.read(SIGNATURE_MAX_BYTES + 1)
     return answer(CompanySealUploaded.of(parties.register_seal(actor_id(), path.company_id, png)))

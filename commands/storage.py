@@ -46,9 +46,10 @@ def verify(sample: int, check_all: bool) -> None:
 @click.option("--batch-size", type=int, default=200, show_default=True)
 @with_appcontext
 def migrate(batch_size: int) -> None:
-    columns = legacy.present()
+    columns, later = legacy.present(), legacy.awaiting_schema()
+    db.session.rollback()
     if not columns:
-        click.echo("no legacy blob columns: nothing to move")
+        click.echo("no legacy blob columns: nothing to move" if not later else _later(later))
         return
     total = sum(legacy.pending(c) for c in columns)
     db.session.rollback()
@@ -59,6 +60,14 @@ def migrate(batch_size: int) -> None:
         click.echo("some values could not be decrypted with the key ring; they stay in their columns", err=True)
         sys.exit(1)
     click.echo("done: run `flask db upgrade` to drop the emptied columns")
+    if later:
+        click.echo(_later(later))
+
+
+def _later(columns: list[legacy.LegacyColumn]) -> str:
+    names = ", ".join(f"{c.table}.{c.column}" for c in columns)
+    return f"{names}: their references come with a later migration; after `flask db upgrade` stops again, " \
+           "run `flask storage migrate` once more"
 
 
 @storage_cli.command("sweep", help="Delete objects older than a day that no row points at.")

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, Index, String, Text
-from sqlalchemy.dialects.mysql import LONGTEXT
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, BigId, utcnow
@@ -41,7 +40,8 @@ class Consent(Base):
     version: Mapped[str] = mapped_column(String(32))
     granted_at: Mapped[datetime] = mapped_column(default=utcnow)
     withdrawn_at: Mapped[datetime | None]
-    # a paper form signed on site (no phone): who recorded it and the form's photo, encrypted
+    # a paper form signed on site (no phone): who recorded it and the form's photo, encrypted in
+    # the object store (services/storage)
     method: Mapped[str] = mapped_column(String(8), default="app", server_default="app")  # app | paper
     recorded_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    form_photo_enc: Mapped[str | None] = mapped_column(Text().with_variant(LONGTEXT(), "mysql"))
+    form_photo_object_id: Mapped[int | None] = mapped_column(ForeignKey("stored_objects.id"))

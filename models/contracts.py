@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, BigId, utcnow
 
-# a contract's text runs past MariaDB's TEXT (64 KB) once encrypted signatures are beside it
+# a contract's text (encrypted) can run past MariaDB's TEXT (64 KB)
 MediumText = Text().with_variant(MEDIUMTEXT(), "mysql")
 
 
@@ -110,7 +110,8 @@ class Contract(Base):
     employer_company_id: Mapped[int | None] = mapped_column(ForeignKey("companies.id"), index=True)
     worker_signed_at: Mapped[datetime | None]  # signed_at: when the second signature made it binding
     employer_signer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    employer_signature_enc: Mapped[str | None] = mapped_column(MediumText)
+    # the signatory's handwritten name or the company's e-seal, PNG, encrypted in the object store
+    employer_signature_object_id: Mapped[int | None] = mapped_column(ForeignKey("stored_objects.id"))
     employer_signature_sha256: Mapped[str | None] = mapped_column(String(64))
     employer_signed_at: Mapped[datetime | None]
     employer_sign_method: Mapped[str | None] = mapped_column(String(16))  # handwritten | seal
@@ -138,7 +139,8 @@ class ContractAmendment(Base):
     created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     signing_check_id: Mapped[int | None] = mapped_column(ForeignKey("face_checks.id"))
-    signature_enc: Mapped[str | None] = mapped_column(MediumText)
+    # both parties' signature images, PNG, encrypted in the object store (services/storage)
+    signature_object_id: Mapped[int | None] = mapped_column(ForeignKey("stored_objects.id"))
     signature_sha256: Mapped[str | None] = mapped_column(String(64))
     # without face processing, as for the contract: the labour manager saw the worker sign
     witnessed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
@@ -146,7 +148,7 @@ class ContractAmendment(Base):
     witness_note: Mapped[str | None] = mapped_column(String(256))
     worker_signed_at: Mapped[datetime | None]
     employer_signer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    employer_signature_enc: Mapped[str | None] = mapped_column(MediumText)
+    employer_signature_object_id: Mapped[int | None] = mapped_column(ForeignKey("stored_objects.id"))
     employer_signature_sha256: Mapped[str | None] = mapped_column(String(64))
     employer_signed_at: Mapped[datetime | None]
     employer_sign_method: Mapped[str | None] = mapped_column(String(16))

@@ -6,13 +6,9 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import Date, ForeignKey, Index, String, Text
-from sqlalchemy.dialects.mysql import LONGTEXT
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, BigId, utcnow
-
-# a phone photo of an ID card or a paper form, encrypted: more than MariaDB's TEXT (64 KB)
-PhotoText = Text().with_variant(LONGTEXT(), "mysql")
 
 
 class IdentityVerification(Base):
@@ -34,7 +30,8 @@ class IdentityVerification(Base):
     verified_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # the labour manager on site
     note: Mapped[str | None] = mapped_column(String(256))
     wechat_identify_ret: Mapped[int | None]
-    document_photo_enc: Mapped[str | None] = mapped_column(PhotoText)
+    # the ID card's photo, encrypted in the object store (services/storage)
+    document_photo_object_id: Mapped[int | None] = mapped_column(ForeignKey("stored_objects.id"))
     document_photo_purged_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -58,8 +58,9 @@ class Company(Base):
     legal_representative: Mapped[str | None] = mapped_column(String(64))  # 法定代表人或主要负责人
     address: Mapped[str | None] = mapped_column(String(256))  # 住所
     phone: Mapped[str | None] = mapped_column(String(32))  # 联系电话
-    # the company's registered e-seal (PNG, encrypted): its signatory may apply it instead of a handwritten name
-    seal_enc: Mapped[str | None] = mapped_column(Text)
+    # the company's registered e-seal (PNG, encrypted in the object store): its signatory may apply it
+    # instead of a handwritten name
+    seal_object_id: Mapped[int | None] = mapped_column(ForeignKey("stored_objects.id"))
     seal_sha256: Mapped[str | None] = mapped_column(String(64))
 
 

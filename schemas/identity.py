@@ -34,7 +34,7 @@ class IdentityVerificationOut(BaseModel):
     @classmethod
     def of(cls, v: IdentityVerification) -> IdentityVerificationOut:
         return cls(id=v.id, user_id=v.user_id, method=v.method, status=v.status,  # type: ignore[arg-type]
-                   verified_by=v.verified_by, note=v.note, document_photo=v.document_photo_enc is not None,
+                   verified_by=v.verified_by, note=v.note, document_photo=v.document_photo_object_id is not None,
                    created_at=v.created_at)
 
 

@@ -61,7 +61,7 @@ class CompanyOut(FromRow):
     @classmethod
     def of(cls, company: Company) -> CompanyOut:
         out = cls.model_validate(company)
-        out.has_seal = company.seal_enc is not None
+        out.has_seal = company.seal_object_id is not None
         out.particulars_missing = [k for k in ("legal_representative", "address", "phone")
                                    if not (getattr(company, k) or "").strip()]
         return out

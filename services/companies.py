@@ -10,6 +10,7 @@ from models import Company, Membership, MembershipStatus, ProjectCompany, Role, 
 from models.base import utcnow
 from services import audit, pii
 from services.errors import Conflict, Forbidden, NotFound, Unprocessable
+from services.storage import objects
 
 # 《劳动合同法》第十七条（一）: 用人单位的名称、住所和法定代表人或者主要负责人; the model adds 电话
 PARTICULARS = ("legal_representative", "address", "phone")
@@ -107,20 +108,24 @@ def require_particulars(company: Company) -> None:
 
 
 def _seal_context(company_id: int) -> str:
+    # the associated data the column companies.seal_enc had, kept by its objects (services/storage/legacy.py)
     return pii.row_context("companies", "seal_enc", company_id)
 
 
 def set_seal(actor_id: int, company_id: int, png: bytes) -> Company:
     """Register the company's e-seal image (the caller checked it is a PNG); its signatories may apply it
-    instead of a handwritten name (《劳动合同法》第十六条: 签字或者盖章)."""
+    instead of a handwritten name (《劳动合同法》第十六条: 签字或者盖章). Encrypted in the object store; a seal
+    registered again replaces the old one, whose object goes after the commit."""
     company = _managed_company(actor_id, company_id)
-    company.seal_enc = pii.encrypt_bytes(png, context=_seal_context(company.id))
+    previous = company.seal_object_id
+    company.seal_object_id = objects.put(png, context=_seal_context(company.id), content_type="image/png").id
     company.seal_sha256 = hashlib.sha256(png).hexdigest()
-    db.session.flush()
+    db.session.flush()  # the row points at the new object before the old one goes
+    objects.discard([previous])
     audit.record("company.seal_registered", actor_user_id=actor_id, object_type="company", object_id=company.id,
                  details={"sha256": company.seal_sha256})
     return company
 
 
 def seal_png(company: Company) -> bytes | None:
-    return pii.decrypt_bytes(company.seal_enc, context=_seal_context(company.id)) if company.seal_enc else None
+    return objects.read(company.seal_object_id)

@@ -8,6 +8,8 @@ Revises: 0027_identity_retention
 Create Date: 2026-12-06 04:30:00.000000
 
 """
+from contextlib import contextmanager
+
 from alembic import op
 import sqlalchemy as sa
 
@@ -26,6 +28,30 @@ REFERENCES = (('face_evidence', 'photo_object_id'), ('contracts', 'signature_obj
               ('payroll_lines', 'signature_object_id'), ('payroll_deductions', 'ack_signature_object_id'))
 
 
+def _set_foreign_keys(on: bool) -> None:
+    """PRAGMA foreign_keys only takes effect outside a transaction (models/base.py begins them)."""
+    sqlite_conn = op.get_bind().connection.driver_connection
+    if sqlite_conn.in_transaction:
+        sqlite_conn.execute("COMMIT")
+    sqlite_conn.execute(f"PRAGMA foreign_keys = {'ON' if on else 'OFF'}")
+    sqlite_conn.execute("BEGIN IMMEDIATE")
+
+
+@contextmanager
+def _rebuilding():
+    """SQLite rebuilds these tables (batch mode) while other rows reference them (an amendment or a pay
+    line its contract): foreign keys off while a table is dropped and renamed, then checked (as in 0004)."""
+    sqlite = op.get_bind().dialect.name == 'sqlite'
+    if sqlite:
+        _set_foreign_keys(False)
+    yield
+    if sqlite:
+        broken = op.get_bind().exec_driver_sql('PRAGMA foreign_key_check').all()
+        if broken:
+            raise RuntimeError(f'foreign keys broken by the rebuild: {broken[:5]}')
+        _set_foreign_keys(True)
+
+
 def upgrade():
     op.create_table('stored_objects',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
@@ -40,16 +66,18 @@ def upgrade():
     sa.UniqueConstraint('key'),
     sqlite_autoincrement=True,
     )
-    for table, column in REFERENCES:
-        with op.batch_alter_table(table, schema=None, table_kwargs=SQLITE) as batch_op:
-            batch_op.add_column(sa.Column(column, sa.BigInteger().with_variant(sa.Integer(), 'sqlite'),
-                                          nullable=True))
-            batch_op.create_foreign_key(f'fk_{table}_{column}', 'stored_objects', [column], ['id'])
+    with _rebuilding():
+        for table, column in REFERENCES:
+            with op.batch_alter_table(table, schema=None, table_kwargs=SQLITE) as batch_op:
+                batch_op.add_column(sa.Column(column, sa.BigInteger().with_variant(sa.Integer(), 'sqlite'),
+                                              nullable=True))
+                batch_op.create_foreign_key(f'fk_{table}_{column}', 'stored_objects', [column], ['id'])
 
 
 def downgrade():
-    for table, column in REFERENCES:
-        with op.batch_alter_table(table, schema=None, table_kwargs=SQLITE) as batch_op:
-            batch_op.drop_constraint(f'fk_{table}_{column}', type_='foreignkey')
-            batch_op.drop_column(column)
+    with _rebuilding():
+        for table, column in REFERENCES:
+            with op.batch_alter_table(table, schema=None, table_kwargs=SQLITE) as batch_op:
+                batch_op.drop_constraint(f'fk_{table}_{column}', type_='foreignkey')
+                batch_op.drop_column(column)
     op.drop_table('stored_objects')

@@ -27,6 +27,7 @@ from services.contracts.witness import await_witness, may_sign_for, witness_sign
 from services.errors import Conflict, NotFound, Unprocessable
 from services.faces.checks import start_face_check
 from services.faces.handover import attach, on_face_check_finished
+from services.storage import objects
 
 PURPOSE = "contract_amendment"
 
@@ -190,8 +191,14 @@ def witness_amendment(actor_id: int, amendment_id: int, note: str) -> ContractAm
 
 
 def _store_signature(amendment: ContractAmendment, signature: bytes) -> None:
-    amendment.signature_enc = pii.encrypt_bytes(signature, context=_context(amendment.id, "signature"))
+    """Encrypted in the object store; an attempt after a failed face check (or by hand) replaces the
+    earlier one, whose object goes once the row points at the new one."""
+    previous = amendment.signature_object_id
+    amendment.signature_object_id = objects.put(signature, context=_context(amendment.id, "signature"),
+                                                content_type="image/png").id
     amendment.signature_sha256 = hashlib.sha256(signature).hexdigest()
+    db.session.flush()  # the row points at the new object before the old one goes
+    objects.discard([previous])
 
 
 def _begin_signing(actor_id: int, amendment: ContractAmendment, signature: bytes, check: FaceCheck) -> None:
@@ -200,6 +207,11 @@ def _begin_signing(actor_id: int, amendment: ContractAmendment, signature: bytes
     db.session.flush()
     audit.record("contract_amendment.signing_started", actor_user_id=actor_id, object_type="contract_amendment",
                  object_id=amendment.id, details={"face_check_id": check.id})
+
+
+def amendment_signature_png(amendment: ContractAmendment) -> bytes | None:
+    """The worker's handwritten signature on the 变更协议 (PNG), from the object store."""
+    return objects.read(amendment.signature_object_id)
 
 
 @on_face_check_finished(PURPOSE)

@@ -23,6 +23,7 @@ from services.contracts.lifecycle import _context, content_hash, signs_for
 from services.contracts.signing import clean_signature
 from services.contracts.status import Signable, settle_status
 from services.errors import Conflict, Forbidden, NotFound, Unprocessable
+from services.storage import objects
 
 
 def signatory_company(actor_id: int, project_id: int) -> int:
@@ -76,13 +77,15 @@ def put_employer_signature(actor_id: int, record: Signable, object_type: str, ma
 def _apply_employer_signature(actor_id: int, record: Signable, object_type: str, mark: Mark,
                               hasher: Callable[[Signable], str]) -> None:
     signature = mark.png
-    context = (_context(record.id, "employer_signature") if object_type == "contract"
-               else pii.row_context("contract_amendments", "employer_signature_enc", record.id))
-    record.employer_signature_enc = pii.encrypt_bytes(signature, context=context)
+    previous = record.employer_signature_object_id
+    # the object first (encrypted, bound to this row); the store down → 503 before the row changes
+    record.employer_signature_object_id = objects.put(signature, context=employer_signature_context(
+        record, object_type), content_type="image/png").id
     record.employer_signature_sha256 = hashlib.sha256(signature).hexdigest()
     record.employer_signer_id, record.employer_signed_at = actor_id, utcnow()
     record.employer_sign_method = mark.method
     db.session.flush()
+    objects.discard([previous])
     audit.record(f"{object_type}.employer_signed", actor_user_id=actor_id, object_type=object_type,
                  object_id=record.id, details={"company_id": record.employer_company_id, "method": mark.method,
                                                "signature_sha256": record.employer_signature_sha256})
@@ -136,12 +139,15 @@ def employer_sign_many(actor_id: int, project_id: int, contract_ids: list[int], 
     return signed, skipped
 
 
+def employer_signature_context(record: Signable, object_type: str) -> str:
+    """The associated data the old ``employer_signature_enc`` column used, kept by the object."""
+    return (_context(record.id, "employer_signature") if object_type == "contract"
+            else pii.row_context("contract_amendments", "employer_signature_enc", record.id))
+
+
 def employer_signature_png(record: Signable, object_type: str = "contract") -> bytes | None:
-    if record.employer_signature_enc is None:
-        return None
-    context = (_context(record.id, "employer_signature") if object_type == "contract"
-               else pii.row_context("contract_amendments", "employer_signature_enc", record.id))
-    return pii.decrypt_bytes(record.employer_signature_enc, context=context)
+    """The employer's signature (or seal) image; the reference names the object, whatever the record's type."""
+    return objects.read(record.employer_signature_object_id)
 
 
 def project_contracts(actor_id: int, project_id: int, status: str | None) -> list[Contract]:

@@ -26,7 +26,8 @@ from services.consents import grant_consent
 from services.enrollment.profile import ProfileInput, store_profile
 from services.errors import Forbidden, NotFound, Unprocessable
 from services.faces.checks import start_face_check
-from services.identity.photos import check_photo, seal
+from services.identity.photos import check_photo, store_photo
+from services.storage import objects
 
 CLAIM_TTL = timedelta(days=30)
 CLAIM_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed on a phone
@@ -95,8 +96,10 @@ def record_paper_consent(actor_id: int, project_id: int, user_id: int, *, kind: 
     check_photo(form_photo, "form_photo")
     consent = grant_consent(user_id, kind, version)
     consent.method, consent.recorded_by = "paper", actor_id
-    consent.form_photo_enc = seal(form_photo, "consents", "form_photo_enc", consent.id)
+    previous = consent.form_photo_object_id  # the same consent recorded again: its newer form photo replaces it
+    consent.form_photo_object_id = store_photo(form_photo, "consents", "form_photo_enc", consent.id)
     db.session.flush()
+    objects.discard([previous])
     audit.record("consent.recorded_on_paper", actor_user_id=actor_id, object_type="consent", object_id=consent.id,
                  details={"user_id": user_id, "kind": kind, "version": version, "project_id": project_id})
     return consent

@@ -20,6 +20,7 @@ A verification names the profile's ID number (by blind index): correcting the nu
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
 
 from sqlalchemy import select
 
@@ -29,7 +30,9 @@ from services.authz import Action, authorize, memberships_in
 from services.enrollment.profile import get_profile
 from services.errors import Forbidden, NotFound, Unprocessable
 from services.id_types import RESIDENT_ID
-from services.identity.photos import check_photo, seal, unseal
+from services.identity.photos import check_photo, store_photo
+from services.storage import objects
+from services.storage.backends import ObjectMissing
 
 TABLE = "identity_verifications"
 METHODS = ("wechat_face", "on_site")
@@ -98,7 +101,7 @@ def verify_on_site(actor_id: int, project_id: int, user_id: int, *, note: str,
     db.session.add(row)
     db.session.flush()
     if document_photo is not None:
-        row.document_photo_enc = seal(document_photo, TABLE, "document_photo_enc", row.id)
+        row.document_photo_object_id = store_photo(document_photo, TABLE, "document_photo_enc", row.id)
         db.session.flush()
     audit.record("identity.verified", actor_user_id=actor_id, object_type="identity_verification",
                  object_id=row.id, details={"method": "on_site", "user_id": user_id, "project_id": project_id,
@@ -106,13 +109,17 @@ def verify_on_site(actor_id: int, project_id: int, user_id: int, *, note: str,
     return row
 
 
-def document_photo(actor_id: int, project_id: int, verification_id: int) -> bytes:
-    """The card photo, for the labour manager only; every view is audited."""
+def document_photo(actor_id: int, project_id: int, verification_id: int) -> tuple[str, Iterator[bytes]]:
+    """The card photo (content type, clear chunks streamed from the object store), for the labour
+    manager only; every view is audited."""
     authorize(actor_id, Action.IDENTITY_VERIFY, project_id)
     row = db.session.get(IdentityVerification, verification_id)
-    if row is None or row.project_id != project_id or row.document_photo_enc is None:
+    stored = None if row is None or row.project_id != project_id else objects.get_row(row.document_photo_object_id)
+    if row is None or stored is None:
         raise NotFound("NOT_FOUND")
-    data = unseal(row.document_photo_enc, TABLE, "document_photo_enc", row.id)
     audit.record("identity.document_photo_viewed", actor_user_id=actor_id, object_type="identity_verification",
                  object_id=row.id, details={"user_id": row.user_id})
-    return data
+    try:
+        return stored.content_type, objects.stream(stored)
+    except ObjectMissing:  # removed from the store by hand: as if purged
+        raise NotFound("NOT_FOUND") from None

@@ -118,7 +118,7 @@ def face_templates() -> Iterator[Due]:
 
 def id_card_photos() -> Iterator[Due]:
     rows = db.session.execute(select(IdentityVerification).where(
-        IdentityVerification.document_photo_enc.is_not(None))).scalars().all()
+        IdentityVerification.document_photo_object_id.is_not(None))).scalars().all()
     for row in rows:
         approved = db.session.execute(select(func.min(EnrollmentDecision.decided_at)).join(
             Membership, Membership.id == EnrollmentDecision.membership_id).where(

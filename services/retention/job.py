@@ -5,14 +5,15 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from datetime import date
 
-from sqlalchemy import delete, update
+from sqlalchemy import delete
 
-from models import IdentityVerification, db
+from models import db
 from models.base import utcnow
 from models.faces import FaceTemplate
 from services import audit
 from services.days import business_day
 from services.faces.retention import purge_frames
+from services.identity.photos import purge_document_photos
 from services.retention import due
 from services.retention.policy import BY_TYPE
 
@@ -37,8 +38,7 @@ def apply_retention(today: date | None = None) -> dict[str, int]:
     if ripe["face_template"]:
         db.session.execute(delete(FaceTemplate).where(FaceTemplate.user_id.in_(ripe["face_template"])))
     if ripe["id_card_photo"]:
-        db.session.execute(update(IdentityVerification).where(IdentityVerification.id.in_(ripe["id_card_photo"]))
-                           .values(document_photo_enc=None, document_photo_purged_at=now))
+        purge_document_photos(ripe["id_card_photo"], now)  # rows now, their objects after the commit
     db.session.flush()
     for record_type, ids in ripe.items():
         if not ids:

@@ -1,12 +1,15 @@
 """`flask storage migrate`: the blobs older releases kept in the database, moved to the store.
 
 Each legacy column (``face_evidence.photo_enc``, ``contracts.signature_enc``,
-``payroll_lines.signature_enc``, ``payroll_deductions.ack_signature_enc``: AES-GCM text from
-services/pii.py) is read in batches; each value
+``payroll_lines.signature_enc``, ``payroll_deductions.ack_signature_enc``; then issues 26/27's
+``contracts.employer_signature_enc``, ``contract_amendments.signature_enc`` /
+``employer_signature_enc``, ``companies.seal_enc``, ``identity_verifications.document_photo_enc``,
+``consents.form_photo_enc``: AES-GCM text from services/pii.py) is read in batches; each value
 is decrypted, stored as an object (object first), and its row updated in one statement that sets
 the reference and clears the column, guarded by ``legacy IS NOT NULL``. Each batch commits, so an
-interrupted run loses nothing and the next run starts with what is left (resumable). Migration
-``0028_drop_blob_columns`` drops the columns, and refuses while any of them still holds a value.
+interrupted run loses nothing and the next run starts with what is left (resumable). Migrations
+``0028_drop_blob_columns`` and ``0028b_drop_more_blobs`` drop the columns, and refuse while any of
+them still holds a value.
 """
 
 from __future__ import annotations
@@ -45,15 +48,37 @@ LEGACY = (
                  content_type="image/png"),
     LegacyColumn("payroll_deductions", "ack_signature_enc", "ack_signature_object_id",
                  "payroll_deductions.ack_signature:{}", content_type="image/png"),
+    # issues 26/27: each keeps the pii.row_context(table, column, id) it was sealed with
+    LegacyColumn("contracts", "employer_signature_enc", "employer_signature_object_id",
+                 "contracts.employer_signature_enc:{}", content_type="image/png"),
+    LegacyColumn("contract_amendments", "signature_enc", "signature_object_id",
+                 "contract_amendments.signature_enc:{}", content_type="image/png"),
+    LegacyColumn("contract_amendments", "employer_signature_enc", "employer_signature_object_id",
+                 "contract_amendments.employer_signature_enc:{}", content_type="image/png"),
+    LegacyColumn("companies", "seal_enc", "seal_object_id", "companies.seal_enc:{}", content_type="image/png"),
+    LegacyColumn("identity_verifications", "document_photo_enc", "document_photo_object_id",
+                 "identity_verifications.document_photo_enc:{}"),  # JPEG or PNG: sniffed
+    LegacyColumn("consents", "form_photo_enc", "form_photo_object_id", "consents.form_photo_enc:{}"),
 )
 
 
-def present() -> list[LegacyColumn]:
-    """The legacy columns this database still has (none once 0028_drop_blob_columns ran)."""
+def _existing() -> dict[str, set[str]]:
     inspector = inspect(db.session.connection())
-    tables = set(inspector.get_table_names())
-    return [c for c in LEGACY if c.table in tables
-            and c.column in {col["name"] for col in inspector.get_columns(c.table)}]
+    return {t: {col["name"] for col in inspector.get_columns(t)} for t in {c.table for c in LEGACY}
+            if t in set(inspector.get_table_names())}
+
+
+def present() -> list[LegacyColumn]:
+    """The legacy columns this database still has and can move now (none once the drop migrations ran)."""
+    columns = _existing()
+    return [c for c in LEGACY if {c.column, c.target} <= columns.get(c.table, set())]
+
+
+def awaiting_schema() -> list[LegacyColumn]:
+    """Legacy columns whose reference column a later migration adds: a database stopped at
+    0028_drop_blob_columns has issue 26/27's columns but not yet 0028b_more_object_refs' references."""
+    columns = _existing()
+    return [c for c in LEGACY if c.column in columns.get(c.table, set()) and c.target not in columns[c.table]]
 
 
 def pending(col: LegacyColumn) -> int:

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 import pytest
 import requests
 
+from tests.api.enrollment_site import site  # noqa: F401  (a project with its people, for the route tests)
 from tests.conftest import settings_changed
 from tests.faces.conftest import engine, faces_dir  # noqa: F401  (the face engine, real photos)
 
