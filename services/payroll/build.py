@@ -42,7 +42,7 @@ from services.attendance.people import masked_names
 from services.authz import Action, authorize, general_contractor_of, refuse_own
 from services.days import business_day
 from services.errors import Conflict, Unprocessable
-from services.payroll import rules
+from services.payroll import rules, terms
 from services.payroll.employers import (
     employer_of_project,
     held_users,
@@ -74,6 +74,10 @@ class _Worker:
     overtime_minutes: int = 0
     piece_milli: int = 0
     months: list[str] = field(default_factory=list)
+    by_month: dict[str, list[int]] = field(default_factory=dict)  # month -> [half days, overtime, piece]
+
+    def work(self) -> dict[str, rules.Work]:
+        return {m: rules.Work(u, p, o) for m, (u, o, p) in self.by_month.items()}
 
 
 def payroll_rules(project_id: int) -> PayrollRules:
@@ -200,13 +204,16 @@ def compute(payroll: Payroll) -> Computed:
             w.half_days += units
             w.overtime_minutes += overtime
             w.months.append(m)
+            w.by_month[m] = [units, overtime, 0]
             if open_days:
                 unconfirmed.add((uid, m))
             if no_out:
                 missing_out.add((uid, m))
     done, open_pieces, piece_teams = _piece(project_id, month)
     for uid, qty in done.items():
-        workers.setdefault(uid, _Worker(team_id=piece_teams[uid], months=[month])).piece_milli += qty
+        w = workers.setdefault(uid, _Worker(team_id=piece_teams[uid], months=[month]))
+        w.piece_milli += qty
+        w.by_month.setdefault(month, [0, 0, 0])[2] += qty
     for uid in open_pieces:
         workers.setdefault(uid, _Worker(team_id=piece_teams[uid], months=[month]))
     for uid in settled:
@@ -216,6 +223,7 @@ def compute(payroll: Payroll) -> Computed:
             workers.pop(uid)  # left for a later payroll, with this month's days
 
     contracts = _contracts(project_id)
+    changes = terms.changes_of([c.id for c in contracts.values()])  # signed 变更协议 (services/payroll/terms.py)
     only = covered
     employers = team_companies(project_id)
     gc = general_contractor_of(project_id)
@@ -259,12 +267,12 @@ def compute(payroll: Payroll) -> Computed:
         if contract is None:
             blockers.append(_blocker("CONTRACT_MISSING", "没有已签署的劳动合同，无法计算工资", uid, names))
             continue
-        wage = rules.wage(contract.wage_type, contract.wage_amount_fen,
-                          rules.Work(w.half_days, w.piece_milli, w.overtime_minutes), rule,
-                          deductions.get(uid, []), rules.minimum_for(prs.minimum_wage_fen, w.half_days))
+        pay = terms.line_pay(project_id, uid, contract, changes.get(contract.id, []), w.work(), rule)
+        wage = rules.settle(pay.base_fen, pay.overtime_fen, deductions.get(uid, []),
+                            rules.minimum_for(prs.minimum_wage_fen, w.half_days))
         lines.append({
             "user_id": uid, "team_id": w.team_id or contract.team_id, "contract_id": contract.id,
-            "name_masked": names.get(uid, ""), "wage_type": contract.wage_type, "rate_fen": contract.wage_amount_fen,
+            "name_masked": names.get(uid, ""), "wage_type": pay.rate.wage_type, "rate_fen": pay.rate.rate_fen,
             "half_days": w.half_days, "piece_milli": w.piece_milli, "overtime_minutes": w.overtime_minutes,
             "base_fen": wage.base_fen, "overtime_fen": wage.overtime_fen, "gross_fen": wage.gross_fen,
             "deductions": wage.deductions, "deductions_fen": wage.deductions_fen, "net_fen": wage.net_fen,

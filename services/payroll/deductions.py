@@ -30,7 +30,7 @@ from services.attendance.locks import refuse_if_locked
 from services.authz import Action, authorize, general_contractor_of
 from services.contracts.signing import clean_signature  # one signature rule for contracts, slips, advances
 from services.errors import NotFound, Unprocessable
-from services.payroll import rules
+from services.payroll import rules, terms
 from services.payroll.build import _contracts, _day_totals, _piece, check_month, overtime_rule, payroll_rules
 from services.payroll.employers import team_companies
 from services.storage import objects
@@ -49,9 +49,9 @@ def month_gross(project_id: int, user_id: int, month: str) -> tuple[int, int]:
     contract = _contracts(project_id).get(user_id)
     if contract is None:
         return 0, half_days
-    work = rules.Work(half_days, piece, overtime)
-    return (rules.base_pay(contract.wage_type, contract.wage_amount_fen, work)
-            + rules.overtime_pay(contract.wage_type, contract.wage_amount_fen, overtime, rule)), half_days
+    pay = terms.month_pay(project_id, user_id, contract, terms.changes_of([contract.id]).get(contract.id, []),
+                          month, rules.Work(half_days, piece, overtime), rule)  # a signed 变更协议 counts too
+    return pay.base_fen + pay.overtime_fen, half_days
 
 
 def check_damages(project_id: int, user_id: int, month: str, amount_fen: int) -> None:

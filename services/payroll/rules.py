@@ -130,8 +130,12 @@ def apply_deductions(gross_fen: int, deductions: list[Deduction], minimum_fen: i
 
 def wage(wage_type: str, rate_fen: int, work: Work, rule: OvertimeRule, deductions: list[Deduction],
          minimum_fen: int = 0) -> Wage:
-    base = base_pay(wage_type, rate_fen, work)
-    overtime = overtime_pay(wage_type, rate_fen, work.overtime_minutes, rule)
+    return settle(base_pay(wage_type, rate_fen, work), overtime_pay(wage_type, rate_fen, work.overtime_minutes, rule),
+                  deductions, minimum_fen)
+
+
+def settle(base: int, overtime: int, deductions: list[Deduction], minimum_fen: int = 0) -> Wage:
+    """The month's pay from its base and overtime (however many rates made them), after deductions."""
     gross = base + overtime
     applied, total = apply_deductions(gross, deductions, minimum_fen)
     return Wage(base, overtime, gross, applied, total, gross - total)
