@@ -184,3 +184,16 @@ def test_each_voucher_is_kept_when_issued_and_the_store_down_issues_none(app, cl
     with app.app_context():
         older, newest = kept("voucher", payroll_id)  # the first one stays kept, as issued
         assert older.id == doc.id and newest.revision > older.revision
+
+
+def test_forget_deletes_the_kept_object_after_the_commit(app, ctx):
+    from services.storage import issued
+
+    doc = issued.keep("voucher", 999, b"%PDF-1.4 a kept voucher", revision=7)
+    db.session.commit()
+    key = db.session.get(StoredObject, doc.pdf_object_id).key
+    assert issued.find("voucher", 999, 7) is not None and b"".join(issued.body(doc)) == b"%PDF-1.4 a kept voucher"
+    assert issued.forget([doc]) == 1
+    assert store().exists(key)  # never before the commit
+    db.session.commit()
+    assert not store().exists(key) and issued.find("voucher", 999, 7) is None
