@@ -1,6 +1,7 @@
 """The monthly wage sheet (工资表), kept at least 3 years: Excel (written row by row, streamed)
 and a CJK PDF (WenQuanYi Zen Hei through the contract PDF's font helper) with each worker's
 in-app signature. The sheet carries real names (it is what the worker signs): one audited read.
+The final sheet's PDF is kept as issued in the object store (documents.py).
 """
 
 from __future__ import annotations

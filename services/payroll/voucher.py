@@ -6,7 +6,8 @@ workers from the project's wage account.
 masked card, amount, date) and the totals; it is available once the bank answered for at least one
 line. Its content (the paid attempts up to the newest one) is hashed with SHA-256 and sealed in the
 audit chain like a signed contract (services/seals.py): ``flask audit verify`` recomputes it from
-the payments, which a bank's ``paid`` answer makes final.
+the payments, which a bank's ``paid`` answer makes final. Each voucher is rendered once, when it
+is issued, and kept as issued in the object store (documents.py).
 """
 
 from __future__ import annotations

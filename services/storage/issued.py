@@ -65,11 +65,6 @@ def body(doc: IssuedDocument) -> Iterator[bytes]:
     return objects.stream(row)
 
 
-def sha256(doc: IssuedDocument) -> str:
-    row = objects.get_row(doc.pdf_object_id)
-    return row.sha256 if row is not None else ""
-
-
 def forget(docs: list[IssuedDocument]) -> int:
     """Drop kept documents: the rows now, their objects after the commit."""
     ids = [d.pdf_object_id for d in docs]
