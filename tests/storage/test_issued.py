@@ -197,3 +197,37 @@ def test_forget_deletes_the_kept_object_after_the_commit(app, ctx):
     assert store().exists(key)  # never before the commit
     db.session.commit()
     assert not store().exists(key) and issued.find("voucher", 999, 7) is None
+
+
+def test_the_face_job_that_seals_a_contract_retries_while_the_store_is_down(
+        app, client, site, engine, monkeypatch):  # noqa: F811
+    """The worker's face check passes in the job after the employer signed: sealing happens there."""
+    from models import FaceCheck
+    from services.storage import issued
+    from services.storage.backends import StorageUnavailable
+    from tests.api.test_contracts import approved_worker, sign
+    from workers.faces import face_check_job
+
+    worker = site.headers["worker"]
+    _, contract_id = approved_worker(app, client, site)
+    signer = employer_signatory(app, client, site, contract_id)
+    assert employer_sign(client, signer, contract_id).get_json()["status"] == "employer_signed"
+    monkeypatch.setattr("services.faces.checks.enqueue", lambda *a, **k: None)  # this test is the worker
+    check_id = sign(client, worker, contract_id, "img2.jpg").get_json()["face_check_id"]
+    real_keep = issued.keep
+
+    def store_down(*_args, **_kwargs):
+        raise StorageUnavailable()
+
+    monkeypatch.setattr(issued, "keep", store_down)
+    with app.app_context():
+        with pytest.raises(StorageUnavailable):
+            face_check_job(check_id)  # raised: RQ (or the in-process runner) retries it
+        db.session.rollback()
+        contract = db.session.get(Contract, contract_id)
+        assert (contract.status, contract.content_sha256) == ("signing", None) and kept("contract", contract_id) == []
+        assert db.session.get(FaceCheck, check_id).status == "pending"
+        monkeypatch.setattr(issued, "keep", real_keep)
+        assert face_check_job(check_id) == "passed"  # the next attempt, the store back
+        assert db.session.get(Contract, contract_id, populate_existing=True).status == "signed"
+        assert len(kept("contract", contract_id)) == 1
