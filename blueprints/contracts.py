@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, current_app, url_for
+from flask import Response, url_for
 
 from blueprints.api import actor_id, answer, api_blueprint, login_required, upload_bytes, writes
 from blueprints.contract import raises
@@ -30,7 +30,8 @@ from schemas.contracts import (
 )
 from services import contracts
 from services.contracts import parties, templates
-from services.contracts.pdf import FontSettings, render_contract_pdf
+from services.contracts.issued import contract_pdf as issued_or_draft
+from services.contracts.pdf import FontSettings, configured_font
 from services.contracts.signing import SIGNATURE_MAX_BYTES
 from services.miniprogram import POLL_SECONDS
 from services.settings import settings
@@ -44,8 +45,7 @@ def contract_out(contract: Contract, purpose: str) -> ContractOut:
 
 
 def font_settings() -> FontSettings | None:
-    path = current_app.config.get("CONTRACT_FONT_PATH")
-    return FontSettings(path, int(current_app.config.get("CONTRACT_FONT_INDEX", 0))) if path else None
+    return configured_font()
 
 
 @bp.get("/projects/<int:project_id>/contract-template", responses={200: TemplateOut},
@@ -83,15 +83,16 @@ def get_contract(path: ContractPath):
     return answer(contract_out(contract, "contract_view"))
 
 
-@bp.get("/contracts/<int:contract_id>/pdf", responses={200: None}, summary="合同 PDF（记录审计日志）")
+@bp.get("/contracts/<int:contract_id>/pdf", responses={200: None},
+        summary="合同 PDF（已生效/已解除：签署完成时保存的原件，逐字节不变；未生效：实时生成的草稿；记录审计日志）")
 @login_required
 @writes
 @raises("CONTRACT_NOT_FOUND", "PROJECT_NOT_FOUND", "FORBIDDEN", "PDF_FONT_MISSING", "STORAGE_UNAVAILABLE")
 def contract_pdf(path: ContractPath):
-    contract = contracts.get_contract(actor_id(), path.contract_id)
-    body = render_contract_pdf(contract, actor_id=actor_id(), font=font_settings())
+    contract, body, kept = issued_or_draft(actor_id(), path.contract_id, font_settings())
     return Response(body, mimetype="application/pdf", headers={
-        "Content-Disposition": f'inline; filename="contract-{contract.id}.pdf"', "Cache-Control": "no-store"})
+        "Content-Disposition": f'inline; filename="contract-{contract.id}.pdf"', "Cache-Control": "no-store",
+        "X-Document-State": "issued" if kept else "draft"})
 
 
 @bp.post("/contracts/<int:contract_id>/sign", responses={202: SignAccepted},
@@ -168,7 +169,7 @@ def employer_sign_batch(path: ProjectPath, form: BatchEmployerSignForm):
          summary="见证工人手写签名（非人脸方式；劳资专管员，不能见证本人合同）")
 @login_required
 @raises("CONTRACT_NOT_FOUND", "PROJECT_NOT_FOUND", "FORBIDDEN", "CONTRACT_SELF_WITNESS",
-        "CONTRACT_NOT_AWAITING_WITNESS")
+        "CONTRACT_NOT_AWAITING_WITNESS", "STORAGE_UNAVAILABLE")
 def witness(path: ContractPath, body: WitnessIn):
     contract = contracts.witness(actor_id(), path.contract_id, body.note)
     return answer(ContractOut.of(contract, contracts.contract_text(contract, actor_id=actor_id(),

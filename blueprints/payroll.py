@@ -52,7 +52,7 @@ from schemas.payroll import (
     SignatureForm,
     SubscriptionOut,
 )
-from services.payroll import approval, bank, build, deductions, inputs, reading, sheets, slips
+from services.payroll import approval, bank, build, deductions, documents, inputs, reading, sheets, slips
 from services.payroll.bank import RESULTS_MAX_BYTES
 
 bp = api_blueprint("payroll", __name__, "payroll", "工资：月度工资表、复核审批、专户代发、工资条签字、工资表导出")
@@ -171,13 +171,16 @@ def get_wage_sheet_xlsx(path: PayrollPath):
     return download(chunks, XLSX, f"wage-sheet-{payroll.month}-{payroll.id}.xlsx")
 
 
-@bp.get("/payrolls/<int:payroll_id>/wage-sheet.pdf", responses={200: None}, summary="工资表 PDF（含工人手写签名）")
+@bp.get("/payrolls/<int:payroll_id>/wage-sheet.pdf", responses={200: None},
+        summary="工资表 PDF（含工人手写签名；审批通过且全部发放完毕后首次下载时保存原件，此后逐字节不变）")
 @login_required
 @raises("FORBIDDEN", "PAYROLL_NOT_FOUND", "PDF_FONT_MISSING", "PROJECT_NOT_FOUND", "STORAGE_UNAVAILABLE")
 @writes
 def get_wage_sheet_pdf(path: PayrollPath):
-    payroll, body = sheets.wage_sheet_pdf(actor_id(), path.payroll_id, font_settings())
-    return download(body, "application/pdf", f"wage-sheet-{payroll.month}-{payroll.id}.pdf")
+    payroll, body, kept = documents.wage_sheet_pdf(actor_id(), path.payroll_id, font_settings())
+    resp = download(body, "application/pdf", f"wage-sheet-{payroll.month}-{payroll.id}.pdf")
+    resp.headers["X-Document-State"] = "issued" if kept else "draft"
+    return resp
 
 
 @bp.post("/projects/<int:project_id>/payroll-deductions", responses={201: DeductionCreated},

@@ -21,7 +21,7 @@ from schemas.payroll import (
     SignatureForm,
 )
 from services.contracts.signing import SIGNATURE_MAX_BYTES
-from services.payroll import approval, deductions, ledger, order, voucher
+from services.payroll import approval, deductions, documents, ledger, order
 
 bp = api_blueprint("payroll_order", __name__, "payroll", "工资：月度工资表、复核审批、专户代发、工资条签字、工资表导出")
 
@@ -62,14 +62,17 @@ def review_payroll(path: PayrollPath):
 
 
 @bp.get("/payrolls/<int:payroll_id>/voucher.pdf", responses={200: None},
-        summary="代发凭证 PDF（银行回单后；用人单位、工资专户、每条已发放明细与合计；SHA-256 写入审计链）")
+        summary="代发凭证 PDF（银行回单后；用人单位、工资专户、每条已发放明细与合计；SHA-256 写入审计链；"
+                "每组已发放明细首次下载时出具并保存原件，此后逐字节不变）")
 @login_required
-@raises("FORBIDDEN", "PAYROLL_NOT_FOUND", "PDF_FONT_MISSING", "PROJECT_NOT_FOUND", "VOUCHER_NOT_READY")
+@raises("FORBIDDEN", "PAYROLL_NOT_FOUND", "PDF_FONT_MISSING", "PROJECT_NOT_FOUND", "VOUCHER_NOT_READY",
+        "STORAGE_UNAVAILABLE")
 @writes
 def get_voucher_pdf(path: PayrollPath):
-    payroll, body, sha = voucher.voucher_pdf(actor_id(), path.payroll_id, font_settings())
+    payroll, body, sha = documents.voucher_pdf(actor_id(), path.payroll_id, font_settings())
     resp = download(body, "application/pdf", f"payroll-{payroll.id}-voucher.pdf")
     resp.headers["X-Content-SHA256"] = sha
+    resp.headers["X-Document-State"] = "issued"
     return resp
 
 

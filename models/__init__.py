@@ -68,7 +68,7 @@ from models.payroll import (  # noqa: E402, F401
     PayslipSubscription,
     PieceWork,
 )
-from models.storage import StoredObject  # noqa: E402, F401
+from models.storage import IssuedDocument, StoredObject  # noqa: E402, F401
 
 __all__ = [
     "db", "Base", "AuditEntry", "AuditHead", "Consent", "User", "IdempotencyRecord",

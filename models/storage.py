@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, String
+from sqlalchemy import BigInteger, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, BigId, utcnow
@@ -30,3 +30,21 @@ class StoredObject(Base):
     sha256: Mapped[str] = mapped_column(String(64))  # of the clear bytes
     envelope: Mapped[str] = mapped_column(String(64))  # v1.<key id>.<base64 nonce>
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class IssuedDocument(Base):
+    """A generated PDF kept as it was issued (a sealed contract, a payroll's final wage sheet, a
+    payment voucher): downloads stream this object, never a new rendering, so the document served
+    years later is byte-identical to the one issued (services/storage/issued.py)."""
+
+    __tablename__ = "issued_documents"
+    __table_args__ = (UniqueConstraint("kind", "owner_id", "revision", name="uq_issued_document"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))  # contract | wage_sheet | voucher
+    owner_id: Mapped[int] = mapped_column(BigInteger)  # the contract's / the payroll's id
+    # 0, or a voucher's last paid payment: each set of paid lines is a voucher of its own
+    revision: Mapped[int] = mapped_column(BigInteger, default=0)
+    pdf_object_id: Mapped[int] = mapped_column(ForeignKey("stored_objects.id"))
+    issued_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    issued_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -14,4 +14,5 @@ class HealthOut(BaseModel):
     ok: bool
     database: PartOut
     redis: PartOut
+    storage: PartOut = Field(description="对象存储（照片、签名、已出具的 PDF）是否可用")
     queued: int = Field(description="排队中的后台任务数")

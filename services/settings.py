@@ -51,6 +51,9 @@ class Settings:
     oversight: OversightSettings
     miniprogram: MiniProgramSettings
     storage: StorageSettings
+    # the CJK font of generated PDFs (None: the built-in fallbacks of services/contracts/pdf.py)
+    pdf_font_path: str | None = None
+    pdf_font_index: int = 0
 
 
 def build_settings(cfg: Mapping[str, Any]) -> Settings:
@@ -64,6 +67,8 @@ def build_settings(cfg: Mapping[str, Any]) -> Settings:
         oversight=oversight_settings_from(cfg),
         miniprogram=miniprogram_settings_from(cfg),
         storage=storage_settings_from(cfg),
+        pdf_font_path=cfg.get("CONTRACT_FONT_PATH") or None,
+        pdf_font_index=int(cfg.get("CONTRACT_FONT_INDEX") or 0),
     )
 
 

@@ -98,5 +98,5 @@ def test_seed_demo_is_refused_outside_the_demo(app_config, app):
 
 def test_health_does_not_tell_anonymous_callers_the_mode(client):
     body = client.get("/healthz").get_json()
-    assert set(body) == {"ok", "database", "redis", "queued"}
+    assert set(body) == {"ok", "database", "redis", "storage", "queued"}
     assert body["database"] == {"ok": True} and body["redis"] == {"ok": True}

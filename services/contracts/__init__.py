@@ -8,9 +8,10 @@
 - signing.py: the worker's signature (handwritten + face check); witness.py: the non-face way (a witness); parties.py: the employer's signatory, one or a batch;
   status.py: unsigned → worker_signed / employer_signed → signed, the seal
 - amendments.py: 变更协议; hazards.py: the trade's occupational hazards; pdf.py; demo.py
+- issued.py: the sealed contract's PDF kept as issued in the object store
 """
 
-from services.contracts import signing  # noqa: F401
+from services.contracts import issued, signing  # noqa: F401  (their hooks register on import)
 from services.contracts.lifecycle import (  # noqa: F401
     WorkerParty,
     contract_text,

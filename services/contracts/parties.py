@@ -75,7 +75,7 @@ def put_employer_signature(actor_id: int, record: Signable, object_type: str, ma
 
 
 def _apply_employer_signature(actor_id: int, record: Signable, object_type: str, mark: Mark,
-                              hasher: Callable[[Signable], str]) -> None:
+                              hasher: Callable[[Signable], str], *, keep_pdf: bool = True) -> None:
     signature = mark.png
     previous = record.employer_signature_object_id
     # the object first (encrypted, bound to this row); the store down → 503 before the row changes
@@ -90,7 +90,7 @@ def _apply_employer_signature(actor_id: int, record: Signable, object_type: str,
                  object_id=record.id, details={"company_id": record.employer_company_id, "method": mark.method,
                                                "signature_sha256": record.employer_signature_sha256})
     if record.status != ContractStatus.SIGNING.value:  # else the worker's face check settles it
-        settle_status(record, object_type, hasher)
+        settle_status(record, object_type, hasher, keep_pdf=keep_pdf)
 
 
 def employer_sign(actor_id: int, contract_id: int, signature: bytes | None, *, use_seal: bool = False) -> Contract:
@@ -131,7 +131,9 @@ def employer_sign_many(actor_id: int, project_id: int, contract_ids: list[int], 
         if code is not None or contract is None:
             skipped.append(Skipped(contract_id, code or "CONTRACT_NOT_FOUND"))
             continue
-        _apply_employer_signature(actor_id, contract, "contract", mark, content_hash)
+        # up to 200 contracts: rendering each PDF here would hold the request for a minute, so a
+        # contract sealed by a batch keeps its PDF at its first download (services/contracts/issued.py)
+        _apply_employer_signature(actor_id, contract, "contract", mark, content_hash, keep_pdf=False)
         signed.append(contract)
     audit.record("contract.employer_batch_signed", actor_user_id=actor_id, object_type="project",
                  object_id=project_id, details={"company_id": company_id, "signed": [c.id for c in signed],

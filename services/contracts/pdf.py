@@ -22,6 +22,7 @@ from services.contracts.parties import employer_signature_png
 from services.contracts.templates import yuan
 from services.days import SITE_TZ
 from services.errors import ServiceUnavailable
+from services.settings import settings
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +45,12 @@ FALLBACK_FONTS = (
 )
 
 
+def configured_font() -> FontSettings | None:
+    """The font the settings name (SITEROLL_CONTRACT_FONT_PATH / _INDEX), None for the fallbacks."""
+    config = settings()
+    return FontSettings(config.pdf_font_path, config.pdf_font_index) if config.pdf_font_path else None
+
+
 def available_font(preferred: FontSettings | None = None) -> FontSettings:
     for font in ((preferred,) if preferred else ()) + FALLBACK_FONTS:
         if Path(font.path).is_file():
@@ -60,12 +67,16 @@ class _ContractPDF(FPDF):
         self.cell(0, 6, f"{self.footer_text}  第 {self.page_no()}/{{nb}} 页", align="C")
 
 
-def render_contract_pdf(contract: Contract, *, actor_id: int, font: FontSettings | None = None) -> bytes:
+def render_contract_pdf(contract: Contract, *, actor_id: int, font: FontSettings | None = None,
+                        as_sealed: bool = False, purpose: str = "contract_pdf") -> bytes:
+    """The contract as it stands; ``as_sealed``: as it was when both parties had signed (the copy
+    kept as issued, services/contracts/issued.py), without a later termination's note."""
     font = available_font(font)
-    text = contract_text(contract, actor_id=actor_id, purpose="contract_pdf")
+    status = ContractStatus.SIGNED.value if as_sealed else contract.status
+    text = contract_text(contract, actor_id=actor_id, purpose=purpose)
     pdf = _ContractPDF(format="A4")
     pdf.add_font("cjk", fname=font.path, collection_font_number=font.collection_index)
-    pdf.footer_text = f"合同编号 {contract.id} · {STATUS_NAMES.get(contract.status, contract.status)}"
+    pdf.footer_text = f"合同编号 {contract.id} · {STATUS_NAMES.get(status, status)}"
     pdf.set_margins(20, 18, 20)
     pdf.set_auto_page_break(True, margin=18)
     pdf.add_page()
@@ -84,7 +95,7 @@ def render_contract_pdf(contract: Contract, *, actor_id: int, font: FontSettings
         for line in wrap_cjk(pdf, paragraph, pdf.epw):
             pdf.cell(0, 6.5, line, new_x="LMARGIN", new_y="NEXT")
     pdf.ln(8)
-    _signatures(pdf, contract)
+    _signatures(pdf, contract, status)
     return bytes(pdf.output())
 
 
@@ -116,7 +127,7 @@ def place_image(pdf: FPDF, data: bytes, **where: Any) -> bool:
     return True
 
 
-def _signatures(pdf: FPDF, contract: Contract) -> None:
+def _signatures(pdf: FPDF, contract: Contract, status: str) -> None:
     if pdf.will_page_break(80):
         pdf.add_page()
     pdf.set_font("cjk", size=11)
@@ -128,7 +139,7 @@ def _signatures(pdf: FPDF, contract: Contract) -> None:
     pdf.cell(half, 6, contract.employer_name, new_x="LMARGIN", new_y="NEXT")
     y = pdf.get_y()
     employer = employer_signature_png(contract)
-    worker = signature_png(contract) if contract.worker_signed_at or contract.status in (
+    worker = signature_png(contract) if contract.worker_signed_at or status in (
         ContractStatus.SIGNED.value, ContractStatus.TERMINATED.value) else None
     if employer is not None:
         place_image(pdf, employer, x=pdf.l_margin, y=y, h=20)
@@ -146,7 +157,7 @@ def _signatures(pdf: FPDF, contract: Contract) -> None:
         pdf.cell(half, 5.5, left[i] if i < len(left) else "", new_x="RIGHT")
         pdf.cell(0, 5.5, right[i] if i < len(right) else "", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(3)
-    if contract.status in (ContractStatus.SIGNED.value, ContractStatus.TERMINATED.value):
+    if status in (ContractStatus.SIGNED.value, ContractStatus.TERMINATED.value):
         for line in (f"合同生效时间（双方签署完毕）：{_beijing(contract.signed_at)}",
                      f"内容 SHA-256：{contract.content_sha256}",
                      "该摘要已记入不可篡改的审计日志，可用于核对本合同内容和双方签名是否被改动。"):
@@ -154,6 +165,6 @@ def _signatures(pdf: FPDF, contract: Contract) -> None:
     else:
         pdf.multi_cell(0, 5.5, f"本{'合同' if labour else '协议'}尚未生效：乙方在小程序中阅读全文后手写签名并完成人脸核验，"
                                "甲方授权签署人签署后生效。", new_x="LMARGIN", new_y="NEXT")
-    if contract.status == ContractStatus.TERMINATED.value:
+    if status == ContractStatus.TERMINATED.value:
         pdf.multi_cell(0, 5.5, f"合同已于 {contract.termination_date} 解除：{contract.termination_reason}",
                        new_x="LMARGIN", new_y="NEXT")

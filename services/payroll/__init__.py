@@ -7,4 +7,5 @@ rules.py (pure arithmetic, the rounding rule, the damages limits) · employers.p
 · approval.py (submit, review, approve, reject) · deductions.py (lawful kinds and limits)
 · inputs.py (piece work, project rules) · payday.py (the pay day, moved before holidays)
 · settlement.py (退场结算) · bank.py · voucher.py · sheets.py · ledger.py · notify.py
+· documents.py (the final wage sheet and each voucher kept as issued in the object store)
 """

@@ -1,6 +1,7 @@
 """The monthly wage sheet (工资表), kept at least 3 years: Excel (written row by row, streamed)
 and a CJK PDF (WenQuanYi Zen Hei through the contract PDF's font helper) with each worker's
 in-app signature. The sheet carries real names (it is what the worker signs): one audited read.
+The final sheet's PDF is kept as issued in the object store (documents.py).
 """
 
 from __future__ import annotations
@@ -93,8 +94,8 @@ PDF_COLUMNS = [("序号", 10), ("姓名", 22), ("计薪", 12), ("单价", 18), (
 ROW_H = 11
 
 
-def wage_sheet_pdf(actor_id: int, payroll_id: int, font: FontSettings | None = None) -> tuple[Payroll, bytes]:
-    payroll = payroll_for(actor_id, payroll_id, Action.PAYROLL_LINES)
+def render_wage_sheet(actor_id: int, payroll: Payroll, font: FontSettings | None = None) -> bytes:
+    """The sheet as it stands (services/payroll/documents.py keeps the final one as issued)."""
     project = db.session.get(Project, payroll.project_id)
     lines = _lines(payroll)
     names = _names(actor_id, payroll, lines, "wage_sheet_pdf")
@@ -135,4 +136,4 @@ def wage_sheet_pdf(actor_id: int, payroll_id: int, font: FontSettings | None = N
             place_image(pdf, png, x=x + 1, y=y + 1, h=ROW_H - 2, w=PDF_COLUMNS[13][1] - 2, keep_aspect_ratio=True)
         pdf.cell(PDF_COLUMNS[14][1], ROW_H, local(line.confirmed_at), border=1, align="C")
         pdf.ln(ROW_H)
-    return payroll, bytes(pdf.output())
+    return bytes(pdf.output())

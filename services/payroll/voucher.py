@@ -6,7 +6,8 @@ workers from the project's wage account.
 masked card, amount, date) and the totals; it is available once the bank answered for at least one
 line. Its content (the paid attempts up to the newest one) is hashed with SHA-256 and sealed in the
 audit chain like a signed contract (services/seals.py): ``flask audit verify`` recomputes it from
-the payments, which a bank's ``paid`` answer makes final.
+the payments, which a bank's ``paid`` answer makes final. Each voucher is rendered once, when it
+is issued, and kept as issued in the object store (documents.py).
 """
 
 from __future__ import annotations
@@ -71,13 +72,19 @@ def _seal_once(actor_id: int, last_payment_id: int, sha: str) -> None:
         seals.seal(SEAL_TYPE, last_payment_id, sha, actor_user_id=actor_id)
 
 
-def voucher_pdf(actor_id: int, payroll_id: int, font: FontSettings | None = None) -> tuple[Payroll, bytes, str]:
-    """The voucher PDF and its SHA-256 (sealed once per set of paid lines)."""
+def paid_lines(actor_id: int, payroll_id: int) -> tuple[Payroll, list[tuple[PayrollPayment, PayrollLine]], str]:
+    """The payroll, its paid lines (the voucher's content) and their SHA-256; VOUCHER_NOT_READY before any."""
     payroll = payroll_for(actor_id, payroll_id, Action.PAYROLL_LINES)
     paid = _paid(payroll.id)
     if not paid:
         raise Conflict("VOUCHER_NOT_READY", details={"payroll_id": payroll.id, "status": payroll.status})
-    sha = content_hash(payroll, paid)
+    return payroll, paid, content_hash(payroll, paid)
+
+
+def render_voucher(actor_id: int, payroll: Payroll, paid: list[tuple[PayrollPayment, PayrollLine]], sha: str,
+                   font: FontSettings | None = None) -> bytes:
+    """Issue the voucher of these paid lines: seal its content (once) and render it (the caller keeps
+    it as issued, services/payroll/documents.py)."""
     _seal_once(actor_id, paid[-1][0].id, sha)
     project = db.session.get(Project, payroll.project_id)
     names = _names(actor_id, payroll, [line for _p, line in paid], "payment_voucher")
@@ -111,7 +118,7 @@ def voucher_pdf(actor_id: int, payroll_id: int, font: FontSettings | None = None
     pdf.set_font("cjk", size=8)
     pdf.multi_cell(0, 5, f"本凭证内容的 SHA-256：{sha}\n已写入审计链（record.sealed / {SEAL_TYPE}），"
                          "可用 flask audit verify 核验。", new_x="LMARGIN", new_y="NEXT")
-    return payroll, bytes(pdf.output()), sha
+    return bytes(pdf.output())
 
 
 def _header(payroll: Payroll, project: Project) -> list[tuple[str, str]]:

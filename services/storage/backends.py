@@ -68,6 +68,10 @@ class ObjectStore(Protocol):
         """Create the folder / bucket if it is missing."""
         ...
 
+    def ping(self) -> None:
+        """A cheap check for /healthz that leaves nothing behind; StorageUnavailable when down."""
+        ...
+
 
 def checked_key(key: str) -> str:
     if not KEY_RE.match(key):
@@ -99,6 +103,16 @@ class FolderStore:
     def ensure_ready(self) -> None:
         try:
             self.root.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StorageUnavailable() from exc
+
+    def ping(self) -> None:
+        """The folder exists (created if missing, as the first put would) and takes a file."""
+        self.ensure_ready()
+        try:
+            fd, tmp = tempfile.mkstemp(dir=self.root, prefix=".health-")
+            os.close(fd)
+            os.unlink(tmp)
         except OSError as exc:
             raise StorageUnavailable() from exc
 

@@ -8,6 +8,7 @@ once they are older than a day: a younger one may belong to a transaction still 
 from __future__ import annotations
 
 import hashlib
+import logging
 import random
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ from services.storage import objects
 from services.storage.backends import ObjectMissing, StorageUnavailable
 from services.storage.store import store
 
+log = logging.getLogger(__name__)
 ORPHAN_AGE = timedelta(days=1)
 BATCH = 500
 
@@ -88,3 +90,18 @@ def verify(sample: int | None = None, progress: Callable[[int], None] | None = N
 
 def object_count() -> int:
     return int(db.session.execute(select(func.count()).select_from(StoredObject)).scalar_one())
+
+
+def health() -> dict[str, object]:
+    """The store for /healthz: every photo upload and every kept PDF needs it, so a store that does
+    not answer makes the app unhealthy (503), as the database and Redis do. A HEAD on the bucket
+    (S3, one attempt, 2 s) or a temporary file created and removed (folder): nothing left behind.
+    ``backend`` is for the log, not for the anonymous answer."""
+    backend = store()
+    try:
+        backend.ping()
+    except Exception as exc:  # noqa: BLE001 - StorageUnavailable, or whatever the client raised
+        cause = exc.__cause__ or exc
+        log.warning("health: the object store (%s) does not answer: %s", backend.name, type(cause).__name__)
+        return {"ok": False, "backend": backend.name, "error": type(cause).__name__}
+    return {"ok": True, "backend": backend.name}

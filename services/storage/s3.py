@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime
+from functools import cached_property
 
 import boto3
 from botocore.config import Config
@@ -14,6 +15,7 @@ from services.storage.backends import CHUNK, ObjectMissing, StorageUnavailable, 
 from services.storage.settings import StorageSettings
 
 MISSING = {"404", "NoSuchKey", "NotFound"}
+PROBE_TIMEOUT = 2.0  # seconds, /healthz's HEAD on the bucket
 
 
 class S3Store:
@@ -21,6 +23,7 @@ class S3Store:
 
     def __init__(self, config: StorageSettings) -> None:
         self.bucket = str(config.s3_bucket)
+        self.config = config
         self.client = boto3.client(
             "s3",
             endpoint_url=config.s3_endpoint,
@@ -39,6 +42,24 @@ class S3Store:
                 response_checksum_validation="when_required",
             ),
         )
+
+    @cached_property
+    def _probe(self):
+        """A client for /healthz: one attempt, a short timeout (a load balancer's check must not hang)."""
+        timeout = min(PROBE_TIMEOUT, self.config.timeout_seconds)
+        return boto3.client(
+            "s3", endpoint_url=self.config.s3_endpoint, region_name=self.config.s3_region,
+            aws_access_key_id=self.config.s3_access_key, aws_secret_access_key=self.config.s3_secret_key,
+            config=Config(s3={"addressing_style": "path" if self.config.s3_path_style else "auto"},
+                          signature_version="s3v4", connect_timeout=timeout, read_timeout=timeout,
+                          retries={"max_attempts": 1, "mode": "standard"}))
+
+    def ping(self) -> None:
+        """HEAD on the bucket: reachable, the keys accepted, the bucket there. Writes nothing."""
+        try:
+            self._probe.head_bucket(Bucket=self.bucket)
+        except (ClientError, BotoCoreError) as exc:
+            raise StorageUnavailable() from exc
 
     def _call(self, method: str, **kwargs):
         try:
