@@ -87,7 +87,7 @@ CATALOGUE: dict[str, ErrorCode] = _codes(
     E("INTERNAL_ERROR", 500, "服务器开小差了，请稍后再试", "服务器内部错误（已记录日志）",
       "提示稍后再试；反馈时附上 X-Request-Id", "same_key"),
     E("SERVICE_UNAVAILABLE", 503, "服务暂时不可用，请稍后再试", "依赖的服务暂不可用", "等几秒后原样重发", "same_key", retry_after=5),
-    E("STORAGE_UNAVAILABLE", 503, "照片存储暂时不可用，请稍后再试", "对象存储（文件夹或 S3）无法写入或读取，本次提交未生效",
+    E("STORAGE_UNAVAILABLE", 503, "文件存储暂时不可用，请稍后再试", "对象存储（文件夹或 S3）无法写入或读取，本次提交未生效",
       "等几秒后原样重发", "same_key", retry_after=5),
     E("DATABASE_BUSY", 503, "系统繁忙，请稍后再试", "数据库繁忙，本次提交未生效", "等几秒后原样重发", "same_key", retry_after=2),
     # ---- Idempotency-Key (every POST with a token)
