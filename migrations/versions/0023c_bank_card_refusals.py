@@ -38,7 +38,4 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table('bank_card_refusals', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_bank_card_refusals_user_id'))
-        batch_op.drop_index(batch_op.f('ix_bank_card_refusals_holder_user_id'))
-    op.drop_table('bank_card_refusals')
+    op.drop_table('bank_card_refusals')  # its indexes go with it (MariaDB keeps them while the FKs need them)
