@@ -9,12 +9,18 @@ from datetime import date, timedelta
 
 from sqlalchemy import and_, case, func, select
 
-from models import Contract, Membership, MembershipStatus, Role, Training, db
+from models import Contract, Membership, MembershipStatus, Role, db
 from models.attendance import AttendanceDay, Clock
-from models.enrollment import EnrollmentRules
 from services.attendance.worth import WORKED  # what a day is worth: attendance's one rule
+from services.contracts.in_force import BOTH_SIGNED, any_in_force_sql  # contracts' one "in force"
 from services.days import business_day
-from services.enrollment.rules import DEFAULTS as ENROLLMENT_DEFAULTS
+from services.enrollment.rules import TRAINING_LEVELS
+from services.enrollment.training import (  # enrollment's one "training complete"
+    level_hours,
+    levels_short,
+    required_hours_sql,
+    trained_minutes_sql,
+)
 from services.oversight.warnings.base import FRAUD_FLAG_CODES, Batch, Hit
 
 
@@ -95,49 +101,41 @@ def long_absence(batch: Batch) -> list[Hit]:
     return hits
 
 
-def _required_minutes(project_ids: list[int]) -> dict[int, dict[str, int]]:
-    base = {lvl: h * 60 for lvl, h in ENROLLMENT_DEFAULTS.training_hours.items()}
-    out = {p: dict(base) for p in project_ids}
-    for r in db.session.execute(select(EnrollmentRules).where(EnrollmentRules.project_id.in_(project_ids))).scalars():
-        out[r.project_id] = {"company": r.company_training_hours * 60, "project": r.project_training_hours * 60,
-                             "team": r.team_training_hours * 60}
-    return out
-
-
 def no_contract_or_training(batch: Batch) -> list[Hit]:
+    """Days worked in the window on which the entry gate would have refused the worker for the contract or
+    the training: the same two rules it reads (services/contracts/in_force.py, 《劳动合同法》第十六条;
+    services/enrollment/training.py, 《建设工程安全生产管理条例》第三十七条)."""
     d = AttendanceDay
-    worked = db.session.execute(
-        select(d.project_id, d.user_id, func.min(d.business_date), func.count())
-        .where(d.project_id.in_(batch.project_ids), d.business_date >= batch.start("onboarding_window_days"),
-               d.status.in_(WORKED))
-        .group_by(d.project_id, d.user_id)).all()
+    uncovered = case((~any_in_force_sql(d.project_id, d.user_id, d.business_date), 1), else_=0)
+    worked = (select(d.project_id, d.user_id, func.min(d.business_date).label("first_day"),
+                     func.count().label("days"), func.sum(uncovered).label("uncovered"))
+              .where(d.project_id.in_(batch.project_ids), d.business_date >= batch.start("onboarding_window_days"),
+                     d.status.in_(WORKED))
+              .group_by(d.project_id, d.user_id).subquery())
+    # training only grows: short on any day worked means short on the first one, so one look per worker
+    rows = db.session.execute(select(
+        worked.c.project_id, worked.c.user_id, worked.c.first_day, worked.c.days, worked.c.uncovered,
+        *(required_hours_sql(lvl, worked.c.project_id) for lvl in TRAINING_LEVELS),
+        *(trained_minutes_sql(lvl, worked.c.project_id, worked.c.user_id, worked.c.first_day)
+          for lvl in TRAINING_LEVELS))).all()
     signed = {(p, u): s for p, u, s in db.session.execute(
         select(Contract.project_id, Contract.user_id, func.min(Contract.term_start))
-        .where(Contract.project_id.in_(batch.project_ids), Contract.signed_at.is_not(None))
+        .where(Contract.project_id.in_(batch.project_ids), Contract.status.in_(BOTH_SIGNED))
         .group_by(Contract.project_id, Contract.user_id)).all()}
-    required = _required_minutes(batch.project_ids)
-    levels = sorted({lvl for need in required.values() for lvl in need})
-    # one row per worker, a column per level (a row per level tripled what crossed the wire)
-    trained = {(p, u): {lvl: int(m or 0) for lvl, m in zip(levels, minutes, strict=True)}
-               for p, u, *minutes in db.session.execute(
-                   select(Training.project_id, Training.user_id,
-                          *(func.sum(case((Training.level == lvl, Training.minutes), else_=0)) for lvl in levels))
-                   .where(Training.project_id.in_(batch.project_ids))
-                   .group_by(Training.project_id, Training.user_id)).all()}
+    n = len(TRAINING_LEVELS)
     hits = []
-    for project_id, user_id, first_day, days in worked:
-        missing = []
-        contract_from = signed.get((project_id, user_id))
-        if contract_from is None or contract_from > first_day:
-            missing.append("contract")
-        done = trained.get((project_id, user_id), {})
-        short = [lvl for lvl, need in required[project_id].items() if done.get(lvl, 0) < need]
+    for project_id, user_id, first_day, days, without, *hours in rows:
+        missing = ["contract"] if without else []
+        short = levels_short(level_hours(dict(zip(TRAINING_LEVELS, hours[:n], strict=True)),
+                                         dict(zip(TRAINING_LEVELS, hours[n:], strict=True))))
         if short:
             missing.append("training")
         if missing:
+            contract_from = signed.get((project_id, user_id))
             hits.append(Hit(project_id, "NO_CONTRACT_OR_TRAINING", f"user:{user_id}", first_day, {
                 "user_id": user_id, "missing": missing, "days_worked": int(days),
-                "training_levels_short": short, "contract_from": contract_from.isoformat() if contract_from else None}))
+                "days_without_contract": int(without or 0), "training_levels_short": short,
+                "contract_from": contract_from.isoformat() if contract_from else None}))
     return hits
 
 
