@@ -98,7 +98,7 @@ def test_contract_in_force_python_and_sql_agree(ctx):
 
     from models import Contract, ContractAmendment, ContractStatus, db
     from services.contracts.amendments import effective_terms
-    from services.contracts.in_force import in_force, in_force_sql, why_not_in_force
+    from services.contracts.in_force import in_force, in_force_sql, in_force_throughout_sql, why_not_in_force
     from tests.factories import make_project, make_team, make_user
     from tests.oversight import rows
 
@@ -130,6 +130,14 @@ def test_contract_in_force_python_and_sql_agree(ctx):
             seen.add((in_force(*args), why_not_in_force(*args)))
     assert seen == {(True, None), (False, "unsigned"), (False, "worker_signed"), (False, "terminated"),
                     (False, "outside_term")}
+    days = [start + timedelta(days=n) for n in range(-1, 12)]
+    for first, last in ((days[0], days[3]), (days[1], days[4]), (days[2], days[7]), (days[1], days[11])):
+        covered = dict(db.session.execute(select(Contract.id, in_force_throughout_sql(
+            Contract.project_id, Contract.user_id, first, last))).all())
+        for c in contracts:  # one contract per worker here: in force on both ends = on every day between
+            every_day = all(in_force(c.status, c.term_start, effective_terms(c).term_end, c.termination_date, day)
+                            for day in days if first <= day <= last)
+            assert bool(covered[c.id]) is every_day, (c.status, first, last)
     on = start + timedelta(days=8)
     assert in_force("signed", start, effective_terms(renewed).term_end, None, on)  # the renewal
     assert not in_force("signed", start, effective_terms(pending).term_end, None, on)  # not signed yet

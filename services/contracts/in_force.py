@@ -105,5 +105,14 @@ def any_in_force_sql(project_id: Any, user_id: Any, day: Any) -> Any:
     return exists().where(c.project_id == project_id, c.user_id == user_id, in_force_sql(day, c))
 
 
+def in_force_throughout_sql(project_id: Any, user_id: Any, first: Any, last: Any) -> Any:
+    """EXISTS one contract of this worker on this project in force on ``first`` and on ``last``, so on every
+    day between: the rule is an interval (a start, an end, a termination date), so in force on two days is
+    in force on the days between. Lets a batch check a window in one look per worker, not one per day."""
+    c = aliased(Contract)
+    return exists().where(c.project_id == project_id, c.user_id == user_id, in_force_sql(first, c),
+                          in_force_sql(last, c))
+
+
 __all__ = ["BOTH_SIGNED", "any_in_force_sql", "effective_term_end_sql", "in_force", "in_force_sql",
-           "standing_term_end", "why_not_in_force"]
+           "in_force_throughout_sql", "standing_term_end", "why_not_in_force"]

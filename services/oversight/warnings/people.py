@@ -6,13 +6,18 @@ import statistics
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from sqlalchemy import and_, case, func, select
 
 from models import Contract, Membership, MembershipStatus, Role, db
 from models.attendance import AttendanceDay, Clock
 from services.attendance.worth import WORKED  # what a day is worth: attendance's one rule
-from services.contracts.in_force import BOTH_SIGNED, any_in_force_sql  # contracts' one "in force"
+from services.contracts.in_force import (  # contracts' one "in force"
+    BOTH_SIGNED,
+    any_in_force_sql,
+    in_force_throughout_sql,
+)
 from services.days import business_day
 from services.enrollment.rules import TRAINING_LEVELS
 from services.enrollment.training import (  # enrollment's one "training complete"
@@ -101,31 +106,51 @@ def long_absence(batch: Batch) -> list[Hit]:
     return hits
 
 
+def _onboarding_days(batch: Batch) -> list[Any]:
+    d = AttendanceDay
+    return [d.project_id.in_(batch.project_ids), d.business_date >= batch.start("onboarding_window_days"),
+            d.status.in_(WORKED)]
+
+
+def _days_without_contract(batch: Batch, workers: set[tuple[int, int]]) -> dict[tuple[int, int], int]:
+    """Days worked with no contract in force, for the few workers not covered throughout (one look a day)."""
+    if not workers:
+        return {}
+    d = AttendanceDay
+    rows = db.session.execute(
+        select(d.project_id, d.user_id, func.count())
+        .where(*_onboarding_days(batch), d.user_id.in_(sorted({u for _p, u in workers})),
+               ~any_in_force_sql(d.project_id, d.user_id, d.business_date))
+        .group_by(d.project_id, d.user_id)).all()
+    return {(p, u): int(n) for p, u, n in rows if (p, u) in workers}
+
+
 def no_contract_or_training(batch: Batch) -> list[Hit]:
     """Days worked in the window on which the entry gate would have refused the worker for the contract or
     the training: the same two rules it reads (services/contracts/in_force.py, 《劳动合同法》第十六条;
     services/enrollment/training.py, 《建设工程安全生产管理条例》第三十七条)."""
     d = AttendanceDay
-    uncovered = case((~any_in_force_sql(d.project_id, d.user_id, d.business_date), 1), else_=0)
     worked = (select(d.project_id, d.user_id, func.min(d.business_date).label("first_day"),
-                     func.count().label("days"), func.sum(uncovered).label("uncovered"))
-              .where(d.project_id.in_(batch.project_ids), d.business_date >= batch.start("onboarding_window_days"),
-                     d.status.in_(WORKED))
-              .group_by(d.project_id, d.user_id).subquery())
-    # training only grows: short on any day worked means short on the first one, so one look per worker
+                     func.max(d.business_date).label("last_day"), func.count().label("days"))
+              .where(*_onboarding_days(batch)).group_by(d.project_id, d.user_id).subquery())
+    w = worked.c
+    # one contract in force on the first and the last day covers every day between (the common case);
+    # training only grows: short on any day worked means short on the first one. One look per worker.
     rows = db.session.execute(select(
-        worked.c.project_id, worked.c.user_id, worked.c.first_day, worked.c.days, worked.c.uncovered,
-        *(required_hours_sql(lvl, worked.c.project_id) for lvl in TRAINING_LEVELS),
-        *(trained_minutes_sql(lvl, worked.c.project_id, worked.c.user_id, worked.c.first_day)
-          for lvl in TRAINING_LEVELS))).all()
+        w.project_id, w.user_id, w.first_day, w.days, in_force_throughout_sql(w.project_id, w.user_id, w.first_day,
+                                                                              w.last_day),
+        *(required_hours_sql(lvl, w.project_id) for lvl in TRAINING_LEVELS),
+        *(trained_minutes_sql(lvl, w.project_id, w.user_id, w.first_day) for lvl in TRAINING_LEVELS))).all()
+    without = _days_without_contract(batch, {(p, u) for p, u, _f, _d, covered, *_ in rows if not covered})
     signed = {(p, u): s for p, u, s in db.session.execute(
         select(Contract.project_id, Contract.user_id, func.min(Contract.term_start))
         .where(Contract.project_id.in_(batch.project_ids), Contract.status.in_(BOTH_SIGNED))
         .group_by(Contract.project_id, Contract.user_id)).all()}
     n = len(TRAINING_LEVELS)
     hits = []
-    for project_id, user_id, first_day, days, without, *hours in rows:
-        missing = ["contract"] if without else []
+    for project_id, user_id, first_day, days, _covered, *hours in rows:
+        uncovered = without.get((project_id, user_id), 0)
+        missing = ["contract"] if uncovered else []
         short = levels_short(level_hours(dict(zip(TRAINING_LEVELS, hours[:n], strict=True)),
                                          dict(zip(TRAINING_LEVELS, hours[n:], strict=True))))
         if short:
@@ -134,7 +159,7 @@ def no_contract_or_training(batch: Batch) -> list[Hit]:
             contract_from = signed.get((project_id, user_id))
             hits.append(Hit(project_id, "NO_CONTRACT_OR_TRAINING", f"user:{user_id}", first_day, {
                 "user_id": user_id, "missing": missing, "days_worked": int(days),
-                "days_without_contract": int(without or 0), "training_levels_short": short,
+                "days_without_contract": uncovered, "training_levels_short": short,
                 "contract_from": contract_from.isoformat() if contract_from else None}))
     return hits
 
