@@ -93,6 +93,12 @@ def effective_term_end_sql(contract: Any = Contract) -> Any:
     return case((exists().where(signed).correlate(contract), amended), else_=contract.term_end)
 
 
+def terms_columns(contract: Any = Contract) -> tuple[Any, ...]:
+    """What ``in_force`` reads, as columns: status, term_start, the effective term_end, termination_date."""
+    return (contract.status, contract.term_start, effective_term_end_sql(contract).label("term_end"),
+            contract.termination_date)
+
+
 def in_force_sql(day: Any, contract: Any = Contract) -> Any:
     """The same rule as SQL on a contracts row (``contract``: the entity or an alias); never NULL."""
     return _rule(_SQL, contract.status, contract.term_start, effective_term_end_sql(contract),
@@ -115,4 +121,5 @@ def in_force_throughout_sql(project_id: Any, user_id: Any, first: Any, last: Any
 
 
 __all__ = ["BOTH_SIGNED", "any_in_force_sql", "effective_term_end_sql", "in_force", "in_force_sql",
-           "in_force_throughout_sql", "standing_term_end", "why_not_in_force"]
+           "in_force_throughout_sql", "standing_term_end", "terms_columns",
+           "why_not_in_force"]
