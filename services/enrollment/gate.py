@@ -116,6 +116,7 @@ def _standing_consent(kind: str) -> Any:
 # training (services/enrollment/training.py, the one "training complete") and the contract's effective
 # term end (services/contracts/in_force.py, the one "contract in force") as their owners write them
 def _trained_minutes(level: str) -> Any:
+    # every record: none is dated after today (record_training refuses it), so this is "up to today"
     return trained_minutes_sql(level, PROJECT, USER).label(f"gate_trained_{level}")
 
 

@@ -25,7 +25,7 @@ from models import EnrollmentRules, Membership, Role, Training, db
 from services import audit
 from services.authz import Action, authorize, memberships_in, scope
 from services.days import business_day
-from services.enrollment.rules import DEFAULTS, HOURS_COLUMNS, LEVEL_NAMES, TRAINING_LEVELS, training_hours_of
+from services.enrollment.rules import DEFAULTS, HOURS_COLUMNS, LEVEL_NAMES, TRAINING_LEVELS
 from services.errors import Forbidden, NotFound, Unprocessable
 
 MINUTES_PER_HOUR = 60
@@ -124,13 +124,6 @@ def hours_by_level(project_id: int, user_id: int) -> list[LevelHours]:
     n = len(TRAINING_LEVELS)
     return level_hours(dict(zip(TRAINING_LEVELS, row[:n], strict=True)),
                        dict(zip(TRAINING_LEVELS, row[n:], strict=True)))
-
-
-def required_hours_of(project_ids: list[int]) -> dict[int, dict[str, int]]:
-    """Each project's required hours per level (one query for a batch)."""
-    rows = {r.project_id: r for r in db.session.execute(
-        select(EnrollmentRules).where(EnrollmentRules.project_id.in_(project_ids))).scalars()}
-    return {p: training_hours_of(rows.get(p)) for p in project_ids}
 
 
 def shortfall_message(levels: list[LevelHours]) -> str | None:
