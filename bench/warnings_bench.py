@@ -109,9 +109,9 @@ def load(url: str, projects: int, workers: int, days: int) -> None:
                for p in range(1, projects + 1) for w in range(workers)))
     ld.insert("contracts", ("project_id", "user_id", "membership_id", "team_id", "status", "title", "body_enc",
                             "employer_name", "worker_name_masked", "trade", "wage_type", "wage_amount_fen", "pay_day",
-                            "term_start", "signed_at", "created_at"),
+                            "term_start", "signed_at", "created_at", "kind"),
               ((p, worker_id(p, w), (p - 1) * workers + w + 1, team_id(p, w // per_team), "signed", "合同", "x", "公司",
-                "张*", "钢筋工", "day", 35000, 15, TODAY - timedelta(days=days + 10), joined, joined)
+                "张*", "钢筋工", "day", 35000, 15, TODAY - timedelta(days=days + 10), joined, joined, "labour_contract")
                for p in range(1, projects + 1) for w in range(workers) if w % 40 != 7))  # 2.5% never signed
     ld.insert("trainings", ("project_id", "user_id", "level", "minutes", "trained_on", "recorded_by", "created_at"),
               ((p, worker_id(p, w), level, 1200, TODAY - timedelta(days=days + 9), 1, now)

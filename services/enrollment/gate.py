@@ -12,24 +12,20 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Join, bindparam, case, exists, func, outerjoin, select
+from sqlalchemy import Join, bindparam, func, outerjoin, select
 from sqlalchemy.orm import aliased
 
-from models import (
-    Contract,
-    ContractAmendment,
-    ContractStatus,
-    EnrollmentRules,
-    Membership,
-    MembershipStatus,
-    Project,
-    Role,
-    Training,
-    db,
-)
+from models import Contract, Membership, MembershipStatus, Project, Role, db
 from services.consents import current_consent_sql
-from services.enrollment.rules import DEFAULTS, TRAINING_LEVELS
-from services.enrollment.training import LevelHours, shortfall_message
+from services.contracts.in_force import effective_term_end_sql, standing_term_end, why_not_in_force
+from services.enrollment.rules import TRAINING_LEVELS
+from services.enrollment.training import (
+    LevelHours,
+    level_hours,
+    required_hours_sql,
+    shortfall_message,
+    trained_minutes_sql,
+)
 
 
 @dataclass(frozen=True)
@@ -101,7 +97,7 @@ class Facts:
     @property
     def contract_term_ended_on(self) -> date | None:
         """The end of a signed contract's term (attendance keeps clocks after it, flagged)."""
-        return self.term_end if self.contract_status == ContractStatus.SIGNED.value else None
+        return standing_term_end(self.contract_status, self.term_end)
 
 
 CONSENT_KINDS = ("biometric", "location")
@@ -117,18 +113,15 @@ def _standing_consent(kind: str) -> Any:
     return current_consent_sql(USER, kind).label(f"gate_consent_{kind}")
 
 
+# training (services/enrollment/training.py, the one "training complete") and the contract's effective
+# term end (services/contracts/in_force.py, the one "contract in force") as their owners write them
 def _trained_minutes(level: str) -> Any:
-    return (select(func.coalesce(func.sum(Training.minutes), 0)).where(
-        Training.project_id == PROJECT, Training.user_id == USER, Training.level == level)
-        .scalar_subquery().label(f"gate_trained_{level}"))
+    # every record: none is dated after today (record_training refuses it), so this is "up to today"
+    return trained_minutes_sql(level, PROJECT, USER).label(f"gate_trained_{level}")
 
 
-def _effective_term_end() -> Any:
-    """The newest signed 变更协议's end date (a renewal) where there is one, else the contract's own."""
-    signed = (ContractAmendment.contract_id == Contract.id) & (ContractAmendment.status == ContractStatus.SIGNED.value)
-    amended = (select(ContractAmendment.term_end).where(signed).order_by(ContractAmendment.id.desc()).limit(1)
-               .correlate(Contract).scalar_subquery())
-    return case((exists().where(signed).correlate(Contract), amended), else_=Contract.term_end).label("term_end")
+def _required_hours(level: str) -> Any:
+    return required_hours_sql(level, PROJECT).label(f"gate_required_{level}")
 
 
 def _from_clause() -> Join:
@@ -137,17 +130,16 @@ def _from_clause() -> Join:
               .correlate(Membership).scalar_subquery())
     return (outerjoin(Project, Membership, (Membership.project_id == Project.id) & (Membership.user_id == USER)
                       & (Membership.role == Role.WORKER.value))
-            .outerjoin(Contract, (Contract.membership_id == Membership.id) & (Contract.id == newest))
-            .outerjoin(EnrollmentRules, EnrollmentRules.project_id == Project.id))
+            .outerjoin(Contract, (Contract.membership_id == Membership.id) & (Contract.id == newest)))
 
 
 FACTS_COLUMNS = (Membership.id.label("gate_membership_id"), Membership.status.label("gate_membership_status"),
-                 Contract.status.label("gate_contract_status"), Contract.term_start, _effective_term_end(),
-                 Contract.termination_date, EnrollmentRules.company_training_hours,
-                 EnrollmentRules.project_training_hours, EnrollmentRules.team_training_hours,
+                 Contract.status.label("gate_contract_status"), Contract.term_start,
+                 effective_term_end_sql(Contract).label("term_end"), Contract.termination_date,
+                 *(_required_hours(level) for level in TRAINING_LEVELS),
                  *(_trained_minutes(level) for level in TRAINING_LEVELS),
                  *(_standing_consent(kind) for kind in CONSENT_KINDS))
-# the project (filtered by PROJECT) and the worker's membership, newest contract and enrollment rules
+# the project (filtered by PROJECT) and the worker's membership and newest contract
 FACTS_FROM = _from_clause()
 # one row per existing project; attendance selects FACTS_COLUMNS with its own (one query for a clock)
 FACTS_QUERY = select(*FACTS_COLUMNS).select_from(FACTS_FROM).where(Project.id == PROJECT)
@@ -160,27 +152,25 @@ def facts_params(user_id: int, project_id: int) -> dict[str, int]:
 def facts_from(row: Any | None) -> Facts:
     if row is None or row.gate_membership_id is None:
         return Facts(None, None, None, None, None, None, [], {})
-    required = DEFAULTS.training_hours if row.company_training_hours is None else {
-        "company": row.company_training_hours, "project": row.project_training_hours,
-        "team": row.team_training_hours}
-    training = [LevelHours(level, required[level], int(getattr(row, f"gate_trained_{level}") or 0))
-                for level in TRAINING_LEVELS]
+    training = level_hours({level: getattr(row, f"gate_required_{level}") for level in TRAINING_LEVELS},
+                           {level: getattr(row, f"gate_trained_{level}") for level in TRAINING_LEVELS})
     return Facts(row.gate_membership_id, row.gate_membership_status, row.gate_contract_status, row.term_start,
                  row.term_end, row.termination_date, training,
                  {kind: bool(getattr(row, f"gate_consent_{kind}")) for kind in CONSENT_KINDS})
 
 
+# why the contract is not in force (services.contracts.in_force, 《劳动合同法》第十六条) -> the reason shown
+CONTRACT_REASONS = {
+    "worker_signed": Reason("CONTRACT_NOT_SIGNED", "您已签署，合同待用人单位签署后生效"),
+    "unsigned": Reason("CONTRACT_NOT_SIGNED", MESSAGES["CONTRACT_NOT_SIGNED"]),
+    "terminated": Reason("CONTRACT_NOT_ACTIVE", "劳动合同已解除"),
+    "outside_term": Reason("CONTRACT_NOT_ACTIVE", MESSAGES["CONTRACT_NOT_ACTIVE"]),
+}
+
+
 def _contract_reasons(facts: Facts, on_day: date) -> list[Reason]:
-    if facts.contract_status == ContractStatus.WORKER_SIGNED.value:  # in force only once both signed (§16)
-        return [_reason("CONTRACT_NOT_SIGNED", "您已签署，合同待用人单位签署后生效")]
-    if facts.contract_status not in (ContractStatus.SIGNED.value, ContractStatus.TERMINATED.value):
-        return [_reason("CONTRACT_NOT_SIGNED")]
-    if facts.contract_status == ContractStatus.TERMINATED.value and (
-            facts.termination_date is None or facts.termination_date <= on_day):
-        return [_reason("CONTRACT_NOT_ACTIVE", "劳动合同已解除")]
-    if on_day < facts.term_start or (facts.term_end is not None and on_day > facts.term_end):
-        return [_reason("CONTRACT_NOT_ACTIVE")]
-    return []
+    why = why_not_in_force(facts.contract_status, facts.term_start, facts.term_end, facts.termination_date, on_day)
+    return [] if why is None else [CONTRACT_REASONS[why]]
 
 
 def _consented(facts: Facts, kind: str) -> bool:

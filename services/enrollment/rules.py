@@ -21,14 +21,22 @@ class Rules:
 
 
 DEFAULTS = Rules({"company": 15, "project": 15, "team": 20}, max_age_male=60, max_age_female=50)
+# the enrollment_rules column holding each level's required hours
+HOURS_COLUMNS = {level: f"{level}_training_hours" for level in TRAINING_LEVELS}
+
+
+def training_hours_of(row: EnrollmentRules | None) -> dict[str, int]:
+    """A project's required hours per level: its rules row, else the defaults."""
+    if row is None:
+        return dict(DEFAULTS.training_hours)
+    return {level: getattr(row, column) for level, column in HOURS_COLUMNS.items()}
 
 
 def rules_for(project_id: int) -> Rules:
     row = db.session.get(EnrollmentRules, project_id)
     if row is None:
         return DEFAULTS
-    return Rules({"company": row.company_training_hours, "project": row.project_training_hours,
-                  "team": row.team_training_hours}, row.max_age_male, row.max_age_female)
+    return Rules(training_hours_of(row), row.max_age_male, row.max_age_female)
 
 
 def get_rules(actor_id: int, project_id: int) -> Rules:
@@ -43,9 +51,8 @@ def update_rules(actor_id: int, project_id: int, *, training_hours: dict[str, in
     if row is None:
         row = EnrollmentRules(project_id=project_id)
         db.session.add(row)
-    row.company_training_hours = training_hours["company"]
-    row.project_training_hours = training_hours["project"]
-    row.team_training_hours = training_hours["team"]
+    for level, column in HOURS_COLUMNS.items():
+        setattr(row, column, training_hours[level])
     row.max_age_male, row.max_age_female = max_age_male, max_age_female
     row.updated_by, row.updated_at = actor_id, utcnow()
     db.session.flush()

@@ -12,29 +12,20 @@ from typing import Any
 
 from sqlalchemy import and_, func, select
 
-from models import (
-    Company,
-    Contract,
-    Membership,
-    MembershipStatus,
-    Project,
-    ProjectCompany,
-    Role,
-    Training,
-    db,
-)
+from models import Company, Membership, MembershipStatus, Project, ProjectCompany, Role, db
 from models.attendance import COUNTED_CLOCK_STATUSES, AttendanceDay, Clock, Dispute
 from models.oversight import Finding, ListEntry, RiskWarning
 from services import authz
 from services.attendance.worth import days_worth
 from services.authz import Action, authorize
+from services.contracts.in_force import any_in_force_sql  # contracts' one "in force"
 from services.days import business_day
+from services.enrollment.training import training_complete_sql  # enrollment's one "training complete"
 from services.errors import NotFound
 from services.faces.impact import face_processing_summary
 from services.oversight import blacklist, warnings
 from services.oversight.warnings import pay
 from services.oversight.warnings.base import RULES
-from services.oversight.warnings.people import _required_minutes
 from services.platform_push import admin as push_admin
 
 TREND_DAYS = 30
@@ -76,23 +67,14 @@ def _trend(project_ids: list[int], today: date) -> list[dict[str, Any]]:
             for i in range(TREND_DAYS)]
 
 
-def _missing(project_id: int) -> tuple[int, int]:
-    """Active workers without a signed contract, and without the required training hours."""
-    workers = select(Membership.user_id).where(
-        Membership.project_id == project_id, Membership.role == Role.WORKER.value,
-        Membership.status == MembershipStatus.ACTIVE.value)
-    user_ids = set(db.session.execute(workers).scalars())
-    signed = set(db.session.execute(select(Contract.user_id).where(
-        Contract.project_id == project_id, Contract.signed_at.is_not(None),
-        Contract.status == "signed")).scalars())
-    done: dict[int, dict[str, int]] = defaultdict(dict)
-    for u, level, minutes in db.session.execute(select(Training.user_id, Training.level, func.sum(Training.minutes))
-                                                .where(Training.project_id == project_id)
-                                                .group_by(Training.user_id, Training.level)).all():
-        done[u][level] = int(minutes or 0)
-    required = _required_minutes([project_id])[project_id]
-    untrained = sum(1 for u in user_ids if any(done[u].get(lvl, 0) < need for lvl, need in required.items()))
-    return len(user_ids - signed), untrained
+def missing_on(project_id: int, today: date) -> tuple[set[int], set[int]]:
+    """Active workers with no contract in force today, and those whose training is not complete: the
+    entry gate's two rules (services/contracts/in_force.py, services/enrollment/training.py)."""
+    m = Membership
+    rows = db.session.execute(select(m.user_id, any_in_force_sql(project_id, m.user_id, today),
+                                     training_complete_sql(project_id, m.user_id, today)).where(
+        m.project_id == project_id, m.role == Role.WORKER.value, m.status == MembershipStatus.ACTIVE.value)).all()
+    return {u for u, in_force, _t in rows if not in_force}, {u for u, _c, trained in rows if not trained}
 
 
 def _checklist(project_id: int, today: date, enrolled: int) -> dict[str, Any]:
@@ -120,7 +102,7 @@ def project_dashboard(actor_id: int, project_id: int, today: date | None = None)
     project = db.session.get(Project, project_id)
     enrolled = _enrolled([project_id])[project_id]
     came, here = _today_on_site([project_id], today)[project_id]
-    no_contract, no_training = _missing(project_id)
+    no_contract, no_training = (len(users) for users in missing_on(project_id, today))
     backlog = db.session.execute(select(func.count()).select_from(AttendanceDay).where(
         AttendanceDay.project_id == project_id, AttendanceDay.business_date < today,
         AttendanceDay.confirmed_at.is_(None), AttendanceDay.status != "absent")).scalar_one()

@@ -22,7 +22,7 @@ from sqlalchemy import and_, case, delete, func, insert, select
 from models import db
 from models.attendance import AttendanceDay, Dispute, DisputeStatus
 from models.base import utcnow
-from models.contracts import Contract, ContractStatus
+from models.contracts import Contract
 from models.enrollment import WorkerProfile
 from models.payroll import (
     Payroll,
@@ -40,6 +40,7 @@ from services.attendance import worth
 from services.attendance.locks import month_bounds, month_of
 from services.attendance.people import masked_names
 from services.authz import Action, authorize, general_contractor_of, refuse_own
+from services.contracts.in_force import BOTH_SIGNED  # both parties signed (《劳动合同法》第十六条)
 from services.days import business_day
 from services.errors import Conflict, Unprocessable
 from services.payroll import rules, terms
@@ -159,7 +160,7 @@ def _contracts(project_id: int) -> dict[int, Any]:
     for c in db.session.execute(select(Contract.id, Contract.user_id, Contract.team_id, Contract.wage_type,
                                        Contract.wage_amount_fen).where(
             Contract.project_id == project_id,
-            Contract.status.in_((ContractStatus.SIGNED.value, ContractStatus.TERMINATED.value))).order_by(Contract.id)):
+            Contract.status.in_(BOTH_SIGNED)).order_by(Contract.id)):
         out[c.user_id] = c
     return out
 

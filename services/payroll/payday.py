@@ -29,8 +29,9 @@ import holidays
 from sqlalchemy import func, select
 
 from models import db
-from models.contracts import Contract, ContractStatus, ContractTemplate
+from models.contracts import Contract, ContractTemplate
 from models.payroll import PayrollRules
+from services.contracts.in_force import BOTH_SIGNED  # both parties signed (《劳动合同法》第十六条)
 
 DEFAULT_PAY_DAY = 15
 
@@ -68,8 +69,7 @@ def project_pay_days(project_ids: list[int]) -> dict[int, int]:
     rules = dict(db.session.execute(select(PayrollRules.project_id, PayrollRules.pay_day).where(
         PayrollRules.project_id.in_(project_ids), PayrollRules.pay_day.is_not(None))).all())
     contracts = dict(db.session.execute(select(Contract.project_id, func.min(Contract.pay_day)).where(
-        Contract.project_id.in_(project_ids), Contract.status.in_(
-            (ContractStatus.SIGNED.value, ContractStatus.TERMINATED.value))).group_by(Contract.project_id)).all())
+        Contract.project_id.in_(project_ids), Contract.status.in_(BOTH_SIGNED)).group_by(Contract.project_id)).all())
     templates = dict(db.session.execute(select(ContractTemplate.project_id, ContractTemplate.pay_day).where(
         ContractTemplate.project_id.in_(project_ids))).all())
     return {p: int(contracts.get(p) or templates.get(p) or rules.get(p) or DEFAULT_PAY_DAY) for p in project_ids}

@@ -6,15 +6,27 @@ import statistics
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from sqlalchemy import and_, case, func, select
 
-from models import Contract, Membership, MembershipStatus, Role, Training, db
+from models import Contract, Membership, MembershipStatus, Role, db
 from models.attendance import AttendanceDay, Clock
-from models.enrollment import EnrollmentRules
 from services.attendance.worth import WORKED  # what a day is worth: attendance's one rule
+from services.contracts.in_force import (  # contracts' one "in force"
+    BOTH_SIGNED,
+    in_force,
+    in_force_throughout_sql,
+    terms_columns,
+)
 from services.days import business_day
-from services.enrollment.rules import DEFAULTS as ENROLLMENT_DEFAULTS
+from services.enrollment.rules import TRAINING_LEVELS
+from services.enrollment.training import (  # enrollment's one "training complete"
+    level_hours,
+    levels_short,
+    required_hours_sql,
+    trained_minutes_sql,
+)
 from services.oversight.warnings.base import FRAUD_FLAG_CODES, Batch, Hit
 
 
@@ -95,49 +107,68 @@ def long_absence(batch: Batch) -> list[Hit]:
     return hits
 
 
-def _required_minutes(project_ids: list[int]) -> dict[int, dict[str, int]]:
-    base = {lvl: h * 60 for lvl, h in ENROLLMENT_DEFAULTS.training_hours.items()}
-    out = {p: dict(base) for p in project_ids}
-    for r in db.session.execute(select(EnrollmentRules).where(EnrollmentRules.project_id.in_(project_ids))).scalars():
-        out[r.project_id] = {"company": r.company_training_hours * 60, "project": r.project_training_hours * 60,
-                             "team": r.team_training_hours * 60}
+def _onboarding_days(batch: Batch) -> list[Any]:
+    d = AttendanceDay
+    return [d.project_id.in_(batch.project_ids), d.business_date >= batch.start("onboarding_window_days"),
+            d.status.in_(WORKED)]
+
+
+def _days_without_contract(batch: Batch, workers: set[tuple[int, int]]) -> dict[tuple[int, int], int]:
+    """Days worked with no contract in force, for the few workers no one contract covers throughout: their
+    days and contracts read once, each day decided by the same rule in Python (a correlated EXISTS per day
+    made MariaDB scan the whole index of the batch)."""
+    if not workers:
+        return {}
+    users = sorted({u for _p, u in workers})
+    terms: dict[tuple[int, int], list[tuple]] = defaultdict(list)
+    for p, u, *t in db.session.execute(select(Contract.project_id, Contract.user_id, *terms_columns()).where(
+            Contract.project_id.in_(batch.project_ids), Contract.user_id.in_(users))).all():
+        terms[(p, u)].append(tuple(t))
+    d = AttendanceDay
+    out: dict[tuple[int, int], int] = defaultdict(int)
+    for p, u, day in db.session.execute(select(d.project_id, d.user_id, d.business_date).where(
+            *_onboarding_days(batch), d.user_id.in_(users))).all():
+        if (p, u) in workers and not any(in_force(*t, day) for t in terms[(p, u)]):
+            out[(p, u)] += 1
     return out
 
 
 def no_contract_or_training(batch: Batch) -> list[Hit]:
+    """Days worked in the window on which the entry gate would have refused the worker for the contract or
+    the training: the same two rules it reads (services/contracts/in_force.py, 《劳动合同法》第十六条;
+    services/enrollment/training.py, 《建设工程安全生产管理条例》第三十七条)."""
     d = AttendanceDay
-    worked = db.session.execute(
-        select(d.project_id, d.user_id, func.min(d.business_date), func.count())
-        .where(d.project_id.in_(batch.project_ids), d.business_date >= batch.start("onboarding_window_days"),
-               d.status.in_(WORKED))
-        .group_by(d.project_id, d.user_id)).all()
+    worked = (select(d.project_id, d.user_id, func.min(d.business_date).label("first_day"),
+                     func.max(d.business_date).label("last_day"), func.count().label("days"))
+              .where(*_onboarding_days(batch)).group_by(d.project_id, d.user_id).subquery())
+    w = worked.c
+    # one contract in force on the first and the last day covers every day between (the common case);
+    # training only grows: short on any day worked means short on the first one. One look per worker.
+    rows = db.session.execute(select(
+        w.project_id, w.user_id, w.first_day, w.days, in_force_throughout_sql(w.project_id, w.user_id, w.first_day,
+                                                                              w.last_day),
+        *(required_hours_sql(lvl, w.project_id) for lvl in TRAINING_LEVELS),
+        *(trained_minutes_sql(lvl, w.project_id, w.user_id, w.first_day) for lvl in TRAINING_LEVELS))).all()
+    without = _days_without_contract(batch, {(p, u) for p, u, _f, _d, covered, *_ in rows if not covered})
     signed = {(p, u): s for p, u, s in db.session.execute(
         select(Contract.project_id, Contract.user_id, func.min(Contract.term_start))
-        .where(Contract.project_id.in_(batch.project_ids), Contract.signed_at.is_not(None))
+        .where(Contract.project_id.in_(batch.project_ids), Contract.status.in_(BOTH_SIGNED))
         .group_by(Contract.project_id, Contract.user_id)).all()}
-    required = _required_minutes(batch.project_ids)
-    levels = sorted({lvl for need in required.values() for lvl in need})
-    # one row per worker, a column per level (a row per level tripled what crossed the wire)
-    trained = {(p, u): {lvl: int(m or 0) for lvl, m in zip(levels, minutes, strict=True)}
-               for p, u, *minutes in db.session.execute(
-                   select(Training.project_id, Training.user_id,
-                          *(func.sum(case((Training.level == lvl, Training.minutes), else_=0)) for lvl in levels))
-                   .where(Training.project_id.in_(batch.project_ids))
-                   .group_by(Training.project_id, Training.user_id)).all()}
+    n = len(TRAINING_LEVELS)
     hits = []
-    for project_id, user_id, first_day, days in worked:
-        missing = []
-        contract_from = signed.get((project_id, user_id))
-        if contract_from is None or contract_from > first_day:
-            missing.append("contract")
-        done = trained.get((project_id, user_id), {})
-        short = [lvl for lvl, need in required[project_id].items() if done.get(lvl, 0) < need]
+    for project_id, user_id, first_day, days, _covered, *hours in rows:
+        uncovered = without.get((project_id, user_id), 0)
+        missing = ["contract"] if uncovered else []
+        short = levels_short(level_hours(dict(zip(TRAINING_LEVELS, hours[:n], strict=True)),
+                                         dict(zip(TRAINING_LEVELS, hours[n:], strict=True))))
         if short:
             missing.append("training")
         if missing:
+            contract_from = signed.get((project_id, user_id))
             hits.append(Hit(project_id, "NO_CONTRACT_OR_TRAINING", f"user:{user_id}", first_day, {
                 "user_id": user_id, "missing": missing, "days_worked": int(days),
-                "training_levels_short": short, "contract_from": contract_from.isoformat() if contract_from else None}))
+                "days_without_contract": uncovered, "training_levels_short": short,
+                "contract_from": contract_from.isoformat() if contract_from else None}))
     return hits
 
 
