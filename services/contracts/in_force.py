@@ -26,7 +26,7 @@ from typing import Any
 from sqlalchemy import and_, case, exists, or_, select
 from sqlalchemy.orm import aliased
 
-from models import Contract, ContractAmendment, ContractStatus
+from models import Contract, ContractAmendment, ContractStatus, db
 
 SIGNED = ContractStatus.SIGNED.value
 TERMINATED = ContractStatus.TERMINATED.value
@@ -123,3 +123,17 @@ def in_force_throughout_sql(project_id: Any, user_id: Any, first: Any, last: Any
 __all__ = ["BOTH_SIGNED", "any_in_force_sql", "effective_term_end_sql", "in_force", "in_force_sql",
            "in_force_throughout_sql", "standing_term_end", "terms_columns",
            "why_not_in_force"]
+
+
+def signed_wage_changes(contract_ids: list[int]) -> dict[int, list[tuple[date, str, int]]]:
+    """Each contract's signed 变更协议 as (effective_from, wage_type, wage_amount_fen), in the order they take
+    effect: what payroll pays from each date on (services/payroll/terms.py)."""
+    out: dict[int, list[tuple[date, str, int]]] = {}
+    for a in db.session.execute(select(
+            ContractAmendment.contract_id, ContractAmendment.effective_from, ContractAmendment.wage_type,
+            ContractAmendment.wage_amount_fen).where(
+            ContractAmendment.contract_id.in_(contract_ids or [-1]),
+            ContractAmendment.status == ContractStatus.SIGNED.value)
+            .order_by(ContractAmendment.effective_from, ContractAmendment.id)):
+        out.setdefault(a.contract_id, []).append((a.effective_from, a.wage_type, a.wage_amount_fen))
+    return out

@@ -19,11 +19,12 @@ from typing import Any
 
 from sqlalchemy import and_, case, select
 
-from models import ContractAmendment, ContractStatus, db
+from models import db
 from models.attendance import AttendanceDay
 from models.payroll import PieceWork
 from services.attendance import worth
 from services.attendance.locks import month_bounds
+from services.contracts.in_force import signed_wage_changes
 from services.payroll import rules
 
 
@@ -47,16 +48,9 @@ class MonthPay:
 
 
 def changes_of(contract_ids: list[int]) -> dict[int, list[Change]]:
-    """The signed 变更协议 of each contract, in the order they take effect."""
-    out: dict[int, list[Change]] = {}
-    for a in db.session.execute(select(
-            ContractAmendment.contract_id, ContractAmendment.effective_from, ContractAmendment.wage_type,
-            ContractAmendment.wage_amount_fen).where(
-            ContractAmendment.contract_id.in_(contract_ids or [-1]),
-            ContractAmendment.status == ContractStatus.SIGNED.value)
-            .order_by(ContractAmendment.effective_from, ContractAmendment.id)):
-        out.setdefault(a.contract_id, []).append(Change(a.effective_from, Rate(a.wage_type, a.wage_amount_fen)))
-    return out
+    """The signed 变更协议 of each contract, in the order they take effect (the contracts area reads them)."""
+    return {cid: [Change(day, Rate(wage_type, fen)) for day, wage_type, fen in rows]
+            for cid, rows in signed_wage_changes(contract_ids).items()}
 
 
 def rate_on(contract: Any, changes: list[Change], day: date) -> Rate:
