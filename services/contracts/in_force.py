@@ -86,11 +86,20 @@ def standing_term_end(status: str | None, term_end: date | None) -> date | None:
 def effective_term_end_sql(contract: Any = Contract) -> Any:
     """The newest signed 变更协议's end date where there is one, else the contract's own (SQL; the Python
     form is ``services.contracts.amendments.effective_terms``)."""
+    return _amended("term_end", contract)
+
+
+def effective_pay_day_sql(contract: Any = Contract) -> Any:
+    """The pay day agreed last: the newest signed 变更协议's, else the contract's own (as ``effective_terms``)."""
+    return _amended("pay_day", contract)
+
+
+def _amended(column: str, contract: Any) -> Any:
     amendment = aliased(ContractAmendment)
     signed = (amendment.contract_id == contract.id) & (amendment.status == SIGNED)
-    amended = (select(amendment.term_end).where(signed).order_by(amendment.id.desc()).limit(1)
+    amended = (select(getattr(amendment, column)).where(signed).order_by(amendment.id.desc()).limit(1)
                .correlate(contract).scalar_subquery())
-    return case((exists().where(signed).correlate(contract), amended), else_=contract.term_end)
+    return case((exists().where(signed).correlate(contract), amended), else_=getattr(contract, column))
 
 
 def terms_columns(contract: Any = Contract) -> tuple[Any, ...]:

@@ -31,7 +31,10 @@ from sqlalchemy import func, select
 from models import db
 from models.contracts import Contract, ContractTemplate
 from models.payroll import PayrollRules
-from services.contracts.in_force import BOTH_SIGNED  # both parties signed (《劳动合同法》第十六条)
+from services.contracts.in_force import (  # both parties signed (《劳动合同法》第十六条)
+    BOTH_SIGNED,
+    effective_pay_day_sql,
+)
 
 DEFAULT_PAY_DAY = 15
 
@@ -62,13 +65,14 @@ def pay_date(month: str, day_of_month: int) -> date:
 
 
 def project_pay_days(project_ids: list[int]) -> dict[int, int]:
-    """Each project's pay day of the month: the earliest its workers' signed contracts name, else its
+    """Each project's pay day of the month: the earliest its workers' signed contracts name (a signed 变更协议's
+    where one changed it), else its
     contract template's, else the project's payroll rule, else the 15th."""
     if not project_ids:
         return {}
     rules = dict(db.session.execute(select(PayrollRules.project_id, PayrollRules.pay_day).where(
         PayrollRules.project_id.in_(project_ids), PayrollRules.pay_day.is_not(None))).all())
-    contracts = dict(db.session.execute(select(Contract.project_id, func.min(Contract.pay_day)).where(
+    contracts = dict(db.session.execute(select(Contract.project_id, func.min(effective_pay_day_sql())).where(
         Contract.project_id.in_(project_ids), Contract.status.in_(BOTH_SIGNED)).group_by(Contract.project_id)).all())
     templates = dict(db.session.execute(select(ContractTemplate.project_id, ContractTemplate.pay_day).where(
         ContractTemplate.project_id.in_(project_ids))).all())

@@ -3,7 +3,7 @@ are paid at the old rate, and an amendment not yet signed by both changes nothin
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from models import Contract, ContractAmendment, db
 from tests.payroll.conftest import PayrollSite, confirm
@@ -34,3 +34,18 @@ def test_a_signed_raise_pays_the_days_from_its_date(app, client, psite) -> None:
     w1, w2 = lines[s.users["w1"]], lines[s.users["w2"]]
     assert (w1["base_fen"], w1["overtime_fen"], w1["rate_fen"]) == (36000 + 40000 + 40000, 15000, 40000)
     assert (w2["base_fen"], w2["overtime_fen"], w2["rate_fen"]) == (2 * 33000, 0, 33000)
+
+
+def test_a_signed_amendment_moves_the_pay_day(app, psite) -> None:
+    """The pay day agreed last counts (the contracts say the 15th; a signed 变更协议 of w1 says the 10th)."""
+    from services.payroll.payday import project_pay_days
+
+    with app.app_context():
+        assert project_pay_days([psite.project_id]) == {psite.project_id: 15}
+        _amend(psite, "w1", 1, 36000, status="worker_signed")
+        db.session.flush()
+        db.session.execute(update(ContractAmendment).values(pay_day=10))
+        assert project_pay_days([psite.project_id]) == {psite.project_id: 15}  # one party only: no change
+        db.session.execute(update(ContractAmendment).values(status="signed"))
+        assert project_pay_days([psite.project_id]) == {psite.project_id: 10}
+        db.session.rollback()
