@@ -117,11 +117,8 @@ def set_seal(actor_id: int, company_id: int, png: bytes) -> Company:
     instead of a handwritten name (《劳动合同法》第十六条: 签字或者盖章). Encrypted in the object store; a seal
     registered again replaces the old one, whose object goes after the commit."""
     company = _managed_company(actor_id, company_id)
-    previous = company.seal_object_id
-    company.seal_object_id = objects.put(png, context=_seal_context(company.id), content_type="image/png").id
+    objects.replace(company, "seal_object_id", png, context=_seal_context(company.id), content_type="image/png")
     company.seal_sha256 = hashlib.sha256(png).hexdigest()
-    db.session.flush()  # the row points at the new object before the old one goes
-    objects.discard([previous])
     audit.record("company.seal_registered", actor_user_id=actor_id, object_type="company", object_id=company.id,
                  details={"sha256": company.seal_sha256})
     return company

@@ -193,12 +193,9 @@ def witness_amendment(actor_id: int, amendment_id: int, note: str) -> ContractAm
 def _store_signature(amendment: ContractAmendment, signature: bytes) -> None:
     """Encrypted in the object store; an attempt after a failed face check (or by hand) replaces the
     earlier one, whose object goes once the row points at the new one."""
-    previous = amendment.signature_object_id
-    amendment.signature_object_id = objects.put(signature, context=_context(amendment.id, "signature"),
-                                                content_type="image/png").id
+    objects.replace(amendment, "signature_object_id", signature, context=_context(amendment.id, "signature"),
+                    content_type="image/png")
     amendment.signature_sha256 = hashlib.sha256(signature).hexdigest()
-    db.session.flush()  # the row points at the new object before the old one goes
-    objects.discard([previous])
 
 
 def _begin_signing(actor_id: int, amendment: ContractAmendment, signature: bytes, check: FaceCheck) -> None:

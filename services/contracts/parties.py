@@ -77,15 +77,13 @@ def put_employer_signature(actor_id: int, record: Signable, object_type: str, ma
 def _apply_employer_signature(actor_id: int, record: Signable, object_type: str, mark: Mark,
                               hasher: Callable[[Signable], str], *, keep_pdf: bool = True) -> None:
     signature = mark.png
-    previous = record.employer_signature_object_id
     # the object first (encrypted, bound to this row); the store down → 503 before the row changes
-    record.employer_signature_object_id = objects.put(signature, context=employer_signature_context(
-        record, object_type), content_type="image/png").id
+    objects.replace(record, "employer_signature_object_id", signature,
+                    context=employer_signature_context(record, object_type), content_type="image/png")
     record.employer_signature_sha256 = hashlib.sha256(signature).hexdigest()
     record.employer_signer_id, record.employer_signed_at = actor_id, utcnow()
     record.employer_sign_method = mark.method
     db.session.flush()
-    objects.discard([previous])
     audit.record(f"{object_type}.employer_signed", actor_user_id=actor_id, object_type=object_type,
                  object_id=record.id, details={"company_id": record.employer_company_id, "method": mark.method,
                                                "signature_sha256": record.employer_signature_sha256})

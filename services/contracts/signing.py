@@ -130,12 +130,9 @@ def _signable(actor_id: int, contract_id: int) -> Contract:
 def store_signature(contract: Contract, signature: bytes) -> None:
     """Keep the worker's handwritten signature (encrypted, in the object store); a new attempt after a
     failed face check replaces it and the old object goes after commit."""
-    previous = contract.signature_object_id
-    contract.signature_object_id = objects.put(signature, context=_context(contract.id, "signature"),
-                                               content_type="image/png").id
+    objects.replace(contract, "signature_object_id", signature, context=_context(contract.id, "signature"),
+                    content_type="image/png")
     contract.signature_sha256 = hashlib.sha256(signature).hexdigest()
-    db.session.flush()  # the row points at the new object before the old one goes
-    objects.discard([previous])
 
 
 def _begin_signing(actor_id: int, contract: Contract, signature: bytes, check: FaceCheck) -> None:

@@ -113,8 +113,7 @@ def _day_totals(project_id: int, month: str, rule: rules.OvertimeRule, user_ids:
     first, after = month_bounds(month)
     confirmed = AttendanceDay.confirmed_at.is_not(None)
     units = case((confirmed, worth.half_days_sql()), else_=0)  # what a day is worth: attendance's one rule
-    extra = case((and_(confirmed, AttendanceDay.worked_minutes > rule.after_minutes),
-                  AttendanceDay.worked_minutes - rule.after_minutes), else_=0)
+    extra = case((confirmed, terms.overtime_minutes_sql(rule)), else_=0)
     query = select(AttendanceDay.user_id, func.max(AttendanceDay.team_id), func.sum(units), func.sum(extra),
                    func.sum(case((confirmed, 0), else_=1)),
                    func.sum(case((and_(confirmed, AttendanceDay.status == "missing_out"), 1), else_=0))

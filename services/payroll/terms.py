@@ -85,11 +85,16 @@ def month_pay(project_id: int, user_id: int, contract: Any, changes: list[Change
     return MonthPay(base, overtime, end_rate)
 
 
+def overtime_minutes_sql(rule: rules.OvertimeRule) -> Any:
+    """A day's minutes beyond the project's overtime threshold (SQL; payroll build sums it per month)."""
+    return case((AttendanceDay.worked_minutes > rule.after_minutes,
+                 AttendanceDay.worked_minutes - rule.after_minutes), else_=0)
+
+
 def _days(project_id: int, user_id: int, first: date, after: date, rule: rules.OvertimeRule) -> list[Any]:
     """Confirmed days, each with its half-day units (attendance's one rule) and overtime minutes."""
-    extra = case((AttendanceDay.worked_minutes > rule.after_minutes,
-                  AttendanceDay.worked_minutes - rule.after_minutes), else_=0)
-    return list(db.session.execute(select(AttendanceDay.business_date, worth.half_days_sql(), extra).where(
+    return list(db.session.execute(select(AttendanceDay.business_date, worth.half_days_sql(),
+                                          overtime_minutes_sql(rule)).where(
         AttendanceDay.project_id == project_id, AttendanceDay.user_id == user_id,
         AttendanceDay.business_date >= first, AttendanceDay.business_date < after,
         AttendanceDay.confirmed_at.is_not(None))))

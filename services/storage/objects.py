@@ -166,6 +166,18 @@ def discard(object_ids: Iterable[int | None]) -> int:
     return len(keys)
 
 
+def replace(row: Any, field: str, data: bytes, *, context: str, content_type: str | None = None) -> StoredObject:
+    """Point ``row.<field>`` at a new object holding ``data``: the object is written first (the store
+    down raises before the row changes), the row flushed, then the object it pointed at before is
+    discarded (deleted after the commit)."""
+    previous = getattr(row, field)
+    stored = put(data, context=context, content_type=content_type)
+    setattr(row, field, stored.id)
+    db.session.flush()  # the row points at the new object before the old one goes
+    discard([previous])
+    return stored
+
+
 def delete_now(keys: Iterable[str]) -> int:
     """Delete objects whose rows are gone (committed). A failure is logged: the sweeper retries."""
     done, backend = 0, store()
